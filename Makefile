@@ -1,0 +1,34 @@
+# Quick start: `make demo` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DB := $(CURDIR)/demo/irocli-demo.db
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test venv lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	rm -rf demo && mkdir -p demo
+	$(BIN)/irocli --db $(DEMO_DB) init --profile blackpool
+	$(BIN)/irocli --db $(DEMO_DB) import native sample_data --shift-to today
+	COLUMNS=$${COLUMNS:-120} $(BIN)/irocli --db $(DEMO_DB) due
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) demo bench-data

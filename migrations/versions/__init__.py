@@ -1,0 +1,1 @@
+"""Alembic revisions of irocli's store, oldest first: 0001, 0002, …"""

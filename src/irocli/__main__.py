@@ -1,0 +1,3 @@
+from irocli.cli import main
+
+main()

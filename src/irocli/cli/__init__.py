@@ -1,0 +1,77 @@
+"""The command line: a thin layer that parses, calls the core and renders.
+
+At module level only typer is imported, so `irocli --help` stays fast; every command imports the
+store, engine and Rich inside its body.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from irocli import __version__
+from irocli.cli import child, db, event, imports, report
+from irocli.cli._boundary import DEBUG, boundary
+from irocli.cli._context import Root, note, open_store
+
+app = typer.Typer(
+    name="irocli",
+    help="Statutory review deadlines for Independent Reviewing Officers, explained.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"irocli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root_options(
+    ctx: typer.Context,
+    db_: Annotated[str | None, typer.Option(
+        "--db", envvar="IROCLI_DB", help="Store: a file path or an SQLAlchemy URL.", show_envvar=True)] = None,
+    profile: Annotated[str | None, typer.Option(
+        "--profile", envvar="IROCLI_PROFILE", show_envvar=True,
+        help="Rule profile: england, blackpool, dudley, knowsley, cpru, or a .toml path.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Statutory review deadlines for Independent Reviewing Officers, explained."""
+    DEBUG["on"] = debug
+    ctx.obj = Root(db_, profile, debug)
+
+
+@app.command("init")
+@boundary
+def init(
+    ctx: typer.Context,
+    profile: Annotated[str | None, typer.Option("--profile", help="Profile to record in the store.")] = None,
+) -> None:
+    """Create (or migrate) the store and record its rule profile.
+
+    Example: irocli init --profile blackpool
+    """
+    from irocli.profiles import load
+
+    chosen = profile or ctx.obj.profile or "england"
+    loaded = load(chosen)  # a bad profile fails before anything is written
+    store = open_store(ctx)
+    store.set_meta("profile", chosen)
+    note(f"Store ready; profile {loaded.name} ({loaded.title}).")
+
+
+report.register(app)
+app.add_typer(child.app, name="child")
+app.add_typer(event.app, name="event")
+app.add_typer(db.app, name="db")
+app.add_typer(imports.app, name="import")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,57 @@
+"""The one error boundary: IroError -> one line on stderr and its exit code; anything else -> 70.
+
+Tracebacks only with --debug. Imports only typer and irocli.errors.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+
+import typer
+
+from irocli.errors import IroError
+
+DEBUG = {"on": False}
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    print(f"Error: {message}", file=sys.stderr)
+    return typer.Exit(code)
+
+
+def boundary(func):
+    """Wrap a command so its errors become one line and an exit code (CliRunner sees them too)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except IroError as exc:
+            if DEBUG["on"]:
+                raise
+            raise fail(str(exc), exc.exit_code) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted", 130) from None
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if DEBUG["on"]:
+                raise
+            store_error = _store_error(exc)
+            if store_error:
+                raise fail(store_error, 3) from None
+            raise fail(
+                f"internal error ({exc.__class__.__name__}); rerun with --debug for details", 70
+            ) from None
+
+    return wrapper
+
+
+def _store_error(exc: Exception) -> str | None:
+    """SQLAlchemy's operational errors (locked, cannot open) are the store's, exit 3."""
+    module = type(exc).__module__
+    if module.startswith("sqlalchemy") and type(exc).__name__ in ("OperationalError", "InterfaceError"):
+        text = str(getattr(exc, "orig", exc)).splitlines()[0]
+        return f"the store cannot be used: {text}"
+    return None

@@ -1,0 +1,25 @@
+"""Shared options, declared once as Annotated aliases. Imports only typer."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="Report as on this date (YYYY-MM-DD); default today in London.")
+]
+Format = Annotated[str, typer.Option("--format", "-f", help="Output: table, json or csv.")]
+Iro = Annotated[str | None, typer.Option("--iro", help="Only this IRO's children.")]
+Team = Annotated[str | None, typer.Option("--team", help="Only this team's children.")]
+Within = Annotated[int, typer.Option("--within", help="Include open obligations due within DAYS.", metavar="DAYS")]
+Sort = Annotated[str, typer.Option("--sort", help="Order rows by due, iro or child.")]
+FailOnOverdue = Annotated[
+    bool, typer.Option("--fail-on-overdue", help="Exit 1 when anything is overdue (for cron and CI).")
+]
+ChildId = Annotated[str, typer.Argument(help="The child's id in the case system, e.g. C001.", show_default=False)]
+Name = Annotated[str | None, typer.Option("--name", help="The child's full name (stored, never logged).")]
+Dob = Annotated[str | None, typer.Option("--dob", help="Date of birth, YYYY-MM-DD.")]
+IroName = Annotated[str | None, typer.Option("--iro", help="The allocated IRO.")]
+SocialWorker = Annotated[str | None, typer.Option("--social-worker", help="The allocated social worker.")]
+TeamName = Annotated[str | None, typer.Option("--team", help="The social work team.")]

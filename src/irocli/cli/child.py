@@ -1,0 +1,100 @@
+"""`irocli child …`: add, update, list and show children. Parses, calls the store, renders."""
+
+from __future__ import annotations
+
+import typer
+
+from irocli.cli._boundary import boundary
+from irocli.cli._context import as_of, date_arg, emit_rows, load_profile, note, open_store, output_format
+from irocli.cli._options import AsOf, ChildId, Dob, Format, Iro, IroName, Name, SocialWorker, Team, TeamName
+
+app = typer.Typer(help="Add, update, list and show children.", no_args_is_help=True)
+
+CHILD_FIELDS = ("id", "name", "initials", "dob", "iro", "social_worker", "team")
+
+
+@app.command("add")
+@boundary
+def child_add(ctx: typer.Context, child_id: ChildId, name: Name = None, dob: Dob = None,
+              iro: IroName = None, social_worker: SocialWorker = None, team: TeamName = None) -> None:
+    """Add a child to the store.
+
+    Example: irocli child add C001 --name "Sam Jones" --dob 2012-05-01 --iro "A. Khan"
+    """
+    from irocli.domain import Child
+    from irocli.errors import BadInput
+
+    if not name:
+        raise BadInput("--name is required for a new child")
+    child = Child(child_id, name, date_arg(dob, "--dob") if dob else None, iro, social_worker, team)
+    store = open_store(ctx)
+    store.add_child(child)
+    note(f"Added child {child_id}.")
+
+
+@app.command("update")
+@boundary
+def child_update(ctx: typer.Context, child_id: ChildId, name: Name = None, dob: Dob = None,
+                 iro: IroName = None, social_worker: SocialWorker = None, team: TeamName = None) -> None:
+    """Change a child's details; options not given stay as they are.
+
+    Example: irocli child update C001 --iro "B. Patel"
+    """
+    fields = {"name": name, "dob": date_arg(dob, "--dob") if dob else None, "iro": iro,
+              "social_worker": social_worker, "team": team}
+    open_store(ctx).update_child(child_id, **{k: v for k, v in fields.items() if v is not None})
+    note(f"Updated child {child_id}.")
+
+
+def child_dict(child) -> dict:
+    return {"id": child.id, "name": child.name, "initials": child.initials,
+            "dob": child.dob.isoformat() if child.dob else None, "iro": child.iro,
+            "social_worker": child.social_worker, "team": child.team}
+
+
+@app.command("list")
+@boundary
+def child_list(ctx: typer.Context, iro: Iro = None, team: Team = None, fmt: Format = "table") -> None:
+    """List children, optionally one IRO's or one team's.
+
+    Example: irocli child list --iro "A. Khan" --format csv
+    """
+    fmt = output_format(fmt)
+    rows = [child_dict(c) for c in open_store(ctx).list_children(iro=iro, team=team)]
+
+    def table():
+        from rich.table import Table
+        from rich.text import Text
+
+        t = Table(header_style="bold")
+        for col in ("Id", "Name", "Date of birth", "IRO", "Social worker", "Team"):
+            t.add_column(col)
+        for r in rows:
+            t.add_row(*(Text(r[k] or "-") for k in ("id", "name", "dob", "iro", "social_worker", "team")))
+        return t
+
+    emit_rows(rows, fmt, CHILD_FIELDS, table)
+
+
+@app.command("show")
+@boundary
+def child_show(ctx: typer.Context, child_id: ChildId, as_of_: AsOf = None, fmt: Format = "table") -> None:
+    """Show a child before a review: details, events, every obligation met or open.
+
+    Example: irocli child show C001 --as-of 2025-06-01
+    """
+    from irocli.reports.child import child_page
+
+    fmt = output_format(fmt, ("table", "json"))
+    store = open_store(ctx)
+    page = child_page(store, load_profile(ctx, store), child_id, as_of(as_of_))
+    if fmt == "json":
+        import sys
+
+        from irocli.reports.formats import write_json
+
+        write_json(page.as_json(), sys.stdout)
+    else:
+        from irocli.reports.render import console
+
+        console().print(page.renderable())

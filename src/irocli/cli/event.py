@@ -1,0 +1,101 @@
+"""`irocli event …`: add, list and void events. Parses, calls the store, renders."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from irocli.cli._boundary import boundary
+from irocli.cli._context import date_arg, emit_rows, note, open_store, output_format
+from irocli.cli._options import ChildId, Format
+
+app = typer.Typer(help="Record what happened: add, list and void events.", no_args_is_help=True)
+
+EVENT_FIELDS = ("id", "date", "kind", "meeting", "note", "recorded_at", "recorded_by", "voided_at", "void_reason")
+
+
+@app.command("add")
+@boundary
+def event_add(
+    ctx: typer.Context,
+    child_id: ChildId,
+    kind: Annotated[str, typer.Argument(help="Event kind, e.g. review-held (see 'irocli event kinds').")],
+    date: Annotated[str, typer.Argument(help="The day it happened (YYYY-MM-DD or 'today').")],
+    note_: Annotated[str | None, typer.Option("--note", help="A short note (no personal details needed).")] = None,
+    meeting: Annotated[bool, typer.Option("--meeting/--no-meeting", help="For review-held: held as a meeting.")] = True,
+    by: Annotated[str | None, typer.Option("--by", help="Who records it; default the OS user.")] = None,
+) -> None:
+    """Record an event for a child and print its id.
+
+    Example: irocli event add C001 review-held 2025-04-15
+    """
+    from irocli.domain import parse_kind
+
+    kind = parse_kind(kind)
+    day = date_arg(date, "date")
+    store = open_store(ctx)
+    event_id = store.add_event(child_id, kind, day, meeting=meeting, note=note_, recorded_by=by)
+    print(event_id)
+    note(f"Recorded {kind} on {day} for {child_id} (event {event_id}).")
+
+
+@app.command("list")
+@boundary
+def event_list(ctx: typer.Context, child_id: ChildId, fmt: Format = "table") -> None:
+    """List a child's events, voided ones included and marked.
+
+    Example: irocli event list C001 --format json
+    """
+    from irocli.reports.child import event_dict
+
+    fmt = output_format(fmt)
+    rows = [event_dict(s) for s in open_store(ctx).list_events(child_id, include_voided=True)]
+
+    def table():
+        from irocli.reports.render import events_table
+
+        return events_table(rows, f"Events for {child_id}")
+
+    emit_rows(rows, fmt, EVENT_FIELDS, table)
+
+
+@app.command("void")
+@boundary
+def event_void(
+    ctx: typer.Context,
+    event_id: Annotated[int, typer.Argument(help="The event's id (from 'event add' or 'event list').")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it no longer counts (kept on record).")],
+) -> None:
+    """Mark an event void: it stays on record but no longer counts.
+
+    Example: irocli event void 42 --reason "entered against the wrong child"
+    """
+    ev = open_store(ctx).void_event(event_id, reason)
+    note(f"Voided event {event_id} ({ev.kind} on {ev.date}).")
+
+
+@app.command("kinds")
+@boundary
+def event_kinds(fmt: Format = "table") -> None:
+    """List the event kinds irocli understands.
+
+    Example: irocli event kinds
+    """
+    from irocli.domain import EVENT_KINDS
+
+    fmt = output_format(fmt)
+    rows = [{"kind": k, "meaning": v} for k, v in EVENT_KINDS.items()]
+
+    def table():
+        from rich.table import Table
+        from rich.text import Text
+
+        t = Table(header_style="bold")
+        t.add_column("Kind")
+        t.add_column("Meaning")
+        for r in rows:
+            t.add_row(Text(r["kind"]), Text(r["meaning"]))
+        return t
+
+    emit_rows(rows, fmt, ("kind", "meaning"), table)

@@ -1,0 +1,88 @@
+"""`irocli due`, `overdue`, `explain`: the daily reports. Parses, computes via reports/, renders."""
+
+from __future__ import annotations
+
+import typer
+
+from irocli.cli._boundary import boundary
+from irocli.cli._context import as_of, choice, emit_rows, load_profile, open_store, output_format
+from irocli.cli._options import AsOf, ChildId, FailOnOverdue, Format, Iro, Sort, Team, Within
+
+
+def _report(ctx, *, within, iro, team, as_of_, fmt, sort, title):
+    from irocli.reports.compute import due_rows
+    from irocli.reports.rows import CSV_FIELDS, sort_rows
+
+    fmt = output_format(fmt)
+    sort = choice(sort, ("due", "iro", "child"), "--sort")
+    day = as_of(as_of_)
+    store = open_store(ctx)
+    rows = sort_rows(due_rows(store, load_profile(ctx, store), day, within=within, iro=iro, team=team), sort)
+
+    def table():
+        from irocli.reports.render import obligations_table, stack, summary_line
+
+        names = {c.id: c.initials for c in store.list_children(iro=iro, team=team)}
+        heading = f"{title} as of {day}" + (f" — {iro}" if iro else "") + (f" — team {team}" if team else "")
+        return stack(obligations_table(rows, title=heading, names=names, show_iro=iro is None),
+                     summary_line(rows))
+
+    emit_rows(rows, fmt, CSV_FIELDS, table)
+    return rows
+
+
+def due(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Within = 28,
+        as_of_: AsOf = None, fmt: Format = "table", sort: Sort = "due") -> None:
+    """Show what is due within DAYS (default 28), and everything overdue.
+
+    Example: irocli due --iro "A. Khan" --within 14
+    """
+    if within < 0:
+        from irocli.errors import BadInput
+
+        raise BadInput("--within must be 0 or more days")
+    _report(ctx, within=within, iro=iro, team=team, as_of_=as_of_, fmt=fmt, sort=sort, title="Due")
+
+
+def overdue(ctx: typer.Context, iro: Iro = None, team: Team = None, as_of_: AsOf = None,
+            fmt: Format = "table", sort: Sort = "due", fail_on_overdue: FailOnOverdue = False) -> None:
+    """Show everything overdue; with --fail-on-overdue exit 1 if anything is.
+
+    Example: irocli overdue --team North --format csv --fail-on-overdue
+    """
+    rows = _report(ctx, within=None, iro=iro, team=team, as_of_=as_of_, fmt=fmt, sort=sort, title="Overdue")
+    if fail_on_overdue and rows:
+        raise typer.Exit(1)
+
+
+def explain(ctx: typer.Context, child_id: ChildId, as_of_: AsOf = None, fmt: Format = "table") -> None:
+    """Explain each of a child's obligations: rule, source and arithmetic.
+
+    Example: irocli explain C001 --as-of 2025-06-01
+    """
+    import sys
+
+    from irocli.reports.child import explain as explain_child
+
+    fmt = output_format(fmt, ("table", "json"))
+    day = as_of(as_of_)
+    store = open_store(ctx)
+    profile = load_profile(ctx, store)
+    child, rows, flags = explain_child(store, profile, child_id, day)
+    if fmt == "json":
+        from irocli.reports.formats import write_json
+
+        write_json(rows, sys.stdout)
+        return
+    from rich.text import Text
+
+    from irocli.reports.render import console, explain_table, stack
+
+    flag_lines = [Text(f"! {f.rule}: {f.message}", style="overdue") for f in flags]
+    console().print(stack(explain_table(rows, f"{child.id}: obligations under profile {profile.name} "
+                                              f"({profile.origin}) as of {day}"), *flag_lines))
+
+
+def register(app: typer.Typer) -> None:
+    for func, name in ((due, "due"), (overdue, "overdue"), (explain, "explain")):
+        app.command(name)(boundary(func))

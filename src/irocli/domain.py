@@ -1,0 +1,185 @@
+"""The plain values every layer shares: children, events, obligations. Imports only the stdlib."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from irocli.errors import BadInput
+
+
+class Status(StrEnum):
+    DUE = "due"
+    OVERDUE = "overdue"
+    MET = "met"
+    MET_LATE = "met-late"
+    # a task before a review that was held without it: history only, never in the due list
+    MISSED = "missed"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (Status.DUE, Status.OVERDUE)
+
+
+# Event kinds irocli understands. Profiles name these as anchors and completing events; a kind
+# that no rule of the active profile uses is still recorded and shown in the timeline.
+EVENT_KINDS: dict[str, str] = {
+    # episodes and the review schedule (RULES §1)
+    "entered-care": "Became looked after (starts an episode)",
+    "left-care": "Ceased to be looked after (ends the episode)",
+    "review-held": "Looked-after review held",
+    "review-booked": "Review booked for this date",
+    "review-adjourned": "Review adjourned (dated the day it was scheduled for)",
+    "review-authorised": "Review booked outside timescale authorised (note: by whom)",
+    "review-directed": "IRO directs a review by this date",
+    "change-proposed": "Significant change proposed: a review is required before this date",
+    "placement-change": "Placement move / change of carer",
+    "placement-order": "Placement order made",
+    "placed-for-adoption": "Placed for adoption",
+    "adoption-order": "Adoption order made (ends the episode)",
+    "long-term-foster": "Designated long-term foster placement",
+    # tasks around each review (RULES §2)
+    "child-consulted": "Social worker consulted the child about the review",
+    "sw-iro-discussion": "Social worker and IRO agreed review arrangements",
+    "invitations-sent": "Review invitations sent",
+    "iro-contact": "IRO spoke to the child before the review",
+    "iro-visit": "IRO visited the child",
+    "visit-recorded": "IRO visit recorded as a case note",
+    "sw-documents": "Social worker's report and plan sent to the IRO",
+    "iro-preparation": "IRO preparation recorded",
+    "decisions-circulated": "Review decisions recorded and circulated",
+    "tm-response": "Team manager responded to the decisions",
+    "full-record": "Full written record of the review completed",
+    "record-distributed": "Review record sent to the child and attendees",
+    "care-plan-updated": "Care plan updated after the review",
+    "monitoring-form": "Review monitoring form completed",
+    "progress-review": "IRO progress (midway) review",
+    # milestones (RULES §3)
+    "notified": "Becoming looked after notified to the IRO service",
+    "iro-allocated": "IRO allocated",
+    "pep": "Personal Education Plan completed",
+    "care-plan": "Care plan prepared",
+    "permanence-plan": "Permanence plan in place",
+    "twin-track": "Parallel (twin-track) plan in place",
+    "pathway-assessment": "Pathway needs assessment completed",
+    "staying-put-considered": "Staying Put considered",
+    # child protection (RULES §4; issue 2 adds the rules)
+    "strategy-discussion": "Strategy discussion held",
+    "icpc-held": "Initial child protection conference held",
+    "rcpc-held": "Review child protection conference held",
+    "cp-plan-ended": "Child protection plan ended",
+}
+
+
+def parse_kind(text: str, *, where: str | None = None) -> str:
+    kind = text.strip().lower()
+    if kind not in EVENT_KINDS:
+        raise BadInput(f"unknown event kind {text!r} (see 'irocli event kinds')", where=where)
+    return kind
+
+
+def parse_date(text: str, *, where: str | None = None, field_name: str = "date") -> dt.date:
+    """An ISO YYYY-MM-DD date, or BadInput naming the field (never echoing personal values)."""
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except (ValueError, TypeError):
+        raise BadInput(f"{field_name} {text!r} is not a date (expected YYYY-MM-DD)", where=where) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Child:
+    id: str
+    name: str
+    dob: dt.date | None = None
+    iro: str | None = None
+    social_worker: str | None = None
+    team: str | None = None
+
+    @property
+    def initials(self) -> str:
+        return "".join(part[0].upper() for part in self.name.split() if part[:1].isalpha())
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One recorded fact about a child. The engine sees only events that are not voided."""
+
+    kind: str
+    date: dt.date
+    id: int | None = None
+    child_id: str | None = None
+    meeting: bool = True
+    note: str | None = None
+    # the day it was recorded, for kinds dated in the future (a booking, a direction): before its
+    # date it is known from this day. None when unknown (e.g. imported history).
+    known_on: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    """Why an obligation falls due when it does: the anchor, the rule's offset, the arithmetic."""
+
+    anchor_kind: str
+    anchor_date: dt.date
+    offset: str  # the rule's offset as a person reads it, e.g. "20 working days before"
+    arithmetic: str  # e.g. "2024-12-20 + 20 working days = 2025-01-22"
+
+
+@dataclass(slots=True)
+class Obligation:
+    """One deadline for one child. Built in bulk by the engine, so the derivation is lazy."""
+
+    child_id: str
+    rule: str  # rule id from the profile, e.g. "review.second"
+    title: str
+    source: str
+    due: dt.date
+    status: Status
+    anchor_kind: str
+    anchor_date: dt.date
+    offset: object = None  # engine.calendar.Offset; None when basis says how the date was found
+    met_on: dt.date | None = None
+    basis: str | None = None  # extra arithmetic, e.g. how the review date R was chosen
+
+    def days(self, as_of: dt.date) -> int:
+        return (self.due - as_of).days
+
+    @property
+    def days_late(self) -> int | None:
+        return (self.met_on - self.due).days if self.met_on and self.met_on > self.due else None
+
+    @property
+    def derivation(self) -> Derivation:
+        off = self.offset
+        if off is None:
+            step, offset_text = f"due {self.due.isoformat()}", ""
+        else:
+            sign = "-" if off.n < 0 else "+"
+            offset_text = str(off)
+            step = f"{self.anchor_date.isoformat()} {sign} {off} = {self.due.isoformat()}"
+        arithmetic = f"{self.basis}; {step}" if self.basis else step
+        return Derivation(self.anchor_kind, self.anchor_date, offset_text, arithmetic)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """Something the IRO must see that has no due date (a refused second adjournment, say)."""
+
+    rule: str
+    date: dt.date
+    message: str
+
+
+@dataclass(slots=True)
+class Outcome:
+    """Everything the engine derives for one child."""
+
+    child_id: str
+    obligations: list[Obligation] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+
+    def open(self) -> list[Obligation]:
+        return [o for o in self.obligations if o.status.is_open]

@@ -1,0 +1,435 @@
+"""The pure deadline engine: (events, profile, as-of date) in, obligations out.
+
+No I/O, no SQL, no Typer, no Rich. RULES.md §1.2 is the reading followed here: episodes of care,
+a review sequence chained from the date each review was actually held (or, if adjourned, was
+scheduled), triggers that restart it, requirements raised by events, and the tasks and milestones
+that hang off each review. What the numbers, ids and sources are is profile data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from irocli.domain import Event, Flag, Obligation, Outcome, Status
+
+__all__ = ["derive"]
+
+_END = dt.date.max
+# Age milestones are shown from a year ahead: further out, whether the child will still be
+# looked after is not known.
+_AGE_HORIZON = dt.timedelta(days=365)
+
+# Same-day order: an episode opens first and closes last; bookings, triggers and requirements
+# are raised before a review held that day meets them.
+_ORDER = {"entered-care": 0, "review-held": 3, "review-adjourned": 3, "left-care": 9, "adoption-order": 9}
+# Kinds dated on a future day by their nature (the day booked for, the day a review is required
+# by): they count from when they are known, not from their date, so as_of does not hide them.
+FORWARD_KINDS = frozenset({"review-booked", "review-directed", "change-proposed"})
+
+
+@dataclass(slots=True)
+class _Req:
+    rule: object  # profiles.Rule of type review/requirement/adjournment
+    due: dt.date
+    anchor_kind: str
+    anchor_date: dt.date
+
+
+@dataclass(slots=True)
+class _Cycle:
+    """The run-up to one review: from the previous review (or entering care) to this one."""
+
+    episode: int
+    number: int  # 1 = the first review of the episode
+    opened: dt.date  # previous review held (or entered care): the task window opens here
+    first_window: bool  # the window includes `opened` itself (entering care)
+    reqs: list[_Req]
+    held: dt.date | None = None
+    counted: dt.date | None = None  # the date the clock counts from (adjourned: as scheduled)
+    adjourned: tuple[dt.date, list[_Req]] | None = None
+    booked: dt.date | None = None
+    seq: tuple[str, ...] = ()
+    pos: int = 0
+
+    @property
+    def review(self) -> _Req:
+        return min(self.reqs, key=lambda r: r.due)
+
+
+@dataclass(slots=True)
+class _Episode:
+    index: int
+    start: dt.date
+    end: dt.date | None = None
+    cycles: list[_Cycle] = field(default_factory=list)
+
+
+def derive(
+    child_id: str,
+    events: Iterable[Event],
+    profile,
+    as_of: dt.date,
+    *,
+    dob: dt.date | None = None,
+    history: bool = True,
+) -> Outcome:
+    """Every obligation of one child as of a date.
+
+    Events after as_of are ignored, so a past as-of date shows the picture as it was then. With
+    history=False only open obligations are built (the due list needs nothing else).
+    """
+    evs = sorted((e for e in events if _known(e) <= as_of or (e.kind in FORWARD_KINDS and e.known_on is None)),
+                 key=lambda e: (_known(e), _ORDER.get(e.kind, 2), e.id or 0))
+    return _Run(child_id, evs, profile, as_of, dob, history).run()
+
+
+def _known(e: Event) -> dt.date:
+    """The day an event takes its place in the timeline.
+
+    A booking or a direction counts from the day it was recorded when that is before its own
+    date; with no record of that, from its own date (never hidden by as_of).
+    """
+    if e.known_on is not None and e.known_on < e.date and e.kind in FORWARD_KINDS:
+        return e.known_on
+    return e.date
+
+
+class _Run:
+    def __init__(self, child_id, evs, profile, as_of, dob, history):
+        self.child_id = child_id
+        self.evs = evs
+        self.p = profile
+        self.cal = profile.calendar
+        self.as_of = as_of
+        self.dob = dob
+        self.history = history
+        self.out = Outcome(child_id)
+        self.by_kind: dict[str, list[dt.date]] = {}
+        for e in evs:
+            self.by_kind.setdefault(e.kind, []).append(e.date)
+        self.episodes: list[_Episode] = []
+        self.bookings_outside: list[tuple[_Cycle, dt.date, _Req]] = []
+
+    # ------------------------------------------------------------------ output helpers
+    def emit(self, rule, due, anchor_kind, anchor_date, *, offset=None, met_on=None,
+             missed=False, basis=None, status=None) -> None:
+        if status is None:
+            if met_on is not None:
+                status = Status.MET if met_on <= due else Status.MET_LATE
+            elif missed:
+                status = Status.MISSED
+            else:
+                status = Status.OVERDUE if due < self.as_of else Status.DUE
+        if not self.history and not status.is_open:
+            return
+        self.out.obligations.append(
+            Obligation(self.child_id, rule.id, rule.title, rule.source, due, status,
+                       anchor_kind, anchor_date, offset, met_on, basis)
+        )
+
+    def first_on_or_after(self, kinds, start: dt.date, inclusive=True, until=_END) -> dt.date | None:
+        """The first event date of any of kinds in the window [start, until] ((start, …] if not inclusive)."""
+        best = None
+        for kind in kinds:
+            dates = self.by_kind.get(kind)
+            if not dates:
+                continue
+            i = bisect_left(dates, start)
+            if not inclusive:
+                while i < len(dates) and dates[i] == start:
+                    i += 1
+            if i < len(dates) and dates[i] <= until and (best is None or dates[i] < best):
+                best = dates[i]
+        return best
+
+    def req(self, rule_id: str, anchor_kind: str, anchor_date: dt.date) -> _Req:
+        rule = self.p.rules[rule_id]
+        return _Req(rule, self.cal.add(anchor_date, rule.offset), anchor_kind, anchor_date)
+
+    # ------------------------------------------------------------------ pass 1: the timeline
+    def run(self) -> Outcome:
+        self.walk()
+        self.reviews()
+        self.tasks()
+        self.milestones()
+        self.out.obligations.sort(key=lambda o: (o.due, o.rule))
+        return self.out
+
+    def walk(self) -> None:
+        p = self.p
+        requirement_rules = {r.event: r for r in p.of_type("requirement")}
+        adjourn_rule = next(iter(p.of_type("adjournment")), None)
+        auth_rule = next(iter(p.of_type("authorisation")), None)
+        ep: _Episode | None = None
+        cyc: _Cycle | None = None
+        seen: set[str] = set()
+
+        for e in self.evs:
+            k, d = e.kind, e.date
+            if k == "entered-care":
+                if ep is not None:  # re-entered with no left-care recorded: the old episode ends
+                    self.close(ep, cyc, d)
+                ep = _Episode(len(self.episodes), d)
+                self.episodes.append(ep)
+                seen = {k}
+                seq = p.sequence
+                cyc = _Cycle(ep.index, 1, d, True, [self.req(seq[0], k, d)], seq=seq, pos=0)
+                ep.cycles.append(cyc)
+                continue
+            if ep is None:
+                if k in ("review-held", "review-adjourned", "review-booked"):
+                    self.out.flags.append(Flag("episode", d, f"{k} on {d} is outside an episode of care: ignored"))
+                continue
+            seen.add(k)
+            if k in ("left-care", "adoption-order"):
+                self.close(ep, cyc, d)
+                ep, cyc = None, None
+            elif k == "review-held":
+                if cyc.adjourned is not None:
+                    cyc.counted = cyc.adjourned[0]
+                else:
+                    cyc.counted = d
+                cyc.held = d
+                seq, pos = cyc.seq, cyc.pos + 1
+                rule_id = seq[min(pos, len(seq) - 1)]
+                anchor_kind = "review-adjourned" if cyc.adjourned else "review-held"
+                cyc = _Cycle(ep.index, cyc.number + 1, d, False,
+                             [self.req(rule_id, anchor_kind, cyc.counted)], seq=seq, pos=pos)
+                ep.cycles.append(cyc)
+            elif k == "review-adjourned":
+                if cyc.adjourned is not None or adjourn_rule is None:
+                    self.out.flags.append(Flag(
+                        "review.adjourn-once", d,
+                        f"review adjourned again on {d}: a review may be adjourned only once; ignored",
+                    ))
+                    continue
+                cyc.adjourned = (d, cyc.reqs)
+                cyc.reqs = [self.req(adjourn_rule.id, k, d)]
+            elif k == "review-booked":
+                cyc.booked = d
+                if auth_rule is not None and d > cyc.review.due:
+                    self.bookings_outside.append((cyc, d, cyc.review))
+            elif k in requirement_rules:
+                cyc.reqs.append(self.req(requirement_rules[k].id, k, d))
+            elif k in p.triggers:
+                trig = p.triggers[k]
+                if trig.unless and trig.unless in seen:
+                    continue
+                cyc.seq, cyc.pos = trig.sequence, 0
+                cyc.reqs.append(self.req(trig.sequence[0], k, d))
+
+    @staticmethod
+    def close(ep: _Episode, cyc: _Cycle | None, day: dt.date) -> None:
+        ep.end = day
+        if cyc is not None and cyc.held is None:
+            ep.cycles.pop()  # review obligations end with the episode
+
+    # ------------------------------------------------------------------ pass 2: obligations
+    def reviews(self) -> None:
+        for ep in self.episodes:
+            for cyc in ep.cycles:
+                if cyc.held is None:
+                    r = cyc.review
+                    self.emit(r.rule, r.due, r.anchor_kind, r.anchor_date, offset=r.rule.offset)
+                    continue
+                if not self.history:
+                    continue
+                if cyc.adjourned is not None:
+                    a_date, saved = cyc.adjourned
+                    for r in saved:
+                        self.emit(r.rule, r.due, r.anchor_kind, r.anchor_date, offset=r.rule.offset,
+                                  met_on=a_date, basis=f"adjourned on {a_date}, counted as held then")
+                for r in cyc.reqs:
+                    self.emit(r.rule, r.due, r.anchor_kind, r.anchor_date, offset=r.rule.offset,
+                              met_on=cyc.held)
+        for cyc, booked, r in self.bookings_outside:
+            rule = next(iter(self.p.of_type("authorisation")))
+            done = self.first_on_or_after(rule.completed_by, cyc.opened)
+            self.emit(rule, r.due, "review-booked", booked, met_on=done,
+                      missed=cyc.held is not None and (done is None or done > cyc.held),
+                      basis=f"review booked for {booked}, after its due date {r.due} ({r.rule.id})")
+
+    def review_date(self, cyc: _Cycle) -> tuple[dt.date, str, str]:
+        """R for the before-tasks: the day held, else the booked day, else the due date."""
+        if cyc.held is not None:
+            return cyc.held, "review-held", f"review held {cyc.held}"
+        if cyc.booked is not None:
+            return cyc.booked, "review-booked", f"review booked for {cyc.booked}"
+        r = cyc.review
+        return r.due, r.rule.id, f"{r.rule.id} due {r.due}"
+
+    def tasks(self) -> None:
+        p = self.p
+        before = p.of_type("before-review")
+        after = p.of_type("after-review")
+        midpoint = p.of_type("midpoint")
+        for ep in self.episodes:
+            cycles = ep.cycles
+            for i, cyc in enumerate(cycles):
+                held = cyc.held
+                if held is not None and not self.history:
+                    # only after-tasks of past reviews can still be open
+                    nxt = cycles[i + 1].held if i + 1 < len(cycles) else None
+                    self.after_tasks(after, held, nxt)
+                    continue
+                r_date, r_kind, r_why = self.review_date(cyc)
+                until = held if held is not None else _END
+                for rule in before:
+                    first = cyc.number == 1 and rule.first_offset is not None
+                    off = rule.first_offset if first else rule.offset
+                    due = self.cal.add(r_date, off)
+                    basis = f"R = {r_why}" + (" (initial review)" if first else "")
+                    if due < cyc.opened:  # e.g. a first review held early: not before care began
+                        due, off = cyc.opened, None
+                        basis += f"; {r_date} {rule.offset} falls before the window opened on {cyc.opened}"
+                    done = self.first_on_or_after(rule.completed_by, cyc.opened, cyc.first_window, until)
+                    self.emit(rule, due, r_kind, r_date, offset=off, met_on=done, missed=held is not None,
+                              basis=basis)
+                if cyc.number > 1:
+                    start = cyc.opened
+                    due_next = cyc.review.due if cyc.adjourned is None else cyc.adjourned[1][0].due
+                    for rule in midpoint:
+                        mid = start + dt.timedelta(days=(due_next - start).days // 2)
+                        done = self.first_on_or_after(rule.completed_by, start, False, until)
+                        self.emit(rule, mid, "review-held", start, met_on=done, missed=held is not None,
+                                  basis=f"midpoint of {start} and next review due {due_next}")
+                if held is not None:
+                    nxt = cycles[i + 1].held if i + 1 < len(cycles) else None
+                    self.after_tasks(after, held, nxt)
+        for rule in p.of_type("after-event"):
+            dates = self.by_kind.get(rule.event, ())
+            for j, d in enumerate(dates):
+                until = dates[j + 1] - dt.timedelta(days=1) if j + 1 < len(dates) else _END
+                due = self.cal.add(d, rule.offset)
+                done = self.first_on_or_after(rule.completed_by, d, True, until)
+                if done is None and rule.lapse == "deemed-met" and due < self.as_of:
+                    self.emit(rule, due, rule.event, d, offset=rule.offset, status=Status.MET,
+                              met_on=due, basis="no response by the due date: deemed agreed")
+                    continue
+                self.emit(rule, due, rule.event, d, offset=rule.offset, met_on=done,
+                          missed=self.ended_after(d))
+
+    def ended_after(self, day: dt.date) -> bool:
+        """Whether the episode that day falls in has ended (its milestones can no longer be met)."""
+        for ep in self.episodes:
+            if ep.start <= day and ep.end is not None and day <= ep.end:
+                return True
+        return False
+
+    def after_tasks(self, rules, held: dt.date, next_held: dt.date | None) -> None:
+        until = next_held - dt.timedelta(days=1) if next_held is not None else _END
+        for rule in rules:
+            due = self.cal.add(held, rule.offset)
+            done = self.first_on_or_after(rule.completed_by, held, True, until)
+            self.emit(rule, due, "review-held", held, offset=rule.offset, met_on=done)
+
+    def birthday(self, age) -> dt.date | None:
+        if self.dob is None:
+            return None
+        day = self.cal.add(self.dob, age)
+        if self.p.leap_birthday == "mar-01" and self.dob.month == 2 and self.dob.day == 29 \
+                and day.month == 2 and day.day == 28:
+            day += dt.timedelta(days=1)
+        return day
+
+    def milestones(self) -> None:
+        p = self.p
+        for rule in p.of_type("at-review"):
+            for ep in self.episodes:
+                if len(ep.cycles) < rule.position:
+                    continue
+                cyc = ep.cycles[rule.position - 1]
+                r = cyc.review if cyc.adjourned is None else min(cyc.adjourned[1], key=lambda q: q.due)
+                done = self.first_on_or_after(rule.completed_by, ep.start, True, ep.end or _END)
+                self.emit(rule, r.due, r.rule.id, r.due, met_on=done, missed=ep.end is not None,
+                          basis=f"by the {_ordinal(rule.position)} review ({r.rule.id} due {r.due})")
+        for rule in p.of_type("first-review-after-age"):
+            bday = self.birthday(rule.age)
+            if bday is None:
+                continue
+            for ep in self.episodes:
+                cyc = next((c for c in ep.cycles if self.review_date(c)[0] >= bday), None)
+                if cyc is None:
+                    continue
+                r_date, r_kind, _ = self.review_date(cyc)
+                done = self.first_on_or_after(rule.completed_by, bday)
+                self.emit(rule, r_date, r_kind, r_date, met_on=done,
+                          basis=f"birthday {bday} ({rule.age}); the first review after it")
+                break
+        for rule in p.of_type("age"):
+            bday = self.birthday(rule.age)
+            if bday is None:
+                continue
+            for ep in self.episodes:
+                anchor = bday
+                if rule.eligible_after is not None:
+                    anchor = max(bday, self.cal.add(ep.start, rule.eligible_after))
+                end = ep.end or _END
+                if not (ep.start <= anchor < end) or anchor > self.as_of + _AGE_HORIZON:
+                    continue
+                due = self.cal.add(anchor, rule.offset)
+                done = self.first_on_or_after(rule.completed_by, ep.start, True, end)
+                self.emit(rule, due, "birthday" if anchor == bday else "eligible", anchor,
+                          offset=rule.offset, met_on=done,
+                          basis=f"aged {rule.age} on {bday}" + (
+                              f"; eligible {anchor}" if anchor != bday else ""))
+                break
+        for rule in p.of_type("placement-order-check"):
+            self.placement_order_checks(rule)
+        for rule in p.of_type("meeting-interval"):
+            self.meeting_intervals(rule)
+
+    def placement_order_checks(self, rule) -> None:
+        placed = self.by_kind.get("placed-for-adoption", [])
+        for order in self.by_kind.get(rule.event, ()):
+            check = self.cal.add(order, rule.offset)
+            if any(order <= d <= check for d in placed):
+                continue
+            ep = next((e for e in self.episodes if e.start <= order < (e.end or _END)), None)
+            if ep is None or (ep.end is not None and ep.end <= check):
+                continue
+            cyc = next((c for c in ep.cycles if (c.held or c.review.due) >= check), None)
+            if cyc is not None:
+                r = cyc.review
+                self.emit(rule, r.due, rule.event, order, met_on=cyc.held,
+                          basis=f"{order} + {rule.offset} = {check}, not placed; "
+                                f"the review then open ({r.rule.id}) is due {r.due}")
+                continue
+            # the open review falls before the check: project the schedule forward
+            if ep.end is not None or not ep.cycles:
+                continue  # the episode ended before a review could consider it
+            last = ep.cycles[-1]
+            due, pos = last.review.due, last.pos
+            while due < check:
+                pos += 1
+                due = self.cal.add(due, self.p.rules[last.seq[min(pos, len(last.seq) - 1)]].offset)
+            self.emit(rule, due, rule.event, order,
+                      basis=f"{order} + {rule.offset} = {check}, not placed; the first review due "
+                            f"after it, if each is held on its due date, is due {due}")
+
+    def meeting_intervals(self, rule) -> None:
+        meetings = sorted(e.date for e in self.evs if e.kind == "review-held" and e.meeting)
+        ends = self.by_kind.get("placement-change", []) + self.by_kind.get("left-care", []) \
+            + self.by_kind.get("adoption-order", [])
+        for start in self.by_kind.get(rule.event, ()):
+            end = min((d for d in ends if d > start), default=_END)
+            anchor_kind, last = rule.event, start
+            while True:
+                due = self.cal.add(last, rule.offset)
+                if due >= end:
+                    break
+                i = bisect_left(meetings, last)
+                while i < len(meetings) and meetings[i] <= last:
+                    i += 1
+                met = meetings[i] if i < len(meetings) and meetings[i] < end else None
+                self.emit(rule, due, anchor_kind, last, offset=rule.offset, met_on=met)
+                if met is None:
+                    break
+                anchor_kind, last = "review-held", met
+
+
+def _ordinal(n: int) -> str:
+    return {1: "first", 2: "second", 3: "third"}.get(n, f"{n}th")

@@ -1,0 +1,1 @@
+"""Bulk loaders: each validates every row first, then writes in one transaction, idempotently."""

@@ -1,0 +1,289 @@
+"""Rule profiles: TOML data files an authority can copy and edit, loaded and validated here.
+
+A profile names the review sequence, the triggers that restart it and every rule with its id,
+title, source and offset. `extends` merges another profile underneath, value by value. Any error
+is a BadInput naming the file and the key. Imports no database, CLI or rendering code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from irocli.engine.calendar import Calendar, Offset
+from irocli.errors import BadInput
+
+SHIPPED = ("england", "blackpool", "dudley", "knowsley", "cpru")
+_HERE = Path(__file__).parent
+
+# What each rule type means is engine code; which rules exist, their numbers, ids, titles and
+# sources are data. Keys each type accepts (besides title, source, type, enabled):
+RULE_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
+    "review": {"required": ("offset",), "optional": ()},
+    "requirement": {"required": ("event", "offset"), "optional": ()},
+    "adjournment": {"required": ("offset",), "optional": ()},
+    "authorisation": {"required": ("completed_by",), "optional": ()},
+    "before-review": {"required": ("offset", "completed_by"), "optional": ("first_offset",)},
+    "after-review": {"required": ("offset", "completed_by"), "optional": ()},
+    "after-event": {"required": ("event", "offset", "completed_by"), "optional": ("lapse",)},
+    "midpoint": {"required": ("completed_by",), "optional": ()},
+    "at-review": {"required": ("position", "completed_by"), "optional": ()},
+    "age": {"required": ("age", "offset", "completed_by"), "optional": ("eligible_after",)},
+    "first-review-after-age": {"required": ("age", "completed_by"), "optional": ()},
+    "placement-order-check": {"required": ("event", "offset"), "optional": ()},
+    "meeting-interval": {"required": ("event", "offset"), "optional": ()},
+}
+_COMMON = ("type", "title", "source", "enabled")
+_TOP = ("extends", "name", "title", "closures", "leap_birthday", "reviews", "triggers", "rules",
+        "escalation", "cp")
+LAPSES = ("deemed-met",)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    type: str
+    title: str
+    source: str
+    offset: Offset | None = None
+    first_offset: Offset | None = None
+    event: str | None = None
+    completed_by: tuple[str, ...] = ()
+    position: int | None = None
+    age: Offset | None = None
+    eligible_after: Offset | None = None
+    lapse: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    event: str
+    sequence: tuple[str, ...]
+    unless: str | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    title: str
+    origin: str  # the file(s) it came from, for messages
+    sequence: tuple[str, ...]
+    triggers: dict[str, Trigger]
+    rules: dict[str, Rule]
+    closures: tuple[dt.date, ...] = ()
+    leap_birthday: str = "feb-28"
+    extra: dict[str, Any] = field(default_factory=dict)  # sections later issues read
+
+    @cached_property
+    def calendar(self) -> Calendar:
+        return Calendar(self.closures)
+
+    def of_type(self, *types: str) -> list[Rule]:
+        return [r for r in self.rules.values() if r.type in types]
+
+
+def load(name_or_path: str) -> Profile:
+    """A shipped profile by name, or a user's profile file by path."""
+    path = _locate(name_or_path)
+    data = _merged(path, seen=())
+    return _build(data, str(path))
+
+
+def _locate(name_or_path: str) -> Path:
+    if name_or_path in SHIPPED:
+        return _HERE / f"{name_or_path}.toml"
+    path = Path(name_or_path).expanduser()
+    if path.suffix == ".toml" or path.exists() or "/" in name_or_path:
+        if not path.is_file():
+            raise BadInput(f"profile file {name_or_path} not found")
+        return path
+    raise BadInput(f"unknown profile {name_or_path!r} (shipped: {', '.join(SHIPPED)}; or a .toml path)")
+
+
+def _read(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"not valid TOML ({exc})", where=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"cannot read profile ({exc.__class__.__name__})", where=str(path)) from None
+
+
+def _merged(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    if path.resolve() in seen:
+        raise BadInput("extends loops back to itself", where=f"{path}: extends")
+    data = _read(path)
+    base_name = data.pop("extends", None)
+    if base_name is None:
+        return data
+    if not isinstance(base_name, str):
+        raise BadInput("must be a profile name or path", where=f"{path}: extends")
+    base_path = _locate(base_name) if base_name in SHIPPED else (path.parent / base_name)
+    if not base_path.is_file():
+        raise BadInput(f"profile {base_name!r} not found", where=f"{path}: extends")
+    return _deep_merge(_merged(base_path, seen + (path.resolve(),)), data)
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _build(data: dict[str, Any], origin: str) -> Profile:
+    def where(key: str) -> str:
+        return f"{origin}: {key}"
+
+    for key in data:
+        if key not in _TOP:
+            raise BadInput("unknown key", where=where(key))
+    name = _str(data.get("name", Path(origin).stem), where("name"))
+    closures = tuple(_date(v, where("closures")) for v in _list(data.get("closures", []), where("closures")))
+    leap = data.get("leap_birthday", "feb-28")
+    if leap not in ("feb-28", "mar-01"):
+        raise BadInput("must be 'feb-28' or 'mar-01'", where=where("leap_birthday"))
+
+    rules: dict[str, Rule] = {}
+    raw_rules = data.get("rules", {})
+    if not isinstance(raw_rules, dict):
+        raise BadInput("must be a table of rules", where=where("rules"))
+    for rule_id, raw in raw_rules.items():
+        rule = _rule(rule_id, raw, where)
+        if rule is not None:
+            rules[rule_id] = rule
+
+    reviews = data.get("reviews", {})
+    sequence = tuple(_list(reviews.get("sequence", []), where("reviews.sequence")))
+    if not sequence:
+        raise BadInput("must name at least one review rule", where=where("reviews.sequence"))
+    _check_review_ids(sequence, rules, where("reviews.sequence"))
+
+    triggers: dict[str, Trigger] = {}
+    for event, raw in data.get("triggers", {}).items():
+        key = f"triggers.{event}"
+        if not isinstance(raw, dict) or raw.get("enabled", True) is False:
+            continue
+        for k in raw:
+            if k not in ("sequence", "unless", "enabled"):
+                raise BadInput("unknown key", where=where(f"{key}.{k}"))
+        seq = tuple(_list(raw.get("sequence", []), where(f"{key}.sequence")))
+        if not seq:
+            raise BadInput("must name at least one review rule", where=where(f"{key}.sequence"))
+        _check_review_ids(seq, rules, where(f"{key}.sequence"))
+        _kind(event, where(key))
+        unless = raw.get("unless")
+        if unless is not None:
+            _kind(unless, where(f"{key}.unless"))
+        triggers[event] = Trigger(event, seq, unless)
+
+    extra = {k: data[k] for k in ("escalation", "cp") if k in data}
+    return Profile(
+        name=name,
+        title=_str(data.get("title", name), where("title")),
+        origin=origin,
+        sequence=sequence,
+        triggers=triggers,
+        rules=rules,
+        closures=closures,
+        leap_birthday=leap,
+        extra=extra,
+    )
+
+
+def _rule(rule_id: str, raw: Any, where) -> Rule | None:
+    key = f"rules.{rule_id}"
+    if not isinstance(raw, dict):
+        raise BadInput("must be a table", where=where(key))
+    if raw.get("enabled", True) is False:
+        return None
+    rtype = raw.get("type")
+    if rtype not in RULE_TYPES:
+        raise BadInput(
+            f"type must be one of {', '.join(RULE_TYPES)}", where=where(f"{key}.type")
+        )
+    spec = RULE_TYPES[rtype]
+    allowed = set(_COMMON) | set(spec["required"]) | set(spec["optional"])
+    for k in raw:
+        if k not in allowed:
+            raise BadInput(f"unknown key for a {rtype} rule", where=where(f"{key}.{k}"))
+    for k in ("title", "source", *spec["required"]):
+        if k not in raw:
+            raise BadInput("missing", where=where(f"{key}.{k}"))
+
+    def offset(k: str) -> Offset | None:
+        if k not in raw:
+            return None
+        return Offset.parse(_str(raw[k], where(f"{key}.{k}")), where=where(f"{key}.{k}"))
+
+    completed = tuple(_list(raw.get("completed_by", []), where(f"{key}.completed_by")))
+    for kind in completed:
+        _kind(kind, where(f"{key}.completed_by"))
+    event = raw.get("event")
+    if event is not None:
+        _kind(event, where(f"{key}.event"))
+    position = raw.get("position")
+    if position is not None and (not isinstance(position, int) or position < 1):
+        raise BadInput("must be a whole number from 1", where=where(f"{key}.position"))
+    lapse = raw.get("lapse")
+    if lapse is not None and lapse not in LAPSES:
+        raise BadInput(f"must be one of {', '.join(LAPSES)}", where=where(f"{key}.lapse"))
+    return Rule(
+        id=rule_id,
+        type=rtype,
+        title=_str(raw["title"], where(f"{key}.title")),
+        source=_str(raw["source"], where(f"{key}.source")),
+        offset=offset("offset"),
+        first_offset=offset("first_offset"),
+        event=event,
+        completed_by=completed,
+        position=position,
+        age=offset("age"),
+        eligible_after=offset("eligible_after"),
+        lapse=lapse,
+    )
+
+
+def _check_review_ids(ids: tuple[str, ...], rules: dict[str, Rule], where: str) -> None:
+    for rule_id in ids:
+        rule = rules.get(rule_id)
+        if rule is None or rule.type != "review":
+            raise BadInput(f"{rule_id!r} is not a review rule of this profile", where=where)
+
+
+def _kind(kind: Any, where: str) -> str:
+    from irocli.domain import EVENT_KINDS
+
+    if kind not in EVENT_KINDS:
+        raise BadInput(f"unknown event kind {kind!r}", where=where)
+    return kind
+
+
+def _str(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise BadInput("must be a non-empty string", where=where)
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise BadInput("must be a list", where=where)
+    return value
+
+
+def _date(value: Any, where: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise BadInput(f"{value!r} is not a date (expected YYYY-MM-DD)", where=where) from None

@@ -1,0 +1,34 @@
+"""Obligations for a caseload: the store streams children and events, the engine derives.
+
+Imports the engine; the store is passed in, so this module opens nothing itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from irocli.domain import Child, Obligation
+from irocli.engine import derive
+
+
+def caseload(store, profile, as_of: dt.date, *, iro=None, team=None, history=False
+             ) -> Iterator[tuple[Child, Obligation]]:
+    for child, events in store.iter_caseload(iro=iro, team=team):
+        for ob in derive(child.id, events, profile, as_of, dob=child.dob, history=history).obligations:
+            yield child, ob
+
+
+def due_rows(store, profile, as_of: dt.date, *, within: int | None, iro=None, team=None) -> list[dict]:
+    """Open obligations due within `within` days (None: only overdue), plus everything overdue.
+
+    A child has one open review obligation at a time (the engine guarantees it).
+    """
+    from irocli.reports.rows import obligation_row
+
+    horizon = as_of + dt.timedelta(days=within) if within is not None else as_of - dt.timedelta(days=1)
+    return [
+        obligation_row(ob, child, as_of)
+        for child, ob in caseload(store, profile, as_of, iro=iro, team=team)
+        if ob.status.is_open and ob.due <= horizon
+    ]

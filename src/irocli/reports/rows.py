@@ -1,0 +1,58 @@
+"""The JSON/CSV contract of CONTRACT.md, defined once: every view renders these rows.
+
+Imports only the stdlib and domain values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from irocli.domain import Child, Obligation
+
+FIELDS = ("child_id", "obligation", "title", "due", "status", "days", "anchor", "iro", "team", "source")
+CSV_FIELDS = ("child_id", "obligation", "title", "due", "status", "days", "anchor_kind",
+              "anchor_date", "iro", "team", "source", "met_on")
+
+
+def obligation_row(ob: Obligation, child: Child | None, as_of: dt.date) -> dict:
+    row = {
+        "child_id": ob.child_id,
+        "obligation": ob.rule,
+        "title": ob.title,
+        "due": ob.due.isoformat(),
+        "status": ob.status.value,
+        "days": ob.days(as_of),
+        "anchor": {"kind": ob.anchor_kind, "date": ob.anchor_date.isoformat()},
+        "iro": child.iro if child else None,
+        "team": child.team if child else None,
+        "source": ob.source,
+    }
+    if ob.met_on is not None:
+        row["met_on"] = ob.met_on.isoformat()
+    return row
+
+
+def explain_row(ob: Obligation, as_of: dt.date) -> dict:
+    d = ob.derivation
+    row = obligation_row(ob, None, as_of)
+    del row["iro"], row["team"]
+    row["offset"] = d.offset
+    row["arithmetic"] = d.arithmetic
+    return row
+
+
+def flat(row: dict) -> dict:
+    """A row for CSV: anchor flattened to anchor_kind, anchor_date."""
+    out = {k: v for k, v in row.items() if k != "anchor"}
+    anchor = row.get("anchor") or {}
+    out["anchor_kind"] = anchor.get("kind")
+    out["anchor_date"] = anchor.get("date")
+    return out
+
+
+def sort_rows(rows: list[dict], by: str = "due") -> list[dict]:
+    if by == "iro":
+        return sorted(rows, key=lambda r: (r.get("iro") or "~", r["due"], r["child_id"]))
+    if by == "child":
+        return sorted(rows, key=lambda r: (r["child_id"], r["due"]))
+    return sorted(rows, key=lambda r: (r["due"], r["child_id"], r["obligation"]))

@@ -1,0 +1,67 @@
+"""Alembic driven from code (no alembic.ini): where the scripts are, and upgrading to head.
+
+Imports alembic (about 170 ms) only inside its functions; the store calls them only when the
+schema revision it read with plain SQL is behind HEAD, or when asked to upgrade.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from irocli.errors import StoreUnavailable
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy import Connection, Engine
+
+
+def scripts_dir() -> Path:
+    """The directory holding env.py and versions/: the installed irocli.migrations package."""
+    from importlib.resources import files
+
+    try:
+        return Path(str(files("irocli.migrations")))
+    except ModuleNotFoundError:
+        # A source checkout run with PYTHONPATH=src: the scripts sit beside src/, not inside it.
+        checkout = Path(__file__).resolve().parents[3] / "migrations"
+        if (checkout / "env.py").is_file():
+            return checkout
+        raise StoreUnavailable("irocli's migration scripts are missing: reinstall irocli") from None
+
+
+def alembic_config(*, connection: Connection | None = None, url: str | None = None) -> Config:
+    """An Alembic Config built in code; env.py reads the connection (or URL) from its attributes."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(scripts_dir()))
+    config.set_main_option("path_separator", "os")
+    if connection is not None:
+        config.attributes["connection"] = connection
+    if url is not None:
+        config.attributes["url"] = url
+    return config
+
+
+def script_head() -> str | None:
+    """The head revision of the migration scripts themselves."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def script_revisions() -> list[str]:
+    """Every revision id in the scripts, oldest first."""
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    return [s.revision for s in reversed(list(scripts.walk_revisions()))]
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    """Run Alembic's upgrade in one transaction on a connection of ``engine``."""
+    from alembic import command
+
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection=connection), target)

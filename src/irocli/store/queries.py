@@ -1,0 +1,211 @@
+"""The store's reads: SQLAlchemy Core text with bound parameters, returning domain values.
+
+Must not import sqlmodel, alembic or irocli.store.tables: reports read through here, and those
+imports cost about 360 ms together (PERFORMANCE.md, surprise 2). Plain rows stream straight into
+frozen dataclasses; ORM entities would be 26× slower at national scale (surprise 3).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+from sqlalchemy import Connection, bindparam, text
+
+from irocli.domain import Child, Event
+from irocli.store.records import StoredEvent
+
+# Bound parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
+CHUNK = 500
+# Rows fetched per round trip when streaming a caseload.
+YIELD_PER = 5000
+
+_CHILD = "SELECT id, name, dob, iro, social_worker, team FROM child"
+_EVENT = (
+    "SELECT id, child_id, kind, date, meeting, note, recorded_at, recorded_by, voided_at,"
+    " void_reason FROM event"
+)
+
+
+def date_parser(conn: Connection) -> Callable[[object], dt.date]:
+    """SQLite hands dates back as ISO text, PostgreSQL as date objects: parse only when needed."""
+    if conn.dialect.name == "sqlite":
+        return dt.date.fromisoformat
+    return _same
+
+
+def _same(value):
+    return value
+
+
+def _timestamp(value: object) -> dt.datetime | None:
+    """Stored naive UTC (dialect-neutral); handed out timezone-aware."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value.replace(tzinfo=dt.UTC)
+
+
+def _child(row: Sequence, parse: Callable[[object], dt.date]) -> Child:
+    dob = row[2]
+    return Child(row[0], row[1], parse(dob) if dob is not None else None, row[3], row[4], row[5])
+
+
+def _filters(iro: str | None, team: str | None, alias: str = "") -> tuple[list[str], dict]:
+    where, params = [], {}
+    if iro is not None:
+        where.append(f"{alias}iro = :iro")
+        params["iro"] = iro
+    if team is not None:
+        where.append(f"{alias}team = :team")
+        params["team"] = team
+    return where, params
+
+
+def chunks(ids: Sequence[str]) -> Iterator[list[str]]:
+    for start in range(0, len(ids), CHUNK):
+        yield list(ids[start : start + CHUNK])
+
+
+def get_child(conn: Connection, child_id: str) -> Child | None:
+    row = conn.execute(text(f"{_CHILD} WHERE id = :id"), {"id": child_id}).first()
+    return None if row is None else _child(row, date_parser(conn))
+
+
+def existing_child_ids(conn: Connection, child_ids: Iterable[str]) -> set[str]:
+    statement = text("SELECT id FROM child WHERE id IN :ids").bindparams(
+        bindparam("ids", expanding=True)
+    )
+    found: set[str] = set()
+    for chunk in chunks(sorted(set(child_ids))):
+        found.update(conn.execute(statement, {"ids": chunk}).scalars())
+    return found
+
+
+def children_by_id(conn: Connection, child_ids: Sequence[str]) -> list[Child]:
+    """The stored children among ``child_ids`` (at most CHUNK of them), in no particular order."""
+    statement = text(f"{_CHILD} WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+    parse = date_parser(conn)
+    return [_child(row, parse) for row in conn.execute(statement, {"ids": list(child_ids)})]
+
+
+def list_children(conn: Connection, iro: str | None, team: str | None) -> list[Child]:
+    where, params = _filters(iro, team)
+    sql = _CHILD + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+    parse = date_parser(conn)
+    return [_child(row, parse) for row in conn.execute(text(sql), params)]
+
+
+def stored_events(conn: Connection, child_id: str, include_voided: bool) -> list[StoredEvent]:
+    sql = _EVENT + " WHERE child_id = :child_id"
+    if not include_voided:
+        sql += " AND voided_at IS NULL"
+    parse = date_parser(conn)
+    return [
+        StoredEvent(
+            Event(row[2], parse(row[3]), row[0], row[1], bool(row[4]), row[5]),
+            recorded_at=_timestamp(row[6]),
+            recorded_by=row[7],
+            voided_at=_timestamp(row[8]),
+            void_reason=row[9],
+        )
+        for row in conn.execute(text(sql + " ORDER BY date, id"), {"child_id": child_id})
+    ]
+
+
+def stored_event(conn: Connection, event_id: int) -> StoredEvent | None:
+    row = conn.execute(text(_EVENT + " WHERE id = :id"), {"id": event_id}).first()
+    if row is None:
+        return None
+    return StoredEvent(
+        Event(row[2], date_parser(conn)(row[3]), row[0], row[1], bool(row[4]), row[5]),
+        recorded_at=_timestamp(row[6]),
+        recorded_by=row[7],
+        voided_at=_timestamp(row[8]),
+        void_reason=row[9],
+    )
+
+
+def events_for(conn: Connection, child_ids: Iterable[str]) -> dict[str, list[Event]]:
+    ids = list(dict.fromkeys(child_ids))
+    result: dict[str, list[Event]] = {child_id: [] for child_id in ids}
+    statement = text(
+        "SELECT id, child_id, kind, date, meeting, note FROM event"
+        " WHERE child_id IN :ids AND voided_at IS NULL ORDER BY child_id, date, id"
+    ).bindparams(bindparam("ids", expanding=True))
+    parse = date_parser(conn)
+    for chunk in chunks(ids):
+        for row in conn.execute(statement, {"ids": chunk}):
+            result[row[1]].append(
+                Event(row[2], parse(row[3]), row[0], row[1], bool(row[4]), row[5])
+            )
+    return result
+
+
+def existing_source_keys(conn: Connection, keys: Iterable[str]) -> set[str]:
+    statement = text("SELECT source_key FROM event WHERE source_key IN :keys").bindparams(
+        bindparam("keys", expanding=True)
+    )
+    found: set[str] = set()
+    for chunk in chunks(sorted(set(keys))):
+        found.update(conn.execute(statement, {"keys": chunk}).scalars())
+    return found
+
+
+def get_meta(conn: Connection, key: str) -> str | None:
+    return conn.execute(text("SELECT value FROM meta WHERE key = :key"), {"key": key}).scalar()
+
+
+def caseload(
+    conn: Connection,
+    iro: str | None = None,
+    team: str | None = None,
+    child_ids: Iterable[str] | None = None,
+) -> Iterator[tuple[Child, list[Event]]]:
+    """Children in id order, each with its non-voided events by date then id, streamed.
+
+    One LEFT JOIN per query, so a child and its events always come from the same snapshot; rows
+    arrive YIELD_PER at a time and only one child's events are held at once.
+    """
+    where, params = _filters(iro, team, "c.")
+    sql = (
+        "SELECT c.id, c.name, c.dob, c.iro, c.social_worker, c.team,"
+        " e.id, e.kind, e.date, e.meeting, e.note"
+        " FROM child AS c LEFT JOIN event AS e ON e.child_id = c.id AND e.voided_at IS NULL"
+    )
+    if child_ids is None:
+        batches: Iterable[list[str] | None] = [None]
+    else:
+        # Sorted chunks queried in turn keep the whole stream in id order.
+        batches = chunks(sorted(set(child_ids)))
+        where.append("c.id IN :ids")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    statement = text(sql + " ORDER BY c.id, e.date, e.id")
+    if child_ids is not None:
+        statement = statement.bindparams(bindparam("ids", expanding=True))
+    parse = date_parser(conn)
+    new_event = Event  # locals: this loop runs once per event, a million times nationally
+    streaming = conn.execution_options(stream_results=True, yield_per=YIELD_PER)
+    for batch in batches:
+        if batch is not None:
+            params["ids"] = batch
+        child: Child | None = None
+        current = None
+        events: list[Event] = []
+        for rows in streaming.execute(statement, params).partitions():
+            for row in rows:
+                child_id = row[0]
+                if child_id != current:
+                    if child is not None:
+                        yield child, events
+                    child = _child(row, parse)
+                    current = child_id
+                    events = []
+                if row[6] is not None:
+                    events.append(
+                        new_event(row[7], parse(row[8]), row[6], child_id, bool(row[9]), row[10])
+                    )
+        if child is not None:
+            yield child, events

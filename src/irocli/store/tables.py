@@ -1,0 +1,65 @@
+"""The store's tables: the only place SQL types are declared, and Alembic's target metadata.
+
+Imports sqlmodel (about 190 ms): only write paths and migrations import this module.
+Dialect-neutral on purpose: the same tables run on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+# Named constraints keep SQLite batch migrations and PostgreSQL in step with this file.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = SQLModel.metadata
+
+
+class ChildRow(SQLModel, table=True):
+    __tablename__ = "child"
+
+    id: str = Field(sa_type=sa.Text, primary_key=True)  # the local authority's child id
+    name: str = Field(sa_type=sa.Text, nullable=False)
+    dob: dt.date | None = Field(default=None, sa_type=sa.Date, nullable=True)
+    iro: str | None = Field(default=None, sa_type=sa.Text, nullable=True, index=True)
+    social_worker: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    team: str | None = Field(default=None, sa_type=sa.Text, nullable=True, index=True)
+    created_at: dt.datetime = Field(sa_type=sa.DateTime, nullable=False)  # UTC
+    updated_at: dt.datetime = Field(sa_type=sa.DateTime, nullable=False)  # UTC
+
+
+class EventRow(SQLModel, table=True):
+    __tablename__ = "event"
+    __table_args__ = (sa.Index("ix_event_child_date", "child_id", "date"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_column_kwargs={"autoincrement": True})
+    child_id: str = Field(sa_type=sa.Text, foreign_key="child.id", nullable=False)
+    kind: str = Field(sa_type=sa.Text, nullable=False)
+    date: dt.date = Field(sa_type=sa.Date, nullable=False)
+    meeting: bool = Field(
+        default=True,
+        sa_type=sa.Boolean,
+        nullable=False,
+        sa_column_kwargs={"server_default": sa.true()},
+    )
+    note: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    # Imports key each event they write, so running the same file twice adds nothing.
+    source_key: str | None = Field(default=None, sa_type=sa.Text, nullable=True, unique=True)
+    recorded_at: dt.datetime = Field(sa_type=sa.DateTime, nullable=False)  # UTC
+    recorded_by: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    voided_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime, nullable=True)  # UTC
+    void_reason: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+
+
+class MetaRow(SQLModel, table=True):
+    __tablename__ = "meta"
+
+    key: str = Field(sa_type=sa.Text, primary_key=True)
+    value: str | None = Field(default=None, sa_type=sa.Text, nullable=True)

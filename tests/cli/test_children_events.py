@@ -1,0 +1,60 @@
+"""child and event commands against a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+
+def test_child_add_list_show_update(cli):
+    cli("init")
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01", "--iro", "A. Khan")
+    listed = json.loads(cli("child", "list", "--format", "json").stdout)
+    assert listed == [{"id": "C001", "name": "Sam Jones", "initials": "SJ", "dob": "2012-05-01",
+                       "iro": "A. Khan", "social_worker": None, "team": None}]
+    cli("child", "update", "C001", "--iro", "B. Okafor")
+    assert json.loads(cli("child", "list", "--iro", "B. Okafor", "--format", "json").stdout)[0]["id"] == "C001"
+    assert json.loads(cli("child", "list", "--iro", "A. Khan", "--format", "json").stdout) == []
+
+
+def test_store_is_private_to_its_owner(cli):
+    cli("init")
+    assert stat.S_IMODE(os.stat(cli.db).st_mode) == 0o600
+
+
+def test_event_add_prints_the_new_id_and_list_shows_it(cli):
+    cli("child", "add", "C001", "--name", "Sam Jones")
+    first = cli("event", "add", "C001", "entered-care", "2025-01-06").stdout.strip()
+    second = cli("event", "add", "C001", "review-held", "2025-02-03", "--no-meeting", "--note", "paper review").stdout
+    assert first.isdigit() and int(second) == int(first) + 1
+    events = json.loads(cli("event", "list", "C001", "--format", "json").stdout)
+    assert [(e["kind"], e["date"], e["meeting"]) for e in events] == [
+        ("entered-care", "2025-01-06", True), ("review-held", "2025-02-03", False)]
+    assert events[0]["recorded_by"]
+
+
+def test_void_keeps_the_event_but_it_no_longer_counts(cli):
+    cli("init", "--profile", "england")
+    cli("child", "add", "C001", "--name", "Sam Jones")
+    cli("event", "add", "C001", "entered-care", "2024-12-20")
+    held = cli("event", "add", "C001", "review-held", "2025-01-22").stdout.strip()
+    due = json.loads(cli("due", "--as-of", "2025-02-01", "--within", "120", "--format", "json").stdout)
+    assert [r["obligation"] for r in due if r["obligation"].startswith("review.")] == ["review.second"]
+    cli("event", "void", held, "--reason", "wrong child")
+    events = json.loads(cli("event", "list", "C001", "--format", "json").stdout)
+    assert events[1]["void_reason"] == "wrong child" and events[1]["voided_at"]
+    due = json.loads(cli("due", "--as-of", "2025-02-01", "--within", "120", "--format", "json").stdout)
+    assert [(r["obligation"], r["status"]) for r in due if r["obligation"].startswith("review.")] == [
+        ("review.first", "overdue")]
+
+
+def test_child_show_is_the_page_before_a_review(caseload):
+    page = json.loads(caseload("child", "show", "C001", "--as-of", "2025-02-01", "--format", "json").stdout)
+    assert page["child"]["name"] == "Sam Jones"
+    assert [e["kind"] for e in page["events"]] == ["entered-care", "review-held", "decisions-circulated"]
+    statuses = {(o["obligation"], o["status"]) for o in page["obligations"]}
+    assert ("review.first", "met") in statuses and ("task.decisions", "met") in statuses
+    assert ("review.second", "due") in statuses
+    table = caseload("child", "show", "C001", "--as-of", "2025-02-01").stdout
+    assert "Sam Jones" in table and "Open obligations" in table and "review.second" in table

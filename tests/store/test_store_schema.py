@@ -1,0 +1,225 @@
+"""Opening a store: migration from empty to head, the schema it makes, file safety, failures."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from irocli.errors import StoreUnavailable
+from irocli.store import HEAD, REVISIONS, Store
+from irocli.store import migrate as store_migrate
+from irocli.store import session as store_session
+
+
+def columns(db: Path, table: str) -> dict[str, tuple[str, bool, bool]]:
+    """name -> (declared type, not null, primary key) as SQLite recorded it."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(f"PRAGMA table_info({table})").fetchall()
+    return {name: (kind, bool(notnull), bool(pk)) for _, name, kind, notnull, _, pk in rows}
+
+
+def indexes(db: Path, table: str) -> dict[str, tuple[list[str], bool]]:
+    with sqlite3.connect(db) as conn:
+        found = {}
+        for _, name, unique, _origin, _partial in conn.execute(f"PRAGMA index_list({table})"):
+            cols = [row[2] for row in conn.execute(f"PRAGMA index_info({name})")]
+            found[name] = (cols, bool(unique))
+    return found
+
+
+def test_head_constant_is_the_scripts_head():
+    assert store_migrate.script_head() == HEAD
+    assert store_migrate.script_revisions() == list(REVISIONS)
+
+
+def test_empty_store_is_migrated_to_head_with_the_schema(store_path):
+    with Store.open(str(store_path)) as store:
+        assert store.revision() == HEAD
+    with sqlite3.connect(store_path) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
+    assert tables == {"alembic_version", "child", "event", "meta"}
+    assert columns(store_path, "child") == {
+        "id": ("TEXT", True, True),
+        "name": ("TEXT", True, False),
+        "dob": ("DATE", False, False),
+        "iro": ("TEXT", False, False),
+        "social_worker": ("TEXT", False, False),
+        "team": ("TEXT", False, False),
+        "created_at": ("DATETIME", True, False),
+        "updated_at": ("DATETIME", True, False),
+    }
+    assert columns(store_path, "event") == {
+        "id": ("INTEGER", True, True),
+        "child_id": ("TEXT", True, False),
+        "kind": ("TEXT", True, False),
+        "date": ("DATE", True, False),
+        "meeting": ("BOOLEAN", True, False),
+        "note": ("TEXT", False, False),
+        "source_key": ("TEXT", False, False),
+        "recorded_at": ("DATETIME", True, False),
+        "recorded_by": ("TEXT", False, False),
+        "voided_at": ("DATETIME", False, False),
+        "void_reason": ("TEXT", False, False),
+    }
+    assert columns(store_path, "meta") == {
+        "key": ("TEXT", True, True),
+        "value": ("TEXT", False, False),
+    }
+    assert indexes(store_path, "child") == {
+        "ix_child_iro": (["iro"], False),
+        "ix_child_team": (["team"], False),
+        "sqlite_autoindex_child_1": (["id"], True),
+    }
+    assert indexes(store_path, "event") == {
+        "ix_event_child_date": (["child_id", "date"], False),
+        "sqlite_autoindex_event_1": (["source_key"], True),
+    }
+    with sqlite3.connect(store_path) as conn:
+        fks = conn.execute("PRAGMA foreign_key_list(event)").fetchall()
+        meeting_default = conn.execute(
+            "SELECT dflt_value FROM pragma_table_info('event') WHERE name = 'meeting'"
+        ).fetchone()
+    assert [(fk[2], fk[3], fk[4]) for fk in fks] == [("child", "child_id", "id")]
+    assert meeting_default == ("1",)
+
+
+def test_migrated_schema_matches_the_table_definitions(store):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from irocli.store.tables import metadata
+
+    engine = sa.create_engine(store.url)
+    try:
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    finally:
+        engine.dispose()
+    assert diff == []
+
+
+def test_open_without_migrate_leaves_an_empty_store_empty(store_path):
+    with Store.open(str(store_path), migrate=False) as store:
+        assert store.revision() is None
+    with sqlite3.connect(store_path) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone() == (0,)
+
+
+def test_upgrade_on_a_current_store_changes_nothing(store):
+    assert store.upgrade() == HEAD
+    assert store.revision() == HEAD
+
+
+def test_new_store_file_is_0600_in_a_new_0700_directory(tmp_path):
+    db = tmp_path / "private" / "nested" / "irocli.db"
+    with Store.open(str(db)) as store:
+        store.set_meta("profile", "england")  # a write, so the WAL file exists too
+        assert stat.S_IMODE(db.stat().st_mode) == 0o600
+        wal = db.with_name("irocli.db-wal")
+        assert wal.exists() and stat.S_IMODE(wal.stat().st_mode) == 0o600
+    assert stat.S_IMODE(db.parent.stat().st_mode) == 0o700
+
+
+def test_an_existing_directory_keeps_its_mode(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    Store.open(str(shared / "irocli.db")).close()
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755
+    assert stat.S_IMODE((shared / "irocli.db").stat().st_mode) == 0o600
+
+
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(store, store_path):
+    with sqlite3.connect(store_path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    with store._engine.connect() as conn:  # the store's own connections
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_a_file_that_is_not_a_database_is_unavailable(tmp_path):
+    junk = tmp_path / "notes.db"
+    junk.write_bytes(b"this is not an SQLite database, just some text " * 100)
+    with pytest.raises(StoreUnavailable) as caught:
+        Store.open(str(junk))
+    assert caught.value.exit_code == 3
+    assert str(caught.value) == f"cannot use the store at sqlite:///{junk}: file is not a database"
+
+
+def test_an_unusable_url_is_unavailable_with_the_password_masked():
+    with pytest.raises(StoreUnavailable) as caught:
+        Store.open("nosuchdialect+nodriver://ann:s3cret@localhost/irocli")
+    message = str(caught.value)
+    assert "s3cret" not in message
+    assert message.startswith(
+        "cannot open the store at nosuchdialect+nodriver://ann:***@localhost/"
+    )
+    assert "\n" not in message
+
+
+def test_a_store_from_a_newer_irocli_is_refused(store_path):
+    Store.open(str(store_path)).close()
+    with sqlite3.connect(store_path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(StoreUnavailable, match="revision 9999, newer than this irocli knows"):
+        Store.open(str(store_path))
+
+
+def test_a_failed_migration_is_unavailable_and_rolled_back(store_path):
+    with sqlite3.connect(store_path) as conn:  # a stray table in the way of revision 0001
+        conn.execute("CREATE TABLE event (id INTEGER PRIMARY KEY)")
+    with pytest.raises(StoreUnavailable) as caught:
+        Store.open(str(store_path))
+    assert str(caught.value).startswith(f"cannot migrate the store at sqlite:///{store_path} to ")
+    with sqlite3.connect(store_path) as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == {"event"}  # child (created first) was rolled back with everything else
+
+
+def test_a_store_locked_past_the_timeout_is_unavailable(store_path, monkeypatch):
+    monkeypatch.setattr(store_session, "BUSY_TIMEOUT_MS", 200)
+    Store.open(str(store_path)).close()
+    blocker = sqlite3.connect(store_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another process holding the write lock
+    try:
+        with Store.open(str(store_path)) as store:
+            assert store.get_meta("profile") is None  # WAL: reading still works
+            with pytest.raises(StoreUnavailable) as caught:
+                store.set_meta("profile", "england")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert str(caught.value) == (
+        f"the store at sqlite:///{store_path} is locked by another process (waited 0.2 s)"
+    )
+
+
+def test_processes_opening_a_new_store_at_once_all_get_it_migrated(store_path):
+    import os
+    import subprocess
+    import sys
+
+    import irocli
+
+    src = str(Path(irocli.__file__).resolve().parents[1])
+    code = "import sys; from irocli.store import Store; print(Store.open(sys.argv[1]).revision())"
+    env = {**os.environ, "PYTHONPATH": src}
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(store_path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(4)
+    ]
+    results = [run.communicate(timeout=60) for run in runs]
+    assert [
+        (run.returncode, out.strip()) for run, (out, _err) in zip(runs, results, strict=True)
+    ] == [(0, HEAD)] * 4, [err for _out, err in results]

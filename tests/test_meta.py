@@ -1,0 +1,78 @@
+"""Meta-tests: every command has help with an example; start-up stays cheap; README commands exist."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from irocli.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _commands(group=None, prefix=()):
+    group = group or get_command(app)
+    for name, cmd in group.commands.items():
+        if hasattr(cmd, "commands"):
+            yield from _commands(cmd, (*prefix, name))
+        else:
+            yield (*prefix, name), cmd
+
+
+COMMANDS = sorted(_commands())
+
+
+@pytest.mark.parametrize("path, cmd", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_command_has_help_with_an_example(path, cmd):
+    assert cmd.help and "Example: irocli " in cmd.help, f"{' '.join(path)} lacks an Example"
+    for param in cmd.params:
+        if param.name not in ("help",):
+            assert getattr(param, "help", None) or param.param_type_name == "argument" and param.help, (
+                f"{' '.join(path)}: {param.name} has no help")
+
+
+def test_contract_commands_exist():
+    names = {" ".join(p) for p, _ in COMMANDS}
+    for required in ("init", "child add", "child update", "child list", "child show", "event add",
+                     "event list", "event void", "due", "overdue", "explain", "db upgrade", "db path"):
+        assert required in names
+
+
+def test_help_imports_neither_sqlalchemy_nor_holidays():
+    code = ("import sys\nfrom irocli.cli import app\n"
+            "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'holidays', 'sqlmodel', "
+            "'alembic', 'rich'})\nprint('HEAVY', heavy, file=sys.stderr)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in result.stderr
+
+
+def test_installed_console_script_runs():
+    script = Path(sys.executable).with_name("irocli")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "irocli"]
+    result = subprocess.run([*command, "--help"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "Statutory review deadlines" in result.stdout
+
+
+def test_readme_commands_exist():
+    readme = (ROOT / "README.md").read_text()
+    names = {" ".join(p) for p, _ in COMMANDS} | {"import"}
+    used = set(re.findall(r"^\$ irocli (?:--\S+ \S+ )*([a-z]+(?: [a-z]+)?)", readme, flags=re.M))
+    assert used, "README shows no irocli commands"
+    for phrase in used:
+        assert phrase in names or phrase.split()[0] in names, phrase
+    assert "make demo" in readme and "make test" in readme
+
+
+def test_version():
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("irocli ")
+    assert isinstance(app, typer.Typer)
