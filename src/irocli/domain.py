@@ -71,6 +71,10 @@ EVENT_KINDS: dict[str, str] = {
     "cp-plan-ended": "Child protection plan ended",
 }
 
+# Kinds dated on a future day by their nature (the day booked for, the day a review is required
+# by). The engine places them by the day they were recorded (Event.known_on) when known.
+FORWARD_KINDS = frozenset({"review-booked", "review-directed", "change-proposed"})
+
 
 def parse_kind(text: str, *, where: str | None = None) -> str:
     kind = text.strip().lower()

@@ -64,6 +64,13 @@ def date_arg(value: str, name: str) -> dt.date:
     return parse_date(value, field_name=name)
 
 
+def whole_number(value: str, option: str) -> int:
+    """A non-negative whole number from the command line, or one line naming the option."""
+    if not value.strip().isdigit():
+        raise BadInput(f"{option} must be a whole number of 0 or more (got {value!r})")
+    return int(value)
+
+
 def output_format(value: str, allowed: tuple[str, ...] = ("table", "json", "csv")) -> str:
     value = value.lower()
     if value not in allowed:

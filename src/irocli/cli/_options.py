@@ -12,7 +12,7 @@ AsOf = Annotated[
 Format = Annotated[str, typer.Option("--format", "-f", help="Output: table, json or csv.")]
 Iro = Annotated[str | None, typer.Option("--iro", help="Only this IRO's children.")]
 Team = Annotated[str | None, typer.Option("--team", help="Only this team's children.")]
-Within = Annotated[int, typer.Option("--within", help="Include open obligations due within DAYS.", metavar="DAYS")]
+Within = Annotated[str, typer.Option("--within", help="Include open obligations due within DAYS.", metavar="DAYS")]
 Sort = Annotated[str, typer.Option("--sort", help="Order rows by due, iro or child.")]
 FailOnOverdue = Annotated[
     bool, typer.Option("--fail-on-overdue", help="Exit 1 when anything is overdue (for cron and CI).")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import date_arg, emit_rows, note, open_store, output_format
+from irocli.cli._context import date_arg, emit_rows, note, open_store, output_format, whole_number
 from irocli.cli._options import ChildId, Format
 
 app = typer.Typer(help="Record what happened: add, list and void events.", no_args_is_help=True)
@@ -64,14 +64,14 @@ def event_list(ctx: typer.Context, child_id: ChildId, fmt: Format = "table") -> 
 @boundary
 def event_void(
     ctx: typer.Context,
-    event_id: Annotated[int, typer.Argument(help="The event's id (from 'event add' or 'event list').")],
+    event_id: Annotated[str, typer.Argument(help="The event's id (from 'event add' or 'event list').")],
     reason: Annotated[str, typer.Option("--reason", help="Why it no longer counts (kept on record).")],
 ) -> None:
     """Mark an event void: it stays on record but no longer counts.
 
     Example: irocli event void 42 --reason "entered against the wrong child"
     """
-    ev = open_store(ctx).void_event(event_id, reason)
+    ev = open_store(ctx).void_event(whole_number(event_id, "EVENT_ID"), reason)
     note(f"Voided event {event_id} ({ev.kind} on {ev.date}).")
 
 

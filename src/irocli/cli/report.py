@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, choice, emit_rows, load_profile, open_store, output_format
+from irocli.cli._context import as_of, choice, emit_rows, load_profile, open_store, output_format, whole_number
 from irocli.cli._options import AsOf, ChildId, FailOnOverdue, Format, Iro, Sort, Team, Within
 
 
@@ -31,17 +31,14 @@ def _report(ctx, *, within, iro, team, as_of_, fmt, sort, title):
     return rows
 
 
-def due(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Within = 28,
+def due(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Within = "28",
         as_of_: AsOf = None, fmt: Format = "table", sort: Sort = "due") -> None:
     """Show what is due within DAYS (default 28), and everything overdue.
 
     Example: irocli due --iro "A. Khan" --within 14
     """
-    if within < 0:
-        from irocli.errors import BadInput
-
-        raise BadInput("--within must be 0 or more days")
-    _report(ctx, within=within, iro=iro, team=team, as_of_=as_of_, fmt=fmt, sort=sort, title="Due")
+    days = whole_number(within, "--within")
+    _report(ctx, within=days, iro=iro, team=team, as_of_=as_of_, fmt=fmt, sort=sort, title="Due")
 
 
 def overdue(ctx: typer.Context, iro: Iro = None, team: Team = None, as_of_: AsOf = None,

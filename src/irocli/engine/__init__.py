@@ -13,7 +13,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from irocli.domain import Event, Flag, Obligation, Outcome, Status
+from irocli.domain import FORWARD_KINDS, Event, Flag, Obligation, Outcome, Status
 
 __all__ = ["derive"]
 
@@ -25,9 +25,6 @@ _AGE_HORIZON = dt.timedelta(days=365)
 # Same-day order: an episode opens first and closes last; bookings, triggers and requirements
 # are raised before a review held that day meets them.
 _ORDER = {"entered-care": 0, "review-held": 3, "review-adjourned": 3, "left-care": 9, "adoption-order": 9}
-# Kinds dated on a future day by their nature (the day booked for, the day a review is required
-# by): they count from when they are known, not from their date, so as_of does not hide them.
-FORWARD_KINDS = frozenset({"review-booked", "review-directed", "change-proposed"})
 
 
 @dataclass(slots=True)

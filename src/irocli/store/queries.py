@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import Connection, bindparam, text
 
-from irocli.domain import Child, Event
+from irocli.domain import FORWARD_KINDS, Child, Event
 from irocli.store.records import StoredEvent
 
 # Bound parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
@@ -45,6 +45,15 @@ def _timestamp(value: object) -> dt.datetime | None:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     return value.replace(tzinfo=dt.UTC)
+
+
+def _known_on(kind: str, recorded_at: object) -> dt.date | None:
+    """For a booking or direction, the day it was recorded (the engine places it by that day)."""
+    if kind not in FORWARD_KINDS or recorded_at is None:
+        return None
+    if isinstance(recorded_at, str):
+        return dt.date.fromisoformat(recorded_at[:10])
+    return recorded_at.date()
 
 
 def _child(row: Sequence, parse: Callable[[object], dt.date]) -> Child:
@@ -104,7 +113,7 @@ def stored_events(conn: Connection, child_id: str, include_voided: bool) -> list
     parse = date_parser(conn)
     return [
         StoredEvent(
-            Event(row[2], parse(row[3]), row[0], row[1], bool(row[4]), row[5]),
+            Event(row[2], parse(row[3]), row[0], row[1], bool(row[4]), row[5], _known_on(row[2], row[6])),
             recorded_at=_timestamp(row[6]),
             recorded_by=row[7],
             voided_at=_timestamp(row[8]),
@@ -119,7 +128,7 @@ def stored_event(conn: Connection, event_id: int) -> StoredEvent | None:
     if row is None:
         return None
     return StoredEvent(
-        Event(row[2], date_parser(conn)(row[3]), row[0], row[1], bool(row[4]), row[5]),
+        Event(row[2], date_parser(conn)(row[3]), row[0], row[1], bool(row[4]), row[5], _known_on(row[2], row[6])),
         recorded_at=_timestamp(row[6]),
         recorded_by=row[7],
         voided_at=_timestamp(row[8]),
@@ -131,14 +140,14 @@ def events_for(conn: Connection, child_ids: Iterable[str]) -> dict[str, list[Eve
     ids = list(dict.fromkeys(child_ids))
     result: dict[str, list[Event]] = {child_id: [] for child_id in ids}
     statement = text(
-        "SELECT id, child_id, kind, date, meeting, note FROM event"
+        "SELECT id, child_id, kind, date, meeting, note, recorded_at FROM event"
         " WHERE child_id IN :ids AND voided_at IS NULL ORDER BY child_id, date, id"
     ).bindparams(bindparam("ids", expanding=True))
     parse = date_parser(conn)
     for chunk in chunks(ids):
         for row in conn.execute(statement, {"ids": chunk}):
             result[row[1]].append(
-                Event(row[2], parse(row[3]), row[0], row[1], bool(row[4]), row[5])
+                Event(row[2], parse(row[3]), row[0], row[1], bool(row[4]), row[5], _known_on(row[2], row[6]))
             )
     return result
 
@@ -171,7 +180,7 @@ def caseload(
     where, params = _filters(iro, team, "c.")
     sql = (
         "SELECT c.id, c.name, c.dob, c.iro, c.social_worker, c.team,"
-        " e.id, e.kind, e.date, e.meeting, e.note"
+        " e.id, e.kind, e.date, e.meeting, e.note, e.recorded_at"
         " FROM child AS c LEFT JOIN event AS e ON e.child_id = c.id AND e.voided_at IS NULL"
     )
     if child_ids is None:
@@ -187,6 +196,7 @@ def caseload(
         statement = statement.bindparams(bindparam("ids", expanding=True))
     parse = date_parser(conn)
     new_event = Event  # locals: this loop runs once per event, a million times nationally
+    forward = FORWARD_KINDS
     streaming = conn.execution_options(stream_results=True, yield_per=YIELD_PER)
     for batch in batches:
         if batch is not None:
@@ -204,8 +214,8 @@ def caseload(
                     current = child_id
                     events = []
                 if row[6] is not None:
-                    events.append(
-                        new_event(row[7], parse(row[8]), row[6], child_id, bool(row[9]), row[10])
-                    )
+                    kind = row[7]
+                    known = _known_on(kind, row[11]) if kind in forward else None
+                    events.append(new_event(kind, parse(row[8]), row[6], child_id, bool(row[9]), row[10], known))
         if child is not None:
             yield child, events
