@@ -120,6 +120,8 @@ class Event:
     # the day it was recorded, for kinds dated in the future (a booking, a direction): before its
     # date it is known from this day. None when unknown (e.g. imported history).
     known_on: dt.date | None = None
+    # structured facts some kinds carry (an escalation's stage and reason, say); never hashed
+    details: dict | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True, slots=True)

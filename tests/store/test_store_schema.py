@@ -65,6 +65,7 @@ def test_empty_store_is_migrated_to_head_with_the_schema(store_path):
         "recorded_by": ("TEXT", False, False),
         "voided_at": ("DATETIME", False, False),
         "void_reason": ("TEXT", False, False),
+        "details": ("TEXT", False, False),
     }
     assert columns(store_path, "meta") == {
         "key": ("TEXT", True, True),
@@ -223,3 +224,46 @@ def test_processes_opening_a_new_store_at_once_all_get_it_migrated(store_path):
     assert [
         (run.returncode, out.strip()) for run, (out, _err) in zip(runs, results, strict=True)
     ] == [(0, HEAD)] * 4, [err for _out, err in results]
+
+
+def test_a_store_at_every_earlier_revision_upgrades_to_head_with_its_data(tmp_path):
+    """Build a store at each earlier revision, write data the way that schema allowed, upgrade."""
+    import datetime as dt
+
+    from irocli.domain import Child
+
+    for old in REVISIONS[:-1]:
+        path = tmp_path / f"at-{old}.db"
+        engine = sa.create_engine(f"sqlite:///{path}")
+        store_migrate.upgrade(engine, old)
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO child (id, name, created_at, updated_at) "
+                                 "VALUES ('C001', 'Sam Jones', '2025-01-01 00:00:00', '2025-01-01 00:00:00')"))
+            conn.execute(sa.text("INSERT INTO event (child_id, kind, date, meeting, recorded_at) "
+                                 "VALUES ('C001', 'entered-care', '2025-01-06', 1, '2025-01-06 09:00:00')"))
+        engine.dispose()
+        with Store.open(str(path)) as store:
+            assert store.revision() == HEAD
+            assert store.get_child("C001") == Child("C001", "Sam Jones")
+            [stored] = store.list_events("C001")
+            assert (stored.event.kind, stored.event.date, stored.event.details) == (
+                "entered-care", dt.date(2025, 1, 6), None)
+            new_id = store.add_event("C001", "review-held", dt.date(2025, 2, 3), details={"stage": "1"})
+            assert store.get_event(new_id).event.details == {"stage": "1"}
+
+
+def test_downgrade_to_the_first_revision_keeps_children_and_events(tmp_path):
+    from alembic import command
+
+    path = tmp_path / "down.db"
+    with Store.open(str(path)) as store:
+        from irocli.domain import Child
+
+        store.add_child(Child("C001", "Sam Jones"))
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        command.downgrade(store_migrate.alembic_config(connection=conn), REVISIONS[0])
+    engine.dispose()
+    assert "details" not in columns(path, "event")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT id FROM child").fetchall() == [("C001",)]

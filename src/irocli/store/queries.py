@@ -23,7 +23,7 @@ YIELD_PER = 5000
 _CHILD = "SELECT id, name, dob, iro, social_worker, team FROM child"
 _EVENT = (
     "SELECT id, child_id, kind, date, meeting, note, recorded_at, recorded_by, voided_at,"
-    " void_reason FROM event"
+    " void_reason, details FROM event"
 )
 
 
@@ -45,6 +45,12 @@ def _timestamp(value: object) -> dt.datetime | None:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
     return value.replace(tzinfo=dt.UTC)
+
+
+def _details(text_value: str | None) -> dict | None:
+    import json
+
+    return None if text_value is None else json.loads(text_value)
 
 
 def _known_on(kind: str, recorded_at: object) -> dt.date | None:
@@ -113,7 +119,8 @@ def stored_events(conn: Connection, child_id: str, include_voided: bool) -> list
     parse = date_parser(conn)
     return [
         StoredEvent(
-            Event(row[2], parse(row[3]), row[0], row[1], bool(row[4]), row[5], _known_on(row[2], row[6])),
+            Event(row[2], parse(row[3]), row[0], row[1], bool(row[4]), row[5], _known_on(row[2], row[6]),
+                  _details(row[10])),
             recorded_at=_timestamp(row[6]),
             recorded_by=row[7],
             voided_at=_timestamp(row[8]),
@@ -128,7 +135,8 @@ def stored_event(conn: Connection, event_id: int) -> StoredEvent | None:
     if row is None:
         return None
     return StoredEvent(
-        Event(row[2], date_parser(conn)(row[3]), row[0], row[1], bool(row[4]), row[5], _known_on(row[2], row[6])),
+        Event(row[2], date_parser(conn)(row[3]), row[0], row[1], bool(row[4]), row[5], _known_on(row[2], row[6]),
+              _details(row[10])),
         recorded_at=_timestamp(row[6]),
         recorded_by=row[7],
         voided_at=_timestamp(row[8]),
@@ -140,14 +148,15 @@ def events_for(conn: Connection, child_ids: Iterable[str]) -> dict[str, list[Eve
     ids = list(dict.fromkeys(child_ids))
     result: dict[str, list[Event]] = {child_id: [] for child_id in ids}
     statement = text(
-        "SELECT id, child_id, kind, date, meeting, note, recorded_at FROM event"
+        "SELECT id, child_id, kind, date, meeting, note, recorded_at, details FROM event"
         " WHERE child_id IN :ids AND voided_at IS NULL ORDER BY child_id, date, id"
     ).bindparams(bindparam("ids", expanding=True))
     parse = date_parser(conn)
     for chunk in chunks(ids):
         for row in conn.execute(statement, {"ids": chunk}):
             result[row[1]].append(
-                Event(row[2], parse(row[3]), row[0], row[1], bool(row[4]), row[5], _known_on(row[2], row[6]))
+                Event(row[2], parse(row[3]), row[0], row[1], bool(row[4]), row[5], _known_on(row[2], row[6]),
+                      _details(row[7]))
             )
     return result
 
@@ -180,7 +189,7 @@ def caseload(
     where, params = _filters(iro, team, "c.")
     sql = (
         "SELECT c.id, c.name, c.dob, c.iro, c.social_worker, c.team,"
-        " e.id, e.kind, e.date, e.meeting, e.note, e.recorded_at"
+        " e.id, e.kind, e.date, e.meeting, e.note, e.recorded_at, e.details"
         " FROM child AS c LEFT JOIN event AS e ON e.child_id = c.id AND e.voided_at IS NULL"
     )
     if child_ids is None:
@@ -216,6 +225,8 @@ def caseload(
                 if row[6] is not None:
                     kind = row[7]
                     known = _known_on(kind, row[11]) if kind in forward else None
-                    events.append(new_event(kind, parse(row[8]), row[6], child_id, bool(row[9]), row[10], known))
+                    details = row[12]
+                    events.append(new_event(kind, parse(row[8]), row[6], child_id, bool(row[9]), row[10], known,
+                                            _details(details) if details is not None else None))
         if child is not None:
             yield child, events

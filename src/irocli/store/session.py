@@ -28,11 +28,17 @@ if TYPE_CHECKING:
 
 # Every Alembic revision in migrations/versions, oldest first; HEAD is the newest. A test checks
 # both against the scripts, so adding a revision without listing it here fails CI.
-REVISIONS: tuple[str, ...] = ("0001",)
+REVISIONS: tuple[str, ...] = ("0001", "0002")
 HEAD = REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 5000
 _CHILD_FIELDS = ("name", "dob", "iro", "social_worker", "team")
+
+
+def dump_details(details: dict | None) -> str | None:
+    import json
+
+    return None if not details else json.dumps(details, sort_keys=True, ensure_ascii=False)
 
 
 def _now() -> dt.datetime:
@@ -305,6 +311,7 @@ class Store:
         note: str | None = None,
         recorded_by: str | None = None,
         source_key: str | None = None,
+        details: dict | None = None,
     ) -> int:
         """Record an event; returns its id. ``recorded_by`` defaults to the OS user."""
         from irocli.store.tables import ChildRow, EventRow
@@ -322,6 +329,7 @@ class Store:
                     source_key=source_key,
                     recorded_at=_now(),
                     recorded_by=recorded_by if recorded_by is not None else os_user(),
+                    details=dump_details(details),
                 )
                 session.add(row)
                 session.flush()
@@ -477,6 +485,7 @@ class Store:
                         "source_key": key,
                         "recorded_at": now,
                         "recorded_by": by,
+                        "details": dump_details(event.details),
                     }
                 )
             if event_rows:

@@ -56,6 +56,7 @@ class EventRow(SQLModel, table=True):
     recorded_by: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
     voided_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime, nullable=True)  # UTC
     void_reason: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    details: str | None = Field(default=None, sa_type=sa.Text, nullable=True)  # JSON object
 
 
 class MetaRow(SQLModel, table=True):
