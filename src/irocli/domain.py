@@ -64,7 +64,18 @@ EVENT_KINDS: dict[str, str] = {
     "twin-track": "Parallel (twin-track) plan in place",
     "pathway-assessment": "Pathway needs assessment completed",
     "staying-put-considered": "Staying Put considered",
-    # child protection (RULES §4; issue 2 adds the rules)
+    # imports (issue 3): the case system's own view, kept to compare
+    "system-review-due": "The case system's own next review due date (from an extract)",
+    # dispute resolution (RULES §5); details carry the escalation id, stage, reason and texts
+    "escalation-opened": "Escalation opened (informal or a formal stage)",
+    "escalation-response": "Response received at the current escalation stage",
+    "escalation-escalated": "Escalation moved to a later stage",
+    "escalation-meeting": "Escalation meeting held (actions to be recorded)",
+    "escalation-actions": "Actions from the escalation meeting recorded",
+    "escalation-resolved": "Escalation resolved with an outcome",
+    "escalation-cafcass": "Referred to Cafcass",
+    "praise": "Good practice recorded (never an escalation)",
+    # child protection (RULES §4)
     "strategy-discussion": "Strategy discussion held",
     "icpc-held": "Initial child protection conference held",
     "rcpc-held": "Review child protection conference held",
