@@ -77,9 +77,18 @@ EVENT_KINDS: dict[str, str] = {
     "praise": "Good practice recorded (never an escalation)",
     # child protection (RULES §4)
     "strategy-discussion": "Strategy discussion held",
-    "icpc-held": "Initial child protection conference held",
+    "icpc-held": "Initial child protection conference held (a plan starts)",
     "rcpc-held": "Review child protection conference held",
     "cp-plan-ended": "Child protection plan ended",
+    "cp-plan-follow-up": "Chair followed up the plan's progress",
+    "icpc-requested": "ICPC convening form completed and sent",
+    "conference-date-confirmed": "Conference date and chair confirmed",
+    "conference-invite-list": "Invite list and updates received from the social worker",
+    "conference-invite-follow-up": "Invite list followed up",
+    "conference-invitations-sent": "Conference invitations sent",
+    "quoracy-checked": "Responses checked for quoracy",
+    "conference-inquorate": "Conference went ahead inquorate",
+    "inquorate-report": "Report on an inquorate conference submitted",
 }
 
 # Kinds dated on a future day by their nature (the day booked for, the day a review is required

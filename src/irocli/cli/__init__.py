@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from irocli import __version__
-from irocli.cli import child, db, event, imports, report
+from irocli.cli import child, db, escalation, event, imports, report
 from irocli.cli._boundary import DEBUG, boundary
 from irocli.cli._context import Root, note, open_store
 
@@ -69,6 +69,8 @@ def init(
 report.register(app)
 app.add_typer(child.app, name="child")
 app.add_typer(event.app, name="event")
+app.add_typer(escalation.app, name="escalation")
+app.command("praise")(boundary(escalation.praise))
 app.add_typer(db.app, name="db")
 app.add_typer(imports.app, name="import")
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from irocli.domain import FORWARD_KINDS, Event, Flag, Obligation, Outcome, Status
+from irocli.engine import cp, escalation
 
 __all__ = ["derive"]
 
@@ -24,7 +25,8 @@ _AGE_HORIZON = dt.timedelta(days=365)
 
 # Same-day order: an episode opens first and closes last; bookings, triggers and requirements
 # are raised before a review held that day meets them.
-_ORDER = {"entered-care": 0, "review-held": 3, "review-adjourned": 3, "left-care": 9, "adoption-order": 9}
+_ORDER = {"entered-care": 0, "review-held": 3, "review-adjourned": 3, "left-care": 9, "adoption-order": 9,
+          "cp-plan-ended": 8, "escalation-opened": 1}
 
 
 @dataclass(slots=True)
@@ -152,6 +154,9 @@ class _Run:
         self.reviews()
         self.tasks()
         self.milestones()
+        cp.obligations(self)
+        if "escalation" in self.p.extra and self.by_kind.get("escalation-opened"):
+            escalation.obligations(self, escalation.ladder(self.p))
         self.out.obligations.sort(key=lambda o: (o.due, o.rule))
         return self.out
 

@@ -35,7 +35,13 @@ RULE_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
     "first-review-after-age": {"required": ("age", "completed_by"), "optional": ()},
     "placement-order-check": {"required": ("event", "offset"), "optional": ()},
     "meeting-interval": {"required": ("event", "offset"), "optional": ()},
+    "icpc": {"required": ("offset",), "optional": ()},
+    "conference-review": {"required": ("offset",), "optional": ()},
+    "before-conference": {"required": ("conference", "offset", "completed_by"), "optional": ("window",)},
+    "escalation": {"required": (), "optional": ()},  # dates from the [escalation] ladder
 }
+CONFERENCES = ("icpc", "rcpc")
+WINDOWS = ("on-the-day",)
 _COMMON = ("type", "title", "source", "enabled")
 _TOP = ("extends", "name", "title", "closures", "leap_birthday", "reviews", "triggers", "rules",
         "escalation", "cp")
@@ -56,6 +62,8 @@ class Rule:
     age: Offset | None = None
     eligible_after: Offset | None = None
     lapse: str | None = None
+    conference: str | None = None
+    window: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +194,17 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
             _kind(unless, where(f"{key}.unless"))
         triggers[event] = Trigger(event, seq, unless)
 
+    cp = data.get("cp", {})
+    if not isinstance(cp, dict):
+        raise BadInput("must be a table", where=where("cp"))
+    for k in cp:
+        if k not in ("icpc_anchor", "sequence"):
+            raise BadInput("unknown key", where=where(f"cp.{k}"))
+    if cp.get("icpc_anchor", "first") not in ("first", "last"):
+        raise BadInput("must be 'first' or 'last'", where=where("cp.icpc_anchor"))
+    for rule_id in _list(cp.get("sequence", []), where("cp.sequence")):
+        if rule_id not in rules or rules[rule_id].type != "conference-review":
+            raise BadInput(f"{rule_id!r} is not a conference-review rule of this profile", where=where("cp.sequence"))
     extra = {k: data[k] for k in ("escalation", "cp") if k in data}
     return Profile(
         name=name,
@@ -237,6 +256,12 @@ def _rule(rule_id: str, raw: Any, where) -> Rule | None:
     lapse = raw.get("lapse")
     if lapse is not None and lapse not in LAPSES:
         raise BadInput(f"must be one of {', '.join(LAPSES)}", where=where(f"{key}.lapse"))
+    conference = raw.get("conference")
+    if conference is not None and conference not in CONFERENCES:
+        raise BadInput(f"must be one of {', '.join(CONFERENCES)}", where=where(f"{key}.conference"))
+    window = raw.get("window")
+    if window is not None and window not in WINDOWS:
+        raise BadInput(f"must be one of {', '.join(WINDOWS)}", where=where(f"{key}.window"))
     return Rule(
         id=rule_id,
         type=rtype,
@@ -250,6 +275,8 @@ def _rule(rule_id: str, raw: Any, where) -> Rule | None:
         age=offset("age"),
         eligible_after=offset("eligible_after"),
         lapse=lapse,
+        conference=conference,
+        window=window,
     )
 
 

@@ -1,0 +1,100 @@
+"""Child protection conferences, RULES §4: pure, from a child's CP events.
+
+A strategy discussion raises the initial conference (ICPC) deadline; an ICPC starts a plan whose
+review conferences (RCPC) follow a sequence, chained from the day each was held, until the plan
+ends. A child can be on a plan and looked after at once: this runs beside the review schedule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Conference:
+    kind: str  # "icpc" or "rcpc"
+    rule: object
+    due: dt.date
+    anchor_kind: str
+    anchor_date: dt.date
+    opened: dt.date  # the window for before-conference steps opens here
+    held: dt.date | None = None
+    basis: str | None = None
+
+
+@dataclass(slots=True)
+class _State:
+    pending: Conference | None = None  # an ICPC awaited
+    plan_from: dt.date | None = None
+    position: int = 0
+    conferences: list[Conference] = field(default_factory=list)
+
+
+def obligations(run) -> None:
+    p = run.p
+    icpc_rule = next(iter(p.of_type("icpc")), None)
+    cp = p.extra.get("cp", {})
+    sequence = [p.rules[r] for r in cp.get("sequence", []) if r in p.rules]
+    anchor = cp.get("icpc_anchor", "first")
+    if icpc_rule is None and not sequence:
+        return
+    st = _State()
+    for e in run.evs:
+        k, d = e.kind, e.date
+        if k == "strategy-discussion" and st.plan_from is None and icpc_rule is not None:
+            if st.pending is None or anchor == "last":
+                basis = f"{anchor} strategy discussion of this enquiry ({anchor} is the profile's setting)"
+                if st.pending is not None:
+                    st.conferences.remove(st.pending)
+                st.pending = Conference("icpc", icpc_rule, run.cal.add(d, icpc_rule.offset), k, d, d, basis=basis)
+                st.conferences.append(st.pending)
+        elif k == "icpc-held":
+            if st.pending is not None:
+                st.pending.held = d
+                st.pending = None
+            st.plan_from, st.position = d, 0
+            _next_review(run, st, sequence, "icpc-held", d)
+        elif k == "rcpc-held" and st.plan_from is not None:
+            open_conf = _open(st)
+            if open_conf is not None:
+                open_conf.held = d
+            st.position += 1
+            _next_review(run, st, sequence, "rcpc-held", d)
+        elif k == "cp-plan-ended" and st.plan_from is not None:
+            open_conf = _open(st)
+            if open_conf is not None and open_conf.kind == "rcpc":
+                st.conferences.remove(open_conf)  # no more review conferences once the plan ends
+            st.plan_from = None
+    for conf in st.conferences:
+        run.emit(conf.rule, conf.due, conf.anchor_kind, conf.anchor_date, offset=conf.rule.offset,
+                 met_on=conf.held, basis=conf.basis)
+    _steps(run, st.conferences)
+
+
+def _open(st: _State) -> Conference | None:
+    return next((c for c in reversed(st.conferences) if c.held is None and c.kind == "rcpc"), None)
+
+
+def _next_review(run, st: _State, sequence, anchor_kind: str, day: dt.date) -> None:
+    if not sequence:
+        return
+    rule = sequence[min(st.position, len(sequence) - 1)]
+    st.conferences.append(Conference("rcpc", rule, run.cal.add(day, rule.offset), anchor_kind, day, day))
+
+
+def _steps(run, conferences: list[Conference]) -> None:
+    """Convening steps before each conference (dudley's appendices), counted back from it."""
+    rules = run.p.of_type("before-conference")
+    for conf in conferences:
+        r_date = conf.held or conf.due
+        r_why = f"{conf.kind} held {conf.held}" if conf.held else f"{conf.rule.id} due {conf.due}"
+        until = conf.held or dt.date.max
+        for rule in rules:
+            if rule.conference != conf.kind:
+                continue
+            due = run.cal.add(r_date, rule.offset)
+            start = due if rule.window == "on-the-day" else conf.opened
+            done = run.first_on_or_after(rule.completed_by, start, True, until)
+            run.emit(rule, due, conf.kind, r_date, offset=rule.offset, met_on=done,
+                     missed=conf.held is not None, basis=f"R = {r_why}")

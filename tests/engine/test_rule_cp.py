@@ -1,0 +1,103 @@
+"""Child protection conferences (RULES §4): hand-checked dates, england and dudley."""
+
+from __future__ import annotations
+
+import pytest
+from tests.engine.conftest import Child, events
+
+SD = ("strategy-discussion", "2025-04-04")  # Fri before Easter
+
+
+def test_icpc_within_15_working_days_of_a_strategy_discussion_before_easter():
+    # DATES.md: 2025-04-04 + 15 WD (Good Friday 18 Apr, Easter Monday 21 Apr) = 2025-04-29
+    Child("england", events(SD), as_of="2025-04-05").assert_due("cp.icpc", "2025-04-29", "due")
+
+
+@pytest.mark.parametrize("sd, due", [("2023-04-28", "2023-05-23"), ("2024-12-13", "2025-01-08"),
+                                     ("2022-09-09", "2022-10-03"), ("2027-12-10", "2028-01-05")])
+def test_icpc_dates_table(sd, due):
+    Child("england", events(("strategy-discussion", sd)), as_of=sd).assert_due("cp.icpc", due)
+
+
+def test_icpc_held_late_is_met_late_and_starts_the_review_conferences():
+    c = Child("england", events(SD, ("icpc-held", "2025-04-30")), as_of="2025-05-01")
+    c.assert_met_late("cp.icpc", "2025-04-29", "2025-04-30")
+    c.assert_due("cp.first-rcpc", "2025-07-30", "due")  # 3 months after the ICPC held
+
+
+def test_review_conferences_chain_from_the_day_held():
+    evs = events(SD, ("icpc-held", "2025-04-29"), ("rcpc-held", "2025-07-29"))
+    c = Child("england", evs, as_of="2025-08-01")
+    c.assert_met("cp.first-rcpc", "2025-07-29", "2025-07-29")
+    c.assert_due("cp.rcpc", "2026-01-29", "due")
+
+
+def test_plan_ending_stops_review_conferences():
+    evs = events(SD, ("icpc-held", "2025-04-29"), ("cp-plan-ended", "2025-06-01"))
+    c = Child("england", evs, as_of="2025-08-01")
+    c.assert_absent("cp.first-rcpc")
+
+
+@pytest.mark.parametrize("anchor, due", [("first", "2025-04-29"), ("last", "2025-05-06")])
+def test_which_strategy_discussion_anchors_the_icpc_is_a_profile_setting(tmp_path, anchor, due):
+    # last: 2025-04-10 + 15 WD skipping Good Friday, Easter Monday and 5 May = 2025-05-06
+    path = tmp_path / "wt.toml"
+    path.write_text(f'extends = "england"\nname = "wt"\n[cp]\nicpc_anchor = "{anchor}"\n')
+    c = Child(str(path), events(SD, ("strategy-discussion", "2025-04-10")), as_of="2025-04-11")
+    [icpc] = c.of("cp.icpc")
+    assert str(icpc.due) == due
+
+
+def test_a_child_on_a_plan_and_looked_after_has_both_clocks():
+    evs = events(("entered-care", "2025-04-01"), SD, ("icpc-held", "2025-04-29"))
+    c = Child("england", evs, as_of="2025-04-30")
+    c.assert_open_review("review.first", "2025-05-01")  # 20 WD after 1 Apr across Easter
+    c.assert_due("cp.first-rcpc", "2025-07-29", "due")
+
+
+@pytest.mark.parametrize(
+    "rule, due",
+    [
+        ("cp.icpc-steps.convening-form", "2025-04-08"),  # by day 3: Fri + 2 WD
+        ("cp.icpc-steps.date-and-chair", "2025-04-09"),  # by day 4
+        ("cp.icpc-steps.invitations", "2025-04-10"),  # by day 5
+        ("cp.icpc-steps.quoracy-4", "2025-04-25"),  # 4 days before the ICPC due 29 Apr
+        ("cp.icpc-steps.quoracy-3", "2025-04-26"),
+    ],
+)
+def test_dudley_icpc_convening_steps(rule, due):
+    Child("dudley", events(SD), as_of="2025-04-05").assert_due(rule, due, "due")
+
+
+@pytest.mark.parametrize(
+    "rule, due",
+    [
+        ("cp.rcpc-steps.invite-list", "2025-07-09"),  # 20 days before the RCPC due 29 Jul
+        ("cp.rcpc-steps.follow-up", "2025-07-14"),
+        ("cp.rcpc-steps.invitations", "2025-07-16"),
+        ("cp.rcpc-steps.quoracy-4", "2025-07-25"),
+        ("cp.rcpc-steps.quoracy-3", "2025-07-26"),
+        ("cp.rcpc-steps.quoracy-2", "2025-07-27"),
+        ("cp.rcpc-steps.quoracy-1", "2025-07-28"),
+        ("cp.plan-follow-up", "2025-05-29"),  # first month of the plan
+    ],
+)
+def test_dudley_rcpc_convening_steps(rule, due):
+    Child("dudley", events(SD, ("icpc-held", "2025-04-29")), as_of="2025-05-01").assert_due(rule, due, "due")
+
+
+def test_quoracy_checks_count_only_on_or_after_their_own_day():
+    evs = events(SD, ("icpc-held", "2025-04-29"), ("quoracy-checked", "2025-07-25"))
+    c = Child("dudley", evs, as_of="2025-07-25")
+    c.assert_met("cp.rcpc-steps.quoracy-4", "2025-07-25", "2025-07-25")
+    c.assert_due("cp.rcpc-steps.quoracy-3", "2025-07-26", "due")
+
+
+def test_inquorate_conference_needs_a_report_within_4_days():
+    evs = events(SD, ("icpc-held", "2025-04-29"), ("conference-inquorate", "2025-07-29"))
+    Child("dudley", evs, as_of="2025-07-30").assert_due("cp.inquorate-report", "2025-08-02", "due")
+
+
+def test_england_has_no_convening_steps():
+    c = Child("england", events(SD), as_of="2025-04-05")
+    assert not [o for o in c.obs if o.rule.startswith("cp.icpc-steps")]
