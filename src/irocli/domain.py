@@ -127,9 +127,13 @@ class Child:
         return "".join(part[0].upper() for part in self.name.split() if part[:1].isalpha())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Event:
-    """One recorded fact about a child. The engine sees only events that are not voided."""
+    """One recorded fact about a child. The engine sees only events that are not voided.
+
+    Treated as read-only; not frozen because a national recompute builds a million of these and a
+    frozen dataclass's __init__ costs five times as much (bench/bench_recompute.py).
+    """
 
     kind: str
     date: dt.date
@@ -141,7 +145,7 @@ class Event:
     # date it is known from this day. None when unknown (e.g. imported history).
     known_on: dt.date | None = None
     # structured facts some kinds carry (an escalation's stage and reason, say); never hashed
-    details: dict | None = field(default=None, compare=False, hash=False)
+    details: dict | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

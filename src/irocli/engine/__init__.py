@@ -12,6 +12,7 @@ import datetime as dt
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from irocli.domain import FORWARD_KINDS, Event, Flag, Obligation, Outcome, Status
 from irocli.engine import cp, escalation
@@ -80,9 +81,31 @@ def derive(
     Events after as_of are ignored, so a past as-of date shows the picture as it was then. With
     history=False only open obligations are built (the due list needs nothing else).
     """
-    evs = sorted((e for e in events if _known(e) <= as_of or (e.kind in FORWARD_KINDS and e.known_on is None)),
-                 key=lambda e: (_known(e), _ORDER.get(e.kind, 2), e.id or 0))
-    return _Run(child_id, evs, profile, as_of, dob, history).run()
+    return _Run(child_id, _timeline(events, as_of), profile, as_of, dob, history).run()
+
+
+_BY_DATE_ID = attrgetter("date", "id")
+
+
+def _timeline(events: Iterable[Event], as_of: dt.date) -> list[Event]:
+    """The events in the order the engine reads them, those not yet known left out.
+
+    The store hands events over by date then id; the full sort key (same-day priority, the day
+    a booking was recorded) is paid only when that order is not already the answer.
+    """
+    evs = [e for e in events if e.date <= as_of or e.kind in FORWARD_KINDS]
+    plain = all(e.known_on is None and e.id is not None for e in evs)
+    if plain:
+        evs.sort(key=_BY_DATE_ID)
+        order = _ORDER
+        for a, b in zip(evs, evs[1:], strict=False):
+            if a.date == b.date and order.get(a.kind, 2) > order.get(b.kind, 2):
+                plain = False  # a same-day pair the engine must read the other way round
+                break
+    if not plain:
+        evs = [e for e in evs if _known(e) <= as_of or (e.kind in FORWARD_KINDS and e.known_on is None)]
+        evs.sort(key=lambda e: (_known(e), _ORDER.get(e.kind, 2), e.id or 0))
+    return evs
 
 
 def _known(e: Event) -> dt.date:
@@ -109,6 +132,7 @@ class _Run:
         self.by_kind: dict[str, list[dt.date]] = {}
         for e in evs:
             self.by_kind.setdefault(e.kind, []).append(e.date)
+        self.types = profile.rules_by_type  # rule lists by type, worked out once per profile
         self.episodes: list[_Episode] = []
         self.bookings_outside: list[tuple[_Cycle, dt.date, _Req]] = []
 
@@ -124,6 +148,8 @@ class _Run:
                 status = Status.OVERDUE if due < self.as_of else Status.DUE
         if not self.history and not status.is_open:
             return
+        if callable(basis):  # derivation text built only for obligations that are kept
+            basis = basis()
         self.out.obligations.append(
             Obligation(self.child_id, rule.id, rule.title, rule.source, due, status,
                        anchor_kind, anchor_date, offset, met_on, basis)
@@ -162,15 +188,18 @@ class _Run:
 
     def walk(self) -> None:
         p = self.p
-        requirement_rules = {r.event: r for r in p.of_type("requirement")}
-        adjourn_rule = next(iter(p.of_type("adjournment")), None)
-        auth_rule = next(iter(p.of_type("authorisation")), None)
+        plan = p.plan
+        requirement_rules = plan.requirement_by_event
+        adjourn_rule, auth_rule = plan.adjournment, plan.authorisation
+        structural = plan.structural
         ep: _Episode | None = None
         cyc: _Cycle | None = None
         seen: set[str] = set()
 
         for e in self.evs:
             k, d = e.kind, e.date
+            if k not in structural:
+                continue  # tasks, visits, milestones: looked up by kind later, not walked
             if k == "entered-care":
                 if ep is not None:  # re-entered with no left-care recorded: the old episode ends
                     self.close(ep, cyc, d)
@@ -248,26 +277,25 @@ class _Run:
                     self.emit(r.rule, r.due, r.anchor_kind, r.anchor_date, offset=r.rule.offset,
                               met_on=cyc.held)
         for cyc, booked, r in self.bookings_outside:
-            rule = next(iter(self.p.of_type("authorisation")))
+            rule = next(iter(self.types.get("authorisation", ())))
             done = self.first_on_or_after(rule.completed_by, cyc.opened)
             self.emit(rule, r.due, "review-booked", booked, met_on=done,
                       missed=cyc.held is not None and (done is None or done > cyc.held),
                       basis=f"review booked for {booked}, after its due date {r.due} ({r.rule.id})")
 
-    def review_date(self, cyc: _Cycle) -> tuple[dt.date, str, str]:
-        """R for the before-tasks: the day held, else the booked day, else the due date."""
+    def review_date(self, cyc: _Cycle) -> tuple[dt.date, str, object]:
+        """R for the before-tasks: the day held, else the booked day, else the due date (and why, lazily)."""
         if cyc.held is not None:
-            return cyc.held, "review-held", f"review held {cyc.held}"
+            return cyc.held, "review-held", lambda: f"review held {cyc.held}"
         if cyc.booked is not None:
-            return cyc.booked, "review-booked", f"review booked for {cyc.booked}"
+            return cyc.booked, "review-booked", lambda: f"review booked for {cyc.booked}"
         r = cyc.review
-        return r.due, r.rule.id, f"{r.rule.id} due {r.due}"
+        return r.due, r.rule.id, lambda: f"{r.rule.id} due {r.due}"
 
     def tasks(self) -> None:
-        p = self.p
-        before = p.of_type("before-review")
-        after = p.of_type("after-review")
-        midpoint = p.of_type("midpoint")
+        before = self.types.get("before-review", ())
+        after = self.types.get("after-review", ())
+        midpoint = self.types.get("midpoint", ())
         for ep in self.episodes:
             cycles = ep.cycles
             for i, cyc in enumerate(cycles):
@@ -283,10 +311,12 @@ class _Run:
                     first = cyc.number == 1 and rule.first_offset is not None
                     off = rule.first_offset if first else rule.offset
                     due = self.cal.add(r_date, off)
-                    basis = f"R = {r_why}" + (" (initial review)" if first else "")
+                    def basis(why=r_why, first=first):
+                        return f"R = {why()}" + (" (initial review)" if first else "")
                     if due < cyc.opened:  # e.g. a first review held early: not before care began
                         due, off = cyc.opened, None
-                        basis += f"; {r_date} {rule.offset} falls before the window opened on {cyc.opened}"
+                        basis = (f"R = {r_why()}; {r_date} {rule.offset} falls before the window "
+                                 f"opened on {cyc.opened}")
                     done = self.first_on_or_after(rule.completed_by, cyc.opened, cyc.first_window, until)
                     self.emit(rule, due, r_kind, r_date, offset=off, met_on=done, missed=held is not None,
                               basis=basis)
@@ -301,7 +331,7 @@ class _Run:
                 if held is not None:
                     nxt = cycles[i + 1].held if i + 1 < len(cycles) else None
                     self.after_tasks(after, held, nxt)
-        for rule in p.of_type("after-event"):
+        for rule in self.types.get("after-event", ()):
             dates = self.by_kind.get(rule.event, ())
             for j, d in enumerate(dates):
                 until = dates[j + 1] - dt.timedelta(days=1) if j + 1 < len(dates) else _END
@@ -338,8 +368,7 @@ class _Run:
         return day
 
     def milestones(self) -> None:
-        p = self.p
-        for rule in p.of_type("at-review"):
+        for rule in self.types.get("at-review", ()):
             for ep in self.episodes:
                 if len(ep.cycles) < rule.position:
                     continue
@@ -347,8 +376,8 @@ class _Run:
                 r = cyc.review if cyc.adjourned is None else min(cyc.adjourned[1], key=lambda q: q.due)
                 done = self.first_on_or_after(rule.completed_by, ep.start, True, ep.end or _END)
                 self.emit(rule, r.due, r.rule.id, r.due, met_on=done, missed=ep.end is not None,
-                          basis=f"by the {_ordinal(rule.position)} review ({r.rule.id} due {r.due})")
-        for rule in p.of_type("first-review-after-age"):
+                          basis=lambda r=r, n=rule.position: f"by the {_ordinal(n)} review ({r.rule.id} due {r.due})")
+        for rule in self.types.get("first-review-after-age", ()):
             bday = self.birthday(rule.age)
             if bday is None:
                 continue
@@ -361,7 +390,7 @@ class _Run:
                 self.emit(rule, r_date, r_kind, r_date, met_on=done,
                           basis=f"birthday {bday} ({rule.age}); the first review after it")
                 break
-        for rule in p.of_type("age"):
+        for rule in self.types.get("age", ()):
             bday = self.birthday(rule.age)
             if bday is None:
                 continue
@@ -379,9 +408,9 @@ class _Run:
                           basis=f"aged {rule.age} on {bday}" + (
                               f"; eligible {anchor}" if anchor != bday else ""))
                 break
-        for rule in p.of_type("placement-order-check"):
+        for rule in self.types.get("placement-order-check", ()):
             self.placement_order_checks(rule)
-        for rule in p.of_type("meeting-interval"):
+        for rule in self.types.get("meeting-interval", ()):
             self.meeting_intervals(rule)
 
     def placement_order_checks(self, rule) -> None:
@@ -413,6 +442,8 @@ class _Run:
                             f"after it, if each is held on its due date, is due {due}")
 
     def meeting_intervals(self, rule) -> None:
+        if rule.event not in self.by_kind:
+            return
         meetings = sorted(e.date for e in self.evs if e.kind == "review-held" and e.meeting)
         ends = self.by_kind.get("placement-change", []) + self.by_kind.get("left-care", []) \
             + self.by_kind.get("adoption-order", [])

@@ -12,8 +12,8 @@ import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -35,9 +35,11 @@ UNITS = {
 _OFFSET = re.compile(r"^\s*([+-]?\d+)\s*([a-z ]+?)\s*$")
 
 
-@dataclass(frozen=True, slots=True)
-class Offset:
-    """A signed distance such as "20 working days", "-14 days", "3 months"."""
+class Offset(NamedTuple):
+    """A signed distance such as "20 working days", "-14 days", "3 months".
+
+    A tuple, so that hashing it (the calendar memoises on it) costs no Python code.
+    """
 
     n: int
     unit: str  # "working days" | "days" | "weeks" | "months" | "years"
@@ -91,6 +93,7 @@ class Calendar:
 
     def __init__(self, closures: Iterable[dt.date] = (), first_year: int = 2010, last_year: int = 2040):
         self.closures = frozenset(closures)
+        self._memo: dict[tuple[dt.date, Offset], dt.date] = {}
         self._build(first_year, last_year)
 
     def _build(self, first_year: int, last_year: int) -> None:
@@ -105,6 +108,8 @@ class Calendar:
         ]
         self._set = frozenset(self._index)
         self._lo, self._hi = start, end
+        # ordinals whose arithmetic stays inside the index without re-checking the range
+        self._safe_lo, self._safe_hi = start + 400, end - 400
 
     def _cover(self, day: dt.date, margin_years: int = 2) -> None:
         if day.year - margin_years < self.first_year or day.year + margin_years > self.last_year:
@@ -124,8 +129,9 @@ class Calendar:
         """
         if n == 0:
             return day
-        self._cover(day, 1 + abs(n) // 200)
         o = day.toordinal()
+        if not (self._safe_lo <= o <= self._safe_hi and -200 < n < 200):
+            self._cover(day, 1 + abs(n) // 200)
         index = self._index
         if n > 0:
             return dt.date.fromordinal(index[bisect_right(index, o) + n - 1])
@@ -141,6 +147,16 @@ class Calendar:
         return -(bisect_right(self._index, a) - bisect_right(self._index, b))
 
     def add(self, day: dt.date, offset: Offset) -> dt.date:
+        """day moved by offset. Memoised: a caseload reuses few (day, offset) pairs many times."""
+        key = (day, offset)
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        result = self._memo[key] = self._add(day, offset)
+        return result
+
+    def _add(self, day: dt.date, offset: Offset) -> dt.date:
         unit, n = offset.unit, offset.n
         if unit == "working days":
             return self.add_working_days(day, n)

@@ -37,8 +37,9 @@ def obligations(run) -> None:
     cp = p.extra.get("cp", {})
     sequence = [p.rules[r] for r in cp.get("sequence", []) if r in p.rules]
     anchor = cp.get("icpc_anchor", "first")
-    if icpc_rule is None and not sequence:
-        return
+    if (icpc_rule is None and not sequence) or not (
+            "strategy-discussion" in run.by_kind or "icpc-held" in run.by_kind):
+        return  # no child protection events: nothing to derive
     st = _State()
     for e in run.evs:
         k, d = e.kind, e.date

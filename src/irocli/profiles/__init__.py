@@ -73,6 +73,14 @@ class Trigger:
     unless: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    requirement_by_event: dict[str, Rule]
+    adjournment: Rule | None
+    authorisation: Rule | None
+    structural: frozenset[str]  # the kinds the review walk must see; the rest it skips
+
+
 @dataclass(frozen=True)
 class Profile:
     name: str
@@ -89,8 +97,26 @@ class Profile:
     def calendar(self) -> Calendar:
         return Calendar(self.closures)
 
-    def of_type(self, *types: str) -> list[Rule]:
-        return [r for r in self.rules.values() if r.type in types]
+    @cached_property
+    def plan(self) -> Plan:
+        """What the engine looks up for every child, worked out once per profile."""
+        requirement = {r.event: r for r in self.of_type("requirement")}
+        structural = {"entered-care", "left-care", "adoption-order", "review-held", "review-adjourned",
+                      "review-booked", *requirement, *self.triggers}
+        structural |= {t.unless for t in self.triggers.values() if t.unless}
+        return Plan(requirement, next(iter(self.of_type("adjournment")), None),
+                    next(iter(self.of_type("authorisation")), None), frozenset(structural))
+
+    @cached_property
+    def rules_by_type(self) -> dict[str, list[Rule]]:
+        by: dict[str, list[Rule]] = {}
+        for rule in self.rules.values():
+            by.setdefault(rule.type, []).append(rule)
+        return by
+
+    def of_type(self, rtype: str) -> list[Rule]:
+        """The profile's rules of one type, in file order (looked up once per profile)."""
+        return self.rules_by_type.get(rtype, [])
 
 
 def load(name_or_path: str) -> Profile:

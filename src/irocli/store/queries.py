@@ -18,7 +18,7 @@ from irocli.store.records import StoredEvent
 # Bound parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
 CHUNK = 500
 # Rows fetched per round trip when streaming a caseload.
-YIELD_PER = 5000
+YIELD_PER = 1000
 
 _CHILD = "SELECT id, name, dob, iro, social_worker, team FROM child"
 _EVENT = (
@@ -183,50 +183,73 @@ def caseload(
 ) -> Iterator[tuple[Child, list[Event]]]:
     """Children in id order, each with its non-voided events by date then id, streamed.
 
-    One LEFT JOIN per query, so a child and its events always come from the same snapshot; rows
-    arrive YIELD_PER at a time and only one child's events are held at once.
+    Two ordered streams, children and their events, merged here: the event rows carry only what
+    the engine reads (no notes, no child columns repeated on every row). Rows arrive YIELD_PER
+    at a time and only one child's events are held at once.
     """
     where, params = _filters(iro, team, "c.")
-    sql = (
-        "SELECT c.id, c.name, c.dob, c.iro, c.social_worker, c.team,"
-        " e.id, e.kind, e.date, e.meeting, e.note, e.recorded_at, e.details"
-        " FROM child AS c LEFT JOIN event AS e ON e.child_id = c.id AND e.voided_at IS NULL"
+    children_sql = "SELECT c.id, c.name, c.dob, c.iro, c.social_worker, c.team FROM child AS c"
+    forward = ", ".join(f"'{kind}'" for kind in sorted(FORWARD_KINDS))  # constants, not user data
+    events_sql = (
+        "SELECT e.child_id, e.id, e.kind, e.date, e.meeting,"
+        f" CASE WHEN e.kind IN ({forward}) THEN e.recorded_at END, e.details"
+        " FROM event AS e{join} WHERE e.voided_at IS NULL"
     )
-    if child_ids is None:
-        batches: Iterable[list[str] | None] = [None]
-    else:
+    batches: Iterable[list[str] | None] = [None]
+    if child_ids is not None:
         # Sorted chunks queried in turn keep the whole stream in id order.
         batches = chunks(sorted(set(child_ids)))
-        where.append("c.id IN :ids")
+        where.append("c.id IN ({ids})")
+    # the join only filters: with no filter every event is wanted (foreign keys hold the pairing)
+    events_sql = events_sql.replace("{join}", " JOIN child AS c ON c.id = e.child_id" if where else "")
     if where:
-        sql += " WHERE " + " AND ".join(where)
-    statement = text(sql + " ORDER BY c.id, e.date, e.id")
-    if child_ids is not None:
-        statement = statement.bindparams(bindparam("ids", expanding=True))
+        children_sql += " WHERE " + " AND ".join(where)
+        events_sql += " AND " + " AND ".join(where)
+    children_sql += " ORDER BY c.id"
+    events_sql += " ORDER BY e.child_id, e.date, e.id"
     parse = date_parser(conn)
-    new_event = Event  # locals: this loop runs once per event, a million times nationally
-    forward = FORWARD_KINDS
-    streaming = conn.execution_options(stream_results=True, yield_per=YIELD_PER)
     for batch in batches:
+        bound = dict(params)
+        csql, esql = children_sql, events_sql
         if batch is not None:
-            params["ids"] = batch
-        child: Child | None = None
-        current = None
-        events: list[Event] = []
-        for rows in streaming.execute(statement, params).partitions():
-            for row in rows:
-                child_id = row[0]
-                if child_id != current:
-                    if child is not None:
-                        yield child, events
-                    child = _child(row, parse)
-                    current = child_id
-                    events = []
-                if row[6] is not None:
-                    kind = row[7]
-                    known = _known_on(kind, row[11]) if kind in forward else None
-                    details = row[12]
-                    events.append(new_event(kind, parse(row[8]), row[6], child_id, bool(row[9]), row[10], known,
-                                            _details(details) if details is not None else None))
-        if child is not None:
-            yield child, events
+            names = [f"id{i}" for i in range(len(batch))]
+            placeholders = ", ".join(f":{n}" for n in names)
+            csql, esql = csql.replace("{ids}", placeholders), esql.replace("{ids}", placeholders)
+            bound.update(zip(names, batch, strict=True))
+        children = (_child(row, parse) for rows in _row_blocks(conn, csql, bound) for row in rows)
+        yield from _merge(children, _row_blocks(conn, esql, bound), parse)
+
+
+def _row_blocks(conn: Connection, query: str, params: dict) -> Iterator[list]:
+    """Rows in blocks of YIELD_PER. SQLite reads through the driver's own cursor: at a million
+    rows SQLAlchemy's result layer costs more than SQLite itself (the SQL and its :named
+    parameters are the same); other dialects stream server-side through SQLAlchemy."""
+    if conn.dialect.name == "sqlite":
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            cursor.execute(query, params)
+            while rows := cursor.fetchmany(YIELD_PER):
+                yield rows
+        finally:
+            cursor.close()
+        return
+    streaming = conn.execution_options(stream_results=True, yield_per=YIELD_PER)
+    yield from streaming.execute(text(query), params).partitions(YIELD_PER)
+
+
+def _merge(children: Iterator[Child], blocks: Iterable[list], parse) -> Iterator[tuple[Child, list[Event]]]:
+    """Pair each child (in id order) with its run of event rows (ordered by child id too)."""
+    new_event = Event  # locals: this loop runs once per event, a million times nationally
+    child = next(children, None)
+    events: list[Event] = []
+    for rows in blocks:
+        for child_id, event_id, kind, day, meeting, recorded_at, details in rows:
+            while child is not None and child.id != child_id:
+                yield child, events
+                child, events = next(children, None), []
+            events.append(new_event(kind, parse(day), event_id, child_id, bool(meeting), None,
+                                    None if recorded_at is None else _known_on(kind, recorded_at),
+                                    None if details is None else _details(details)))
+    while child is not None:
+        yield child, events
+        child, events = next(children, None), []
