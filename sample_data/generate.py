@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime as dt
+import json
 import random
 import sys
 from collections import Counter
@@ -641,9 +642,57 @@ def build(rng: random.Random):
     return children, events
 
 
+def casework(children, events) -> list[tuple]:
+    """Escalations, praise and child protection for a few children in care at REF (blackpool).
+
+    (child, date, kind, meeting, note, details): escalations at several stages, one overdue,
+    one at Cafcass, one resolved; a child on a child protection plan whose first review
+    conference falls due tomorrow, and one awaiting an initial conference.
+    """
+    last = {}
+    for cid, _d, kind, _m, _n in events:
+        last[cid] = kind
+    in_care = [c[0] for c in children if last.get(c[0]) not in ("left-care", "adoption-order")]
+    a, b, c, d, e, f, g = in_care[3], in_care[9], in_care[15], in_care[21], in_care[27], in_care[33], in_care[39]
+
+    def esc(key, stage, reason, impact):
+        return {"key": key, "stage": stage, "reason": reason, "impact": impact}
+
+    rows = [
+        # overdue: stage 1 response was due 5 WD after Mon 9 Nov (16 Nov), none yet
+        (a, D("2026-11-09"), "escalation-opened", "", "care plan not updated",
+         esc("E1", "1", "drift", "permanence plan delayed")),
+        # referred to Cafcass after stages 1, 2 and 4
+        (b, D("2026-09-14"), "escalation-opened", "", "", esc("E2", "1", "placement", "placement unstable")),
+        (b, D("2026-09-18"), "escalation-response", "", "TM replied", {"escalation": "E2"}),
+        (b, D("2026-09-28"), "escalation-escalated", "", "", {"escalation": "E2", "to": "2"}),
+        (b, D("2026-10-12"), "escalation-escalated", "", "", {"escalation": "E2", "to": "4"}),
+        (b, D("2026-10-26"), "escalation-cafcass", "", "legal advice taken", {"escalation": "E2"}),
+        # resolved
+        (c, D("2026-10-05"), "escalation-opened", "", "", esc("E3", "1", "recommendations", "contact not arranged")),
+        (c, D("2026-10-09"), "escalation-response", "", "", {"escalation": "E3"}),
+        (c, D("2026-10-16"), "escalation-resolved", "", "", {"escalation": "E3", "outcome": "contact restarted"}),
+        # stage 2 response due Wed 25 Nov (in two days)
+        (d, D("2026-11-18"), "escalation-opened", "", "", esc("E4", "2", "statutory", "health assessment late")),
+        # safeguarding: service manager contact within 24 hours, made the same day
+        (e, D("2026-11-20"), "escalation-opened", "", "", esc("E5", "1", "safeguarding", "missing episode")),
+        (e, D("2026-11-20"), "escalation-response", "", "SM contacted", {"escalation": "E5"}),
+        (a, D("2026-10-20"), "praise", "", "excellent life-story work", None),
+        (c, D("2026-11-03"), "praise", "", "child's views well recorded", None),
+        # child protection: plan from an ICPC on 24 Aug; first review conference due 24 Nov
+        (f, D("2026-08-03"), "strategy-discussion", "", "", None),
+        (f, D("2026-08-24"), "icpc-held", "", "", None),
+        (f, D("2026-09-10"), "cp-plan-follow-up", "", "", None),
+        # strategy discussion on 16 Nov: ICPC due 15 WD later, 7 Dec
+        (g, D("2026-11-16"), "strategy-discussion", "", "", None),
+    ]
+    return rows
+
+
 def write(out_dir: Path) -> None:
     rng = random.Random(SEED)
     children, events = build(rng)
+    extra = casework(children, events)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "reference_date.txt").write_text(REF.isoformat() + "\n", encoding="utf-8")
     with (out_dir / "children.csv").open("w", newline="", encoding="utf-8") as fh:
@@ -653,9 +702,12 @@ def write(out_dir: Path) -> None:
             w.writerow((cid, name, dob.isoformat(), iro, sw, team))
     with (out_dir / "events.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(("child_id", "kind", "date", "meeting", "note"))
+        w.writerow(("child_id", "kind", "date", "meeting", "note", "details"))
         for cid, d, kind, meeting, note in events:
-            w.writerow((cid, kind, d.isoformat(), meeting, note))
+            w.writerow((cid, kind, d.isoformat(), meeting, note, ""))
+        for cid, d, kind, meeting, note, details in extra:
+            w.writerow((cid, kind, d.isoformat(), meeting, note,
+                        json.dumps(details, sort_keys=True) if details else ""))
 
 
 def summary(out_dir: Path) -> str | None:
@@ -673,7 +725,8 @@ def summary(out_dir: Path) -> str | None:
     with (out_dir / "events.csv").open(encoding="utf-8") as fh:
         for i, r in enumerate(csv.DictReader(fh)):
             evs.setdefault(r["child_id"], []).append(
-                Event(r["kind"], D(r["date"]), id=i + 1, meeting=r["meeting"] != "no"))
+                Event(r["kind"], D(r["date"]), id=i + 1, meeting=r["meeting"] != "no",
+                      details=json.loads(r["details"]) if r.get("details") else None))
     counts: Counter[str] = Counter()
     for cid, dob in dobs.items():
         for o in derive(cid, evs.get(cid, []), profile, REF, dob=dob).obligations:

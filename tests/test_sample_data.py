@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import subprocess
 import sys
 from collections import defaultdict
@@ -45,7 +46,8 @@ def events(children) -> dict[str, list[Event]]:
         where = f"events.csv row {n}"
         by_child[row["child_id"]].append(Event(
             parse_kind(row["kind"], where=where), parse_date(row["date"], where=where), id=n,
-            child_id=row["child_id"], meeting=row["meeting"] != "no", note=row["note"] or None))
+            child_id=row["child_id"], meeting=row["meeting"] != "no", note=row["note"] or None,
+            details=json.loads(row["details"]) if row["details"] else None))
     return by_child
 
 
@@ -80,7 +82,7 @@ def test_children_csv_has_the_native_columns_and_valid_rows(children):
 
 def test_events_csv_kinds_dates_and_children_all_valid(children, events):
     with (SAMPLE / "events.csv").open(encoding="utf-8") as fh:
-        assert fh.readline().strip() == "child_id,kind,date,meeting,note"
+        assert fh.readline().strip() == "child_id,kind,date,meeting,note,details"
     known = {c["id"] for c in children}
     rows = read_csv("events.csv")
     assert rows, "events.csv is empty"
@@ -129,7 +131,7 @@ def test_every_status_occurs(outcomes):
     "review.placement-change", "review.placement-order", "review.placed-for-adoption",
     "review.adjourned", "review.rearranged-outside", "review.directed", "review.before-change",
     "review.po-9-months", "review.long-term-foster", "task.decisions", "task.tm-response",
-    "ms.pathway",
+    "ms.pathway", "esc.response", "esc.safeguarding", "cp.icpc", "cp.first-rcpc",
 ])
 def test_rule_occurs(outcomes, rule):
     assert any(o.rule == rule for o in obligations(outcomes)), f"no {rule} in the sample data"
@@ -179,3 +181,18 @@ def test_regenerating_reproduces_the_files_byte_for_byte(tmp_path):
                    check=True, capture_output=True)
     for name in GENERATED:
         assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes(), name
+
+
+def test_escalations_at_several_stages_and_a_child_on_a_plan(children, events, reference_date):
+    from irocli.engine import escalation
+
+    profile = load("blackpool")
+    lad = escalation.ladder(profile)
+    statuses = []
+    for c in children:
+        for esc in escalation.build(events[c["id"]], c["id"]).values():
+            found = escalation.response_due(esc, esc.current, lad, profile.calendar)
+            statuses.append(esc.status(found[0] if found else None, reference_date))
+    assert {"overdue", "cafcass", "resolved", "open"} <= set(statuses)
+    on_plan = [cid for cid, evs in events.items() if any(e.kind == "icpc-held" for e in evs)]
+    assert on_plan

@@ -140,6 +140,7 @@ def parse_stage(text: str, lad: Ladder, *, option: str = "--stage") -> str:
 def build(events, child_id: str) -> dict[int, Escalation]:
     """Every escalation of one child from its (non-voided) events, in date order."""
     found: dict[int, Escalation] = {}
+    keys: dict[str, int] = {}  # an imported escalation may be named by a key instead of an id
     for e in events:
         if e.kind not in ESCALATION_KINDS:
             continue
@@ -149,8 +150,11 @@ def build(events, child_id: str) -> dict[int, Escalation]:
                                dt.date.fromisoformat(d["due"]) if d.get("due") else None)
             found[e.id] = Escalation(e.id, child_id, str(d.get("reason", "other")), e.date, [visit],
                                      d.get("impact"), d.get("actions"), d.get("discussion"))
+            if d.get("key"):
+                keys[str(d["key"])] = e.id
             continue
-        esc = found.get(d.get("escalation"))
+        ref = d.get("escalation")
+        esc = found.get(ref) if isinstance(ref, int) else found.get(keys.get(str(ref)))
         if esc is None:
             continue
         if e.kind == "escalation-response":

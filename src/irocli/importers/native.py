@@ -54,7 +54,8 @@ def load_native(store: Store, directory: Path, shift_to: dt.date | None = None) 
         key = f"native:{event.child_id}:{event.kind}:{event.date.isoformat()}:{n}"
         if shift:
             event = Event(
-                event.kind, event.date + shift, None, event.child_id, event.meeting, event.note
+                event.kind, event.date + shift, None, event.child_id, event.meeting, event.note,
+                details=event.details,
             )
         events.append((event, key))
     if unknown:
@@ -145,4 +146,20 @@ def _events(path: Path) -> Iterator[tuple[str, Event]]:
         meeting = _MEETING.get(row.get("meeting", "").lower())
         if meeting is None:
             raise BadInput("expected yes, no or blank", where=f"{where}, field meeting")
-        yield where, Event(kind, date, None, child_id, meeting, row.get("note") or None)
+        yield where, Event(kind, date, None, child_id, meeting, row.get("note") or None,
+                           details=_details(row.get("details") or "", where))
+
+
+def _details(text: str, where: str) -> dict | None:
+    """An optional JSON object of structured facts (an escalation's stage and reason, say)."""
+    if not text.strip():
+        return None
+    import json
+
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise BadInput("expected a JSON object", where=f"{where}, field details")
+    return value
