@@ -103,3 +103,15 @@ def test_a_stage_the_profile_lacks_is_refused(cli, tmp_path):
     result = cli("escalation", "open", "C001", "--reason", "drift", "--stage", "3", ok=False)
     assert result.exit_code == 2 and "stage 3 is not part of this profile's ladder" in result.stderr
     assert cli.digest() == before
+
+
+def test_due_json_includes_escalation_and_cp_obligations(esc_store):
+    cli = esc_store
+    opened(cli, "--reason", "drift", "--stage", "2", "--date", "2025-04-07")
+    cli("event", "add", "C001", "strategy-discussion", "2025-04-04")
+    rows = json.loads(cli("due", "--as-of", "2025-04-08", "--format", "json").stdout)
+    found = {r["obligation"]: r["due"] for r in rows if r["obligation"].startswith(("esc.", "cp."))}
+    assert found == {"esc.response": "2025-04-14", "cp.icpc": "2025-04-29"}
+    explained = json.loads(cli("explain", "C001", "--as-of", "2025-04-08", "--format", "json").stdout)
+    [icpc] = [r for r in explained if r["obligation"] == "cp.icpc"]
+    assert icpc["arithmetic"].endswith("2025-04-04 + 15 working days = 2025-04-29")
