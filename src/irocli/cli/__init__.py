@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from irocli import __version__
-from irocli.cli import child, db, escalation, event, imports, report
+from irocli.cli import child, db, escalation, event, imports, report, report_group
 from irocli.cli._boundary import DEBUG, boundary
 from irocli.cli._context import Root, note, open_store
 
@@ -73,6 +73,7 @@ app.add_typer(escalation.app, name="escalation")
 app.command("praise")(boundary(escalation.praise))
 app.add_typer(db.app, name="db")
 app.add_typer(imports.app, name="import")
+app.add_typer(report_group.app, name="report")
 
 
 def main() -> None:

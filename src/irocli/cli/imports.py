@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import date_arg, note, open_store
+from irocli.cli._context import as_of, date_arg, note, open_store, output_format, root
 
 app = typer.Typer(help="Load children and events in bulk (all-or-nothing, safe to re-run).",
                   no_args_is_help=True)
+
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Check everything and say what would change; write nothing.")]
+SkipBadRows = Annotated[bool, typer.Option(
+    "--skip-bad-rows", help="Leave out bad rows (each one listed on stderr) and load the rest.")]
+ImportFormat = Annotated[str, typer.Option("--format", "-f", help="Summary: table (on stderr) or json (on stdout).")]
+ImportAsOf = Annotated[str | None, typer.Option(
+    "--as-of", help="Reject dates after this day (YYYY-MM-DD); default today in London.")]
+
+# Files with fewer rows than this load without a progress bar.
+PROGRESS_ROWS = 5000
 
 
 @app.command("native")
@@ -32,3 +43,189 @@ def import_native(
     shift = date_arg(shift_to, "--shift-to") if shift_to else None
     counts = load_native(open_store(ctx), directory, shift_to=shift)
     note(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items()))
+
+
+@app.command("ssda903")
+@boundary
+def import_ssda903(
+    ctx: typer.Context,
+    paths: Annotated[list[Path], typer.Argument(
+        metavar="PATH", help="The return's CSV files (or one XML file); a folder means every .csv/.xml in it.")],
+    dry_run: DryRun = False,
+    skip_bad_rows: SkipBadRows = False,
+    as_of_: ImportAsOf = None,
+    fmt: ImportFormat = "table",
+) -> None:
+    """Load the DfE SSDA903 return (children looked after).
+
+    Tables are told apart by their columns, not their file names. Children are named by their
+    id (the return holds no names); short-break-only children get no review obligations.
+
+    Example: irocli import ssda903 header.csv episodes.csv reviews.csv --dry-run
+    """
+    from irocli.importers.ssda903 import load_ssda903
+
+    fmt = output_format(fmt, ("table", "json"))
+    day = as_of(as_of_)
+    store = _store(ctx, dry_run)
+    with _progress() as progress:
+        result = load_ssda903(store, paths, as_of=day, dry_run=dry_run, skip_bad_rows=skip_bad_rows,
+                              progress=progress)
+    _summary(result, fmt)
+
+
+@app.command("extract")
+@boundary
+def import_extract(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="The extract's CSV file(s) (or a folder of "
+                                                                     "them); each is matched to a table of the map "
+                                                                     "by its columns.")],
+    map_: Annotated[str, typer.Option("--map", "-m", help="A shipped map (see 'irocli import maps') or a .toml path.")],
+    dry_run: DryRun = False,
+    skip_bad_rows: SkipBadRows = False,
+    as_of_: ImportAsOf = None,
+    fmt: ImportFormat = "table",
+) -> None:
+    """Load a case-system CSV extract, its columns mapped by a map file.
+
+    Example: irocli import extract ssd_person.csv ssd_cla_episodes.csv ssd_cla_reviews.csv --map ssd
+    """
+    from irocli.importers.extract import load_extract, load_map
+
+    fmt = output_format(fmt, ("table", "json"))
+    day = as_of(as_of_)
+    mapping = load_map(map_)  # a bad map fails before the store is opened
+    store = _store(ctx, dry_run)
+    with _progress() as progress:
+        result = load_extract(store, files, mapping, as_of=day, dry_run=dry_run, skip_bad_rows=skip_bad_rows,
+                              progress=progress)
+    _summary(result, fmt)
+
+
+@app.command("maps")
+@boundary
+def import_maps(fmt: Annotated[str, typer.Option("--format", "-f", help="Output: table or json.")] = "table") -> None:
+    """List the shipped extract maps (copy one to write your own).
+
+    Example: irocli import maps
+    """
+    from irocli.importers.extract import shipped_maps
+
+    fmt = output_format(fmt, ("table", "json"))
+    maps = shipped_maps()
+    if fmt == "json":
+        from irocli.reports.formats import write_json
+
+        write_json(maps, sys.stdout)
+        return
+    for item in maps:
+        print(f"{item['name']:<22} {item['title']}\n{'':<22} {item['path']}")
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _store(ctx: typer.Context, dry_run: bool):
+    """The store to load into. A dry run never migrates or creates one: with none yet it compares
+    against an empty store in memory."""
+    if not dry_run:
+        return open_store(ctx)
+    import os
+
+    from sqlalchemy import make_url
+
+    from irocli.config import resolve_db
+    from irocli.errors import StoreUnavailable
+    from irocli.store import HEAD, Store
+
+    url, _source = resolve_db(root(ctx).db)
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite") and parsed.database and not os.path.exists(parsed.database):
+        store = Store.open("sqlite://")
+    else:
+        store = Store.open(url, migrate=False)
+        revision = store.revision()
+        if revision is None:
+            store.close()
+            store = Store.open("sqlite://")
+        elif revision != HEAD:
+            store.close()
+            raise StoreUnavailable(f"the store at {store.display_url} needs 'irocli db upgrade' before a dry run")
+    ctx.call_on_close(store.close)
+    return store
+
+
+class _Bars:
+    """Rich progress bars on stderr, one per file of PROGRESS_ROWS rows or more; gone when done."""
+
+    def __init__(self) -> None:
+        self._progress = None
+        self._task = None
+
+    def start(self, label: str, total: int) -> None:
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, completed=self._progress.tasks[-1].total)
+        self._task = None
+        if total < PROGRESS_ROWS:
+            return
+        if self._progress is None:
+            from rich.progress import Progress
+
+            from irocli.reports.render import console
+
+            self._progress = Progress(console=console(stderr=True), transient=True)
+            self._progress.start()
+        self._task = self._progress.add_task(label, total=total)
+
+    def advance(self, rows: int) -> None:
+        if self._task is not None:
+            self._progress.advance(self._task, rows)
+
+    def stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+        self._task = None
+
+    def __enter__(self) -> _Bars:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def _progress() -> _Bars:
+    """Bars only when stderr is a terminal; silent otherwise (cron, pipes, tests)."""
+    if sys.stderr.isatty():
+        return _Bars()
+    from contextlib import nullcontext
+
+    from irocli.importers._common import NoProgress
+
+    return nullcontext(NoProgress())
+
+
+def _summary(result, fmt: str) -> None:
+    """The summary: JSON on stdout, or lines on stderr; every skipped row on stderr either way."""
+    for error in result.skipped:
+        note(f"Skipped: {error}")
+    if fmt == "json":
+        from irocli.reports.formats import write_json
+
+        write_json(result.as_dict(), sys.stdout)
+        return
+    used = [f for f in result.files if f["used"]]
+    unused = [f for f in result.files if not f["used"]]
+    note("Read " + ", ".join(f"{f['file']} ({f['table']}, {f['rows']:,} rows)" for f in used)
+         + (("; not used: " + ", ".join(f"{f['file']} ({f['table']})" for f in unused)) if unused else ""))
+    data = result.as_dict()
+    verb = "would be " if result.dry_run else ""
+    for noun in ("children", "events"):
+        note(f"{noun.capitalize()}: " + ", ".join(f"{n:,} {verb}{k}" for k, n in data[noun].items()))
+    if result.skipped:
+        note(f"Skipped rows: {len(result.skipped):,} (listed above)")
+    for line in result.notes:
+        note(f"Note: {line}")
+    if result.dry_run:
+        note("Dry run: nothing was written.")

@@ -11,7 +11,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
@@ -399,99 +399,57 @@ class Store:
         events: Iterable[tuple[Event, str]],
         *,
         recorded_by: str | None = None,
+        update: bool = False,
+        dry_run: bool = False,
     ) -> dict[str, int]:
         """Load children and keyed events in ONE transaction, idempotently.
 
         New children are added; for a stored child, each non-None field replaces the stored
-        value. Each event comes with its source key; events whose key is already stored (voided
-        ones included) are skipped. Every event's ``child_id`` must be among ``children`` or
-        already stored. Returns counts: children_added, children_updated, children_unchanged,
-        events_added, events_unchanged.
+        value. Each event comes with its source key; every event's ``child_id`` must be among
+        ``children`` or already stored. A key not yet stored is added. A stored key (voided ones
+        included) is left as it is, unless ``update`` is set: then a stored, non-voided event
+        whose kind, date, meeting, note or details differ is updated in place (a voided one
+        stays voided and untouched: the person's decision stands). A key given twice in one
+        call counts once (the first wins). With ``dry_run`` nothing is written, not even a
+        transaction begun: the counts say what a real load would do.
+
+        Returns counts: children_added, children_updated, children_unchanged, events_added,
+        events_unchanged, and with ``update`` also events_updated.
         """
-        from sqlalchemy import bindparam, insert, update
+        children = list(children)
+        events = list(events)
+        if dry_run:
+            with self._read() as conn:
+                plan = self._bulk_plan(conn, children, events, update)
+            return plan.counts
+        from sqlalchemy import bindparam
+        from sqlalchemy import update as sa_update
 
         from irocli.store.tables import ChildRow, EventRow
 
-        children = list(children)
-        events = list(events)
         by = recorded_by if recorded_by is not None else os_user()
         now = _now()
         child_table = ChildRow.__table__
         event_table = EventRow.__table__
-        counts = dict.fromkeys(
-            (
-                "children_added",
-                "children_updated",
-                "children_unchanged",
-                "events_added",
-                "events_unchanged",
-            ),
-            0,
-        )
         with self._session() as session:
             conn = session.connection()
-            stored = {
-                child.id: child
-                for chunk in queries.chunks(sorted({c.id for c in children}))
-                for child in queries.children_by_id(conn, chunk)
-            }
-            new_rows, changed_rows = [], []
-            for child in children:
-                old = stored.get(child.id)
-                if old is None:
-                    new_rows.append(
-                        {
-                            "id": child.id,
-                            "name": child.name,
-                            "dob": child.dob,
-                            "iro": child.iro,
-                            "social_worker": child.social_worker,
-                            "team": child.team,
-                            "created_at": now,
-                            "updated_at": now,
-                        }
-                    )
-                    continue
-                merged = {f: getattr(child, f) for f in _CHILD_FIELDS}
-                merged = {f: v if v is not None else getattr(old, f) for f, v in merged.items()}
-                if all(merged[f] == getattr(old, f) for f in _CHILD_FIELDS):
-                    counts["children_unchanged"] += 1
-                    continue
-                changed_rows.append({"b_id": child.id, **merged, "updated_at": now})
-            if new_rows:
-                conn.execute(insert(child_table), new_rows)
-            if changed_rows:
+            plan = self._bulk_plan(conn, children, events, update)
+            if plan.new_children:
+                self._insert(conn, child_table, _NEW_CHILD, plan.new_children, {"created_at": now, "updated_at": now})
+            if plan.changed_children:
                 conn.execute(
-                    update(child_table).where(child_table.c.id == bindparam("b_id")),
-                    changed_rows,
+                    sa_update(child_table).where(child_table.c.id == bindparam("b_id")),
+                    [{**row, "updated_at": now} for row in plan.changed_children],
                 )
-            counts["children_added"] = len(new_rows)
-            counts["children_updated"] = len(changed_rows)
-
-            seen = queries.existing_source_keys(conn, (key for _, key in events))
-            event_rows = []
-            for event, key in events:
-                if key in seen:
-                    counts["events_unchanged"] += 1
-                    continue
-                seen.add(key)
-                event_rows.append(
-                    {
-                        "child_id": event.child_id,
-                        "kind": event.kind,
-                        "date": event.date,
-                        "meeting": event.meeting,
-                        "note": event.note,
-                        "source_key": key,
-                        "recorded_at": now,
-                        "recorded_by": by,
-                        "details": dump_details(event.details),
-                    }
+            if plan.new_events:
+                plan.new_events.sort(key=_by_key)  # the unique source_key index fills in order: faster
+                self._insert(conn, event_table, _NEW_EVENT, plan.new_events, {"recorded_at": now, "recorded_by": by})
+            if plan.changed_events:
+                conn.execute(
+                    sa_update(event_table).where(event_table.c.id == bindparam("b_id")),
+                    plan.changed_events,
                 )
-            if event_rows:
-                conn.execute(insert(event_table), event_rows)
-            counts["events_added"] = len(event_rows)
-        return counts
+        return plan.counts
 
     # -- settings kept in the store -------------------------------------------------------------
 
@@ -508,3 +466,197 @@ class Store:
                 session.add(MetaRow(key=key, value=value))
             else:
                 row.value = value
+
+    # -- bulk-load planning (reads only; shared by real and dry runs) ----------------------------
+
+    def _bulk_plan(self, conn: sa.Connection, children: list[Child], events: list[tuple[Event, str]],
+                   update: bool) -> _BulkPlan:
+        """What bulk_load would write, worked out from reads on ``conn`` alone."""
+        plan = _BulkPlan(update)
+        counts = plan.counts
+        stored = self._children_by_id(conn, {c.id for c in children})
+        for child in children:
+            old = stored.get(child.id)
+            if old is None:
+                plan.new_children.append((child.id, child.name, child.dob, child.iro, child.social_worker, child.team))
+                stored[child.id] = child  # a repeated id in one call counts once
+                continue
+            merged = {f: getattr(child, f) for f in _CHILD_FIELDS}
+            merged = {f: v if v is not None else getattr(old, f) for f, v in merged.items()}
+            if all(merged[f] == getattr(old, f) for f in _CHILD_FIELDS):
+                counts["children_unchanged"] += 1
+                continue
+            plan.changed_children.append({"b_id": child.id, **merged})
+        counts["children_added"] = len(plan.new_children)
+        counts["children_updated"] = len(plan.changed_children)
+
+        keys = [key for _, key in events]
+        if update:
+            existing = self._events_by_source_key(conn, keys)
+        else:
+            existing = dict.fromkeys(queries.existing_source_keys(conn, keys))
+        seen: set[str] = set()
+        dumped: dict = {}  # imports repeat the same few details (a participation code): dump each once
+        for event, key in events:
+            if key in seen:
+                continue
+            seen.add(key)
+            if event.details is None:
+                details = None
+            else:  # importers share one dict per distinct value, so its id is a fair key here
+                details = dumped.get(id(event.details))
+                if details is None:
+                    details = dumped[id(event.details)] = dump_details(event.details)
+            old = existing.get(key)
+            if old is None and key not in existing:
+                plan.new_events.append((event.child_id, event.kind, event.date, event.meeting, event.note, key,
+                                        details))
+                continue
+            if old is None or old.voided or (old.kind, old.date, old.meeting, old.note, old.details) == (
+                event.kind, event.date, event.meeting, event.note, details
+            ):
+                counts["events_unchanged"] += 1
+                continue
+            plan.changed_events.append(
+                {"b_id": old.id, "kind": event.kind, "date": event.date, "meeting": event.meeting,
+                 "note": event.note, "details": details}
+            )
+        counts["events_added"] = len(plan.new_events)
+        if update:
+            counts["events_updated"] = len(plan.changed_events)
+        return plan
+
+    @staticmethod
+    def _events_by_source_key(conn: sa.Connection, keys: list[str]) -> dict[str, _Keyed]:
+        """The stored events among ``keys``, by key, voided ones included (an import compares them).
+
+        On SQLite through the driver's cursor, 5,000 keys a query: a national import looks up
+        hundreds of thousands, and SQLAlchemy's statement layer would cost more than SQLite.
+        """
+        sql = "SELECT source_key, id, kind, date, meeting, note, details, voided_at FROM event WHERE source_key IN "
+        parse = queries.date_parser(conn)
+        found: dict[str, _Keyed] = {}
+        wanted = sorted(set(keys))
+        if conn.dialect.name == "sqlite":
+            cursor = conn.connection.driver_connection.cursor()
+            try:
+                for start in range(0, len(wanted), _SQLITE_CHUNK):
+                    chunk = wanted[start:start + _SQLITE_CHUNK]
+                    rows = cursor.execute(sql + "(" + ",".join("?" * len(chunk)) + ")", chunk).fetchall()
+                    for row in rows:
+                        found[row[0]] = _Keyed(row[1], row[2], parse(row[3]), bool(row[4]), row[5], row[6],
+                                               row[7] is not None)
+            finally:
+                cursor.close()
+            return found
+        statement = sa.text(sql + ":keys").bindparams(sa.bindparam("keys", expanding=True))
+        for chunk in queries.chunks(wanted):
+            for row in conn.execute(statement, {"keys": chunk}):
+                found[row[0]] = _Keyed(row[1], row[2], parse(row[3]), bool(row[4]), row[5], row[6],
+                                       row[7] is not None)
+        return found
+
+    @staticmethod
+    def _insert(conn: sa.Connection, table: sa.Table, columns: tuple[str, ...], rows: list[tuple],
+                same: dict) -> None:
+        """Insert rows (tuples in ``columns`` order, plus the ``same`` values on each) in the open
+        transaction. On SQLite through the driver's executemany, values as SQLAlchemy itself
+        stores them (ISO dates, 'YYYY-MM-DD HH:MM:SS.ffffff' timestamps, 0/1): its per-row
+        parameter processing costs more than SQLite's own inserts."""
+        names = (*columns, *same)
+        if conn.dialect.name != "sqlite":
+            extra = tuple(same.values())
+            conn.execute(sa.insert(table), [dict(zip(names, (*row, *extra), strict=True)) for row in rows])
+            return
+        values: list = list(zip(*rows, strict=True))
+        for i, name in enumerate(columns):
+            kind = table.c[name].type
+            if isinstance(kind, sa.Date):  # DateTime is a Date subclass in no SQLAlchemy: checked apart
+                memo: dict = {None: None}  # dates repeat: each is formatted once
+                values[i] = [memo[v] if v in memo else memo.setdefault(v, v.isoformat()) for v in values[i]]
+            elif isinstance(kind, sa.Boolean):
+                values[i] = [None if v is None else int(bool(v)) for v in values[i]]
+        n = len(rows)
+        for value in same.values():
+            if isinstance(value, dt.datetime):
+                value = value.isoformat(sep=" ", timespec="microseconds")
+            values.append([value] * n)
+        sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            cursor.executemany(sql, zip(*values, strict=True))
+        except conn.dialect.dbapi.Error as error:  # as SQLAlchemy would raise it: the store's guard maps it
+            raise sa_exc.DBAPIError.instance(sql, None, error, conn.dialect.dbapi.Error) from error
+        finally:
+            cursor.close()
+
+    @staticmethod
+    def _children_by_id(conn: sa.Connection, ids: set[str]) -> dict[str, Child]:
+        """The stored children among ``ids``. On SQLite through the driver, 5,000 ids a query."""
+        found: dict[str, Child] = {}
+        wanted = sorted(ids)
+        if conn.dialect.name != "sqlite":
+            for chunk in queries.chunks(wanted):
+                found.update((c.id, c) for c in queries.children_by_id(conn, chunk))
+            return found
+        sql = "SELECT id, name, dob, iro, social_worker, team FROM child WHERE id IN "
+        cursor = conn.connection.driver_connection.cursor()
+        parse = dt.date.fromisoformat
+        try:
+            for start in range(0, len(wanted), _SQLITE_CHUNK):
+                chunk = wanted[start:start + _SQLITE_CHUNK]
+                for row in cursor.execute(sql + "(" + ",".join("?" * len(chunk)) + ")", chunk).fetchall():
+                    found[row[0]] = Child(row[0], row[1], parse(row[2]) if row[2] else None, row[3], row[4], row[5])
+        finally:
+            cursor.close()
+        return found
+
+    def latest_event_dates(self, kind: str, iro: str | None = None, team: str | None = None) -> dict[str, dt.date]:
+        """Each child's latest non-voided event date of ``kind`` (one IRO's / one team's children only)."""
+        sql = ("SELECT e.child_id, MAX(e.date) FROM event AS e JOIN child AS c ON c.id = e.child_id"
+               " WHERE e.kind = :kind AND e.voided_at IS NULL")
+        params: dict[str, str] = {"kind": kind}
+        for column, value in (("iro", iro), ("team", team)):
+            if value is not None:
+                sql += f" AND c.{column} = :{column}"
+                params[column] = value
+        with self._read() as conn:
+            parse = queries.date_parser(conn)
+            return {row[0]: parse(row[1]) for row in conn.execute(sa.text(sql + " GROUP BY e.child_id"), params)}
+
+
+class _BulkPlan:
+    """Rows bulk_load will insert (tuples in _NEW_CHILD / _NEW_EVENT order) or update, and its counts."""
+
+    def __init__(self, update: bool) -> None:
+        names = ["children_added", "children_updated", "children_unchanged", "events_added", "events_unchanged"]
+        if update:
+            names.insert(4, "events_updated")
+        self.counts: dict[str, int] = dict.fromkeys(names, 0)
+        self.new_children: list[tuple] = []
+        self.changed_children: list[dict] = []
+        self.new_events: list[tuple] = []
+        self.changed_events: list[dict] = []
+
+_NEW_CHILD = ("id", "name", "dob", "iro", "social_worker", "team")
+_NEW_EVENT = ("child_id", "kind", "date", "meeting", "note", "source_key", "details")
+
+
+def _by_key(row: tuple) -> str:
+    return row[5]
+
+
+# Keys per query when an import looks up source keys on SQLite (its limit is 32,766 variables).
+_SQLITE_CHUNK = 5000
+
+
+class _Keyed(NamedTuple):
+    """A stored event as an import compares it."""
+
+    id: int
+    kind: str
+    date: dt.date
+    meeting: bool
+    note: str | None
+    details: str | None  # JSON text, as stored
+    voided: bool

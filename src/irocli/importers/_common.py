@@ -1,0 +1,256 @@
+"""What the case-system importers share: reading a CSV safely, dates in the formats extracts use,
+row-level errors that name file, row and column (never a value), and the import's summary.
+
+Imports only the stdlib and irocli.errors/domain; Rich, the store and the engine stay out.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gc
+import io
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from irocli.errors import BadInput
+
+# Advance the progress display once per this many rows (Rich's per-call cost adds up).
+PROGRESS_STEP = 1000
+
+
+class RowError(BadInput):
+    """A bad cell or row: names the file, the row (or XML line) and the column, never the value."""
+
+    def __init__(self, message: str, *, file: str, row: int | None = None, column: str | None = None,
+                 unit: str = "row") -> None:
+        where = file
+        if row is not None:
+            where += f" {unit} {row}"
+        if column:
+            where += f", field {column}"
+        super().__init__(message, where=where)
+        self.file = file
+        self.row = row
+        self.column = column
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "row": self.row, "field": self.column, "reason": self.message}
+
+
+@contextmanager
+def bulk_work() -> Iterator[None]:
+    """Pause the cyclic garbage collector while an import builds its rows: a million small lists
+    and tuples make it run over and over for nothing (it triples the time), and none of them
+    form cycles. Restored on the way out, error or not."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class Progress(Protocol):
+    """How an importer tells the CLI how far it has got; the CLI decides whether to show it."""
+
+    def start(self, label: str, total: int) -> None: ...
+
+    def advance(self, rows: int) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class NoProgress:
+    def start(self, label: str, total: int) -> None:
+        pass
+
+    def advance(self, rows: int) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+
+@dataclass
+class Skipper:
+    """With --skip-bad-rows, a bad row is noted and the import goes on; otherwise it stops there."""
+
+    enabled: bool = False
+    skipped: list[RowError] = field(default_factory=list)
+
+    def __call__(self, error: RowError) -> None:
+        if not self.enabled:
+            raise error
+        self.skipped.append(error)
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, dry run, would do): the files read, the counts, skipped rows, notes."""
+
+    dry_run: bool
+    files: list[dict]  # {"file", "table", "rows", "used"}
+    counts: dict[str, int]
+    skipped: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "dry_run": self.dry_run,
+            "files": self.files,
+            "children": {k.split("_", 1)[1]: v for k, v in self.counts.items() if k.startswith("children_")},
+            "events": {k.split("_", 1)[1]: v for k, v in self.counts.items() if k.startswith("events_")},
+            "skipped": [e.as_dict() for e in self.skipped],
+            "notes": self.notes,
+        }
+
+
+# -- reading CSV ------------------------------------------------------------------------------
+
+_UTF16 = (b"\xff\xfe", b"\xfe\xff")
+_UTF32 = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+
+
+@dataclass
+class CsvFile:
+    name: str  # as shown in messages: the file's name
+    header: list[str]  # trimmed, BOM removed, as written
+    rows: list[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells as written)
+
+    def column(self, wanted: str) -> int | None:
+        """The index of a column, matched case-insensitively."""
+        lowered = [h.lower() for h in self.header]
+        try:
+            return lowered.index(wanted.lower())
+        except ValueError:
+            return None
+
+
+def read_csv(path: Path) -> CsvFile:
+    """Read a whole CSV file as UTF-8 text (a BOM is fine); one clear BadInput for anything else.
+
+    Rows are numbered as a spreadsheet shows them: the header is row 1. Blank rows (Excel leaves
+    ",,,," lines) are skipped; a short row is padded with blanks; a long row is an error. Cells
+    are not trimmed here (most are never read): the reader trims each one it uses.
+    """
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise BadInput("no such file", where=str(path)) from None
+    except IsADirectoryError:
+        raise BadInput("is a folder, not a file", where=str(path)) from None
+    except OSError as error:
+        raise BadInput(f"cannot read the file: {error.strerror}", where=str(path)) from None
+    if data.startswith(_UTF32) or data.startswith(_UTF16) or b"\x00" in data[:4096]:
+        raise BadInput("not UTF-8 text: it looks like UTF-16 (in Excel, save as 'CSV UTF-8')", where=name)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        row = data[: error.start].count(b"\n") + 1
+        raise BadInput("not UTF-8 text (in Excel, save as 'CSV UTF-8')", where=f"{name} row {row}") from None
+    if not text.strip():
+        raise BadInput("the file is empty: no header row", where=name)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    number = 0
+    try:
+        for cells in reader:
+            number += 1
+            if not "".join(cells).strip():
+                continue
+            if header is None:
+                header = [c.strip().lstrip("\ufeff") for c in cells]
+                if any(not h for h in header):
+                    raise BadInput("the header row has a blank column name", where=f"{name} row {number}")
+                continue
+            if len(cells) > len(header):
+                raise BadInput(f"{len(cells)} fields, but the header has {len(header)} columns",
+                               where=f"{name} row {number}")
+            if len(cells) < len(header):
+                cells = cells + [""] * (len(header) - len(cells))
+            rows.append((number, cells))  # cells as written: readers strip the few they use
+    except csv.Error as error:
+        raise BadInput(f"not valid CSV ({error})", where=f"{name} row {number + 1}") from None
+    assert header is not None
+    return CsvFile(name, header, rows)
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+# Formats a map may name, as a person writes them. A time of day, when present, is ignored.
+DATE_FORMATS = {
+    "YYYY-MM-DD": re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
+    "YYYY-MM-DD hh:mm:ss": re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?Z?"),
+    "dd/mm/YYYY": re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: \d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?"),
+}
+_YEAR_FIRST = {"YYYY-MM-DD", "YYYY-MM-DD hh:mm:ss"}
+_TWO_DIGIT_YEAR = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}(?: .*)?")
+
+
+def date_parser(formats: list[str] | tuple[str, ...]) -> Callable[[str], dt.date]:
+    """A function text -> date trying ``formats`` in order; ValueError names what was expected.
+
+    The message never repeats the text (a date of birth is personal).
+    """
+    unknown = [f for f in formats if f not in DATE_FORMATS]
+    if unknown:
+        raise ValueError(f"unknown date format {unknown[0]!r} (known: {', '.join(DATE_FORMATS)})")
+    compiled = [(DATE_FORMATS[f], f in _YEAR_FIRST) for f in formats]
+    expected = " or ".join(formats)
+
+    memo: dict[str, dt.date] = {}  # an extract repeats dates: each text is parsed once
+
+    def parse(text: str) -> dt.date:
+        day = memo.get(text)
+        if day is None:
+            day = memo[text] = slow(text)
+        return day
+
+    def slow(text: str) -> dt.date:
+        for pattern, year_first in compiled:
+            match = pattern.fullmatch(text)
+            if match is None:
+                continue
+            a, b, c = (int(g) for g in match.groups()[:3])
+            try:
+                return dt.date(a, b, c) if year_first else dt.date(c, b, a)
+            except ValueError:
+                raise ValueError(f"not a real date (expected {expected})") from None
+        if _TWO_DIGIT_YEAR.fullmatch(text):
+            raise ValueError(f"a 2-digit year (expected {expected})")
+        raise ValueError(f"not a date (expected {expected})")
+
+    return parse
+
+
+def shown(value: str) -> str:
+    """A cell's value for a message, only when it looks like a code (never free text or a date)."""
+    return f" {value!r}" if re.fullmatch(r"[A-Za-z0-9]{1,6}", value) else ""
+
+
+def expand_paths(paths: list[Path], suffixes: tuple[str, ...]) -> list[Path]:
+    """Files as given, and the files with one of ``suffixes`` inside any folder given, sorted."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
+            if not inside:
+                raise BadInput(f"no {' or '.join(suffixes)} files in this folder", where=str(path))
+            found.extend(inside)
+        elif not path.exists():
+            raise BadInput("no such file", where=str(path))
+        else:
+            found.append(path)
+    names = [p.name for p in found]
+    for name in names:
+        if names.count(name) > 1:
+            raise BadInput("two files with the same name were given", where=name)
+    return found

@@ -1,0 +1,773 @@
+"""Case-system CSV extracts, driven by a map file (TOML): which column holds the child's id, its
+date of birth, each event's date; which codes mean what; which values mean "blank".
+
+A map is data: an authority writes one for its own extract without code. Shipped maps live in
+importers/maps/ (`irocli import maps` lists them); the format is documented at the top of each.
+Every row is checked before anything is written; then one transaction writes it all, keyed so a
+re-run adds nothing and a changed row updates its event.
+
+Imports the stdlib, domain and _common only; the store is passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from irocli.domain import EVENT_KINDS, Child, Event
+from irocli.errors import BadInput
+from irocli.importers._common import (
+    DATE_FORMATS,
+    PROGRESS_STEP,
+    CsvFile,
+    ImportResult,
+    NoProgress,
+    Progress,
+    RowError,
+    Skipper,
+    bulk_work,
+    date_parser,
+    expand_paths,
+    read_csv,
+    shown,
+)
+
+if TYPE_CHECKING:
+    from irocli.store import Store
+
+MAPS = Path(__file__).with_name("maps")
+CHILD_FIELDS = ("name", "dob", "iro", "social_worker", "team")
+
+
+# -- the map ----------------------------------------------------------------------------------
+
+
+class Codes:
+    """One column's code list: canonical codes and the spellings (descriptions) that mean each."""
+
+    def __init__(self, column: str, spellings: dict[str, list[str]], other: str | None) -> None:
+        self.column = column
+        self.codes = tuple(spellings)
+        self.other = other
+        self.lookup = {_norm(code): code for code in spellings}
+        for code, words in spellings.items():
+            for word in words:
+                self.lookup[_norm(word)] = code
+
+    def translate(self, value: str) -> str:
+        """The code a cell means; ValueError (naming the codes expected, never free text) if none."""
+        code = self.lookup.get(_norm(value))
+        if code is not None:
+            return code
+        match = _CODE_PREFIX.match(value)  # "PN1 - Attends and speaks for self"
+        if match and _norm(match.group(1)) in self.lookup:
+            return self.lookup[_norm(match.group(1))]
+        if self.other is not None:
+            return self.other
+        listed = ", ".join(self.codes[:12]) + (", …" if len(self.codes) > 12 else "")
+        raise ValueError(f"unknown code{shown(value)} (expected {listed}, or a description the map lists)")
+
+
+_CODE_PREFIX = re.compile(r"\s*([A-Za-z0-9]{1,6})\s*(?:-|:|–)\s+\S")
+
+
+def _norm(text: str) -> str:
+    """Case, spacing and punctuation do not matter: "Parents, relatives" = "parents relatives"."""
+    return " ".join(_PUNCTUATION.sub(" ", text).split()).casefold()
+
+
+_PUNCTUATION = re.compile(r"[^\w/]+")
+
+
+def _plain(text: str) -> str:
+    """For null sentinels: case and spacing do not matter, punctuation does ("-1" is not "1")."""
+    return " ".join(text.split()).casefold()
+
+
+@dataclass
+class Condition:
+    column: str
+    values: frozenset[str]
+    negate: bool
+
+    def holds(self, code: str | None) -> bool:
+        inside = code is not None and code.casefold() in self.values
+        return not inside if self.negate else inside
+
+
+@dataclass
+class EventSpec:
+    where: str  # its place in the map, for messages
+    kind: str | None
+    kind_column: str | None
+    kinds: dict[str, str]
+    dates: list[str]
+    required: bool
+    when: list[Condition]
+    note: str | None
+    meeting: bool
+    future: bool
+    key: str  # "id" or "date"
+    details: dict[str, str]
+
+
+@dataclass
+class Allocations:
+    role: str
+    worker: str
+    start: str | None
+    end: str | None
+    team: str | None
+    iro: frozenset[str]
+    social_worker: frozenset[str]
+    iro_event: str | None
+
+
+@dataclass
+class TableSpec:
+    name: str
+    columns: list[str]  # a file whose header has all of these is this table
+    child: list[str]
+    child_via: dict | None  # {"column", "table", "match"}
+    id: str | None
+    unique_child: bool
+    child_fields: dict[str, list[str]]
+    events: list[EventSpec]
+    allocations: Allocations | None
+    names: tuple[str, str] | None  # (id column, name column): a lookup of worker names
+    optional: set[str]
+    only_referenced: bool = False  # its rows add a child only if another table's events need it
+
+    def referenced(self) -> set[str]:
+        cols = set(self.columns) | set(self.child) | {c for cs in self.child_fields.values() for c in cs}
+        if self.child_via:
+            cols.add(self.child_via["column"])
+        if self.id:
+            cols.add(self.id)
+        for ev in self.events:
+            cols.update(ev.dates)
+            cols.update(c.column for c in ev.when)
+            cols.update(ev.details.values())
+            cols.update(c for c in (ev.kind_column, ev.note) if c)
+        if self.allocations:
+            a = self.allocations
+            cols.update(c for c in (a.role, a.worker, a.start, a.end, a.team) if c)
+        if self.names:
+            cols.update(self.names)
+        return {c.lower() for c in cols}
+
+
+@dataclass
+class Map:
+    name: str
+    title: str
+    path: Path
+    key_prefix: str
+    date_formats: list[str]
+    nulls: frozenset[str]
+    null_dates: frozenset[dt.date]
+    tables: dict[str, TableSpec]
+    codes: dict[str, Codes] = field(default_factory=dict)  # by lower-case column name
+
+
+def shipped_maps() -> list[dict]:
+    import tomllib
+
+    found = []
+    for path in sorted(MAPS.glob("*.toml")):
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+        found.append({"name": path.stem, "title": data.get("title", ""), "path": str(path)})
+    return found
+
+
+def load_map(name_or_path: str) -> Map:
+    """A shipped map by name, or a map file by path; BadInput naming the file and key if it is wrong."""
+    import tomllib
+
+    if name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path:
+        path = Path(name_or_path).expanduser()
+    else:
+        path = MAPS / f"{name_or_path}.toml"
+        if not path.exists():
+            names = ", ".join(p.stem for p in sorted(MAPS.glob("*.toml")))
+            raise BadInput(f"unknown map {name_or_path!r} (shipped: {names}; or give a .toml path)", where="--map")
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise BadInput("no such map file", where=str(path)) from None
+    except OSError as error:
+        raise BadInput(f"cannot read the map: {error.strerror}", where=str(path)) from None
+    except tomllib.TOMLDecodeError as error:
+        raise BadInput(f"not valid TOML ({error})", where=path.name) from None
+    return _MapReader(path).read(data)
+
+
+class _MapReader:
+    """Reads a map's TOML, strictly: an unknown key or a wrong type is an error naming the key."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, key: str, message: str) -> BadInput:
+        return BadInput(message, where=f"{self.path.name}: {key}")
+
+    def take(self, table: dict, key: str, where: str, kind: type | tuple, default=None, required=False):
+        if key not in table:
+            if required:
+                raise self.fail(f"{where}.{key}".lstrip("."), "is required")
+            return default
+        value = table.pop(key)
+        if not isinstance(value, kind) or (kind is str and not value):
+            names = {str: "text", list: "a list", bool: "true or false", dict: "a table"}
+            expected = names.get(kind, "text or a list of text") if isinstance(kind, type) else "text or a list"
+            raise self.fail(f"{where}.{key}".lstrip("."), f"expected {expected}")
+        return value
+
+    def done(self, table: dict, where: str) -> None:
+        if table:
+            key = next(iter(table))
+            raise self.fail(f"{where}.{key}".lstrip("."), "unknown key")
+
+    def columns(self, value, where: str) -> list[str]:
+        values = [value] if isinstance(value, str) else value
+        if not values or not all(isinstance(v, str) and v.strip() for v in values):
+            raise self.fail(where, "expected a column name or a list of column names")
+        return [v.strip() for v in values]
+
+    def read(self, data: dict) -> Map:
+        data = dict(data)
+        name = self.take(data, "name", "", str, self.path.stem)
+        title = self.take(data, "title", "", str, "")
+        prefix = self.take(data, "key_prefix", "", str, name)
+        settings = dict(self.take(data, "settings", "", dict, {}))
+        formats = self.take(settings, "date_formats", "settings", list, ["YYYY-MM-DD"])
+        for f in formats:
+            if f not in DATE_FORMATS:
+                raise self.fail("settings.date_formats",
+                                f"unknown date format {f!r} (known: {', '.join(DATE_FORMATS)})")
+        nulls = self.take(settings, "nulls", "settings", list, [""])
+        null_dates = []
+        for text in self.take(settings, "null_dates", "settings", list, []):
+            try:
+                null_dates.append(dt.date.fromisoformat(str(text)))
+            except ValueError:
+                raise self.fail("settings.null_dates", "expected ISO dates (YYYY-MM-DD)") from None
+        self.done(settings, "settings")
+        codes = {}
+        for column, table in self.take(data, "codes", "", dict, {}).items():
+            where = f"codes.{column}"
+            if not isinstance(table, dict):
+                raise self.fail(where, "expected a table of CODE = [spellings]")
+            table = dict(table)
+            other = self.take(table, "*", where, str)
+            spellings = {}
+            for code, words in table.items():
+                words = [words] if isinstance(words, str) else words
+                if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+                    raise self.fail(f"{where}.{code}", "expected a list of spellings")
+                spellings[code] = words
+            codes[column.lower()] = Codes(column, spellings, other)
+        tables = {}
+        for tname, table in self.take(data, "tables", "", dict, required=True).items():
+            if not isinstance(table, dict):
+                raise self.fail(f"tables.{tname}", "expected a table")
+            tables[tname] = self.table(tname, dict(table))
+        self.done(data, "")
+        if not tables:
+            raise self.fail("tables", "the map names no tables")
+        for spec in tables.values():
+            if spec.child_via and spec.child_via["table"] not in tables:
+                raise self.fail(f"tables.{spec.name}.child_via.table", f"no table {spec.child_via['table']!r} "
+                                                                        "in this map")
+        return Map(name, title, self.path, prefix, formats, frozenset(_plain(str(n)) for n in nulls),
+                   frozenset(null_dates), tables, codes)
+
+    def table(self, tname: str, table: dict) -> TableSpec:
+        where = f"tables.{tname}"
+        columns = self.columns(self.take(table, "columns", where, list, required=True), f"{where}.columns")
+        names = self.take(table, "names", where, dict)
+        child = self.take(table, "child", where, (str, list))
+        if child is None and names is None:
+            raise self.fail(f"{where}.child", "is required")
+        child = self.columns(child, f"{where}.child") if child is not None else []
+        via = self.take(table, "child_via", where, dict)
+        if via is not None:
+            via = dict(via)
+            parsed = {k: self.take(via, k, f"{where}.child_via", str, required=True) for k in ("column", "table",
+                                                                                               "match")}
+            self.done(via, f"{where}.child_via")
+            via = parsed
+        row_id = self.take(table, "id", where, str)
+        unique = self.take(table, "unique_child", where, bool, False)
+        only_referenced = self.take(table, "only_referenced", where, bool, False)
+        optional = {c.lower() for c in self.columns(self.take(table, "optional", where, list, ["-"]), where)} - {"-"}
+        fields = {}
+        for fname, cols in dict(self.take(table, "child_fields", where, dict, {})).items():
+            if fname not in CHILD_FIELDS:
+                raise self.fail(f"{where}.child_fields.{fname}",
+                                f"unknown child field (known: {', '.join(CHILD_FIELDS)})")
+            fields[fname] = self.columns(cols, f"{where}.child_fields.{fname}")
+        events = [self.event(f"{where}.events[{i}]", dict(ev), row_id)
+                  for i, ev in enumerate(self.take(table, "events", where, list, []), 1)]
+        alloc = self.take(table, "allocations", where, dict)
+        if alloc is not None:
+            alloc = self.allocations(f"{where}.allocations", dict(alloc))
+        if names is not None:
+            names = dict(names)
+            pair = (self.take(names, "id", f"{where}.names", str, required=True),
+                    self.take(names, "name", f"{where}.names", str, required=True))
+            self.done(names, f"{where}.names")
+            names = pair
+        self.done(table, where)
+        return TableSpec(tname, columns, child, via, row_id, unique, fields, events, alloc, names, optional,
+                         only_referenced)
+
+    def event(self, where: str, ev: dict, row_id: str | None) -> EventSpec:
+        kind = self.take(ev, "kind", where, str)
+        kind_column = self.take(ev, "kind_column", where, str)
+        kinds = self.take(ev, "kinds", where, dict, {})
+        if (kind is None) == (kind_column is None):
+            raise self.fail(f"{where}.kind", "give kind, or kind_column with kinds")
+        for k in [kind, *kinds.values()] if kind else kinds.values():
+            if k not in EVENT_KINDS:
+                raise self.fail(f"{where}.kind", f"unknown event kind {k!r} (see 'irocli event kinds')")
+        dates = self.columns(self.take(ev, "date", where, (str, list), required=True), f"{where}.date")
+        conditions = []
+        for i, cond in enumerate(self.take(ev, "when", where, list, []) if isinstance(ev.get("when"), list)
+                                 else [self.take(ev, "when", where, dict)] if "when" in ev else [], 1):
+            cond = dict(cond)
+            cwhere = f"{where}.when[{i}]"
+            column = self.take(cond, "column", cwhere, str, required=True)
+            inside = self.take(cond, "in", cwhere, list)
+            outside = self.take(cond, "not_in", cwhere, list)
+            if (inside is None) == (outside is None):
+                raise self.fail(cwhere, "give in = [...] or not_in = [...]")
+            self.done(cond, cwhere)
+            conditions.append(Condition(column, frozenset(str(v).casefold() for v in inside or outside),
+                                        outside is not None))
+        key = self.take(ev, "key", where, str, "id" if row_id else "date")
+        if key not in ("id", "date") or (key == "id" and not row_id):
+            raise self.fail(f"{where}.key", "expected 'date', or 'id' when the table names its id column")
+        spec = EventSpec(
+            where=where, kind=kind, kind_column=kind_column, kinds=kinds, dates=dates,
+            required=self.take(ev, "required", where, bool, True), when=conditions,
+            note=self.take(ev, "note", where, str), meeting=self.take(ev, "meeting", where, bool, True),
+            future=self.take(ev, "future", where, bool, False), key=key,
+            details=self.take(ev, "details", where, dict, {}),
+        )
+        self.done(ev, where)
+        return spec
+
+    def allocations(self, where: str, alloc: dict) -> Allocations:
+        spec = Allocations(
+            role=self.take(alloc, "role", where, str, required=True),
+            worker=self.take(alloc, "worker", where, str, required=True),
+            start=self.take(alloc, "start", where, str), end=self.take(alloc, "end", where, str),
+            team=self.take(alloc, "team", where, str),
+            iro=frozenset(self.take(alloc, "iro", where, list, [])),
+            social_worker=frozenset(self.take(alloc, "social_worker", where, list, [])),
+            iro_event=self.take(alloc, "iro_event", where, str),
+        )
+        if spec.iro_event is not None and spec.iro_event not in EVENT_KINDS:
+            raise self.fail(f"{where}.iro_event", f"unknown event kind {spec.iro_event!r}")
+        self.done(alloc, where)
+        return spec
+
+
+# -- loading ----------------------------------------------------------------------------------
+
+
+class _File:
+    """One CSV file matched to a table of the map, with cell access by column name."""
+
+    def __init__(self, csv_file: CsvFile, spec: TableSpec, mapping: Map, as_of: dt.date,
+                 placeholders: list[int]) -> None:
+        self.csv = csv_file
+        self.spec = spec
+        self.name = csv_file.name
+        self.index = {h.lower(): i for i, h in enumerate(csv_file.header)}
+        self.header = {h.lower(): h for h in csv_file.header}
+        self.nulls = mapping.nulls
+        self.null_dates = mapping.null_dates
+        self.parse = date_parser(mapping.date_formats)
+        self.codes = mapping.codes
+        self.as_of = as_of
+        self.placeholders = placeholders  # a one-item counter shared by all files
+
+    def label(self, column: str) -> str:
+        return self.header.get(column.lower(), column)
+
+    def error(self, row: int, column: str | None, message: str) -> RowError:
+        return RowError(message, file=self.name, row=row, column=self.label(column) if column else None)
+
+    def cell(self, cells: list[str], column: str) -> str | None:
+        i = self.index.get(column.lower())
+        if i is None:
+            return None
+        value = cells[i].strip()
+        if value in self.nulls or _plain(value) in self.nulls:
+            if value:
+                self.placeholders[0] += 1
+            return None
+        return value
+
+    def first(self, cells: list[str], columns: list[str]) -> tuple[str | None, str]:
+        for column in columns:
+            value = self.cell(cells, column)
+            if value is not None:
+                return value, column
+        return None, columns[0]
+
+    def date(self, row: int, cells: list[str], columns: list[str], *, future: bool = False) -> dt.date | None:
+        text, column = self.first(cells, columns)
+        if text is None:
+            return None
+        try:
+            day = self.parse(text)
+        except ValueError as error:
+            raise self.error(row, column, str(error)) from None
+        if day in self.null_dates:
+            self.placeholders[0] += 1
+            return None
+        if not future and day > self.as_of:
+            raise self.error(row, column, f"a date after the as-of date {self.as_of} (expected one on or before it)")
+        return day
+
+    def code(self, row: int, cells: list[str], column: str) -> str | None:
+        value = self.cell(cells, column)
+        if value is None:
+            return None
+        codes = self.codes.get(column.lower())
+        if codes is None:
+            return value.strip().upper()
+        try:
+            return codes.translate(value)
+        except ValueError as error:
+            raise self.error(row, column, str(error)) from None
+
+
+def _match(csv_file: CsvFile, mapping: Map) -> TableSpec:
+    """The map's table whose columns the file's header has (the most specific if several do)."""
+    have = {h.lower() for h in csv_file.header}
+    fits = [t for t in mapping.tables.values() if {c.lower() for c in t.columns} <= have]
+    if not fits:
+        best = max(mapping.tables.values(), key=lambda t: len({c.lower() for c in t.columns} & have))
+        missing = [c for c in best.columns if c.lower() not in have]
+        raise BadInput(f"the header matches no table of map {mapping.name} (nearest is {best.name}: "
+                       f"missing {', '.join(missing)})", where=f"{csv_file.name} row 1")
+    fits.sort(key=lambda t: -len(t.columns))
+    if len(fits) > 1 and len(fits[0].columns) == len(fits[1].columns):
+        raise BadInput(f"the header fits tables {fits[0].name} and {fits[1].name} of map {mapping.name}: "
+                       "give each table columns of its own", where=f"{csv_file.name} row 1")
+    spec = fits[0]
+    absent = sorted(c for c in spec.referenced() - spec.optional if c not in have)
+    if absent:
+        raise BadInput(f"column {absent[0]} is missing (map {mapping.name}, table {spec.name})",
+                       where=f"{csv_file.name} row 1")
+    return spec
+
+
+def load_extract(store: Store, paths: list[Path], mapping: Map, *, as_of: dt.date, dry_run: bool = False,
+                 skip_bad_rows: bool = False, progress: Progress | None = None) -> ImportResult:
+    """Check every row of the extract files against the map, then load them in one transaction."""
+    with bulk_work():
+        return _load(store, paths, mapping, as_of, dry_run, Skipper(skip_bad_rows), progress or NoProgress())
+
+
+def _load(store: Store, paths: list[Path], mapping: Map, as_of: dt.date, dry_run: bool, skip: Skipper,
+          progress: Progress) -> ImportResult:
+    placeholders = [0]
+    files: list[_File] = []
+    seen: dict[str, str] = {}
+    for path in expand_paths(paths, (".csv",)):
+        csv_file = read_csv(path)
+        spec = _match(csv_file, mapping)
+        if spec.name in seen:
+            raise BadInput(f"a second file for table {spec.name} (the first is {seen[spec.name]})", where=csv_file.name)
+        seen[spec.name] = csv_file.name
+        files.append(_File(csv_file, spec, mapping, as_of, placeholders))
+    if not any(f.csv.rows for f in files):
+        only = files[0].name if len(files) == 1 else "the files given"
+        raise BadInput("has a header row but no data rows: nothing to import", where=only)
+    by_table = {f.spec.name: f for f in files}
+
+    load = _Load(mapping, by_table, skip, progress, as_of)
+    child_rows = load.resolve_children()
+    referenced = {cid for rows in child_rows.values() for _, cid in rows if cid is not None}
+    stored = store.existing_child_ids(referenced)
+    with_events = {cid for name, rows in child_rows.items() if by_table[name].spec.events
+                   for _, cid in rows if cid is not None}
+    fields = load.child_fields(child_rows, with_events | stored)
+    known = set(fields) | stored
+    events = load.events(child_rows, known)
+    load.allocations(child_rows, known, fields, events)
+    progress.stop()
+
+    children = []
+    for child_id, values in fields.items():
+        name = values.get("name")
+        if name is None and child_id not in stored:
+            name = child_id  # never invented: the id stands in until a name is given
+        children.append(Child(child_id, name, values.get("dob"), values.get("iro"), values.get("social_worker"),
+                              values.get("team")))
+    counts = store.bulk_load(children, events, update=True, dry_run=dry_run)
+    notes = []
+    if placeholders[0]:
+        notes.append(f"{placeholders[0]:,} placeholder value(s) (as the map's nulls and null_dates list) read as blank")
+    if load.unreferenced:
+        notes.append(f"{load.unreferenced:,} row(s) of children with no events in this import (and not stored) "
+                     "were left out")
+    if load.orphans_skipped:
+        notes.append(f"{load.orphans_skipped:,} allocation row(s) of children not otherwise known were left out")
+    result_files = [{"file": f.name, "table": f.spec.name, "rows": len(f.csv.rows), "used": True} for f in files]
+    return ImportResult(dry_run, result_files, counts, skip.skipped, notes)
+
+
+class _Load:
+    """The passes over the rows: whose row it is, children's fields, events, allocations."""
+
+    def __init__(self, mapping: Map, files: dict[str, _File], skip: Skipper, progress: Progress,
+                 as_of: dt.date) -> None:
+        self.map = mapping
+        self.files = files
+        self.skip = skip
+        self.progress = progress
+        self.as_of = as_of
+        self.orphans_skipped = 0
+        self.unreferenced = 0
+        self.shared: dict[tuple, dict] = {}
+
+    def rows(self, file: _File, label: str) -> list:
+        self.progress.start(f"{file.name} ({label})", len(file.csv.rows))
+        return file.csv.rows
+
+    def tick(self, i: int) -> None:
+        if i % PROGRESS_STEP == 0:
+            self.progress.advance(PROGRESS_STEP)
+
+    def resolve_children(self) -> dict[str, list[tuple[int, str | None]]]:
+        """For each table, (row, child id) per row; None where the row was skipped (or is a names row)."""
+        lookups: dict[str, dict[str, str]] = {}
+        out: dict[str, list[tuple[int, str | None]]] = {}
+        for name, file in self.files.items():
+            spec = file.spec
+            result = []
+            for i, (row, cells) in enumerate(self.rows(file, "ids"), 1):
+                self.tick(i)
+                if not spec.child:  # a names table
+                    result.append((row, None))
+                    continue
+                child_id, column = file.first(cells, spec.child)
+                try:
+                    if child_id is None and spec.child_via:
+                        child_id = self.via(file, row, cells, lookups)
+                    if child_id is None:
+                        raise file.error(row, column, "is blank (expected the child's id)")
+                except RowError as error:
+                    self.skip(error)
+                    result.append((row, None))
+                    continue
+                result.append((row, child_id.strip()))
+            out[name] = result
+        return out
+
+    def via(self, file: _File, row: int, cells: list[str], lookups: dict) -> str | None:
+        via = file.spec.child_via
+        value = file.cell(cells, via["column"])
+        if value is None:
+            return None
+        target = self.files.get(via["table"])
+        if target is None:
+            raise file.error(row, via["column"], f"no child id on this row, and no {via['table']} file in this import "
+                                                 f"to find it through {via['match']}")
+        table = lookups.get(via["table"])
+        if table is None:
+            table = lookups[via["table"]] = {}
+            for _, tcells in target.csv.rows:
+                key, child_id = target.cell(tcells, via["match"]), target.first(tcells, target.spec.child)[0]
+                if key is not None and child_id is not None:
+                    table.setdefault(key.strip(), child_id.strip())
+        child_id = table.get(value.strip())
+        if child_id is None:
+            raise file.error(row, via["column"], f"{value.strip()} is not in the {via['table']} file "
+                                                 f"({target.label(via['match'])})")
+        return child_id
+
+    def child_fields(self, child_rows, wanted: set[str]) -> dict[str, dict]:
+        """Children's fields from the tables that carry them; rows must agree about a child.
+
+        A table marked only_referenced adds only the children in ``wanted`` (with events in this
+        import, or already stored): an SSD person table lists every child, not only those looked after.
+        """
+        fields: dict[str, dict] = {}
+        first: dict[tuple[str, str], int] = {}
+        for name, file in self.files.items():
+            spec = file.spec
+            if not spec.child_fields:
+                continue
+            seen: dict[str, int] = {}
+            for (row, cells), (_, child_id) in zip(file.csv.rows, child_rows[name], strict=True):
+                if child_id is None:
+                    continue
+                if spec.only_referenced and child_id not in wanted:
+                    self.unreferenced += 1
+                    continue
+                try:
+                    if spec.unique_child and child_id in seen:
+                        raise file.error(row, spec.child[0], f"child {child_id} appears twice (first at row "
+                                                             f"{seen[child_id]})")
+                    values = self.row_fields(file, row, cells, spec)
+                    known = fields.get(child_id, {})
+                    for fname, value in values.items():
+                        if value is not None and known.get(fname) is not None and known[fname] != value:
+                            column = spec.child_fields[fname][0]
+                            raise file.error(row, column, f"child {child_id}: differs from row "
+                                                          f"{first[child_id, fname]} (expected the same value)")
+                except RowError as error:
+                    self.skip(error)
+                    continue
+                seen.setdefault(child_id, row)
+                record = fields.setdefault(child_id, {})
+                for fname, value in values.items():
+                    if value is not None and record.get(fname) is None:
+                        record[fname] = value
+                        first[child_id, fname] = row
+        return fields
+
+    def row_fields(self, file: _File, row: int, cells: list[str], spec: TableSpec) -> dict:
+        values = {}
+        for fname, columns in spec.child_fields.items():
+            if fname == "dob":
+                values[fname] = file.date(row, cells, columns)
+            elif fname == "name":
+                parts = [file.cell(cells, c) for c in columns]
+                values[fname] = " ".join(p.strip() for p in parts if p) or None
+            else:
+                values[fname] = file.first(cells, columns)[0]
+        return values
+
+    def events(self, child_rows, known: set[str]) -> list[tuple[Event, str]]:
+        out: dict[str, tuple[Event, str, int, str]] = {}
+        prefix = self.map.key_prefix
+        for name, file in self.files.items():
+            spec = file.spec
+            if not spec.events:
+                continue
+            for i, ((row, cells), (_, child_id)) in enumerate(zip(self.rows(file, "events"), child_rows[name],
+                                                                  strict=True), 1):
+                self.tick(i)
+                if child_id is None:
+                    continue
+                try:
+                    if child_id not in known:
+                        raise file.error(row, spec.child[0], f"unknown child {child_id} (not in this import or "
+                                                             "the store)")
+                    made = [self.event(file, row, cells, child_id, ev, prefix) for ev in spec.events]
+                    for item in made:
+                        if item is None:
+                            continue
+                        event, key = item
+                        if key in out:
+                            old, _, old_row, old_file = out[key]
+                            if (old.kind, old.date, old.child_id) != (event.kind, event.date, event.child_id):
+                                raise file.error(row, spec.id, f"gives the same source key as {old_file} row {old_row} "
+                                                               "with a different event (is the id unique?)")
+                            continue
+                        out[key] = (event, key, row, file.name)
+                except RowError as error:
+                    self.skip(error)
+                    continue
+        return [(event, key) for event, key, _, _ in out.values()]
+
+    def event(self, file: _File, row: int, cells: list[str], child_id: str, ev: EventSpec,
+              prefix: str) -> tuple[Event, str] | None:
+        for cond in ev.when:
+            if not cond.holds(file.code(row, cells, cond.column)):
+                return None
+        kind = ev.kind
+        if ev.kind_column is not None:
+            code = file.code(row, cells, ev.kind_column)
+            if code is None:
+                return None
+            kind = ev.kinds.get(code) or next((k for c, k in ev.kinds.items() if _norm(c) == _norm(code)), None)
+            if kind is None:
+                raise file.error(row, ev.kind_column, f"unknown code{shown(code)} (expected "
+                                                      f"{', '.join(ev.kinds)})")
+        day = file.date(row, cells, ev.dates, future=ev.future)
+        if day is None:
+            if ev.required:
+                raise file.error(row, ev.dates[0], f"is blank (expected a date, {' or '.join(self.map.date_formats)})")
+            return None
+        note = file.cell(cells, ev.note) if ev.note else None
+        details = {k: v for k, col in ev.details.items() if (v := file.code(row, cells, col)) is not None} or None
+        if details is not None:  # one dict per distinct value: the store dumps each once
+            details = self.shared.setdefault(tuple(details.items()), details)
+        if ev.key == "id":
+            row_id = file.cell(cells, file.spec.id)
+            if row_id is None:
+                raise file.error(row, file.spec.id, "is blank (expected the row's id: the map keys events by it)")
+            key = f"{prefix}:{file.spec.name}:{row_id.strip()}:{kind}"
+        else:
+            key = f"{prefix}:{file.spec.name}:{child_id}:{kind}:{day.isoformat()}"
+        return Event(kind, day, None, child_id, ev.meeting, note.strip() if note else None, details=details), key
+
+    def allocations(self, child_rows, known: set[str], fields: dict[str, dict],
+                    events: list[tuple[Event, str]]) -> None:
+        """Current IRO / social worker (and team) per child from allocation rows; IRO allocations as events."""
+        names: dict[str, str] = {}
+        for file in self.files.values():
+            if file.spec.names:
+                id_col, name_col = file.spec.names
+                for _, cells in file.csv.rows:
+                    worker, name = file.cell(cells, id_col), file.cell(cells, name_col)
+                    if worker is not None and name is not None:
+                        names[worker.strip()] = name.strip()
+        prefix = self.map.key_prefix
+        for tname, file in self.files.items():
+            alloc = file.spec.allocations
+            if alloc is None:
+                continue
+            current: dict[tuple[str, str], tuple[dt.date, str, str | None]] = {}
+            for (row, cells), (_, child_id) in zip(file.csv.rows, child_rows[tname], strict=True):
+                if child_id is None:
+                    continue
+                try:
+                    role = file.code(row, cells, alloc.role)
+                    which = "iro" if role in alloc.iro else "social_worker" if role in alloc.social_worker else None
+                    if which is None:
+                        continue
+                    if child_id not in known:
+                        self.orphans_skipped += 1  # involvements cover every child, not only those looked after
+                        continue
+                    worker = file.cell(cells, alloc.worker)
+                    if worker is None:
+                        raise file.error(row, alloc.worker, "is blank (expected the worker's id)")
+                    start = file.date(row, cells, [alloc.start]) if alloc.start else None
+                    end = file.date(row, cells, [alloc.end], future=True) if alloc.end else None
+                except RowError as error:
+                    self.skip(error)
+                    continue
+                worker = worker.strip()
+                if which == "iro" and alloc.iro_event and start is not None:
+                    row_id = file.cell(cells, file.spec.id) if file.spec.id else None
+                    key = (f"{prefix}:{tname}:{row_id.strip()}:{alloc.iro_event}" if row_id
+                           else f"{prefix}:{tname}:{child_id}:{alloc.iro_event}:{start.isoformat()}")
+                    events.append((Event(alloc.iro_event, start, None, child_id, True, names.get(worker, worker)),
+                                   key))
+                if (start is not None and start > self.as_of) or (end is not None and end < self.as_of):
+                    continue  # not the allocation as of today
+                team = file.cell(cells, alloc.team) if alloc.team else None
+                best = current.get((child_id, which))
+                order = start or dt.date.min
+                if best is None or order >= best[0]:
+                    current[child_id, which] = (order, names.get(worker, worker), team.strip() if team else None)
+            for (child_id, which), (_, worker, team) in current.items():
+                record = fields.setdefault(child_id, {})
+                record[which] = worker
+                if which == "social_worker" and team:
+                    record["team"] = team

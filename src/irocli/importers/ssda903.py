@@ -1,0 +1,510 @@
+"""The DfE SSDA903 return (children looked after): its CSV files, or its XML form, as irocli events.
+
+Tables are recognised by their set of column names, never by file name, as the DfE validator
+does (a little kinder: names are trimmed and matched case-insensitively). Header gives children
+(named by their id: the return holds no names) and dates of birth; Episodes give entered-care,
+placement-change, placement-order, placed-for-adoption, left-care and adoption-order; Reviews
+give review-held. The other tables are recognised and left alone. Every row is checked before
+anything is written; then one transaction writes it all, keyed so that a re-run adds nothing.
+
+Imports the stdlib, domain and _common only; the store is passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from irocli.domain import Child, Event
+from irocli.errors import BadInput
+from irocli.importers._common import (
+    PROGRESS_STEP,
+    ImportResult,
+    NoProgress,
+    Progress,
+    RowError,
+    Skipper,
+    bulk_work,
+    date_parser,
+    expand_paths,
+    read_csv,
+    shown,
+)
+
+if TYPE_CHECKING:
+    from irocli.store import Store
+
+# The DfE validator's table definitions (lac_validator/config.py): a file is the table whose
+# column set its header equals.
+TABLES: dict[str, tuple[str, ...]] = {
+    "Header": ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
+    "Episodes": ("CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
+                 "REASON_PLACE_CHANGE", "HOME_POST", "PL_POST", "URN"),
+    "Reviews": ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"),
+    "UASC": ("CHILD", "SEX", "DOB", "DUC"),
+    "OC2": ("CHILD", "DOB", "SDQ_SCORE", "SDQ_REASON", "CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS",
+            "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED",
+            "INTERVENTION_OFFERED"),
+    "OC3": ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"),
+    "AD1": ("CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"),
+    "PlacedAdoption": ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
+    "PrevPerm": ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"),
+    "Missing": ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"),
+    "SWEpisodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
+    "DoLo": ("CHILD", "DOB", "DOLO_START", "DOLO_END"),
+}
+USED = ("Header", "Episodes", "Reviews")
+
+# Code lists (DfE validator rules 101, 143, 144, 146, 149, 167); placement codes of every year.
+SEX = ("1", "2", "M", "F", "U")
+RNE = ("S", "L", "P", "T", "B", "U")
+LS = ("C1", "C2", "D1", "E1", "V2", "V3", "V4", "L1", "L2", "L3", "J1", "J2", "J3")
+REC = ("E11", "E12", "E2", "E3", "E4A", "E4B", "E13", "E41", "E45", "E46", "E47", "E48", "E5", "E6",
+       "E7", "E8", "E9", "E14", "E15", "E16", "E17", "X1")
+PLACE = ("A3", "A4", "A5", "A6", "H5", "K1", "K2", "K3", "P1", "P2", "P3", "R1", "R2", "R3", "R5", "S1",
+         "T0", "T1", "T2", "T3", "T4", "U1", "U2", "U3", "U4", "U5", "U6", "Z1", "Z11", "Z12", "Z13", "Z14")
+REVIEW_CODE = ("PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")
+
+SHORT_BREAKS = frozenset({"V3", "V4"})  # DfE rule 399: no reviews for a child only ever on these
+PLACEMENT_CHANGE = frozenset({"P", "T", "B", "U"})
+ADOPTIVE = frozenset({"A3", "A4", "A5", "A6"})
+ADOPTED = frozenset({"E11", "E12"})
+ENDS = frozenset({"left-care", "adoption-order"})
+# One details dict per code, shared by every review that has it (the store dumps each once).
+_PARTICIPATION = {code: {"participation": code} for code in REVIEW_CODE}
+
+_DATE = date_parser(["dd/mm/YYYY"])
+
+
+@dataclass
+class Table:
+    name: str  # the validator's table name
+    file: str
+    unit: str  # "row" (CSV) or "line" (XML)
+    columns: dict[str, int]  # COLUMN -> its index in each row's cells
+    rows: list[tuple[int, list[str]]]  # (row or line, cells)
+
+
+@dataclass(slots=True)
+class _Episode:
+    row: int
+    decom: dt.date
+    rne: str
+    ls: str
+    place: str
+    dec: dt.date | None
+    rec: str
+
+
+class _Checker:
+    """Cell checks that raise RowError naming file, row and column (and codes, never values)."""
+
+    def __init__(self, table: Table, as_of: dt.date) -> None:
+        self.table = table
+        self.as_of = as_of
+        self.at = table.columns
+
+    def error(self, row: int, column: str | None, message: str) -> RowError:
+        return RowError(message, file=self.table.file, row=row, column=column, unit=self.table.unit)
+
+    def date(self, row: int, cells: list[str], column: str, *, required: bool = True) -> dt.date | None:
+        text = cells[self.at[column]].strip()
+        if not text:
+            if required:
+                raise self.error(row, column, "is blank (expected a date, dd/mm/YYYY)")
+            return None
+        try:
+            day = _DATE(text)
+        except ValueError as error:
+            raise self.error(row, column, str(error)) from None
+        if day > self.as_of:
+            raise self.error(row, column, f"a date after the as-of date {self.as_of} (expected one on or before it)")
+        return day
+
+    def code(self, row: int, cells: list[str], column: str, allowed: tuple[str, ...], *,
+             required: bool = True) -> str:
+        text = cells[self.at[column]].strip().upper()
+        if not text:
+            if required:
+                raise self.error(row, column, f"is blank (expected {_one_of(allowed)})")
+            return ""
+        if text not in allowed:
+            raise self.error(row, column, f"unknown code{shown(text)} (expected {_one_of(allowed)})")
+        return text
+
+    def child(self, row: int, cells: list[str]) -> str:
+        child_id = cells[self.at["CHILD"]].strip()
+        if not child_id:
+            raise self.error(row, "CHILD", "is blank (expected the child's id)")
+        return child_id
+
+
+def _one_of(codes: tuple[str, ...]) -> str:
+    return ", ".join(codes[:-1]) + " or " + codes[-1] if len(codes) > 1 else codes[0]
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def read_tables(paths: list[Path]) -> list[Table]:
+    """The tables in the files given (CSV files, or one XML file); folders are searched."""
+    files = expand_paths(paths, (".csv", ".xml"))
+    kinds = {p.suffix.lower() for p in files}
+    if ".xml" in kinds:
+        if len(files) > 1:
+            raise BadInput("give the CSV files, or one XML file, not both or several XML files",
+                           where=files[0].name)
+        return _read_xml(files[0])
+    tables: list[Table] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        table = _read_csv_table(path)
+        if table.name in seen:
+            raise BadInput(f"a second {table.name} file (the first is {seen[table.name]}): give one file per table",
+                           where=table.file)
+        seen[table.name] = table.file
+        tables.append(table)
+    if not any(t.rows for t in tables):
+        only = tables[0].file if len(tables) == 1 else "the files given"
+        raise BadInput("has a header row but no data rows: nothing to import", where=only)
+    return tables
+
+
+def _read_csv_table(path: Path) -> Table:
+    csv_file = read_csv(path)
+    columns = [h.upper() for h in csv_file.header]
+    found = set(columns)
+    name = next((t for t, cols in TABLES.items() if set(cols) == found), None)
+    if name is None:
+        raise BadInput(_no_table_message(found, len(columns)), where=f"{csv_file.name} row 1")
+    return Table(name, csv_file.name, "row", {c: i for i, c in enumerate(columns)}, csv_file.rows)
+
+
+def _no_table_message(found: set[str], count: int) -> str:
+    if len(found) < count:
+        return "the header names a column twice (expected the columns of one SSDA903 table)"
+    best = max(TABLES, key=lambda t: (len(found & set(TABLES[t])), -len(TABLES[t])))
+    missing = [c for c in TABLES[best] if c not in found]
+    extra = len(found - set(TABLES[best]))
+    if not found & set(TABLES[best]) - {"CHILD", "DOB"}:
+        return "the header matches no SSDA903 table (is the header row missing?)"
+    parts = []
+    if missing:
+        parts.append(f"missing {', '.join(missing)}")
+    if extra:
+        parts.append(f"{extra} unknown column{'s' if extra > 1 else ''}")
+    return f"the header matches no SSDA903 table (nearest is {best}: {'; '.join(parts)})"
+
+
+_CONTAINERS = frozenset({"HEADER", "EPISODE", "AREVIEW", "AMISSING", "PERMANENCE", "OC2", "AD_PLACED"})
+
+
+def _read_xml(path: Path) -> list[Table]:
+    """The DfE XML form: <CHILD> holds <HEADER> (with repeated <AREVIEW>) and repeated <EPISODE>."""
+    from xml.parsers import expat
+
+    name = path.name
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise BadInput(f"cannot read the file: {error.strerror}", where=str(path)) from None
+    if not data.strip():
+        raise BadInput("the file is empty", where=name)
+    header_rows: list[tuple[int, dict[str, str]]] = []
+    episode_rows: list[tuple[int, dict[str, str]]] = []
+    review_rows: list[tuple[int, dict[str, str]]] = []
+    parser = expat.ParserCreate()
+    stack: list[str] = []
+    records: list[tuple[str, int, dict[str, str]]] = []  # open containers: (tag, line, leaves)
+    child: dict | None = None
+    text: list[str] = []
+    has_children: list[bool] = []
+
+    def start(tag: str, _attrs) -> None:
+        nonlocal child
+        if has_children:
+            has_children[-1] = True
+        stack.append(tag)
+        has_children.append(False)
+        text.clear()
+        line = parser.CurrentLineNumber
+        if tag == "CHILD" and len(stack) == 2:
+            child = {"line": line, "episodes": [], "reviews": []}
+        elif tag in _CONTAINERS and child is not None:
+            records.append((tag, line, {}))
+
+    def end(tag: str) -> None:
+        nonlocal child
+        leaf = not has_children.pop()
+        stack.pop()
+        if leaf and records and tag not in _CONTAINERS:
+            records[-1][2]["PLACE" if tag == "PL" else "CHILD" if tag == "CHILDID" else tag] = "".join(text).strip()
+        text.clear()
+        if tag in _CONTAINERS and records and records[-1][0] == tag:
+            kind, line, values = records.pop()
+            if kind == "HEADER":
+                child["header"] = (line, values)
+            elif kind == "EPISODE":
+                child["episodes"].append((line, values))
+            elif kind == "AREVIEW":
+                child["reviews"].append((line, values))
+        elif tag == "CHILD" and child is not None and len(stack) == 1:
+            line, header = child.get("header", (child["line"], {}))
+            header_rows.append((line, header))
+            for line, values in child["episodes"]:
+                episode_rows.append((line, {**values, "CHILD": header.get("CHILD", "")}))
+            for line, values in child["reviews"]:
+                review_rows.append((line, {**values, "CHILD": header.get("CHILD", ""),
+                                           "DOB": header.get("DOB", "")}))
+            child = None
+
+    def chars(data_: str) -> None:
+        text.append(data_)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as error:
+        raise BadInput(f"not well-formed XML ({expat.ErrorString(error.code)})",
+                       where=f"{name} line {error.lineno}") from None
+    if not header_rows:
+        raise BadInput("no <CHILD> records: nothing to import", where=name)
+    return [_xml_table(t, name, rows) for t, rows in (("Header", header_rows), ("Episodes", episode_rows),
+                                                       ("Reviews", review_rows))]
+
+
+def _xml_table(name: str, file: str, rows: list[tuple[int, dict[str, str]]]) -> Table:
+    columns = TABLES[name]
+    return Table(name, file, "line", {c: i for i, c in enumerate(columns)},
+                 [(line, [values.get(c, "") for c in columns]) for line, values in rows])
+
+
+# -- loading ----------------------------------------------------------------------------------
+
+
+def load_ssda903(store: Store, paths: list[Path], *, as_of: dt.date, dry_run: bool = False,
+                 skip_bad_rows: bool = False, progress: Progress | None = None) -> ImportResult:
+    """Check every row of the 903 files, then load them in one transaction (or, dry run, count).
+
+    The first bad row raises a RowError (BadInput, exit 2) and nothing is written; with
+    ``skip_bad_rows`` bad rows are left out and listed in the result instead.
+    """
+    with bulk_work():
+        return _load(store, paths, as_of, dry_run, Skipper(skip_bad_rows), progress or NoProgress())
+
+
+def _load(store: Store, paths: list[Path], as_of: dt.date, dry_run: bool, skip: Skipper,
+          progress: Progress) -> ImportResult:
+    tables = read_tables(paths)
+    by_name = {t.name: t for t in tables}
+    notes: list[str] = []
+
+    children: dict[str, Child] = {}
+    header = by_name.get("Header")
+    if header is not None:
+        children = _children(header, as_of, skip, progress)
+    referenced = {cells[t.columns["CHILD"]].strip()
+                  for t in tables if t.name in ("Episodes", "Reviews") for _, cells in t.rows}
+    stored = store.existing_child_ids(set(children) | (referenced - set(children) - {""}))
+    known = set(children) | stored
+
+    episodes: dict[str, list[_Episode]] = defaultdict(list)
+    if "Episodes" in by_name:
+        episodes, open_x1 = _episodes(by_name["Episodes"], known, as_of, skip, progress)
+        if open_x1:
+            notes.append(f"{open_x1:,} open episode(s) carry REC X1 with a blank DEC: treated as open")
+    reviews: list[tuple[Event, str]] = []
+    if "Reviews" in by_name:
+        reviews, repeats = _reviews(by_name["Reviews"], known, as_of, skip, progress)
+        if repeats:
+            notes.append(f"{repeats:,} review(s) repeated on the same day for the same child: counted once")
+    progress.stop()
+
+    continuing = _continuing(store, episodes, stored)
+    events, short_breaks, late_starts = _episode_events(episodes, continuing)
+    if short_breaks:
+        notes.append(f"{short_breaks:,} short-break-only child(ren) (every episode V3/V4): no episode recorded, "
+                     "so no review obligations (DfE rule 399)")
+    if late_starts:
+        notes.append(f"{late_starts:,} period(s) of care begin with an episode other than RNE S (care began "
+                     "before the file's first episode): entered-care is dated at that episode's start")
+    # A child already stored keeps its name (a person may have given the real one).
+    people = [Child(c.id, None if c.id in stored else c.name, c.dob) for c in children.values()]
+    counts = store.bulk_load(people, events + reviews, update=True, dry_run=dry_run)
+    files = [{"file": t.file, "table": t.name, "rows": len(t.rows), "used": t.name in USED} for t in tables]
+    return ImportResult(dry_run, files, counts, skip.skipped, notes)
+
+
+def _children(table: Table, as_of: dt.date, skip: Skipper, progress: Progress) -> dict[str, Child]:
+    check = _Checker(table, as_of)
+    children: dict[str, Child] = {}
+    first_row: dict[str, int] = {}
+    progress.start(f"{table.file} ({table.name})", len(table.rows))
+    for i, (row, cells) in enumerate(table.rows, 1):
+        if i % PROGRESS_STEP == 0:
+            progress.advance(PROGRESS_STEP)
+        try:
+            child_id = check.child(row, cells)
+            if child_id in first_row:
+                raise check.error(row, "CHILD", f"child {child_id} appears twice (first at {table.unit} "
+                                                f"{first_row[child_id]})")
+            check.code(row, cells, "SEX", SEX)
+            dob = check.date(row, cells, "DOB")
+        except RowError as error:
+            skip(error)
+            continue
+        first_row[child_id] = row
+        children[child_id] = Child(child_id, child_id, dob)
+    return children
+
+
+def _episodes(table: Table, known: set[str], as_of: dt.date, skip: Skipper, progress: Progress
+              ) -> tuple[dict[str, list[_Episode]], int]:
+    check = _Checker(table, as_of)
+    episodes: dict[str, list[_Episode]] = defaultdict(list)
+    first_row: dict[tuple, int] = {}
+    open_x1 = 0
+    progress.start(f"{table.file} ({table.name})", len(table.rows))
+    for i, (row, cells) in enumerate(table.rows, 1):
+        if i % PROGRESS_STEP == 0:
+            progress.advance(PROGRESS_STEP)
+        try:
+            child_id = check.child(row, cells)
+            if child_id not in known:
+                raise check.error(row, "CHILD", f"unknown child {child_id} (not in the Header file or the store)")
+            decom = check.date(row, cells, "DECOM")
+            rne = check.code(row, cells, "RNE", RNE)
+            ls = check.code(row, cells, "LS", LS)
+            place = check.code(row, cells, "PLACE", PLACE, required=False)
+            dec = check.date(row, cells, "DEC", required=False)
+            rec = check.code(row, cells, "REC", REC, required=False)
+            if dec is not None:
+                if dec < decom:
+                    raise check.error(row, "DEC", "before DECOM (expected the episode to end on or after it began)")
+                if not rec:
+                    raise check.error(row, "REC", f"is blank but DEC is given (expected {_one_of(REC)})")
+            elif rec == "X1":
+                open_x1 += 1
+                rec = ""
+            elif rec:
+                raise check.error(row, "DEC", f"is blank but REC is {rec} (expected both or neither)")
+            key = (child_id, decom, rne)
+            if key in first_row:
+                raise check.error(row, "DECOM", f"a second episode of child {child_id} with this DECOM and "
+                                                f"RNE {rne} (first at {table.unit} {first_row[key]})")
+        except RowError as error:
+            skip(error)
+            continue
+        first_row[key] = row
+        episodes[child_id].append(_Episode(row, decom, rne, ls, place, dec, rec))
+    return episodes, open_x1
+
+
+def _reviews(table: Table, known: set[str], as_of: dt.date, skip: Skipper, progress: Progress
+             ) -> tuple[list[tuple[Event, str]], int]:
+    check = _Checker(table, as_of)
+    events: list[tuple[Event, str]] = []
+    seen: set[str] = set()
+    repeats = 0
+    progress.start(f"{table.file} ({table.name})", len(table.rows))
+    for i, (row, cells) in enumerate(table.rows, 1):
+        if i % PROGRESS_STEP == 0:
+            progress.advance(PROGRESS_STEP)
+        try:
+            child_id = check.child(row, cells)
+            if child_id not in known:
+                raise check.error(row, "CHILD", f"unknown child {child_id} (not in the Header file or the store): "
+                                                "a review needs its child")
+            day = check.date(row, cells, "REVIEW")
+            code = check.code(row, cells, "REVIEW_CODE", REVIEW_CODE, required=False)
+        except RowError as error:
+            skip(error)
+            continue
+        key = f"903:reviews:{child_id}:{day.isoformat()}"
+        if key in seen:
+            repeats += 1
+            continue
+        seen.add(key)
+        details = _PARTICIPATION[code] if code else None
+        events.append((Event("review-held", day, None, child_id, True, None, details=details), key))
+    return events, repeats
+
+
+def _continuing(store: Store, episodes: dict[str, list[_Episode]], stored: set[str]) -> set[str]:
+    """Children whose first care episode here (not RNE S) continues a period of care the store holds.
+
+    Only events dated before that episode count, so a re-run of the same file finds the same.
+    """
+    candidates = {}
+    for child_id, eps in episodes.items():
+        care = sorted((e for e in eps if e.ls not in SHORT_BREAKS), key=_order)
+        if care and care[0].rne != "S" and child_id in stored:
+            candidates[child_id] = care[0].decom
+    if not candidates:
+        return set()
+    continuing = set()
+    for child_id, events in store.events_for(candidates).items():
+        start = candidates[child_id]
+        in_care = False
+        for event in events:  # by date
+            if event.date >= start:
+                break
+            if event.kind == "entered-care":
+                in_care = True
+            elif event.kind in ENDS:
+                in_care = False
+        if in_care:
+            continuing.add(child_id)
+    return continuing
+
+
+def _order(e: _Episode) -> tuple:
+    return e.decom, e.dec or dt.date.max, e.row
+
+
+def _episode_events(episodes: dict[str, list[_Episode]], continuing: set[str]
+                    ) -> tuple[list[tuple[Event, str]], int, int]:
+    """Episodes as events. A period of care is a chain of episodes each ending X1 on the day the
+    next begins; V3/V4 (short-break) episodes are no part of one."""
+    events: list[tuple[Event, str]] = []
+    short_breaks = late_starts = 0
+    for child_id, eps in episodes.items():
+        care = sorted((e for e in eps if e.ls not in SHORT_BREAKS), key=_order)
+        if not care:
+            short_breaks += 1
+            continue
+        # a short break ending X1 the day care begins: care begins then, not "on or before"
+        after_break = {e.dec for e in eps if e.ls in SHORT_BREAKS and e.rec == "X1"}
+        prev: _Episode | None = None
+        for ep in care:
+            base = f"903:episodes:{child_id}:{ep.decom.isoformat()}:{ep.rne}"
+            chain_start = prev is None or prev.rec != "X1" or prev.dec != ep.decom
+            kind, note = None, None
+            if ep.rne == "S" or chain_start:
+                if prev is None and ep.rne != "S" and child_id in continuing:
+                    kind = "placement-change" if ep.rne in PLACEMENT_CHANGE else None
+                    chain_start = False
+                else:
+                    kind = "entered-care"
+                    if ep.rne != "S" and ep.decom not in after_break:
+                        late_starts += 1
+                        note = f"first episode of this period in the return has RNE {ep.rne}: care began on or before"
+            elif ep.rne in PLACEMENT_CHANGE:
+                kind = "placement-change"
+            if kind is not None:
+                events.append((Event(kind, ep.decom, None, child_id, True, note or f"RNE {ep.rne}"), base))
+            if ep.ls == "E1" and (chain_start or prev.ls != "E1"):
+                events.append((Event("placement-order", ep.decom, None, child_id, True, "LS E1"), base + ":E1"))
+            if ep.place in ADOPTIVE and (chain_start or prev.place not in ADOPTIVE):
+                events.append((Event("placed-for-adoption", ep.decom, None, child_id, True, f"PLACE {ep.place}"),
+                               base + ":A"))
+            if ep.dec is not None and ep.rec != "X1":
+                end = "adoption-order" if ep.rec in ADOPTED else "left-care"
+                events.append((Event(end, ep.dec, None, child_id, True, f"REC {ep.rec}"), base + ":end"))
+            prev = ep
+    return events, short_breaks, late_starts

@@ -1,0 +1,370 @@
+"""`irocli import ssda903`: the DfE return's CSV files and XML form, all-or-nothing and idempotent."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+from importer_support import SHARED_903, Cli
+
+# -- the shared sample (1,223 children) ----------------------------------------------------------
+
+
+@pytest.mark.skipif(not SHARED_903.is_dir(), reason="../shared/ssda903_sample is not here")
+def test_the_shared_sample_imports_in_one_run_then_adds_nothing_and_due_shows_its_reviews(cli):
+    first = cli.json("import", "ssda903", SHARED_903)
+    assert first["children"] == {"added": 1223, "updated": 0, "unchanged": 0}
+    assert first["events"]["added"] > 3000 and first["skipped"] == []
+    assert {f["table"] for f in first["files"] if f["used"]} == {"Header", "Episodes", "Reviews"}
+
+    second = cli.json("import", "ssda903", SHARED_903)
+    assert second["children"]["added"] == 0 and second["events"]["added"] == 0
+    assert second["events"]["updated"] == 0 and second["events"]["unchanged"] == first["events"]["added"]
+
+    with (SHARED_903 / "header.csv").open(encoding="utf-8-sig") as fh:
+        ids = {row["CHILD"] for row in csv.DictReader(fh)}
+    with (SHARED_903 / "episodes.csv").open(encoding="utf-8-sig") as fh:
+        episodes: dict[str, list[dict]] = {}
+        for row in csv.DictReader(fh):
+            episodes.setdefault(row["CHILD"], []).append(row)
+    short_breaks = {child for child, eps in episodes.items() if {e["LS"] for e in eps} <= {"V3", "V4"}}
+    assert len(short_breaks) == 157
+    # still looked after at the end of the year: the latest non-short-break episode has no end date
+    in_care = set()
+    for child, eps in episodes.items():
+        care = sorted((e for e in eps if e["LS"] not in ("V3", "V4")), key=lambda e: e["DECOM"].split("/")[::-1])
+        if care and not care[-1]["DEC"]:
+            in_care.add(child)
+
+    due = json.loads(cli("due", "--as-of", "2024-03-31", "--within", "3650", "--format", "json").stdout)
+    reviewed = {row["child_id"] for row in due if row["obligation"].startswith("review.")}
+    assert reviewed <= ids and len(reviewed) >= 700
+    # the sample's episodes overlap at random, so a few children's timelines are contradictory
+    assert len(in_care & reviewed) >= 0.98 * len(in_care)
+    assert not reviewed & short_breaks  # DfE rule 399: no review obligations for short breaks only
+    # at most one open review per child (CONTRACT)
+    assert len([r for r in due if r["obligation"].startswith("review.")]) == len(reviewed)
+
+
+# -- the small made-up return: what each row becomes -------------------------------------------------
+
+
+def test_each_episode_and_review_becomes_the_right_event(cli, files903):
+    result = cli.json("import", "ssda903", files903)
+    assert result["children"]["added"] == 12
+    assert any("short-break-only" in note for note in result["notes"])
+    assert cli.events("900001") == [
+        ("entered-care", "2025-04-07"), ("review-held", "2025-05-02"), ("placement-change", "2025-06-02"),
+        ("review-held", "2025-08-01"), ("review-held", "2026-01-30"),
+    ]
+    # a period of care already running: entered-care at its earliest known episode, said so in the note
+    assert cli.events("900002")[0] == ("entered-care", "2023-09-18")
+    [(note,)] = cli.rows("SELECT note FROM event WHERE child_id = '900002' AND kind = 'entered-care'")
+    assert "RNE L" in note
+    assert cli.events("900003") == []  # short breaks only (V3): no episode, so no reviews due
+    assert cli.events("900004") == [
+        ("entered-care", "2024-04-16"), ("review-held", "2024-05-13"), ("review-held", "2024-08-12"),
+        ("placement-order", "2025-02-10"), ("placement-change", "2025-04-14"),
+        ("placed-for-adoption", "2025-04-14"), ("review-held", "2025-05-12"), ("review-held", "2025-08-11"),
+        ("adoption-order", "2026-01-20"),
+    ]
+    assert cli.events("900008") == [
+        ("entered-care", "2025-04-14"), ("review-held", "2025-05-12"), ("left-care", "2025-07-21"),
+        ("entered-care", "2026-01-12"), ("review-held", "2026-02-09"),
+    ]
+    assert cli.events("900010")[:2] == [("entered-care", "2025-07-01"), ("review-held", "2025-07-29")]
+    assert ("placement-change", "2025-12-15") not in cli.events("900010")  # RNE L: legal status only
+    assert cli.events("900012")[0] == ("entered-care", "2025-06-06")  # care after a short break
+    # children are named by their id (the return holds no names); SEX M/F/U and 1/2 both accepted
+    assert cli.rows("SELECT id, name, dob FROM child WHERE id IN ('900005', '900009')") == [
+        ("900005", "900005", "2010-11-30"), ("900009", "900009", "2013-03-03")]
+    assert cli.rows("SELECT details FROM event WHERE child_id = '900001' AND date = '2026-01-30'") == [
+        ('{"participation": "PN5"}',)]
+    keys = [k for (k,) in cli.rows("SELECT source_key FROM event WHERE child_id = '900004' ORDER BY id")]
+    assert "903:episodes:900004:2025-04-14:P" in keys and "903:episodes:900004:2025-04-14:P:A" in keys
+    assert "903:reviews:900004:2025-05-12" in keys
+
+
+def test_the_due_list_shows_the_imported_children(cli, files903):
+    cli("import", "ssda903", files903)
+    due = json.loads(cli("due", "--as-of", "2026-03-31", "--within", "60", "--format", "json").stdout)
+    reviews = {r["child_id"]: r["obligation"] for r in due if r["obligation"].startswith("review.")}
+    assert reviews["900006"] == "review.first"  # entered care 2026-02-16, no review yet
+    assert "900003" not in reviews and "900004" not in reviews and "900005" not in reviews
+
+
+def test_a_child_already_stored_keeps_its_name(cli, files903):
+    cli("child", "add", "900001", "--name", "Sam Jones", "--dob", "2012-03-14")
+    cli("import", "ssda903", files903)
+    assert cli.rows("SELECT name FROM child WHERE id = '900001'") == [("Sam Jones",)]
+
+
+def test_the_xml_form_gives_the_same_events_as_the_csv_files(cli, files903, tmp_path):
+    cli("import", "ssda903", files903)
+    xml = tmp_path / "ssda903.xml"
+    xml.write_text(to_xml(files903), encoding="utf-8")
+    other = Cli(tmp_path / "xml.db")
+    result = other.json("import", "ssda903", xml)
+    assert result["children"]["added"] == 12
+    query = "SELECT child_id, kind, date, source_key, note, details FROM event ORDER BY source_key"
+    assert other.rows(query) == cli.rows(query)
+    assert other.rows("SELECT id, name, dob FROM child ORDER BY id") == cli.rows(
+        "SELECT id, name, dob FROM child ORDER BY id")
+
+
+def to_xml(folder: Path) -> str:
+    """The DfE XML form of a 903 CSV set: <CHILD><HEADER>…<AREVIEW/>…</HEADER><EPISODE/>…</CHILD>."""
+    def rows(name):
+        with (folder / name).open(encoding="utf-8") as fh:
+            return list(csv.DictReader(fh))
+
+    def leaves(row, skip=("CHILD", "DOB")):
+        return "".join(f"<{'PL' if k == 'PLACE' else k}>{escape(v)}</{'PL' if k == 'PLACE' else k}>"
+                       for k, v in row.items() if k not in skip)
+
+    episodes, reviews = rows("episodes.csv"), rows("reviews.csv")
+    out = ["<?xml version='1.0' encoding='utf-8'?>", "<EXPSSDA903>"]
+    for head in rows("header.csv"):
+        child = head["CHILD"]
+        out.append(f"<CHILD><HEADER><CHILDID>{child}</CHILDID><DOB>{head['DOB']}</DOB>{leaves(head)}")
+        for review in (r for r in reviews if r["CHILD"] == child):
+            out.append(f"<AREVIEW>{leaves(review)}</AREVIEW>")
+        out.append("</HEADER>")
+        for episode in (e for e in episodes if e["CHILD"] == child):
+            out.append(f"<EPISODE>{leaves(episode, skip=('CHILD',))}</EPISODE>")
+        out.append("</CHILD>")
+    out.append("</EXPSSDA903>")
+    return "\n".join(out) + "\n"
+
+
+# -- all-or-nothing, idempotent, dry run ----------------------------------------------------------
+
+
+def test_a_dry_run_writes_nothing_and_says_what_would_change(cli, files903):
+    before = cli.digest()
+    result = cli("import", "ssda903", files903, "--dry-run")
+    assert cli.digest() == before
+    assert "Children: 12 would be added" in result.stderr and "Dry run: nothing was written." in result.stderr
+    assert cli.rows("SELECT COUNT(*) FROM event") == [(0,)]
+    cli("import", "ssda903", files903)
+    (files903 / "reviews.csv").write_text((files903 / "reviews.csv").read_text() + "900006,08/05/2016,09/03/2026,PN1\n")
+    before = cli.digest()
+    data = cli.json("import", "ssda903", files903, "--dry-run")
+    assert data["dry_run"] is True and data["events"] == {"added": 1, "updated": 0, "unchanged": 43}
+    assert cli.digest() == before
+
+
+def test_a_dry_run_with_no_store_yet_creates_none(files903, tmp_path):
+    fresh = Cli(tmp_path / "none" / "store.db")
+    result = fresh.json("import", "ssda903", files903, "--dry-run")
+    assert result["children"]["added"] == 12
+    assert not (tmp_path / "none" / "store.db").exists()
+
+
+def test_a_changed_row_updates_its_event_and_never_duplicates(cli, files903):
+    cli("import", "ssda903", files903)
+    count = cli.rows("SELECT COUNT(*) FROM event")
+    episodes = files903 / "episodes.csv"
+    episodes.write_text(episodes.read_text().replace("900005,02/06/2025,S,V2,N4,U4,PR1,29/09/2025,E4A",
+                                                     "900005,02/06/2025,S,V2,N4,U4,PR1,30/09/2025,E4B"))
+    reviews = files903 / "reviews.csv"
+    reviews.write_text(reviews.read_text().replace("900005,30/11/2010,30/06/2025,PN1",
+                                                   "900005,30/11/2010,30/06/2025,PN7"))
+    result = cli.json("import", "ssda903", files903)
+    assert result["events"] == {"added": 0, "updated": 2, "unchanged": 41}
+    assert cli.rows("SELECT COUNT(*) FROM event") == count
+    assert ("left-care", "2025-09-30") in cli.events("900005")
+    assert cli.rows("SELECT details FROM event WHERE child_id = '900005' AND kind = 'review-held'") == [
+        ('{"participation": "PN7"}',)]
+
+
+def test_a_later_return_continues_the_period_of_care_already_stored(cli, tmp_path):
+    last_year = tmp_path / "2024"
+    write903(last_year, header="500001,1,01/01/2012,WBRI,UN2,,\n",
+             episodes="500001,05/01/2024,S,C1,N1,U4,PR1,26/02/2024,X1,CARPL,,,\n"
+                      "500001,26/02/2024,P,C1,N1,U5,PR1,,,,,,\n")
+    this_year = tmp_path / "2025"  # the episode open on 1 April, and one move since
+    write903(this_year, header="500001,1,01/01/2012,WBRI,UN2,,\n",
+             episodes="500001,26/02/2024,P,C1,N1,U5,PR1,10/06/2024,X1,CARPL,,,\n"
+                      "500001,10/06/2024,T,C1,N1,U6,PR1,,,,,,\n")
+    cli("import", "ssda903", last_year)
+    cli("import", "ssda903", this_year)
+    assert cli.events("500001") == [("entered-care", "2024-01-05"), ("placement-change", "2024-02-26"),
+                                    ("placement-change", "2024-06-10")]
+    again = cli.json("import", "ssda903", this_year)
+    assert again["events"]["added"] == 0 and again["events"]["updated"] == 0
+
+
+def write903(folder: Path, *, header: str = "", episodes: str | None = None, reviews: str | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "header.csv").write_text("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n" + header)
+    if episodes is not None:
+        (folder / "episodes.csv").write_text("CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,"
+                                             "REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n" + episodes)
+    if reviews is not None:
+        (folder / "reviews.csv").write_text("CHILD,DOB,REVIEW,REVIEW_CODE\n" + reviews)
+    return folder
+
+
+# -- bad input: one line, file/row/column, nothing written ------------------------------------------
+
+
+def _edit(name: str, old: str, new: str):
+    def apply(folder: Path) -> list[Path]:
+        path = folder / name
+        text = path.read_text(encoding="utf-8")
+        assert old in text, old
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return [folder]
+    return apply
+
+
+def _append(name: str, line: str):
+    def apply(folder: Path) -> list[Path]:
+        path = folder / name
+        path.write_text(path.read_text(encoding="utf-8") + line, encoding="utf-8")
+        return [folder]
+    return apply
+
+
+def _utf16(folder: Path) -> list[Path]:
+    path = folder / "header.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    return [folder]
+
+
+def _header_only_alone(folder: Path) -> list[Path]:
+    return [folder / "oc3.csv"]
+
+
+def _empty(folder: Path) -> list[Path]:
+    (folder / "empty.csv").write_bytes(b"")
+    return [folder]
+
+
+def _no_table(folder: Path) -> list[Path]:
+    (folder / "extra.csv").write_text("CHILD,DOB,FAVOURITE_COLOUR\n900001,14/03/2012,blue\n")
+    return [folder]
+
+
+def _no_header_row(folder: Path) -> list[Path]:
+    path = folder / "reviews.csv"
+    path.write_text("".join(path.read_text().splitlines(keepends=True)[1:]))
+    return [folder]
+
+
+def _append_file(name: str, copy_of: str):
+    def apply(folder: Path) -> list[Path]:
+        (folder / name).write_text((folder / copy_of).read_text())
+        return [folder]
+    return apply
+
+
+BROKEN = [
+    ("2-digit year", _edit("header.csv", "900001,1,14/03/2012", "900001,1,14/03/12"),
+     "header.csv row 2, field DOB: a 2-digit year (expected dd/mm/YYYY)"),
+    ("2-digit year in DEC", _edit("episodes.csv", "02/06/2025,X1,CARPL", "02/06/25,X1,CARPL"),
+     "episodes.csv row 2, field DEC: a 2-digit year"),
+    ("UTF-16", _utf16, "header.csv: not UTF-8 text: it looks like UTF-16"),
+    ("header-only file given alone", _header_only_alone, "oc3.csv: has a header row but no data rows"),
+    ("empty file", _empty, "empty.csv: the file is empty: no header row"),
+    ("unknown code", _edit("episodes.csv", "900002,18/09/2023,L,", "900002,18/09/2023,Q,"),
+     "episodes.csv row 4, field RNE: unknown code 'Q' (expected S, L, P, T, B or U)"),
+    ("unknown legal status", _edit("episodes.csv", "900006,16/02/2026,S,C1", "900006,16/02/2026,S,C9"),
+     "episodes.csv row 12, field LS: unknown code 'C9'"),
+    ("unknown review code", _edit("reviews.csv", "02/05/2025,PN1", "02/05/2025,PN9"),
+     "reviews.csv row 2, field REVIEW_CODE: unknown code 'PN9' (expected PN0, PN1"),
+    ("unknown sex", _edit("header.csv", "900002,2,", "900002,X,"), "header.csv row 3, field SEX: unknown code 'X'"),
+    ("duplicate child", _append("header.csv", "900003,1,21/06/2014,WBRI,UN2,,\n"),
+     "header.csv row 14, field CHILD: child 900003 appears twice (first at row 4)"),
+    ("duplicate episode", _append("episodes.csv", "900001,07/04/2025,S,C1,N1,U4,PR1,,,,,,\n"),
+     "episodes.csv row 24, field DECOM: a second episode of child 900001 with this DECOM and RNE S (first at row 2)"),
+    ("orphan review", _append("reviews.csv", "999999,01/01/2012,01/12/2025,PN1\n"),
+     "reviews.csv row 23, field CHILD: unknown child 999999 (not in the Header file or the store)"),
+    ("episode of an unknown child", _append("episodes.csv", "999998,01/12/2025,S,C1,N1,U4,PR1,,,,,,\n"),
+     "episodes.csv row 24, field CHILD: unknown child 999998"),
+    ("blank required date", _edit("episodes.csv", "900006,16/02/2026,", "900006,,"),
+     "episodes.csv row 12, field DECOM: is blank (expected a date, dd/mm/YYYY)"),
+    ("blank review date", _edit("reviews.csv", "900002,02/09/2009,12/05/2025,PN2", "900002,02/09/2009,,PN2"),
+     "reviews.csv row 5, field REVIEW: is blank"),
+    ("not a date", _edit("header.csv", "900004,2,11/01/2023", "900004,2,2023-01-11"),
+     "header.csv row 5, field DOB: not a date (expected dd/mm/YYYY)"),
+    ("not a real date", _edit("header.csv", "900004,2,11/01/2023", "900004,2,31/02/2023"),
+     "header.csv row 5, field DOB: not a real date"),
+    ("a date after the as-of date", _edit("reviews.csv", "30/01/2026,PN5", "30/01/2099,PN5"),
+     "reviews.csv row 4, field REVIEW: a date after the as-of date"),
+    ("DEC before DECOM", _edit("episodes.csv", "900005,02/06/2025,S,V2,N4,U4,PR1,29/09/2025",
+                                "900005,02/06/2025,S,V2,N4,U4,PR1,29/05/2025"),
+     "episodes.csv row 11, field DEC: before DECOM"),
+    ("ended with no reason", _edit("episodes.csv", "29/09/2025,E4A", "29/09/2025,"),
+     "episodes.csv row 11, field REC: is blank but DEC is given"),
+    ("header matching no table", _no_table, "extra.csv row 1: the header matches no SSDA903 table"),
+    ("header row missing", _no_header_row, "reviews.csv row 1: the header matches no SSDA903 table (is the header "
+                                           "row missing?)"),
+    ("too many fields", _append("reviews.csv", "900001,14/03/2012,01/12/2025,PN1,extra\n"),
+     "reviews.csv row 23: 5 fields, but the header has 4 columns"),
+    ("two Episodes files", _append_file("more.csv", "episodes.csv"), "a second Episodes file"),
+]
+
+
+
+@pytest.mark.parametrize("case, breaker, message", BROKEN, ids=[c[0] for c in BROKEN])
+def test_a_broken_file_is_one_line_exit_2_and_nothing_written(cli, files903, case, breaker, message):
+    cli("child", "add", "C001", "--name", "Sam Jones")
+    before = cli.digest()
+    result = cli("import", "ssda903", *breaker(files903), "--as-of", "2026-11-23", ok=False)
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], result.stderr
+    assert "Traceback" not in result.stderr + result.stdout and result.stdout == ""
+    for personal in ("14/03/12", "2023-01-11", "31/02/2023", "blue", "30/01/2099", "29/05/2025"):
+        assert personal not in result.stderr  # dates and free text are never echoed
+    assert cli.digest() == before
+
+
+def test_a_utf8_bom_as_excel_writes_it_is_fine(cli, files903):
+    for name in ("header.csv", "episodes.csv", "reviews.csv"):
+        path = files903 / name
+        path.write_text("\ufeff" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    result = cli.json("import", "ssda903", files903)
+    assert result["children"]["added"] == 12 and result["events"]["added"] == 43
+
+
+def test_crlf_line_ends_blank_trailing_rows_and_spaces_are_fine(cli, files903):
+    path = files903 / "reviews.csv"
+    text = path.read_text().replace(",PN1\n", ", pn1 \n").replace("\n", "\r\n") + ",,,\r\n\r\n"
+    path.write_text(text, newline="")
+    result = cli.json("import", "ssda903", files903)
+    assert result["events"]["added"] == 43
+
+
+def test_skip_bad_rows_loads_the_rest_and_lists_every_row_left_out(cli, files903):
+    _edit("header.csv", "900005,M,30/11/2010", "900005,M,30/11/10")(files903)
+    _edit("reviews.csv", "02/05/2025,PN1", "02/05/2025,PN9")(files903)
+    result = cli("import", "ssda903", files903, "--skip-bad-rows")
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("Skipped: ")]
+    assert skipped == [
+        "Skipped: header.csv row 6, field DOB: a 2-digit year (expected dd/mm/YYYY)",
+        "Skipped: episodes.csv row 11, field CHILD: unknown child 900005 (not in the Header file or the store)",
+        "Skipped: reviews.csv row 2, field REVIEW_CODE: unknown code 'PN9' (expected PN0, PN1, PN2, PN3, PN4, "
+        "PN5, PN6 or PN7)",
+        "Skipped: reviews.csv row 11, field CHILD: unknown child 900005 (not in the Header file or the store): "
+        "a review needs its child",
+    ]
+    assert "Skipped rows: 4" in result.stderr
+    assert cli.rows("SELECT COUNT(*) FROM child") == [(11,)]
+    data = cli.json("import", "ssda903", files903, "--skip-bad-rows")
+    assert data["skipped"][0] == {"file": "header.csv", "row": 6, "field": "DOB",
+                                  "reason": "a 2-digit year (expected dd/mm/YYYY)"}
+    assert data["events"]["added"] == 0
+
+
+def test_json_summary_goes_to_stdout_and_nothing_else(cli, files903):
+    result = cli("import", "ssda903", files903, "--format", "json")
+    data = json.loads(result.stdout)
+    assert set(data) == {"dry_run", "files", "children", "events", "skipped", "notes"}
+    assert {"file": "uasc.csv", "table": "UASC", "rows": 1, "used": False} in data["files"]
+    assert result.stderr == ""
