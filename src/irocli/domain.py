@@ -66,6 +66,7 @@ EVENT_KINDS: dict[str, str] = {
     "staying-put-considered": "Staying Put considered",
     # imports (issue 3): the case system's own view, kept to compare
     "system-review-due": "The case system's own next review due date (from an extract)",
+    "tracking-started": "Tasks tracked from this day (history before it was imported without them)",
     # dispute resolution (RULES §5); details carry the escalation id, stage, reason and texts
     "escalation-opened": "Escalation opened (informal or a formal stage)",
     "escalation-response": "Response received at the current escalation stage",
@@ -80,6 +81,7 @@ EVENT_KINDS: dict[str, str] = {
     "icpc-held": "Initial child protection conference held (a plan starts)",
     "rcpc-held": "Review child protection conference held",
     "cp-plan-ended": "Child protection plan ended",
+    "no-icpc": "The enquiry ended without an initial conference (closes cp.icpc)",
     "cp-plan-follow-up": "Chair followed up the plan's progress",
     "icpc-requested": "ICPC convening form completed and sent",
     "conference-date-confirmed": "Conference date and chair confirmed",

@@ -38,6 +38,8 @@ def open_escalation(store, profile, child_id: str, *, reason: str, stage: str, d
     stage = ladder_rules.parse_stage(stage, lad)
     if due is not None and due < day:
         raise BadInput(f"--due {due} is before the escalation opens ({day})")
+    if due is not None and stage != "informal":
+        raise BadInput(f"--due is the timescale agreed informally; stage {stage} has the ladder's own time limit")
     details = {"reason": reason, "stage": stage, "due": due.isoformat() if due else None,
                "impact": impact, "actions": actions, "discussion": discussion}
     store.get_child(child_id)

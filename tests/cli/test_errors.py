@@ -50,6 +50,8 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(cli, args, message):
         ('extends = "england"\nclosures = ["2025-02-30"]\n', "closures"),
         ('extends = "nowhere"\n', "extends"),
         ("this is not toml", "not valid TOML"),
+        ('extends = "england"\ntriggers = []\n', "triggers"),
+        ('extends = "england"\n[escalation.stages.1]\nresponse = "five days"\n', "escalation.stages.1.response"),
     ],
 )
 def test_a_bad_profile_file_is_one_line_naming_file_and_key(cli, tmp_path, content, where):

@@ -101,3 +101,21 @@ def test_inquorate_conference_needs_a_report_within_4_days():
 def test_england_has_no_convening_steps():
     c = Child("england", events(SD), as_of="2025-04-05")
     assert not [o for o in c.obs if o.rule.startswith("cp.icpc-steps")]
+
+
+def test_a_second_icpc_replaces_the_first_plans_review_clock():
+    evs = events(SD, ("icpc-held", "2025-04-29"), ("icpc-held", "2025-05-01"))
+    c = Child("england", evs, as_of="2025-05-02")
+    assert [str(o.due) for o in c.outcome.open() if o.rule == "cp.first-rcpc"] == ["2025-08-01"]
+
+
+def test_an_enquiry_ending_without_a_conference_closes_the_icpc_deadline():
+    c = Child("england", events(SD, ("no-icpc", "2025-04-20")), as_of="2025-12-01")
+    c.assert_absent("cp.icpc")
+
+
+def test_dudley_icpc_steps_close_with_the_conference_and_follow_up_with_the_plan():
+    evs = events(("strategy-discussion", "2025-03-03"), ("icpc-held", "2025-03-20"), ("cp-plan-ended", "2025-04-03"))
+    c = Child("dudley", evs, as_of="2025-12-01")
+    assert not [o.rule for o in c.outcome.open()]
+    assert {o.status.value for o in c.obs if o.rule.startswith(("cp.icpc-steps", "cp.plan-follow-up"))} == {"missed"}

@@ -117,3 +117,9 @@ def test_explain_arithmetic_for_a_response():
     [ob] = c.of("esc.response")
     assert "stage 1 started 2025-03-03 + 5 working days = 2025-03-10" in ob.derivation.arithmetic
     assert ob.due == dt.date(2025, 3, 10)
+
+
+def test_malformed_imported_details_never_break_a_report():
+    evs = esc(("open", "2025-03-03", "1", "drift", "07/03/2025"), ("escalate", "2025-03-05", "None"))
+    c = Child("blackpool", evs, as_of="2025-03-06")
+    c.assert_due("esc.response", "2025-03-10", "due")  # the bad agreed date is ignored, stage 1 stands

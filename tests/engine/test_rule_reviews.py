@@ -268,3 +268,55 @@ def test_a_booking_recorded_before_an_earlier_review_belongs_to_that_review():
     assert not [o for o in c.outcome.open() if o.rule in ("task.invitations", "task.iro-visit")
                 and o.status == "overdue"]
     c.assert_open_review("review.subsequent", "2026-01-24")  # 2025-07-25 + 183 days
+
+
+# --- regressions found in review ---------------------------------------------------------------
+
+def test_a_booking_recorded_on_the_day_of_a_review_is_for_the_next_one():
+    from tests.engine.conftest import D
+
+    from irocli.domain import Event
+
+    evs = [*events(("entered-care", "2025-01-06"), ("review-held", "2025-02-03")),
+           Event("review-booked", D("2025-04-28"), id=9, known_on=D("2025-02-03"))]
+    c = Child("blackpool", evs, as_of="2025-02-04")
+    c.assert_absent("review.rearranged-outside")  # 2025-04-28 is inside the 91 days (05-05)
+    c.assert_due("task.invitations", "2025-04-14", "due")  # 14 days before the booked day
+
+
+def test_leaving_and_re_entering_care_on_the_same_day_starts_a_new_episode():
+    evs = events(("entered-care", "2025-01-06"), ("review-held", "2025-02-03"), ("left-care", "2025-03-03"),
+                 ("entered-care", "2025-03-03"))
+    Child("england", evs, as_of="2025-03-05").assert_open_review("review.first", "2025-03-31")
+
+
+def test_a_review_recorded_twice_on_one_day_counts_once():
+    evs = events(("entered-care", "2025-01-06"), ("review-held", "2025-02-03"), ("review-held", "2025-02-03"),
+                 ("decisions-circulated", "2025-02-04"))
+    c = Child("england", evs, as_of="2025-12-01")
+    assert [f.rule for f in c.outcome.flags] == ["review.duplicate"]
+    c.assert_open_review("review.second", "2025-05-03")
+    assert not [o for o in c.outcome.open() if o.rule == "task.decisions"]
+
+
+def test_authorisation_flag_ends_with_the_episode_and_with_a_booking_in_time():
+    from tests.engine.conftest import D
+
+    from irocli.domain import Event
+
+    base = events(("entered-care", "2025-01-06"), ("left-care", "2025-02-10"))
+    late = Event("review-booked", D("2025-02-20"), id=9, known_on=D("2025-01-10"))
+    assert not Child("england", [*base, late], as_of="2025-12-01").outcome.open()
+    rebooked = Event("review-booked", D("2025-01-30"), id=10, known_on=D("2025-01-12"))
+    c = Child("england", [base[0], late, rebooked], as_of="2025-01-13")
+    c.assert_absent("review.rearranged-outside")
+
+
+def test_the_flags_about_a_review_are_not_review_requirements():
+    from irocli.engine import REVIEW_TYPES
+    from irocli.profiles import load
+
+    rules = load("blackpool").rules
+    for rule_id in ("review.rearranged-outside", "review.po-9-months", "review.long-term-foster"):
+        assert rules[rule_id].type not in REVIEW_TYPES
+    assert rules["review.directed"].type in REVIEW_TYPES

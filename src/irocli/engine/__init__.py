@@ -17,12 +17,20 @@ from operator import attrgetter
 from irocli.domain import FORWARD_KINDS, Event, Flag, Obligation, Outcome, Status
 from irocli.engine import cp, escalation
 
-__all__ = ["derive"]
+__all__ = ["REVIEW_TYPES", "derive"]
+
+# Rule types whose obligation is "the review itself": a child has at most one of these open.
+# (review.rearranged-outside, review.po-9-months and review.long-term-foster are flags about it.)
+REVIEW_TYPES = frozenset({"review", "requirement", "adjournment"})
 
 _END = dt.date.max
 # Age milestones are shown from a year ahead: further out, whether the child will still be
 # looked after is not known.
 _AGE_HORIZON = dt.timedelta(days=365)
+# Obligations a `tracking-started` event silences before its date: tasks and milestones, which
+# imported returns never record. Reviews, conferences and escalations are always derived.
+_TASK_TYPES = frozenset({"before-review", "after-review", "after-event", "midpoint", "at-review", "age",
+                         "first-review-after-age", "authorisation", "before-conference"})
 
 # Same-day order: an episode opens first and closes last; bookings, triggers and requirements
 # are raised before a review held that day meets them.
@@ -104,8 +112,15 @@ def _timeline(events: Iterable[Event], as_of: dt.date) -> list[Event]:
                 break
     if not plain:
         evs = [e for e in evs if _known(e) <= as_of or (e.kind in FORWARD_KINDS and e.known_on is None)]
-        evs.sort(key=lambda e: (_known(e), _ORDER.get(e.kind, 2), e.id or 0))
+        evs.sort(key=_full_key)
     return evs
+
+
+def _full_key(e: Event) -> tuple:
+    known = _known(e)
+    # recorded on a review's day for a later day: it belongs to the next review, so after it
+    order = 4 if known != e.date else _ORDER.get(e.kind, 2)
+    return known, order, e.id or 0
 
 
 def _known(e: Event) -> dt.date:
@@ -132,9 +147,11 @@ class _Run:
         self.by_kind: dict[str, list[dt.date]] = {}
         for e in evs:
             self.by_kind.setdefault(e.kind, []).append(e.date)
+        tracked = self.by_kind.get("tracking-started")
+        self.tracked_from = max(tracked) if tracked else dt.date.min
         self.types = profile.rules_by_type  # rule lists by type, worked out once per profile
         self.episodes: list[_Episode] = []
-        self.bookings_outside: list[tuple[_Cycle, dt.date, _Req]] = []
+        self.bookings_outside: dict[int, tuple[_Cycle, dt.date, _Req]] = {}  # by id(cycle)
 
     # ------------------------------------------------------------------ output helpers
     def emit(self, rule, due, anchor_kind, anchor_date, *, offset=None, met_on=None,
@@ -148,6 +165,8 @@ class _Run:
                 status = Status.OVERDUE if due < self.as_of else Status.DUE
         if not self.history and not status.is_open:
             return
+        if anchor_date < self.tracked_from and rule.type in _TASK_TYPES:
+            return  # imported history: the tasks around it were never recorded here
         if callable(basis):  # derivation text built only for obligations that are kept
             basis = basis()
         self.out.obligations.append(
@@ -195,6 +214,7 @@ class _Run:
         ep: _Episode | None = None
         cyc: _Cycle | None = None
         seen: set[str] = set()
+        closed_on: dt.date | None = None  # the day an episode last ended
 
         for e in self.evs:
             k, d = e.kind, e.date
@@ -203,6 +223,7 @@ class _Run:
             if k == "entered-care":
                 if ep is not None:  # re-entered with no left-care recorded: the old episode ends
                     self.close(ep, cyc, d)
+                    closed_on = d
                 ep = _Episode(len(self.episodes), d)
                 self.episodes.append(ep)
                 seen = {k}
@@ -216,9 +237,15 @@ class _Run:
                 continue
             seen.add(k)
             if k in ("left-care", "adoption-order"):
+                if d == ep.start and closed_on == d:
+                    continue  # left and re-entered the same day: this ended the episode before
                 self.close(ep, cyc, d)
+                closed_on = d
                 ep, cyc = None, None
             elif k == "review-held":
+                if cyc.number > 1 and ep.cycles[-2].held == d and cyc.adjourned is None:
+                    self.out.flags.append(Flag("review.duplicate", d, f"review held twice on {d}: counted once"))
+                    continue
                 if cyc.adjourned is not None:
                     cyc.counted = cyc.adjourned[0]
                 else:
@@ -242,7 +269,9 @@ class _Run:
             elif k == "review-booked":
                 cyc.booked = d
                 if auth_rule is not None and d > cyc.review.due:
-                    self.bookings_outside.append((cyc, d, cyc.review))
+                    self.bookings_outside[id(cyc)] = (cyc, d, cyc.review)
+                else:  # re-booked within the timescale: no authorisation needed any more
+                    self.bookings_outside.pop(id(cyc), None)
             elif k in requirement_rules:
                 cyc.reqs.append(self.req(requirement_rules[k].id, k, d))
             elif k in p.triggers:
@@ -276,7 +305,10 @@ class _Run:
                 for r in cyc.reqs:
                     self.emit(r.rule, r.due, r.anchor_kind, r.anchor_date, offset=r.rule.offset,
                               met_on=cyc.held)
-        for cyc, booked, r in self.bookings_outside:
+        live = {id(c) for ep in self.episodes for c in ep.cycles}
+        for cyc, booked, r in self.bookings_outside.values():
+            if id(cyc) not in live:
+                continue  # the episode ended before the review: nothing to authorise
             rule = next(iter(self.types.get("authorisation", ())))
             done = self.first_on_or_after(rule.completed_by, cyc.opened)
             self.emit(rule, r.due, "review-booked", booked, met_on=done,
@@ -321,8 +353,8 @@ class _Run:
                     self.emit(rule, due, r_kind, r_date, offset=off, met_on=done, missed=held is not None,
                               basis=basis)
                 if cyc.number > 1:
-                    start = cyc.opened
-                    due_next = cyc.review.due if cyc.adjourned is None else cyc.adjourned[1][0].due
+                    start = cycles[i - 1].counted or cyc.opened  # the clock: as scheduled if adjourned
+                    due_next = (cyc.review if cyc.adjourned is None else min(cyc.adjourned[1], key=_due)).due
                     for rule in midpoint:
                         mid = start + dt.timedelta(days=(due_next - start).days // 2)
                         done = self.first_on_or_after(rule.completed_by, start, False, until)
@@ -341,8 +373,9 @@ class _Run:
                     self.emit(rule, due, rule.event, d, offset=rule.offset, status=Status.MET,
                               met_on=due, basis="no response by the due date: deemed agreed")
                     continue
+                closed = rule.closed_by and self.first_on_or_after(rule.closed_by, d, True, until)
                 self.emit(rule, due, rule.event, d, offset=rule.offset, met_on=done,
-                          missed=self.ended_after(d))
+                          missed=bool(closed) or (not rule.closed_by and self.ended_after(d)))
 
     def ended_after(self, day: dt.date) -> bool:
         """Whether the episode that day falls in has ended (its milestones can no longer be met)."""
@@ -387,7 +420,7 @@ class _Run:
                     continue
                 r_date, r_kind, _ = self.review_date(cyc)
                 done = self.first_on_or_after(rule.completed_by, bday)
-                self.emit(rule, r_date, r_kind, r_date, met_on=done,
+                self.emit(rule, r_date, r_kind, r_date, met_on=done, missed=ep.end is not None,
                           basis=f"birthday {bday} ({rule.age}); the first review after it")
                 break
         for rule in self.types.get("age", ()):
@@ -404,7 +437,7 @@ class _Run:
                 due = self.cal.add(anchor, rule.offset)
                 done = self.first_on_or_after(rule.completed_by, ep.start, True, end)
                 self.emit(rule, due, "birthday" if anchor == bday else "eligible", anchor,
-                          offset=rule.offset, met_on=done,
+                          offset=rule.offset, met_on=done, missed=ep.end is not None,
                           basis=f"aged {rule.age} on {bday}" + (
                               f"; eligible {anchor}" if anchor != bday else ""))
                 break
@@ -462,6 +495,10 @@ class _Run:
                 if met is None:
                     break
                 anchor_kind, last = "review-held", met
+
+
+def _due(req: _Req) -> dt.date:
+    return req.due
 
 
 def _ordinal(n: int) -> str:

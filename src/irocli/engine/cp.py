@@ -54,6 +54,9 @@ def obligations(run) -> None:
             if st.pending is not None:
                 st.pending.held = d
                 st.pending = None
+            previous = _open(st)
+            if previous is not None:
+                st.conferences.remove(previous)  # a new plan's clock replaces the old one's
             st.plan_from, st.position = d, 0
             _next_review(run, st, sequence, "icpc-held", d)
         elif k == "rcpc-held" and st.plan_from is not None:
@@ -62,6 +65,9 @@ def obligations(run) -> None:
                 open_conf.held = d
             st.position += 1
             _next_review(run, st, sequence, "rcpc-held", d)
+        elif k == "no-icpc" and st.pending is not None:
+            st.conferences.remove(st.pending)  # the enquiry ended without a conference
+            st.pending = None
         elif k == "cp-plan-ended" and st.plan_from is not None:
             open_conf = _open(st)
             if open_conf is not None and open_conf.kind == "rcpc":

@@ -146,8 +146,7 @@ def build(events, child_id: str) -> dict[int, Escalation]:
             continue
         d = e.details or {}
         if e.kind == "escalation-opened":
-            visit = StageVisit(str(d.get("stage", "informal")), e.date,
-                               dt.date.fromisoformat(d["due"]) if d.get("due") else None)
+            visit = StageVisit(_stage(d.get("stage")), e.date, _date(d.get("due")))
             found[e.id] = Escalation(e.id, child_id, str(d.get("reason", "other")), e.date, [visit],
                                      d.get("impact"), d.get("actions"), d.get("discussion"))
             if d.get("key"):
@@ -161,6 +160,8 @@ def build(events, child_id: str) -> dict[int, Escalation]:
             if esc.current.responded is None:
                 esc.current.responded = e.date
         elif e.kind == "escalation-escalated":
+            if str(d.get("to")) not in STAGE_ORDER:
+                continue  # malformed (e.g. imported): ignored rather than breaking every report
             esc.current.ended = e.date
             esc.visits.append(StageVisit(str(d.get("to")), e.date))
         elif e.kind == "escalation-meeting":
@@ -172,6 +173,17 @@ def build(events, child_id: str) -> dict[int, Escalation]:
         elif e.kind == "escalation-cafcass":
             esc.cafcass = e.date
     return found
+
+
+def _stage(value) -> str:
+    return str(value) if str(value) in STAGE_ORDER else "informal"
+
+
+def _date(value) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def response_due(esc: Escalation, visit: StageVisit, lad: Ladder, cal) -> tuple[dt.date, str] | None:
@@ -245,3 +257,5 @@ def check_escalate(esc: Escalation, lad: Ladder, to: str | None) -> str:
 def check_open(esc: Escalation, action: str) -> None:
     if esc.resolved is not None:
         raise BadInput(f"escalation {esc.id} was already resolved on {esc.resolved}; cannot {action}")
+    if esc.cafcass is not None and action in ("respond", "escalate", "meeting", "actions"):
+        raise BadInput(f"escalation {esc.id} was referred to Cafcass on {esc.cafcass}; it can only be resolved")

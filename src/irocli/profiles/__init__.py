@@ -28,7 +28,7 @@ RULE_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
     "authorisation": {"required": ("completed_by",), "optional": ()},
     "before-review": {"required": ("offset", "completed_by"), "optional": ("first_offset",)},
     "after-review": {"required": ("offset", "completed_by"), "optional": ()},
-    "after-event": {"required": ("event", "offset", "completed_by"), "optional": ("lapse",)},
+    "after-event": {"required": ("event", "offset", "completed_by"), "optional": ("lapse", "closed_by")},
     "midpoint": {"required": ("completed_by",), "optional": ()},
     "at-review": {"required": ("position", "completed_by"), "optional": ()},
     "age": {"required": ("age", "offset", "completed_by"), "optional": ("eligible_after",)},
@@ -64,6 +64,7 @@ class Rule:
     lapse: str | None = None
     conference: str | None = None
     window: str | None = None
+    closed_by: tuple[str, ...] = ()  # events after which an undone task is missed, not overdue
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +188,9 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
     if leap not in ("feb-28", "mar-01"):
         raise BadInput("must be 'feb-28' or 'mar-01'", where=where("leap_birthday"))
 
+    for section in ("reviews", "triggers", "rules", "cp", "escalation"):
+        if section in data and not isinstance(data[section], dict):
+            raise BadInput("must be a table", where=where(section))
     rules: dict[str, Rule] = {}
     raw_rules = data.get("rules", {})
     if not isinstance(raw_rules, dict):
@@ -232,7 +236,7 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
         if rule_id not in rules or rules[rule_id].type != "conference-review":
             raise BadInput(f"{rule_id!r} is not a conference-review rule of this profile", where=where("cp.sequence"))
     extra = {k: data[k] for k in ("escalation", "cp") if k in data}
-    return Profile(
+    profile = Profile(
         name=name,
         title=_str(data.get("title", name), where("title")),
         origin=origin,
@@ -243,6 +247,11 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
         leap_birthday=leap,
         extra=extra,
     )
+    if "escalation" in extra:  # a bad ladder fails here, not when a report meets an escalation
+        from irocli.engine.escalation import ladder
+
+        ladder(profile)
+    return profile
 
 
 def _rule(rule_id: str, raw: Any, where) -> Rule | None:
@@ -273,6 +282,9 @@ def _rule(rule_id: str, raw: Any, where) -> Rule | None:
     completed = tuple(_list(raw.get("completed_by", []), where(f"{key}.completed_by")))
     for kind in completed:
         _kind(kind, where(f"{key}.completed_by"))
+    closed_by = tuple(_list(raw.get("closed_by", []), where(f"{key}.closed_by")))
+    for kind in closed_by:
+        _kind(kind, where(f"{key}.closed_by"))
     event = raw.get("event")
     if event is not None:
         _kind(event, where(f"{key}.event"))
@@ -303,6 +315,7 @@ def _rule(rule_id: str, raw: Any, where) -> Rule | None:
         lapse=lapse,
         conference=conference,
         window=window,
+        closed_by=closed_by,
     )
 
 

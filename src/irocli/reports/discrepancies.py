@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from irocli.engine import derive
+from irocli.engine import REVIEW_TYPES, derive
 
 FIELDS = ("child_id", "system_due", "irocli_due", "difference_days", "obligation", "title", "source",
           "arithmetic", "iro", "team")
@@ -30,7 +30,7 @@ def discrepancy_rows(store, profile, as_of: dt.date, *, iro: str | None = None, 
     for child, events in store.iter_caseload(iro=iro, team=team, child_ids=list(system)):
         system_due = system[child.id]
         outcome = derive(child.id, events, profile, as_of, dob=child.dob, history=False)
-        review = min((o for o in outcome.open() if o.rule.startswith("review.")), key=lambda o: o.due, default=None)
+        review = next((o for o in outcome.open() if profile.rules[o.rule].type in REVIEW_TYPES), None)
         if review is None or review.due == system_due:
             continue
         rows.append({
