@@ -196,3 +196,13 @@ source = "test"
     out = derive("C1", events(("entered-care", "2020-01-02")), load(str(path)), D("2025-06-01"), dob=D("2008-02-29"))
     [ob] = [o for o in out.obligations if o.rule == "ms.eighteen"]
     assert ob.due == D(birthday)
+
+
+def test_imported_history_raises_no_tasks_up_to_the_tracking_day_but_reviews_stand():
+    evs = events(("entered-care", "2025-02-03"), ("review-held", "2025-03-03"), ("review-held", "2025-06-02"),
+                 ("tracking-started", "2025-06-02"), ("review-held", "2025-12-01"))
+    c = Child("blackpool", evs, as_of="2026-03-01")
+    decisions = c.of("task.decisions")
+    assert [str(o.anchor_date) for o in decisions] == ["2025-12-01"]  # only the review after tracking
+    c.assert_absent("ms.care-plan")
+    assert [o.rule for o in c.obs if o.rule.startswith("review.")][:2] == ["review.first", "review.second"]

@@ -14,7 +14,7 @@ from importer_support import FLAT, Cli
 def test_the_ssd_extract_loads_children_allocations_and_events(cli, ssd):
     result = cli.json("import", "extract", ssd, "--map", "ssd")
     assert result["children"] == {"added": 5, "updated": 0, "unchanged": 0}
-    assert result["events"]["added"] == 35 and result["skipped"] == []
+    assert result["events"]["added"] == 40 and result["skipped"] == []  # 35 + one tracking-started per child
     assert any("placeholder" in note for note in result["notes"])
     assert any("2 row(s) of children with no events" in note for note in result["notes"])
     # names from ssd_person; the current IRO and social worker (names via ssd_professionals) and team
@@ -29,7 +29,13 @@ def test_the_ssd_extract_loads_children_allocations_and_events(cli, ssd):
     assert cli.events("1001") == [
         ("entered-care", "2025-03-10"), ("iro-allocated", "2025-03-12"), ("review-held", "2025-04-04"),
         ("system-review-due", "2025-04-07"), ("placement-change", "2025-06-16"), ("review-held", "2025-07-03"),
-        ("system-review-due", "2025-07-04"), ("system-review-due", "2026-01-02"),
+        ("tracking-started", "2025-07-03"), ("system-review-due", "2025-07-04"), ("system-review-due", "2026-01-02"),
+    ]
+    # tracking starts at each child's last imported date; the case system's due dates lie ahead, so not them
+    assert cli.rows("SELECT child_id, date, source_key FROM event WHERE kind = 'tracking-started' ORDER BY 1") == [
+        ("1001", "2025-07-03", "ssd:tracking:1001"), ("1002", "2025-09-01", "ssd:tracking:1002"),
+        ("1003", "2026-01-19", "ssd:tracking:1003"), ("1004", "2025-07-14", "ssd:tracking:1004"),
+        ("1005", "2026-01-07", "ssd:tracking:1005"),
     ]
     # Eclipse-style reviews with no person id reach the child through clar_cla_id
     assert [e for e in cli.events("1002") if e[0] == "review-held"] == [
@@ -42,7 +48,7 @@ def test_the_ssd_extract_loads_children_allocations_and_events(cli, ssd):
         ('{"participation": "PN1"}',)]
 
     again = cli.json("import", "extract", ssd, "--map", "ssd")
-    assert again["children"]["added"] == 0 and again["events"] == {"added": 0, "updated": 0, "unchanged": 35}
+    assert again["children"]["added"] == 0 and again["events"] == {"added": 0, "updated": 0, "unchanged": 40}
 
 
 def test_a_corrected_row_updates_its_event(cli, ssd):
@@ -51,8 +57,10 @@ def test_a_corrected_row_updates_its_event(cli, ssd):
     reviews.write_text(reviews.read_text().replace("V7011,C9004,1004,2025-07-21 00:00:00.000,2025-07-14",
                                                    "V7011,C9004,1004,2025-07-21 00:00:00.000,15/07/2025"))
     result = cli.json("import", "extract", ssd, "--map", "ssd")
-    assert result["events"] == {"added": 0, "updated": 1, "unchanged": 34}
+    # the review, and 1004's tracking-started: that review was its last date
+    assert result["events"] == {"added": 0, "updated": 2, "unchanged": 38}
     assert [d for k, d in cli.events("1004") if k == "review-held"] == ["2025-01-20", "2025-07-15"]
+    assert [d for k, d in cli.events("1004") if k == "tracking-started"] == ["2025-07-15"]
 
 
 def test_files_can_come_one_table_at_a_time(cli, ssd):
@@ -65,7 +73,7 @@ def test_files_can_come_one_table_at_a_time(cli, ssd):
 def test_a_dry_run_writes_nothing(cli, ssd):
     before = cli.digest()
     result = cli("import", "extract", ssd, "--map", "ssd", "--dry-run")
-    assert "Events: 35 would be added" in result.stderr and cli.digest() == before
+    assert "Events: 40 would be added" in result.stderr and cli.digest() == before
 
 
 # -- the flat one-row-per-review example map ----------------------------------------------------------
@@ -73,18 +81,22 @@ def test_a_dry_run_writes_nothing(cli, ssd):
 
 def test_the_flat_map_reads_messy_values(cli):
     result = cli.json("import", "extract", FLAT, "--map", "one-row-per-review")
-    assert result["children"]["added"] == 3 and result["events"]["added"] == 11
+    assert result["children"]["added"] == 3 and result["events"]["added"] == 14  # 11 + 3 tracking-started
     assert cli.rows("SELECT id, name, dob, iro, team FROM child ORDER BY id") == [
         ("2001", "Amir Shah", "2012-09-04", "A. Khan", "North"),
         ("2002", "Lily Brooks", "2020-01-17", "B. Okafor", "South"),
         ("2003", "Sami Ali", "2014-11-11", "B. Okafor", "South"),
     ]
+    # the tracking key shares the map's key_prefix ("reviews") with its events, and sorts after them
     assert cli.events("2001") == [
         ("entered-care", "2025-03-03"), ("review-held", "2025-03-31"), ("review-held", "2025-06-27"),
-        ("system-review-due", "2025-06-30"), ("review-held", "2025-12-22"), ("system-review-due", "2025-12-27"),
-        ("system-review-due", "2026-06-22"),
+        ("system-review-due", "2025-06-30"), ("review-held", "2025-12-22"), ("tracking-started", "2025-12-22"),
+        ("system-review-due", "2025-12-27"), ("system-review-due", "2026-06-22"),
     ]
-    assert cli.events("2003") == [("entered-care", "2026-01-12"), ("system-review-due", "2026-02-09")]
+    assert cli.events("2003") == [("entered-care", "2026-01-12"), ("tracking-started", "2026-01-12"),
+                                  ("system-review-due", "2026-02-09")]
+    assert cli.rows("SELECT source_key, date FROM event WHERE child_id = '2002' AND kind = 'tracking-started'") == [
+        ("reviews:tracking:2002", "2025-09-29")]
     codes = [json.loads(d)["participation"] for (d,) in cli.rows(
         "SELECT details FROM event WHERE kind = 'review-held' ORDER BY child_id, date")]
     assert codes == ["PN1", "PN4", "PN5", "PN0"]  # "PN1 - …", a description, "pn5", "Under 4"
@@ -232,9 +244,9 @@ def test_a_user_map_by_path_one_row_per_event(cli, tmp_path):
                     "77,Zoe,Grant,s2,IRO visit,20/01/2025,at school\n"
                     "77,Zoe,Grant,s3,LAC review,03/02/2025,NULL\n")
     result = cli.json("import", "extract", data, "--map", mine)
-    assert result["events"]["added"] == 3
+    assert result["events"]["added"] == 4  # 3 + tracking-started
     assert cli.events("77") == [("entered-care", "2025-01-06"), ("iro-visit", "2025-01-20"),
-                                ("review-held", "2025-02-03")]
+                                ("review-held", "2025-02-03"), ("tracking-started", "2025-02-03")]
     assert cli.rows("SELECT name FROM child") == [("Zoe Grant",)]
     assert cli.rows("SELECT note FROM event WHERE kind = 'iro-visit'") == [("at school",)]
     assert cli.rows("SELECT source_key FROM event ORDER BY id")[0] == ("mosaic-events:events:s1:entered-care",)

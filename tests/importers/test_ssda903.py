@@ -58,22 +58,22 @@ def test_each_episode_and_review_becomes_the_right_event(cli, files903):
     assert any("short-break-only" in note for note in result["notes"])
     assert cli.events("900001") == [
         ("entered-care", "2025-04-07"), ("review-held", "2025-05-02"), ("placement-change", "2025-06-02"),
-        ("review-held", "2025-08-01"), ("review-held", "2026-01-30"),
+        ("review-held", "2025-08-01"), ("review-held", "2026-01-30"), ("tracking-started", "2026-01-30"),
     ]
     # a period of care already running: entered-care at its earliest known episode, said so in the note
     assert cli.events("900002")[0] == ("entered-care", "2023-09-18")
     [(note,)] = cli.rows("SELECT note FROM event WHERE child_id = '900002' AND kind = 'entered-care'")
     assert "RNE L" in note
-    assert cli.events("900003") == []  # short breaks only (V3): no episode, so no reviews due
+    assert cli.events("900003") == []  # short breaks only (V3): no episode, so no reviews due (nor tracking)
     assert cli.events("900004") == [
         ("entered-care", "2024-04-16"), ("review-held", "2024-05-13"), ("review-held", "2024-08-12"),
         ("placement-order", "2025-02-10"), ("placement-change", "2025-04-14"),
         ("placed-for-adoption", "2025-04-14"), ("review-held", "2025-05-12"), ("review-held", "2025-08-11"),
-        ("adoption-order", "2026-01-20"),
+        ("adoption-order", "2026-01-20"), ("tracking-started", "2026-01-20"),
     ]
     assert cli.events("900008") == [
         ("entered-care", "2025-04-14"), ("review-held", "2025-05-12"), ("left-care", "2025-07-21"),
-        ("entered-care", "2026-01-12"), ("review-held", "2026-02-09"),
+        ("entered-care", "2026-01-12"), ("review-held", "2026-02-09"), ("tracking-started", "2026-02-09"),
     ]
     assert cli.events("900010")[:2] == [("entered-care", "2025-07-01"), ("review-held", "2025-07-29")]
     assert ("placement-change", "2025-12-15") not in cli.events("900010")  # RNE L: legal status only
@@ -81,11 +81,18 @@ def test_each_episode_and_review_becomes_the_right_event(cli, files903):
     # children are named by their id (the return holds no names); SEX M/F/U and 1/2 both accepted
     assert cli.rows("SELECT id, name, dob FROM child WHERE id IN ('900005', '900009')") == [
         ("900005", "900005", "2010-11-30"), ("900009", "900009", "2013-03-03")]
-    assert cli.rows("SELECT details FROM event WHERE child_id = '900001' AND date = '2026-01-30'") == [
+    assert cli.rows("SELECT details FROM event WHERE child_id = '900001' AND date = '2026-01-30' "
+                    "AND kind = 'review-held'") == [
         ('{"participation": "PN5"}',)]
     keys = [k for (k,) in cli.rows("SELECT source_key FROM event WHERE child_id = '900004' ORDER BY id")]
     assert "903:episodes:900004:2025-04-14:P" in keys and "903:episodes:900004:2025-04-14:P:A" in keys
-    assert "903:reviews:900004:2025-05-12" in keys
+    assert "903:reviews:900004:2025-05-12" in keys and "903:tracking:900004" in keys
+    # one tracking-started per child with events (11: not 900003), at its last imported date
+    assert cli.rows("SELECT child_id, date FROM event WHERE kind = 'tracking-started' ORDER BY child_id") == [
+        ("900001", "2026-01-30"), ("900002", "2025-11-10"), ("900004", "2026-01-20"), ("900005", "2025-09-29"),
+        ("900006", "2026-02-16"), ("900007", "2025-11-10"), ("900008", "2026-02-09"), ("900009", "2025-11-26"),
+        ("900010", "2025-10-23"), ("900011", "2026-02-09"), ("900012", "2025-10-02"),
+    ]
 
 
 def test_the_due_list_shows_the_imported_children(cli, files903):
@@ -153,7 +160,8 @@ def test_a_dry_run_writes_nothing_and_says_what_would_change(cli, files903):
     (files903 / "reviews.csv").write_text((files903 / "reviews.csv").read_text() + "900006,08/05/2016,09/03/2026,PN1\n")
     before = cli.digest()
     data = cli.json("import", "ssda903", files903, "--dry-run")
-    assert data["dry_run"] is True and data["events"] == {"added": 1, "updated": 0, "unchanged": 43}
+    # the new review, and 900006's tracking-started moving from 2026-02-16 to it
+    assert data["dry_run"] is True and data["events"] == {"added": 1, "updated": 1, "unchanged": 53}
     assert cli.digest() == before
 
 
@@ -174,9 +182,11 @@ def test_a_changed_row_updates_its_event_and_never_duplicates(cli, files903):
     reviews.write_text(reviews.read_text().replace("900005,30/11/2010,30/06/2025,PN1",
                                                    "900005,30/11/2010,30/06/2025,PN7"))
     result = cli.json("import", "ssda903", files903)
-    assert result["events"] == {"added": 0, "updated": 2, "unchanged": 41}
+    # left-care, the review's participation, and 900005's tracking-started (its last date moved)
+    assert result["events"] == {"added": 0, "updated": 3, "unchanged": 51}
     assert cli.rows("SELECT COUNT(*) FROM event") == count
     assert ("left-care", "2025-09-30") in cli.events("900005")
+    assert ("tracking-started", "2025-09-30") in cli.events("900005")
     assert cli.rows("SELECT details FROM event WHERE child_id = '900005' AND kind = 'review-held'") == [
         ('{"participation": "PN7"}',)]
 
@@ -192,10 +202,40 @@ def test_a_later_return_continues_the_period_of_care_already_stored(cli, tmp_pat
                       "500001,10/06/2024,T,C1,N1,U6,PR1,,,,,,\n")
     cli("import", "ssda903", last_year)
     cli("import", "ssda903", this_year)
+    # one tracking-started, moved on to the later return's last date (stored first, so listed first that day)
     assert cli.events("500001") == [("entered-care", "2024-01-05"), ("placement-change", "2024-02-26"),
-                                    ("placement-change", "2024-06-10")]
+                                    ("tracking-started", "2024-06-10"), ("placement-change", "2024-06-10")]
     again = cli.json("import", "ssda903", this_year)
     assert again["events"]["added"] == 0 and again["events"]["updated"] == 0
+
+
+def test_imported_history_raises_its_overdue_review_but_no_task_before_tracking_starts(cli, tmp_path):
+    # entered care 2025-01-06, reviewed 2025-02-03 and 2025-05-01, nothing since: a year on, the review
+    # due 2025-11-01 is overdue; the tasks and milestones of that history were never recorded here
+    write903(tmp_path / "903", header="600001,1,01/01/2012,WBRI,UN2,,\n",
+             episodes="600001,06/01/2025,S,C2,N1,U4,PR1,,,,,,\n",
+             reviews="600001,01/01/2012,03/02/2025,PN1\n600001,01/01/2012,01/05/2025,PN1\n")
+    cli("import", "ssda903", tmp_path / "903", "--as-of", "2026-05-01")
+    assert cli.events("600001")[-1] == ("tracking-started", "2025-05-01")  # the last review
+
+    def overdue() -> list[dict]:
+        return json.loads(cli("overdue", "--as-of", "2026-05-01", "--format", "json").stdout)
+
+    rows = overdue()
+    [review] = [r for r in rows if r["obligation"].startswith("review.")]
+    assert (review["child_id"], review["obligation"], review["due"], review["status"], review["anchor"]) == (
+        "600001", "review.subsequent", "2025-11-01", "overdue", {"kind": "review-held", "date": "2025-05-01"})
+    tasks = [r for r in rows if r["obligation"].startswith(("task.", "ms."))]
+    assert [r for r in tasks if r["anchor"]["date"] < "2025-05-01"] == []
+    # without tracking-started, the first review's tasks and the care plan would be overdue too
+    assert not {r["obligation"] for r in tasks} & {"ms.care-plan", "ms.iro-before-first-review"}
+
+    # from the tracking date on, irocli tracks tasks as events are recorded by hand
+    cli("event", "add", "600001", "review-held", "2026-03-02")
+    after = [r for r in overdue() if r["anchor"]["date"] > "2025-05-01"]
+    decisions = [r for r in after if r["obligation"] == "task.decisions"]
+    assert [(r["due"], r["status"], r["anchor"]) for r in decisions] == [
+        ("2026-03-09", "overdue", {"kind": "review-held", "date": "2026-03-02"})]  # 5 working days on
 
 
 def write903(folder: Path, *, header: str = "", episodes: str | None = None, reviews: str | None = None) -> Path:
@@ -330,7 +370,7 @@ def test_a_utf8_bom_as_excel_writes_it_is_fine(cli, files903):
         path = files903 / name
         path.write_text("\ufeff" + path.read_text(encoding="utf-8"), encoding="utf-8")
     result = cli.json("import", "ssda903", files903)
-    assert result["children"]["added"] == 12 and result["events"]["added"] == 43
+    assert result["children"]["added"] == 12 and result["events"]["added"] == 54  # 43 + 11 tracking-started
 
 
 def test_crlf_line_ends_blank_trailing_rows_and_spaces_are_fine(cli, files903):
@@ -338,7 +378,7 @@ def test_crlf_line_ends_blank_trailing_rows_and_spaces_are_fine(cli, files903):
     text = path.read_text().replace(",PN1\n", ", pn1 \n").replace("\n", "\r\n") + ",,,\r\n\r\n"
     path.write_text(text, newline="")
     result = cli.json("import", "ssda903", files903)
-    assert result["events"]["added"] == 43
+    assert result["events"]["added"] == 54  # 43 + 11 tracking-started
 
 
 def test_skip_bad_rows_loads_the_rest_and_lists_every_row_left_out(cli, files903):

@@ -165,7 +165,7 @@ class _Run:
                 status = Status.OVERDUE if due < self.as_of else Status.DUE
         if not self.history and not status.is_open:
             return
-        if anchor_date < self.tracked_from and rule.type in _TASK_TYPES:
+        if anchor_date <= self.tracked_from and rule.type in _TASK_TYPES:
             return  # imported history: the tasks around it were never recorded here
         if callable(basis):  # derivation text built only for obligations that are kept
             basis = basis()

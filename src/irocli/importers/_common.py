@@ -254,3 +254,22 @@ def expand_paths(paths: list[Path], suffixes: tuple[str, ...]) -> list[Path]:
         if names.count(name) > 1:
             raise BadInput("two files with the same name were given", where=name)
     return found
+
+
+def tracking_events(events: list, prefix: str) -> list:
+    """One `tracking-started` event per child, dated the last day the file speaks of for them.
+
+    Returns and extracts carry reviews but not the tasks around them (invitations, decisions,
+    records): the engine raises no task or milestone anchored before this day, so imported
+    history does not fill the overdue list with work nobody could have recorded here.
+    """
+    from irocli.domain import Event
+
+    last: dict[str, dt.date] = {}
+    for event, _key in events:
+        if event.kind in ("review-booked", "review-directed", "change-proposed", "system-review-due"):
+            continue  # dated ahead, not history
+        if event.child_id not in last or event.date > last[event.child_id]:
+            last[event.child_id] = event.date
+    return [(Event("tracking-started", day, None, child_id, True, "tasks tracked from here (imported history)"),
+             f"{prefix}:tracking:{child_id}") for child_id, day in sorted(last.items())]

@@ -33,6 +33,7 @@ from irocli.importers._common import (
     expand_paths,
     read_csv,
     shown,
+    tracking_events,
 )
 
 if TYPE_CHECKING:
@@ -515,7 +516,8 @@ def _load(store: Store, paths: list[Path], mapping: Map, as_of: dt.date, dry_run
             name = child_id  # never invented: the id stands in until a name is given
         children.append(Child(child_id, name, values.get("dob"), values.get("iro"), values.get("social_worker"),
                               values.get("team")))
-    counts = store.bulk_load(children, events, update=True, dry_run=dry_run)
+    counts = store.bulk_load(children, events + tracking_events(events, mapping.key_prefix), update=True,
+                             dry_run=dry_run)
     notes = []
     if placeholders[0]:
         notes.append(f"{placeholders[0]:,} placeholder value(s) (as the map's nulls and null_dates list) read as blank")

@@ -32,6 +32,7 @@ from irocli.importers._common import (
     expand_paths,
     read_csv,
     shown,
+    tracking_events,
 )
 
 if TYPE_CHECKING:
@@ -335,7 +336,8 @@ def _load(store: Store, paths: list[Path], as_of: dt.date, dry_run: bool, skip: 
                      "before the file's first episode): entered-care is dated at that episode's start")
     # A child already stored keeps its name (a person may have given the real one).
     people = [Child(c.id, None if c.id in stored else c.name, c.dob) for c in children.values()]
-    counts = store.bulk_load(people, events + reviews, update=True, dry_run=dry_run)
+    history = events + reviews
+    counts = store.bulk_load(people, history + tracking_events(history, "903"), update=True, dry_run=dry_run)
     files = [{"file": t.file, "table": t.name, "rows": len(t.rows), "used": t.name in USED} for t in tables]
     return ImportResult(dry_run, files, counts, skip.skipped, notes)
 
