@@ -23,6 +23,7 @@ demo: $(STAMP)
 	COLUMNS=$${COLUMNS:-120} $(BIN)/irocli --db $(DEMO_DB) due
 
 test: $(STAMP)
+	command -v chromium >/dev/null || (command -v apt-get >/dev/null && (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1) || true
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

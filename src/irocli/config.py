@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DB_ENV = "IROCLI_DB"
@@ -56,3 +57,153 @@ def resolve_profile(flag: str | None, store_value: str | None) -> tuple[str, str
     if store_value:
         return store_value, "store"
     return DEFAULT_PROFILE, "default"
+
+
+# --- The config file: TOML, optional, holding SMTP settings, IRO addresses and email choices. ---
+
+CONFIG_ENV = "IROCLI_CONFIG"
+SMTP_ENV = {
+    "host": "IROCLI_SMTP_HOST",
+    "port": "IROCLI_SMTP_PORT",
+    "user": "IROCLI_SMTP_USER",
+    "password": "IROCLI_SMTP_PASSWORD",
+    "from": "IROCLI_SMTP_FROM",
+    "starttls": "IROCLI_SMTP_STARTTLS",
+    "ssl": "IROCLI_SMTP_SSL",
+    "timeout": "IROCLI_SMTP_TIMEOUT",
+}
+DEFAULT_SMTP_TIMEOUT = 10.0
+
+
+def default_config_path() -> Path:
+    """The config file used when IROCLI_CONFIG is not set."""
+    import platformdirs
+
+    return platformdirs.user_config_path("irocli") / "config.toml"
+
+
+def resolve_config_path() -> tuple[Path, str]:
+    """The config file's path and where it came from: "IROCLI_CONFIG" or "default"."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(os.path.expanduser(env)).absolute(), CONFIG_ENV
+    return default_config_path(), "default"
+
+
+def load_config() -> dict:
+    """The config file's tables ({} when there is none).
+
+    Refuses (BadInput) a file that holds a password and that others may read: secrets live in a
+    0600 file or in the environment, never anywhere looser.
+    """
+    import tomllib
+
+    from irocli.errors import BadInput
+
+    path, _source = resolve_config_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise BadInput(f"cannot read the config file ({exc.strerror})", where=str(path)) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise BadInput(f"not valid TOML ({str(exc).splitlines()[0]})", where=str(path)) from None
+    if os.name == "posix" and _holds_password(data) and path.stat().st_mode & 0o077:
+        raise BadInput(f"holds a password but others can read it; run: chmod 600 {path}", where=str(path))
+    for table in ("smtp", "iros", "email"):
+        if not isinstance(data.get(table, {}), dict):
+            raise BadInput(f"[{table}] must be a table", where=str(path))
+    for name, address in data.get("iros", {}).items():
+        if not isinstance(address, str) or "@" not in address:
+            raise BadInput(f'[iros] "{name}" must be an email address', where=str(path))
+    return data
+
+
+def _holds_password(data: dict) -> bool:
+    for key, value in data.items():
+        if isinstance(value, dict) and _holds_password(value):
+            return True
+        if "password" in key.lower() and value:
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where and how to send mail. repr hides the password so it cannot leak into a log."""
+
+    host: str | None
+    port: int
+    user: str | None
+    password: str | None = field(repr=False)
+    sender: str | None
+    starttls: bool
+    ssl: bool
+    timeout: float
+
+    def require(self) -> None:
+        """BadInput unless there is enough to send with (checked before anything is computed)."""
+        from irocli.errors import BadInput
+
+        if not self.host:
+            raise BadInput(f"no SMTP server: set {SMTP_ENV['host']} or [smtp] host in the config file")
+        if not self.sender:
+            raise BadInput(f"no sender address: set {SMTP_ENV['from']} or [smtp] from in the config file")
+        if self.starttls and self.ssl:
+            raise BadInput("choose one of STARTTLS and SSL for SMTP, not both")
+        if self.user and not self.password:
+            raise BadInput(f"an SMTP user needs a password: set {SMTP_ENV['password']} (never on the command line)")
+
+
+def smtp_settings(config: dict) -> SmtpSettings:
+    """SMTP settings: environment first, then the config file's [smtp] table, then defaults."""
+    table = config.get("smtp", {})
+
+    def get(key: str):
+        env = os.environ.get(SMTP_ENV[key])
+        if env not in (None, ""):
+            return env, SMTP_ENV[key]
+        return table.get(key), f"[smtp] {key}"
+
+    starttls = _flag(*get("starttls"))
+    use_ssl = _flag(*get("ssl"))
+    port_value, port_where = get("port")
+    port = _number(port_value, port_where, int) if port_value is not None else (465 if use_ssl else
+                                                                                 587 if starttls else 25)
+    timeout_value, timeout_where = get("timeout")
+    timeout = _number(timeout_value, timeout_where, float) if timeout_value is not None else DEFAULT_SMTP_TIMEOUT
+    return SmtpSettings(host=_text(get("host")[0]), port=port, user=_text(get("user")[0]),
+                        password=_text(get("password")[0]), sender=_text(get("from")[0]),
+                        starttls=starttls, ssl=use_ssl, timeout=timeout)
+
+
+def _text(value) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def _flag(value, where: str) -> bool:
+    from irocli.errors import BadInput
+
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise BadInput(f"{where} must be true or false (got {value!r})")
+
+
+def _number(value, where: str, kind):
+    from irocli.errors import BadInput
+
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        number = 0
+    if isinstance(value, bool) or number <= 0:
+        raise BadInput(f"{where} must be a positive number (got {value!r})")
+    return number

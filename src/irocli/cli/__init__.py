@@ -11,7 +11,9 @@ from typing import Annotated
 import typer
 
 from irocli import __version__
-from irocli.cli import child, db, escalation, event, imports, report, report_group
+from irocli.cli import child, db, escalation, event, ical, imports, plan, report, report_group
+from irocli.cli import config as config_cmd
+from irocli.cli import email as email_cmd
 from irocli.cli._boundary import DEBUG, boundary
 from irocli.cli._context import Root, note, open_store
 
@@ -67,6 +69,8 @@ def init(
 
 
 report.register(app)
+ical.register(app)
+plan.register(app)
 app.add_typer(child.app, name="child")
 app.add_typer(event.app, name="event")
 app.add_typer(escalation.app, name="escalation")
@@ -74,6 +78,8 @@ app.command("praise")(boundary(escalation.praise))
 app.add_typer(db.app, name="db")
 app.add_typer(imports.app, name="import")
 app.add_typer(report_group.app, name="report")
+email_cmd.register(app)
+app.add_typer(config_cmd.app, name="config")
 
 
 def main() -> None:

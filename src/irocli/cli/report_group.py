@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, emit_rows, load_profile, open_store, output_format
+from irocli.cli._context import as_of, date_arg, emit_rows, load_profile, note, open_store, output_format
 from irocli.cli._options import AsOf, Format, Iro, Team
 
 app = typer.Typer(help="Reports beyond the daily due list.", no_args_is_help=True)
@@ -32,3 +34,47 @@ def report_discrepancies(ctx: typer.Context, iro: Iro = None, team: Team = None,
     heading = (f"Review due dates: case system v irocli ({profile.name}) as of {day}"
                + (f" — {iro}" if iro else "") + (f" — team {team}" if team else ""))
     emit_rows(rows, fmt, FIELDS, lambda: table(rows, heading))
+
+
+@app.command("kpi")
+@boundary
+def report_kpi(
+    ctx: typer.Context,
+    from_: Annotated[str, typer.Option("--from", metavar="DATE", show_default=False,
+                                       help="First day of the period (YYYY-MM-DD).")],
+    to: Annotated[str, typer.Option("--to", metavar="DATE", show_default=False,
+                                    help="Last day of the period (YYYY-MM-DD or 'today'); figures as at it.")],
+    iro: Iro = None,
+    team: Team = None,
+    fmt: Format = "table",
+    html: Annotated[str | None, typer.Option("--html", metavar="FILE", help=(
+        "Also write a self-contained HTML page (tables and an SVG chart), readable by you only."))] = None,
+) -> None:
+    """Review timeliness, tasks, caseloads and escalations over a period.
+
+    Reviews and tasks count when their due date falls in the period; caseloads are children in
+    care on --to. Per-child timeliness follows the old national indicator (looked after 28+ days).
+
+    Example: irocli report kpi --from 2025-04-01 --to 2026-03-31 --html kpi.html
+    """
+    from pathlib import Path
+
+    from irocli.errors import BadInput
+    from irocli.reports import kpi
+
+    fmt = output_format(fmt)
+    start, end = date_arg(from_, "--from"), date_arg(to, "--to")
+    if end < start:
+        raise BadInput(f"--to {end} is before --from {start}")
+    store = open_store(ctx)
+    report = kpi.compute(store.iter_caseload(iro=iro, team=team), load_profile(ctx, store), start, end)
+    title = kpi.heading(report, iro, team)
+    if html:
+        from irocli.reports.html import page, write
+
+        write(Path(html), page(report, title))
+        note(f"HTML report written to {html}")
+    if fmt == "json":
+        emit_rows(report, fmt, (), None)
+    else:
+        emit_rows(kpi.flat_rows(report), fmt, kpi.CSV_FIELDS, lambda: kpi.tables(report, title))

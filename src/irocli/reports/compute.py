@@ -27,16 +27,21 @@ def caseload(store, profile, as_of: dt.date, *, iro=None, team=None, history=Fal
             gc.enable()
 
 
-def due_rows(store, profile, as_of: dt.date, *, within: int | None, iro=None, team=None) -> list[dict]:
+def due_rows(store, profile, as_of: dt.date, *, within: int | None, iro=None, team=None,
+             arithmetic: bool = False) -> list[dict]:
     """Open obligations due within `within` days (None: only overdue), plus everything overdue.
 
-    A child has one open review obligation at a time (the engine guarantees it).
+    A child has one open review obligation at a time (the engine guarantees it). With
+    arithmetic=True each row also carries how its date was worked out (for the calendar).
     """
     from irocli.reports.rows import obligation_row
 
     horizon = as_of + dt.timedelta(days=within) if within is not None else as_of - dt.timedelta(days=1)
-    return [
-        obligation_row(ob, child, as_of)
-        for child, ob in caseload(store, profile, as_of, iro=iro, team=team)
-        if ob.status.is_open and ob.due <= horizon
-    ]
+    rows = []
+    for child, ob in caseload(store, profile, as_of, iro=iro, team=team):
+        if ob.status.is_open and ob.due <= horizon:
+            row = obligation_row(ob, child, as_of)
+            if arithmetic:
+                row["arithmetic"] = ob.derivation.arithmetic
+            rows.append(row)
+    return rows

@@ -1,0 +1,58 @@
+"""`irocli calendar`: the due list as an .ics file for Outlook. Parses, calls reports/ical, writes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from irocli.cli._boundary import boundary
+from irocli.cli._context import as_of, load_profile, note, open_store, whole_number
+from irocli.cli._options import AsOf, Iro, Team, Within
+
+Output = Annotated[str | None, typer.Option(
+    "--output", "-o", help="Write the .ics to FILE (mode 0600) instead of stdout.", metavar="FILE")]
+
+
+def calendar(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Within = "28",
+             as_of_: AsOf = None, output: Output = None) -> None:
+    """Export open obligations as an iCalendar (.ics) file.
+
+    One all-day event per obligation due within DAYS (default 28) or overdue; re-importing the
+    file updates the same events rather than adding copies.
+
+    Example: irocli calendar --iro "A. Khan" --within 42 -o khan.ics
+    """
+    import sys
+
+    from irocli.reports.ical import calendar_file
+
+    days = whole_number(within, "--within")
+    day = as_of(as_of_)
+    store = open_store(ctx)
+    data, count = calendar_file(store, load_profile(ctx, store), day, within=days, iro=iro, team=team)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    write_private(output, data)
+    note(f"Wrote {count} events to {output}.")
+
+
+def write_private(path: str, data: bytes) -> None:
+    """Write bytes to a file only its owner can read (0600), whatever the umask or its old mode."""
+    import os
+
+    from irocli.errors import BadInput
+
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
+    with os.fdopen(fd, "wb") as fh:
+        os.fchmod(fd, 0o600)
+        fh.write(data)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("calendar")(boundary(calendar))

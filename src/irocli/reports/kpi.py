@@ -1,0 +1,290 @@
+"""Management KPIs over a period: review and task timeliness, caseloads, escalations.
+
+Pure over (child, events) pairs and a profile: the caller passes the caseload in, plain dicts come
+out (JSON as is; CSV and the table are views of the same dict). Imports the engine and domain only;
+Rich loads inside the render functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections.abc import Iterable
+
+from irocli.domain import Child, Event, Status
+from irocli.engine import REVIEW_TYPES, derive
+from irocli.engine import escalation as ladder_rules
+
+# "4 weeks" = 28 calendar days (RULES §0): the old national indicator counted children looked after
+# for at least that long in the year.
+MIN_DAYS_LOOKED_AFTER = 28
+# A full-time IRO's caseload band (IRO Handbook 2010 para 7.15: 50 to 70 looked-after children).
+CASELOAD_BAND = (50, 70)
+CASELOAD_SOURCE = "IRO Handbook (2010) para 7.15"
+_EPISODE_ENDS = frozenset({"left-care", "adoption-order"})
+CSV_FIELDS = ("section", "key", "measure", "value")
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _months(start: dt.date, end: dt.date) -> list[str]:
+    out, y, m = [], start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def episodes(events: Iterable[Event], until: dt.date) -> list[tuple[dt.date, dt.date | None]]:
+    """(entered, left) for each episode of care known by `until`; left is None while still in care.
+
+    The day a child leaves care is not a day looked after (the episode is [entered, left)).
+    """
+    out: list[tuple[dt.date, dt.date | None]] = []
+    start: dt.date | None = None
+    for e in sorted((e for e in events if e.date <= until), key=lambda e: e.date):
+        if e.kind == "entered-care":
+            if start is not None:
+                out.append((start, e.date))
+            start = e.date
+        elif e.kind in _EPISODE_ENDS and start is not None:
+            out.append((start, e.date))
+            start = None
+    if start is not None:
+        out.append((start, None))
+    return out
+
+
+def days_looked_after(eps, start: dt.date, end: dt.date) -> int:
+    """Days in [start, end] (both counted) on which the child was looked after."""
+    total = 0
+    for entered, left in eps:
+        last = end if left is None else min(end, left - dt.timedelta(days=1))
+        first = max(start, entered)
+        if last >= first:
+            total += (last - first).days + 1
+    return total
+
+
+def _tally(obligations) -> dict:
+    counts = {"on_time": 0, "late": 0, "overdue": 0, "missed": 0}
+    key = {Status.MET: "on_time", Status.MET_LATE: "late", Status.OVERDUE: "overdue", Status.MISSED: "missed"}
+    for o in obligations:
+        counts[key[o.status]] += 1
+    return counts
+
+
+def compute(caseload: Iterable[tuple[Child, list[Event]]], profile, start: dt.date, end: dt.date) -> dict:
+    """The KPI report for [start, end] as at `end` (events dated after it are not yet known).
+
+    An obligation is "in the period" when its due date falls in [start, end]. One still open on
+    `end` itself is not late yet: it is counted as pending and left out of every percentage.
+    """
+    reviews, tasks, pending = [], [], 0
+    children = {"looked_after_28_days": 0, "denominator": 0, "all_on_time": 0}
+    per_iro: dict[str, int] = {}
+    esc = {s: {"stage": s, "opened": 0, "escalated_to": 0, "resolved": 0} for s in ladder_rules.STAGE_ORDER}
+    for child, events in caseload:
+        eps = episodes(events, end)
+        if eps and eps[-1][1] is None:
+            per_iro[child.iro or "(unallocated)"] = per_iro.get(child.iro or "(unallocated)", 0) + 1
+        outcome = derive(child.id, events, profile, end, dob=child.dob, history=True)
+        mine = []
+        for o in outcome.obligations:
+            if not (start <= o.due <= end):
+                continue
+            if o.status is Status.DUE:
+                pending += profile.rules[o.rule].type in REVIEW_TYPES
+                continue
+            if profile.rules[o.rule].type in REVIEW_TYPES:
+                mine.append(o)
+            elif o.rule.startswith("task."):
+                tasks.append(o)
+        reviews.extend(mine)
+        if days_looked_after(eps, start, end) >= MIN_DAYS_LOOKED_AFTER:
+            children["looked_after_28_days"] += 1
+            if mine:
+                children["denominator"] += 1
+                children["all_on_time"] += all(o.status is Status.MET for o in mine)
+        for e in ladder_rules.build([e for e in events if e.date <= end], child.id).values():
+            if start <= e.opened <= end:
+                esc[e.visits[0].stage]["opened"] += 1
+            for visit in e.visits[1:]:
+                if start <= visit.started <= end:
+                    esc[visit.stage]["escalated_to"] += 1
+            if e.resolved is not None and start <= e.resolved <= end:
+                esc[e.stage]["resolved"] += 1
+    return {
+        "period": {"from": start.isoformat(), "to": end.isoformat(), "profile": profile.name},
+        "reviews": _review_summary(reviews, pending, end),
+        "children": {**children, "percent_all_on_time": _pct(children["all_on_time"], children["denominator"]),
+                     "definition": (f"children looked after for at least {MIN_DAYS_LOOKED_AFTER} days in the "
+                                    "period with a review due in it; on time = every such review held by "
+                                    "its due date")},
+        "tasks": _task_rows(tasks, profile),
+        "caseload": [{"iro": iro, "children": n, "band": _band(n), "band_low": CASELOAD_BAND[0],
+                      "band_high": CASELOAD_BAND[1], "source": CASELOAD_SOURCE}
+                     for iro, n in sorted(per_iro.items())],
+        "escalations": [row for row in esc.values() if row["opened"] or row["escalated_to"] or row["resolved"]],
+        "monthly": _monthly(reviews, start, end),
+    }
+
+
+def _review_summary(reviews, pending: int, end: dt.date) -> dict:
+    c = _tally(reviews)
+    # days late: a review held late by (held - due); one still not held by (end - due) so far
+    late = sorted([o.days_late for o in reviews if o.status is Status.MET_LATE]
+                  + [(end - o.due).days for o in reviews if o.status is Status.OVERDUE])
+    n = len(reviews)
+    return {
+        "due": n, "on_time": c["on_time"], "late": c["late"], "overdue": c["overdue"], "pending": pending,
+        "percent_on_time": _pct(c["on_time"], n), "percent_late": _pct(c["late"], n),
+        "percent_overdue": _pct(c["overdue"], n),
+        "days_late_median": statistics.median(late) if late else None, "days_late_worst": late[-1] if late else None,
+    }
+
+
+def _task_rows(tasks, profile) -> list[dict]:
+    by: dict[str, list] = {}
+    for o in tasks:
+        by.setdefault(o.rule, []).append(o)
+    rows = []
+    for rule_id in sorted(by):
+        c = _tally(by[rule_id])
+        n = len(by[rule_id])
+        rows.append({"task": rule_id, "title": profile.rules[rule_id].title, "due": n, "on_time": c["on_time"],
+                     "late": c["late"], "missed_or_overdue": c["missed"] + c["overdue"],
+                     "percent_on_time": _pct(c["on_time"], n)})
+    return rows
+
+
+def _band(n: int) -> str:
+    low, high = CASELOAD_BAND
+    return "below" if n < low else "above" if n > high else "within"
+
+
+def _monthly(reviews, start: dt.date, end: dt.date) -> list[dict]:
+    rows = {m: {"month": m, "due": 0, "on_time": 0, "late": 0, "overdue": 0} for m in _months(start, end)}
+    for o in reviews:
+        row = rows[o.due.strftime("%Y-%m")]
+        row["due"] += 1
+        row[{Status.MET: "on_time", Status.MET_LATE: "late", Status.OVERDUE: "overdue"}[o.status]] += 1
+    return [{**r, "percent_on_time": _pct(r["on_time"], r["due"])} for r in rows.values()]
+
+
+# ---------------------------------------------------------------------------------- views
+
+def flat_rows(report: dict) -> list[dict]:
+    """The report as (section, key, measure, value) rows: the CSV view of the same dict."""
+    out = []
+
+    def add(section, key, row, skip=()):
+        for measure, value in row.items():
+            if measure not in skip:
+                out.append({"section": section, "key": key, "measure": measure, "value": value})
+
+    add("period", "all", report["period"])
+    add("reviews", "all", report["reviews"])
+    add("children", "all", report["children"])
+    for r in report["tasks"]:
+        add("tasks", r["task"], r, skip=("task",))
+    for r in report["caseload"]:
+        add("caseload", r["iro"], r, skip=("iro",))
+    for r in report["escalations"]:
+        add("escalations", r["stage"], r, skip=("stage",))
+    for r in report["monthly"]:
+        add("monthly", r["month"], r, skip=("month",))
+    return out
+
+
+def fmt(value, key: str = "") -> str:
+    """A cell as people read it: percentages with %, nothing as '-'."""
+    if value is None:
+        return "-"
+    return f"{value}%" if key.startswith("percent") else str(value)
+
+
+def heading(report: dict, iro: str | None = None, team: str | None = None) -> str:
+    p = report["period"]
+    return (f"Review KPIs {p['from']} to {p['to']} ({p['profile']})" + (f" — {iro}" if iro else "")
+            + (f" — team {team}" if team else ""))
+
+
+def children_line(report: dict) -> str:
+    c = report["children"]
+    return (f"Children whose reviews were all on time: {c['all_on_time']} of {c['denominator']} "
+            f"({fmt(c['percent_all_on_time'], 'percent')}); denominator: {c['definition']} "
+            f"({c['looked_after_28_days']} looked after ≥ {MIN_DAYS_LOOKED_AFTER} days).")
+
+
+def bar_chart(report: dict, width: int = 40):
+    """Monthly % of reviews held on time as plain block bars (a Rich Table, no markup)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table(title="Reviews held on time, by month", title_justify="left", header_style="heading",
+                 box=None, show_header=False)
+    grid.add_column("Month", no_wrap=True)
+    grid.add_column("Bar", no_wrap=True)
+    grid.add_column("%", no_wrap=True, justify="right")
+    grid.add_column("n", no_wrap=True)
+    for row in report["monthly"]:
+        pct = row["percent_on_time"]
+        filled = round(width * pct / 100) if pct is not None else 0
+        bar = Text("█" * filled, style="met") + Text("░" * (width - filled), style="muted")
+        grid.add_row(Text(row["month"]), bar, Text(fmt(pct, "percent")),
+                     Text(f"{row['on_time']}/{row['due']} on time"))
+    return grid
+
+
+def sections(report: dict) -> list[tuple[str, list[tuple[str, str]], list[dict]]]:
+    """(caption, [(column heading, key)], rows) for each table: the terminal and HTML share them."""
+    p = report["period"]
+    return [
+        ("Reviews due in the period (per review)",
+         [("Due", "due"), ("On time", "on_time"), ("Late", "late"), ("Overdue", "overdue"),
+          ("% on time", "percent_on_time"), ("% late", "percent_late"), ("% overdue", "percent_overdue"),
+          ("Days late median", "days_late_median"), ("Days late worst", "days_late_worst"),
+          ("Pending", "pending")],
+         [report["reviews"]]),
+        ("Children whose reviews were all on time (per child)",
+         [("Looked after ≥ 28 days", "looked_after_28_days"), ("Denominator", "denominator"),
+          ("All on time", "all_on_time"), ("% all on time", "percent_all_on_time")],
+         [report["children"]]),
+        ("Tasks due in the period",
+         [("Task", "task"), ("Due", "due"), ("On time", "on_time"), ("Late", "late"),
+          ("Missed/overdue", "missed_or_overdue"), ("% on time", "percent_on_time")],
+         report["tasks"]),
+        (f"Caseload per IRO at {p['to']}",
+         [("IRO", "iro"), ("Children in care", "children"),
+          (f"Band {CASELOAD_BAND[0]}–{CASELOAD_BAND[1]}", "band"), ("Source", "source")],
+         report["caseload"]),
+        ("Escalations in the period, by stage",
+         [("Stage", "stage"), ("Opened", "opened"), ("Escalated to", "escalated_to"), ("Resolved", "resolved")],
+         report["escalations"]),
+        ("Reviews by month",
+         [("Month", "month"), ("Due", "due"), ("On time", "on_time"), ("Late", "late"), ("Overdue", "overdue"),
+          ("% on time", "percent_on_time")],
+         report["monthly"]),
+    ]
+
+
+def tables(report: dict, title: str):
+    """Every section as a Rich table, then the monthly bar chart (every cell a Text)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from irocli.reports.render import stack
+
+    parts = [Text(title, style="heading"), Text(children_line(report))]
+    for caption, columns, rows in sections(report):
+        t = Table(title=caption, title_justify="left", header_style="heading")
+        for name, _ in columns:
+            t.add_column(name, no_wrap=True)
+        for row in rows:
+            t.add_row(*(Text(fmt(row[key], key)) for _, key in columns))
+        parts.append(t)
+    parts.append(bar_chart(report))
+    return stack(*parts)

@@ -1,0 +1,203 @@
+"""What-if planning for one child's open review: the deadlines a chosen review date implies.
+
+Pure functions over store reads and the engine: the hypothetical events exist only in memory and
+are never written to the store. Imports the engine and domain; Rich only inside renderable().
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from irocli.domain import FORWARD_KINDS, Child, Event, Flag, Obligation
+from irocli.engine import REVIEW_TYPES, derive
+from irocli.errors import BadInput
+from irocli.reports.rows import obligation_row
+
+# Events after which a review may next be held: the run-up to the open review starts at the last.
+_WINDOW_OPENERS = ("entered-care", "review-held", "review-adjourned")
+# Anchored on the held review but not following from it: the review itself and its own run-up.
+_NOT_AFTER = REVIEW_TYPES | {"before-review"}
+
+
+@dataclass
+class ReviewPlan:
+    child: Child
+    as_of: dt.date
+    profile_name: str
+    review_on: dt.date
+    basis: str  # how review_on was chosen
+    open_review: dict
+    before: list[dict]  # before-tasks counted back from review_on, each with too_late
+    after: list[dict]  # the next review, then what hangs off holding it on review_on
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def in_time(self) -> bool:
+        return self.review_on.isoformat() <= self.open_review["due"]
+
+    @property
+    def too_late(self) -> list[dict]:
+        return [r for r in self.before if r["too_late"]]
+
+    def as_json(self) -> dict:
+        return {
+            "child_id": self.child.id,
+            "as_of": self.as_of.isoformat(),
+            "profile": self.profile_name,
+            "review_on": self.review_on.isoformat(),
+            "basis": self.basis,
+            "in_time": self.in_time,
+            "open_review": self.open_review,
+            "before": self.before,
+            "after": self.after,
+            "too_late": len(self.too_late),
+            "flags": [{"rule": f.rule, "date": f.date.isoformat(), "message": f.message} for f in self.flags],
+        }
+
+    def renderable(self):
+        from rich.table import Table
+        from rich.text import Text
+
+        from irocli.reports import render
+
+        due = self.open_review["due"]
+        timing = "in time" if self.in_time else \
+            f"{(self.review_on - dt.date.fromisoformat(due)).days} days after the due date"
+        parts = [
+            render.key_values([
+                ("Child", f"{self.child.id} {self.child.initials}".strip()),
+                ("Profile", self.profile_name), ("As of", self.as_of.isoformat()),
+                ("Open review", f"{self.open_review['title']} ({self.open_review['obligation']}) due {due}"),
+                ("Review on", f"{self.review_on.isoformat()} ({timing}; {self.basis})"),
+            ]),
+            Text(""),
+        ]
+        if self.review_on < self.as_of:
+            parts.append(Text(f"! {self.review_on} is before {self.as_of}: that date has passed", style="overdue"))
+        for flag in self.flags:
+            parts.append(Text(f"! {flag.rule}: {flag.message}", style="overdue"))
+
+        def table(title: str, rows: list[dict], state) -> Table:
+            t = Table(title=title, title_justify="left", header_style="heading")
+            for col in ("Due", "State", "Obligation", "Arithmetic"):
+                t.add_column(col, no_wrap=col in ("Due", "State"))
+            for row in rows:
+                label, style = state(row)
+                t.add_row(Text(row["due"], style=style), Text(label, style=style),
+                          Text(row["title"]) + Text(f"  {row['obligation']}", style="muted"),
+                          Text(row["arithmetic"], style="muted"))
+            return t
+
+        def before_state(row):
+            if row["too_late"]:
+                return f"too late ({-row['days']}d ago)", "overdue"
+            if row["status"] in ("met", "met-late"):
+                return f"done {row['met_on']}", "met"
+            soon = "due-soon" if row["days"] < render.SOON_DAYS else "due"
+            return ("today" if row["days"] == 0 else f"in {row['days']}d"), soon
+
+        def after_state(row):
+            if row["status"] in ("met", "met-late"):
+                return f"done {row['met_on']}", "met"
+            return f"in {row['days']}d" if row["days"] >= 0 else f"{-row['days']}d ago", "due"
+
+        parts.append(table(f"Before the review (counted back from {self.review_on})", self.before, before_state))
+        parts.append(table(f"After a review held on {self.review_on}", self.after, after_state))
+        n = len(self.too_late)
+        parts.append(Text(f"{n} before-task{'s' if n != 1 else ''} already too late",
+                          style="overdue" if n else "met"))
+        return render.stack(*parts)
+
+
+def latest_working_day(calendar, day: dt.date) -> dt.date:
+    """day itself when it is a working day, else the working day before it."""
+    while not calendar.is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def plan_review(store, profile, child_id: str, as_of: dt.date, *, review_on: dt.date | None = None,
+                latest: bool = False) -> ReviewPlan:
+    """The deadlines that follow if the child's open review is held on review_on (or, with
+    latest, on the latest working day on or before its due date)."""
+    if (review_on is None) == (not latest):
+        raise BadInput("give either --review-on DATE or --latest")
+    child = store.get_child(child_id)  # BadInput for an unknown child
+    known = [e for e in store.events_for([child_id]).get(child_id, []) if _known_by(e, as_of)]
+    current = _open_review(derive(child_id, known, profile, as_of, dob=child.dob, history=False), profile)
+    if current is None:
+        raise BadInput(f"{child_id} has no open review on {as_of} to plan")
+    if latest:
+        review_on = latest_working_day(profile.calendar, current.due)
+        basis = f"the latest working day on or before {current.rule} due {current.due}"
+    else:
+        basis = "as asked"
+    opened = max((e for e in known if e.kind in _WINDOW_OPENERS), key=lambda e: e.date,
+                 default=Event("entered-care", current.anchor_date))
+    if review_on <= opened.date:
+        where = "--review-on" if not latest else "--latest"
+        raise BadInput(f"{where}: {review_on} is not after {opened.kind} on {opened.date}")
+    # A plan replaces any booking: R for the before-tasks is the planned day.
+    base = [e for e in known if e.kind != "review-booked"]
+
+    booked = derive(child_id, [*base, Event("review-booked", review_on, child_id=child_id)], profile, as_of,
+                    dob=child.dob, history=True)
+    before = []
+    for ob in booked.obligations:
+        if _type(profile, ob) == "before-review" and (ob.anchor_kind, ob.anchor_date) == ("review-booked",
+                                                                                          review_on):
+            row = _row(ob, child, as_of)
+            row["too_late"] = ob.status.value == "overdue"
+            before.append(row)
+
+    # Events after as_of were left out above, so deriving as of the planned day adds only the plan.
+    held = derive(child_id, [*base, Event("review-held", review_on, child_id=child_id)], profile,
+                  max(as_of, review_on), dob=child.dob, history=True)
+    nxt = _open_review(held, profile)
+    after = [_row(nxt, child, as_of)] if nxt is not None else []
+    after += [_row(ob, child, as_of) for ob in held.obligations
+              if (ob.anchor_kind, ob.anchor_date) == ("review-held", review_on)
+              and _type(profile, ob) not in _NOT_AFTER]
+    flags = [f for f in booked.flags + held.flags if f.date >= opened.date]
+    return ReviewPlan(child, as_of, profile.name, review_on, basis, _row(current, child, as_of),
+                      sorted(before, key=_order), after[:1] + sorted(after[1:], key=_order),
+                      _unique(flags))
+
+
+def _known_by(e: Event, as_of: dt.date) -> bool:
+    """Whether the event was known on as_of (the engine's reading: a booking from when recorded)."""
+    if e.kind in FORWARD_KINDS:
+        if e.known_on is None:
+            return True
+        return (e.known_on if e.known_on < e.date else e.date) <= as_of
+    return e.date <= as_of
+
+
+def _open_review(outcome, profile) -> Obligation | None:
+    return next((ob for ob in outcome.obligations
+                 if ob.status.is_open and _type(profile, ob) in REVIEW_TYPES), None)
+
+
+def _type(profile, ob: Obligation) -> str | None:
+    rule = profile.rules.get(ob.rule)
+    return rule.type if rule is not None else None
+
+
+def _row(ob: Obligation, child: Child, as_of: dt.date) -> dict:
+    row = obligation_row(ob, child, as_of)
+    row["arithmetic"] = ob.derivation.arithmetic
+    return row
+
+
+def _order(row: dict) -> tuple:
+    return row["due"], row["obligation"]
+
+
+def _unique(flags: list[Flag]) -> list[Flag]:
+    seen, out = set(), []
+    for f in flags:
+        if (f.rule, f.date, f.message) not in seen:
+            seen.add((f.rule, f.date, f.message))
+            out.append(f)
+    return out

@@ -1,0 +1,296 @@
+"""irocli email and config path: real mail to an aiosmtpd server on a loopback port.
+
+Hand-checked caseload dates (tests/cli/conftest.py, england profile):
+- 2025-01-01: nothing overdue.
+- 2025-03-25: 4 overdue, all A. Khan's: C001 ms.care-plan (2025-01-08), ms.iro-before-first-review
+  (2025-01-22), task.record-distributed (2025-01-22 + 20 WD = 2025-02-19); C002 ms.care-plan (2025-03-17).
+- 2025-06-01: 13 overdue: 9 for A. Khan (C001, C002) and 4 for B. Okafor (C003: entered care 2025-04-10,
+  first review 20 working days later, over Easter and the 5 May bank holiday = 2025-05-13).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import html
+import os
+import re
+import socket
+import time
+
+import pytest
+
+from irocli.cli import app
+
+PASSWORD = "s3cret-Pa55"
+NAMES = ("Sam Jones", "Ava Smith", "Leo Brown")
+
+
+class Received:
+    """An aiosmtpd handler that keeps every envelope it is given."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+    @property
+    def messages(self):
+        return [email.message_from_bytes(e.content, policy=email.policy.default) for e in self.envelopes]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 and a free port; .handler.envelopes holds what it received."""
+    from aiosmtpd.controller import Controller
+
+    handler = Received()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    controller.handler = handler
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def config_file(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[iros]\n"A. Khan" = "a.khan@la.gov.uk"\n"B. Okafor" = "b.okafor@la.gov.uk"\n')
+    path.chmod(0o600)
+    return path
+
+
+def smtp_env(config, port=None, **extra):
+    env = {"IROCLI_CONFIG": str(config), "IROCLI_SMTP_HOST": "127.0.0.1" if port else None,
+           "IROCLI_SMTP_PORT": str(port) if port else None, "IROCLI_SMTP_FROM": "irocli@la.gov.uk",
+           "IROCLI_SMTP_USER": None, "IROCLI_SMTP_PASSWORD": None, "IROCLI_SMTP_STARTTLS": None,
+           "IROCLI_SMTP_SSL": None, "IROCLI_SMTP_TIMEOUT": "5"}
+    env.update(extra)
+    return env
+
+
+def run(cli, env, *args):
+    return cli.runner.invoke(app, list(args), env=env)
+
+
+def parts(msg):
+    """Each MIME part's content; the HTML with its tags removed, to compare with the text."""
+    return {part.get_content_type(): visible(part.get_content()) if part.get_content_type() == "text/html"
+            else part.get_content() for part in msg.walk() if not part.is_multipart()}
+
+
+def visible(page: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def test_manager_summary_arrives_with_both_parts_headers_and_initials_only(caseload, smtp_server, config_file):
+    env = smtp_env(config_file, smtp_server.port)
+    result = run(caseload, env, "email", "overdue", "--as-of", "2025-06-01", "--to", "manager@la.gov.uk",
+                 "--to", "deputy@la.gov.uk")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert "Sent 1 message(s)" in result.stderr
+    [envelope] = smtp_server.handler.envelopes
+    assert envelope.mail_from == "irocli@la.gov.uk"
+    assert envelope.rcpt_tos == ["manager@la.gov.uk", "deputy@la.gov.uk"]
+    [msg] = smtp_server.handler.messages
+    assert msg["Auto-Submitted"] == "auto-generated"
+    assert msg["Message-ID"].startswith("<") and msg["Message-ID"].endswith("@la.gov.uk>")
+    assert msg["Date"] and msg["Subject"] == "IRO deadlines: 13 overdue as of 2025-06-01"
+    assert msg.get_content_type() == "multipart/alternative"
+    body = parts(msg)
+    assert set(body) == {"text/plain", "text/html"}
+    for text in body.values():
+        for name in NAMES:
+            assert name not in text
+        assert "C001 SJ" in text and "C002 AS" in text and "C003 LB" in text
+        assert "2025-05-13" in text and "19d late" in text and "review.first" in text
+    plain = body["text/plain"]
+    # counts by IRO (9 + 4) and by obligation before the list
+    assert "| A. Khan   |       9 |   0 |" in plain
+    assert "| B. Okafor |       4 |   0 |" in plain
+    assert plain.index("By IRO") < plain.index("By obligation") < plain.index("Obligations")
+    [page] = [p.get_content() for p in msg.walk() if p.get_content_type() == "text/html"]
+    assert page.count("<table") == 3 and page.count("<tr>") == 1 + 2 + 1 + 6 + 1 + 13
+
+
+def test_per_iro_sends_each_iro_their_own_digest(caseload, smtp_server, config_file):
+    result = run(caseload, smtp_env(config_file, smtp_server.port), "email", "--per-iro", "--as-of", "2025-06-01")
+    assert result.exit_code == 0, result.stderr
+    by_to = {m["To"]: m for m in smtp_server.handler.messages}
+    assert sorted(e.rcpt_tos[0] for e in smtp_server.handler.envelopes) == ["a.khan@la.gov.uk",
+                                                                            "b.okafor@la.gov.uk"]
+    khan = parts(by_to["a.khan@la.gov.uk"])["text/plain"]
+    okafor = parts(by_to["b.okafor@la.gov.uk"])["text/plain"]
+    assert by_to["a.khan@la.gov.uk"]["Subject"] == "IRO deadlines for A. Khan: 9 overdue as of 2025-06-01"
+    assert "C001 SJ" in khan and "C002 AS" in khan and "C003" not in khan
+    assert "C003 LB" in okafor and "C001" not in okafor
+
+
+def test_an_iro_without_an_address_is_one_warning_and_the_others_still_go(caseload, smtp_server, tmp_path):
+    config = tmp_path / "partial.toml"
+    config.write_text('[iros]\n"B. Okafor" = "b.okafor@la.gov.uk"\n')
+    result = run(caseload, smtp_env(config, smtp_server.port), "email", "--per-iro", "--as-of", "2025-06-01")
+    assert result.exit_code == 0, result.stderr
+    assert [e.rcpt_tos for e in smtp_server.handler.envelopes] == [["b.okafor@la.gov.uk"]]
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
+    assert warnings == ['Warning: no address for IRO "A. Khan" in the config file\'s [iros]; '
+                        "their digest (9 obligation(s)) was not sent"]
+
+
+def test_nothing_overdue_sends_nothing_unless_always(caseload, smtp_server, config_file):
+    env = smtp_env(config_file, smtp_server.port)
+    quiet = run(caseload, env, "email", "--as-of", "2025-01-01", "--to", "manager@la.gov.uk", "--per-iro")
+    assert quiet.exit_code == 0, quiet.stderr
+    assert smtp_server.handler.envelopes == []
+    assert "Nothing overdue; no email sent" in quiet.stderr
+    loud = run(caseload, env, "email", "--as-of", "2025-01-01", "--to", "manager@la.gov.uk", "--always")
+    assert loud.exit_code == 0, loud.stderr
+    [msg] = smtp_server.handler.messages
+    assert msg["Subject"] == "IRO deadlines: nothing overdue as of 2025-01-01"
+    assert "Nothing overdue." in parts(msg)["text/plain"]
+
+
+def test_b_okafor_has_nothing_overdue_on_25_march_so_only_a_khan_is_emailed(caseload, smtp_server, config_file):
+    result = run(caseload, smtp_env(config_file, smtp_server.port), "email", "--per-iro", "--as-of", "2025-03-25")
+    assert result.exit_code == 0, result.stderr
+    [msg] = smtp_server.handler.messages
+    assert msg["To"] == "a.khan@la.gov.uk"
+    assert msg["Subject"] == "IRO deadlines for A. Khan: 4 overdue as of 2025-03-25"
+
+
+def test_due_includes_what_falls_due_within_days(caseload, smtp_server, config_file):
+    result = run(caseload, smtp_env(config_file, smtp_server.port), "email", "due", "--within", "7",
+                 "--as-of", "2025-03-25", "--to", "manager@la.gov.uk")
+    assert result.exit_code == 0, result.stderr
+    [msg] = smtp_server.handler.messages
+    # C002's first review 2025-03-31, IRO appointment 2025-03-31 and IRO visit 2025-03-30 are within 7 days
+    assert msg["Subject"] == "IRO deadlines: 4 overdue, 3 due within 7 days as of 2025-03-25"
+    assert "in 6d" in parts(msg)["text/plain"]
+
+
+def test_full_names_only_when_asked(caseload, smtp_server, config_file):
+    env = smtp_env(config_file, smtp_server.port)
+    run(caseload, env, "email", "--as-of", "2025-06-01", "--to", "m@la.gov.uk", "--full-names")
+    config_file.write_text(config_file.read_text() + "[email]\nfull_names = true\n")
+    run(caseload, env, "email", "--as-of", "2025-06-01", "--to", "m@la.gov.uk")
+    for msg in smtp_server.handler.messages:
+        assert all(name in parts(msg)["text/plain"] for name in NAMES)
+
+
+def test_dry_run_prints_the_message_and_sends_nothing(caseload, smtp_server, config_file):
+    result = run(caseload, smtp_env(config_file, smtp_server.port), "email", "--as-of", "2025-03-25",
+                 "--to", "manager@la.gov.uk", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert smtp_server.handler.envelopes == []
+    printed = email.message_from_string(result.stdout, policy=email.policy.default)
+    assert printed["To"] == "manager@la.gov.uk" and printed["Auto-Submitted"] == "auto-generated"
+    assert set(parts(printed)) == {"text/plain", "text/html"}
+    assert "C001 SJ" in result.stdout and "Sam Jones" not in result.stdout
+    assert "Dry run: 1 message(s) printed, none sent." in result.stderr
+
+
+def test_dry_run_needs_no_smtp_server(caseload, config_file):
+    result = run(caseload, smtp_env(config_file), "email", "--as-of", "2025-03-25", "--per-iro", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "To: a.khan@la.gov.uk" in result.stdout
+
+
+def test_server_down_is_exit_4_with_one_line(caseload, config_file):
+    env = smtp_env(config_file, _free_port(), IROCLI_SMTP_TIMEOUT="2", IROCLI_SMTP_USER="irocli",
+                   IROCLI_SMTP_PASSWORD=PASSWORD)
+    started = time.monotonic()
+    result = run(caseload, env, "email", "--as-of", "2025-06-01", "--to", "manager@la.gov.uk")
+    assert time.monotonic() - started < 2 + 3
+    assert result.exit_code == 4
+    assert result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: could not send email via 127.0.0.1:") and "ConnectionRefusedError" in line
+    assert PASSWORD not in result.stderr
+
+
+def test_a_server_that_never_answers_times_out_with_exit_4(caseload, config_file):
+    with socket.socket() as silent:  # accepts connections (the backlog) but never greets
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        env = smtp_env(config_file, silent.getsockname()[1], IROCLI_SMTP_TIMEOUT="1")
+        started = time.monotonic()
+        result = run(caseload, env, "email", "--as-of", "2025-06-01", "--to", "manager@la.gov.uk")
+        elapsed = time.monotonic() - started
+    assert result.exit_code == 4, result.stderr
+    assert elapsed < 1 + 3
+    [line] = result.stderr.splitlines()
+    assert "no answer within 1 s" in line
+
+
+def test_failed_login_never_shows_the_password(caseload, smtp_server, config_file):
+    # the test server offers no AUTH, so logging in fails after connecting
+    env = smtp_env(config_file, smtp_server.port, IROCLI_SMTP_USER="irocli", IROCLI_SMTP_PASSWORD=PASSWORD)
+    result = run(caseload, env, "email", "--as-of", "2025-06-01", "--to", "m@la.gov.uk")
+    assert result.exit_code == 4
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Error: could not send email via 127.0.0.1:{smtp_server.port}: ")
+    assert PASSWORD not in result.stdout + result.stderr
+    assert smtp_server.handler.envelopes == []
+
+
+def test_a_world_readable_config_with_a_password_is_refused(caseload, smtp_server, tmp_path):
+    config = tmp_path / "loose.toml"
+    config.write_text(f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_server.port}\npassword = "{PASSWORD}"\n')
+    config.chmod(0o644)
+    env = smtp_env(config)
+    result = run(caseload, env, "email", "--as-of", "2025-06-01", "--to", "m@la.gov.uk")
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {config}: holds a password but others can read it; run: chmod 600 {config}\n"
+    assert PASSWORD not in result.stderr
+    config.chmod(0o600)
+    ok = run(caseload, env, "email", "--as-of", "2025-06-01", "--to", "m@la.gov.uk", "--dry-run")
+    assert ok.exit_code == 0, ok.stderr
+
+
+def test_smtp_settings_from_the_config_file_and_env_wins(caseload, smtp_server, tmp_path):
+    config = tmp_path / "smtp.toml"
+    config.write_text(f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_server.port}\nfrom = "file@la.gov.uk"\n'
+                      '[email]\nto = ["manager@la.gov.uk"]\n')
+    env = smtp_env(config, IROCLI_SMTP_FROM=None)
+    assert run(caseload, env, "email", "--as-of", "2025-06-01").exit_code == 0
+    env["IROCLI_SMTP_FROM"] = "env@la.gov.uk"
+    assert run(caseload, env, "email", "--as-of", "2025-06-01").exit_code == 0
+    assert [e.mail_from for e in smtp_server.handler.envelopes] == ["file@la.gov.uk", "env@la.gov.uk"]
+    assert all(e.rcpt_tos == ["manager@la.gov.uk"] for e in smtp_server.handler.envelopes)
+
+
+@pytest.mark.parametrize("args, extra, message", [
+    (("--as-of", "2025-06-01"), {}, "give --to ADDRESS (or [email] to in the config file), or --per-iro"),
+    (("--to", "m@la.gov.uk"), {"IROCLI_SMTP_HOST": None}, "no SMTP server: set IROCLI_SMTP_HOST"),
+    (("overdue", "--within", "7", "--to", "m@la.gov.uk"), {}, "--within applies to `irocli email due`"),
+    (("weekly", "--to", "m@la.gov.uk"), {}, "KIND must be one of overdue, due"),
+    (("--to", "m@la.gov.uk"), {"IROCLI_SMTP_PORT": "smtp"}, "IROCLI_SMTP_PORT must be a positive number"),
+], ids=["no-recipients", "no-host", "within-with-overdue", "unknown-kind", "bad-port"])
+def test_bad_email_input_is_exit_2_with_one_line(caseload, config_file, args, extra, message):
+    result = run(caseload, smtp_env(config_file, 2525, **extra), "email", *args)
+    assert result.exit_code == 2, result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith("Error: ") and message in line
+
+
+def test_config_path_prints_the_path_and_its_source(cli, tmp_path):
+    configured = tmp_path / "elsewhere.toml"
+    result = cli.runner.invoke(app, ["config", "path"], env={"IROCLI_CONFIG": str(configured)})
+    assert result.exit_code == 0
+    assert result.stdout == f"{configured}\n"
+    assert result.stderr == "(from IROCLI_CONFIG; the file does not exist yet)\n"
+    default = cli.runner.invoke(app, ["config", "path"], env={"IROCLI_CONFIG": None,
+                                                              "XDG_CONFIG_HOME": str(tmp_path / "xdg")})
+    assert default.exit_code == 0
+    if os.name == "posix":
+        assert default.stdout == f"{tmp_path / 'xdg' / 'irocli' / 'config.toml'}\n"
+    assert default.stderr.startswith("(from default")
