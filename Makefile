@@ -22,9 +22,12 @@ demo: $(STAMP)
 	$(BIN)/irocli --db $(CURDIR)/demo/irocli-903.db import ssda903 sample_data/ssda903
 	COLUMNS=$${COLUMNS:-120} $(BIN)/irocli --db $(DEMO_DB) due
 
+# The tests start a throwaway PostgreSQL cluster themselves (tests/pgcluster.py) from Debian's
+# postgresql package, installed here when missing; IROCLI_TEST_PG=require makes its absence a failure.
 test: $(STAMP)
 	command -v chromium >/dev/null || (command -v apt-get >/dev/null && (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1) || true
-	$(BIN)/python -m pytest -q
+	ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || command -v pg_ctl >/dev/null || (command -v apt-get >/dev/null && (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null 2>&1) || true
+	IROCLI_TEST_PG=require $(BIN)/python -m pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

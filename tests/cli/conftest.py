@@ -1,37 +1,15 @@
-"""CLI fixtures: a real temporary SQLite store and a runner that keeps stdout and stderr apart."""
+"""CLI fixtures: a runner on a real temporary store of each backend (see clirunner.Cli)."""
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
-
 import pytest
-from typer.testing import CliRunner
 
-from irocli.cli import app
-
-
-class Cli:
-    def __init__(self, db: Path):
-        self.db = db
-        self.runner = CliRunner(env={"IROCLI_DB": str(db), "IROCLI_PROFILE": None, "COLUMNS": "160",
-                                     "NO_COLOR": "1", "FORCE_COLOR": None})
-
-    def __call__(self, *args: str, ok: bool = True):
-        result = self.runner.invoke(app, list(args))
-        if ok:
-            assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr, result.exception)
-        return result
-
-    def digest(self) -> str:
-        """The store's bytes (and its WAL's), to prove a failed command wrote nothing."""
-        parts = [p for p in (self.db, self.db.with_name(self.db.name + "-wal")) if p.exists()]
-        return hashlib.sha256(b"".join(p.read_bytes() for p in parts)).hexdigest()
+from clirunner import Cli
 
 
 @pytest.fixture
-def cli(tmp_path) -> Cli:
-    return Cli(tmp_path / "store.db")
+def cli(db_url) -> Cli:
+    return Cli(db_url)
 
 
 @pytest.fixture

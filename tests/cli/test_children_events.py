@@ -1,10 +1,12 @@
-"""child and event commands against a real SQLite file."""
+"""child and event commands on a real store of each backend."""
 
 from __future__ import annotations
 
 import json
 import os
 import stat
+
+import pytest
 
 
 def test_child_add_list_show_update(cli):
@@ -18,6 +20,7 @@ def test_child_add_list_show_update(cli):
     assert json.loads(cli("child", "list", "--iro", "A. Khan", "--format", "json").stdout) == []
 
 
+@pytest.mark.sqlite_only
 def test_store_is_private_to_its_owner(cli):
     cli("init")
     assert stat.S_IMODE(os.stat(cli.db).st_mode) == 0o600

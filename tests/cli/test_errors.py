@@ -61,7 +61,7 @@ def test_a_bad_profile_file_is_one_line_naming_file_and_key(cli, tmp_path, conte
     assert result.exit_code == 2
     [line] = result.stderr.strip().splitlines()
     assert str(path) in line and where in line, line
-    assert not cli.db.exists()
+    assert cli.tables() == []
 
 
 def test_a_store_that_cannot_be_opened_exits_3(tmp_path):

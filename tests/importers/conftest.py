@@ -1,4 +1,4 @@
-"""Importer fixtures: a CLI runner on a real temporary SQLite store, and copies of the sample files."""
+"""Importer fixtures: a CLI runner on a real temporary store of each backend, and copies of the sample files."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from importer_support import SAMPLE_903, SAMPLE_SSD, Cli
 
 
 @pytest.fixture
-def cli(tmp_path) -> Cli:
-    runner = Cli(tmp_path / "store.db")
+def cli(db_url) -> Cli:
+    runner = Cli(db_url)
     runner("init", "--profile", "england")
     return runner
 

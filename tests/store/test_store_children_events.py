@@ -1,13 +1,13 @@
-"""Children, events and settings through the Store API, against a real SQLite file."""
+"""Children, events and settings through the Store API, on a real store of each backend."""
 
 from __future__ import annotations
 
 import datetime as dt
 import getpass
-import sqlite3
 
 import pytest
 
+from clirunner import rows
 from irocli.domain import Child, Event
 from irocli.errors import BadInput
 from irocli.store import StoredEvent
@@ -18,9 +18,8 @@ AVA = Child("C002", "Ava Smith", D("2010-02-28"), "A. Khan", None, "South")
 LEO = Child("C003", "Leo Brown", None, "B. Okafor", None, "North")
 
 
-def count(store_path, table: str) -> int:
-    with sqlite3.connect(store_path) as conn:
-        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+def count(store, table: str) -> int:
+    return rows(store.url, f"SELECT count(*) FROM {table}")[0][0]
 
 
 # -- children ---------------------------------------------------------------------------------
@@ -31,11 +30,11 @@ def test_a_child_added_is_the_child_read_back(store):
     assert store.get_child("C001") == SAM
 
 
-def test_adding_a_child_twice_is_bad_input(store, store_path):
+def test_adding_a_child_twice_is_bad_input(store):
     store.add_child(SAM)
     with pytest.raises(BadInput, match="^child C001 already exists$"):
         store.add_child(Child("C001", "Someone Else"))
-    assert count(store_path, "child") == 1
+    assert count(store, "child") == 1
     assert store.get_child("C001") == SAM
 
 
@@ -45,15 +44,13 @@ def test_an_unknown_child_is_bad_input(store):
     assert caught.value.exit_code == 2
 
 
-def test_update_changes_only_the_fields_given(store, store_path):
+def test_update_changes_only_the_fields_given(store):
     store.add_child(SAM)
-    with sqlite3.connect(store_path) as conn:
-        (before,) = conn.execute("SELECT updated_at FROM child").fetchone()
+    [(before,)] = rows(store.url, "SELECT updated_at FROM child")
     updated = store.update_child("C001", team="South", iro=None, dob=D("2012-05-02"))
     assert updated == Child("C001", "Sam Jones", D("2012-05-02"), "A. Khan", "K. Doyle", "South")
     assert store.get_child("C001") == updated
-    with sqlite3.connect(store_path) as conn:
-        (after,) = conn.execute("SELECT updated_at FROM child").fetchone()
+    [(after,)] = rows(store.url, "SELECT updated_at FROM child")
     assert after > before
 
 
@@ -101,20 +98,20 @@ def test_events_are_listed_by_date_then_id_with_who_recorded_them(store):
     assert not any(s.voided for s in listed)
 
 
-def test_an_event_for_an_unknown_child_is_bad_input_and_not_written(store, store_path):
+def test_an_event_for_an_unknown_child_is_bad_input_and_not_written(store):
     with pytest.raises(BadInput, match="^unknown child C009$"):
         store.add_event("C009", "entered-care", D("2025-01-01"))
-    assert count(store_path, "event") == 0
+    assert count(store, "event") == 0
     with pytest.raises(BadInput, match="^unknown child C009$"):
         store.list_events("C009")
 
 
-def test_a_repeated_source_key_is_bad_input(store, store_path):
+def test_a_repeated_source_key_is_bad_input(store):
     store.add_child(SAM)
     store.add_event("C001", "entered-care", D("2025-01-01"), source_key="x:1")
     with pytest.raises(BadInput, match="source key x:1 is already recorded"):
         store.add_event("C001", "entered-care", D("2025-01-01"), source_key="x:1")
-    assert count(store_path, "event") == 1
+    assert count(store, "event") == 1
 
 
 def test_a_voided_event_stays_listed_but_no_longer_counts(store):

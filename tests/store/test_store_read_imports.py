@@ -28,7 +28,7 @@ print(sorted(m for m in ("sqlmodel", "alembic", "irocli.store.tables") if m in s
 """
 
 
-def test_reading_a_migrated_store_imports_neither_sqlmodel_nor_alembic(store, store_path):
+def test_reading_a_migrated_store_imports_neither_sqlmodel_nor_alembic(store):
     store.add_child(Child("C001", "Sam Jones", iro="A. Khan", team="North"))
     store.add_event("C001", "entered-care", dt.date(2025, 1, 1))
     store.set_meta("profile", "england")
@@ -38,7 +38,7 @@ def test_reading_a_migrated_store_imports_neither_sqlmodel_nor_alembic(store, st
         "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")])),
     }
     done = subprocess.run(
-        [sys.executable, "-c", READ_EVERYTHING, str(store_path)],
+        [sys.executable, "-c", READ_EVERYTHING, store.url],
         capture_output=True,
         text=True,
         env=env,

@@ -135,12 +135,13 @@ def test_an_existing_directory_keeps_its_mode(tmp_path):
     assert stat.S_IMODE((shared / "irocli.db").stat().st_mode) == 0o600
 
 
-def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(store, store_path):
-    with sqlite3.connect(store_path) as conn:
-        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-    with store._engine.connect() as conn:  # the store's own connections
-        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(store_path):
+    with Store.open(str(store_path)) as store:
+        with sqlite3.connect(store_path) as conn:
+            assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        with store._engine.connect() as conn:  # the store's own connections
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
 
 
 def test_a_file_that_is_not_a_database_is_unavailable(tmp_path):
