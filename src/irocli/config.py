@@ -33,8 +33,19 @@ def db_url(value: str) -> str:
 
 
 def resolve_db(flag: str | None) -> tuple[str, str]:
-    """The store's URL and where it came from: "--db", "IROCLI_DB" or "default"."""
+    """The store's URL and where it came from: "--db", "IROCLI_DB" or "default".
+
+    A password on the command line is refused: other users see a process's arguments (ps), and
+    shells keep them in history. It belongs in IROCLI_DB, PGPASSWORD or ~/.pgpass instead.
+    """
     if flag:
+        if _CREDENTIALS.match(flag):
+            from irocli.errors import BadInput
+
+            raise BadInput(
+                f"--db must not hold a password ({display_url(flag)}): give the URL without it and put "
+                "the password in PGPASSWORD or ~/.pgpass, or the whole URL in IROCLI_DB"
+            )
         return db_url(flag), "--db"
     env = os.environ.get(DB_ENV)
     if env:

@@ -30,8 +30,19 @@ def test_a_relative_path_becomes_absolute_and_a_url_stays_as_given(monkeypatch, 
     monkeypatch.chdir(tmp_path)
     assert resolve_db("data/store.db")[0] == f"sqlite:///{tmp_path}/data/store.db"
     assert resolve_db("~/x.db")[0] == f"sqlite:///{os.path.expanduser('~')}/x.db"
-    url = "postgresql+psycopg://ann:pw@db.example/irocli"
+    url = "postgresql+psycopg://ann@db.example/irocli"
     assert resolve_db(url) == (url, "--db")
+
+
+def test_a_password_on_the_command_line_is_refused_and_not_echoed(monkeypatch):
+    from irocli.errors import BadInput
+
+    with pytest.raises(BadInput) as caught:
+        resolve_db("postgresql+psycopg://ann:hunter2@db.example/irocli")
+    assert "hunter2" not in str(caught.value) and "ann:***@db.example" in str(caught.value)
+    url = "postgresql+psycopg://ann:hunter2@db.example/irocli"
+    monkeypatch.setenv("IROCLI_DB", url)  # the environment is where it may live
+    assert resolve_db(None) == (url, "IROCLI_DB")
 
 
 @pytest.mark.parametrize(

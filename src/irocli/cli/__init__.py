@@ -36,7 +36,9 @@ def _version(value: bool) -> None:
 def root_options(
     ctx: typer.Context,
     db_: Annotated[str | None, typer.Option(
-        "--db", envvar="IROCLI_DB", help="Store: a file path or an SQLAlchemy URL.", show_envvar=True)] = None,
+        "--db", help="Store: a file path or an SQLAlchemy URL such as postgresql+psycopg://user@host/db "
+        "(no password here: use IROCLI_DB, PGPASSWORD or ~/.pgpass). Default: $IROCLI_DB, then "
+        "the user data directory.")] = None,
     profile: Annotated[str | None, typer.Option(
         "--profile", envvar="IROCLI_PROFILE", show_envvar=True,
         help="Rule profile: england, blackpool, dudley, knowsley, cpru, or a .toml path.")] = None,
