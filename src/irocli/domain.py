@@ -93,6 +93,14 @@ EVENT_KINDS: dict[str, str] = {
     "inquorate-report": "Report on an inquorate conference submitted",
 }
 
+# Child-protection work can begin before a child is born (a pre-birth conference); no other event
+# precedes the child's date of birth, and `irocli db check` reports any that does.
+PRE_BIRTH_KINDS = frozenset({
+    "strategy-discussion", "icpc-held", "rcpc-held", "cp-plan-ended", "no-icpc", "cp-plan-follow-up",
+    "icpc-requested", "conference-date-confirmed", "conference-invite-list", "conference-invite-follow-up",
+    "conference-invitations-sent", "quoracy-checked", "conference-inquorate", "inquorate-report",
+})
+
 # Kinds dated on a future day by their nature (the day booked for, the day a review is required
 # by). The engine places them by the day they were recorded (Event.known_on) when known.
 FORWARD_KINDS = frozenset({"review-booked", "review-directed", "change-proposed"})

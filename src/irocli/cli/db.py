@@ -1,13 +1,19 @@
-"""`irocli db …`: where the store is, and migrating it."""
+"""`irocli db …`: where the store is, migrating, checking and backing it up."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import note, open_store, root
+from irocli.cli._context import emit_rows, note, open_store, output_format, root
+from irocli.cli._options import Format
 
-app = typer.Typer(help="The store: where it is, and upgrading its schema.", no_args_is_help=True)
+app = typer.Typer(
+    help="The store: where it is, upgrading its schema, checking and backing it up.", no_args_is_help=True
+)
 
 
 @app.command("path")
@@ -35,3 +41,52 @@ def db_upgrade(ctx: typer.Context) -> None:
     store = open_store(ctx)
     revision = store.upgrade()
     note(f"Store is at schema revision {revision}.")
+
+
+@app.command("backup")
+@boundary
+def db_backup(
+    ctx: typer.Context,
+    target: Annotated[Path, typer.Argument(help="A new file to write the copy to (never overwritten).",
+                                           show_default=False)],
+) -> None:
+    """Copy an SQLite store to a new file, safely while others use it (readable by you only).
+
+    A PostgreSQL store is backed up with pg_dump; this command says how.
+
+    Example: irocli db backup ~/backups/irocli-2026-11-23.db
+    """
+    store = open_store(ctx)
+    store.backup(target)
+    note(f"Backed up the store to {target}.")
+
+
+@app.command("check")
+@boundary
+def db_check(ctx: typer.Context, fmt: Format = "table") -> None:
+    """Check the store: SQLite integrity, events of no stored child, events before a child's birth.
+
+    Exits 1 when it finds anything (for cron); children appear by id only.
+
+    Example: irocli db check
+    """
+    fmt = output_format(fmt)
+    store = open_store(ctx)
+    findings = [finding.as_dict() for finding in store.check()]
+
+    def table():
+        from rich.table import Table
+
+        grid = Table(title=f"Problems found in {store.display_url}", title_justify="left")
+        for column in ("check", "child", "event", "detail"):
+            grid.add_column(column)
+        for row in findings:
+            grid.add_row(row["check"], row["child_id"] or "", str(row["event_id"] or ""), row["detail"])
+        return grid
+
+    if findings or fmt != "table":
+        emit_rows(findings, fmt, ("check", "child_id", "event_id", "detail"), table)
+    if findings:
+        note(f"{len(findings)} problem(s) found.")
+        raise typer.Exit(1)
+    note(f"No problems found in {store.display_url} (schema revision {store.revision()}).")

@@ -451,6 +451,22 @@ class Store:
                 )
         return plan.counts
 
+    # -- looking after the store ------------------------------------------------------------------
+
+    def check(self) -> list:
+        """Problems a person should look at (integrity, orphan events, events before birth)."""
+        from irocli.store import maintenance
+
+        with self._guard():
+            return maintenance.check(self._engine)
+
+    def backup(self, target) -> None:
+        """Copy an SQLite store to a new file ``target`` (0600), safely while others write."""
+        from irocli.store import maintenance
+
+        with self._guard():
+            maintenance.backup(self._engine, target)
+
     # -- settings kept in the store -------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
