@@ -59,9 +59,22 @@ def script_revisions() -> list[str]:
     return [s.revision for s in reversed(list(scripts.walk_revisions()))]
 
 
+# pg_advisory_xact_lock's key for migrating a PostgreSQL store ("irocli" in ASCII).
+MIGRATION_LOCK = 0x69726F636C69
+
+
 def upgrade(engine: Engine, target: str = "head") -> None:
-    """Run Alembic's upgrade in one transaction on a connection of ``engine``."""
+    """Run Alembic's upgrade in one transaction on a connection of ``engine``.
+
+    On PostgreSQL the transaction first takes an advisory lock: when several commands open an
+    empty team store at once, one migrates it and the others wait, then find it at ``target``
+    (Alembic reads the version after the lock; ``engine`` must be READ COMMITTED for that).
+    SQLite's BEGIN IMMEDIATE already serialises them.
+    """
+    import sqlalchemy as sa
     from alembic import command
 
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         command.upgrade(alembic_config(connection=connection), target)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
@@ -32,6 +32,16 @@ REVISIONS: tuple[str, ...] = ("0001", "0002")
 HEAD = REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 5000
+# PostgreSQL: how long a command waits for the server, and for a row another writer holds, before it
+# gives up with one line (exit 3) -- a 7am cron job must never hang -- and how many times a write
+# transaction that lost a race to another writer is run.
+PG_CONNECT_TIMEOUT_S = 10
+PG_LOCK_TIMEOUT_MS = 10_000
+PG_ATTEMPTS = 8
+_RACE_LOST = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+_UNIQUE_VIOLATION = "23505"
+_LOCK_NOT_AVAILABLE = "55P03"
+T = TypeVar("T")
 _CHILD_FIELDS = ("name", "dob", "iro", "social_worker", "team")
 
 
@@ -61,6 +71,23 @@ def _first_line(error: BaseException) -> str:
     origin = getattr(error, "orig", None) or error
     lines = str(origin).strip().splitlines()
     return lines[0][:200] if lines else type(origin).__name__
+
+
+def _sqlstate(error: BaseException | None) -> str | None:
+    """PostgreSQL's SQLSTATE of a driver error (or of the one behind a StoreUnavailable)."""
+    if isinstance(error, StoreUnavailable):
+        error = error.__cause__
+    return getattr(getattr(error, "orig", None), "sqlstate", None)
+
+
+def _pg_connect_args(url: sa.URL) -> dict[str, Any]:
+    """Never hang: a connect timeout and a lock timeout, unless the URL's query sets its own."""
+    args = {
+        "application_name": "irocli",
+        "connect_timeout": PG_CONNECT_TIMEOUT_S,
+        "options": f"-c lock_timeout={PG_LOCK_TIMEOUT_MS}",
+    }
+    return {name: value for name, value in args.items() if name not in url.query}
 
 
 def _prepare_sqlite_file(url: sa.URL) -> None:
@@ -95,8 +122,13 @@ def _create_engine(url: str) -> sa.Engine:
     except sa_exc.ArgumentError as error:
         raise StoreUnavailable(f"not a database URL or path: {display_url(url)}") from error
     _prepare_sqlite_file(parsed)
+    options: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.drivername == "postgresql":  # SQLAlchemy's default would be psycopg2: irocli ships psycopg 3
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        options["connect_args"] = _pg_connect_args(parsed)
     try:
-        engine = sa.create_engine(parsed)
+        engine = sa.create_engine(parsed, **options)
     except (ImportError, sa_exc.SQLAlchemyError) as error:
         raise StoreUnavailable(
             f"cannot open the store at {display_url(url)}: {_first_line(error)}"
@@ -136,7 +168,16 @@ class Store:
     def __init__(self, engine: sa.Engine, url: str) -> None:
         self.url = url
         self._engine = engine
-        self._writer = engine.execution_options(irocli_write=True)
+        self._postgres = engine.dialect.name == "postgresql"
+        self._migrator = engine.execution_options(irocli_write=True)
+        # PostgreSQL writers run REPEATABLE READ: each sees one snapshot, and one that would
+        # overwrite a row another committed since fails with a serialisation failure and is run
+        # again (_transaction). Every rule a write keeps is one row's or a constraint's, so this
+        # is as good as SQLite's one-writer-at-a-time, without SERIALIZABLE's predicate locks
+        # aborting a national import whenever someone records a visit.
+        self._writer = (
+            self._migrator.execution_options(isolation_level="REPEATABLE READ") if self._postgres else self._migrator
+        )
 
     # -- opening, migrating, closing ------------------------------------------------------------
 
@@ -178,7 +219,7 @@ class Store:
         from irocli.store import migrate
 
         try:
-            migrate.upgrade(self._writer)
+            migrate.upgrade(self._migrator)
         except StoreUnavailable:
             raise
         except sa_exc.DBAPIError as error:
@@ -201,6 +242,17 @@ class Store:
     # -- errors -------------------------------------------------------------------------------
 
     def _unavailable(self, error: BaseException) -> StoreUnavailable:
+        state = _sqlstate(error)
+        if state in _RACE_LOST:
+            return StoreUnavailable(
+                f"the store at {self.display_url} is busy: other writers kept changing the same "
+                f"records (tried {PG_ATTEMPTS} times); try again"
+            )
+        if state == _LOCK_NOT_AVAILABLE:
+            return StoreUnavailable(
+                f"the store at {self.display_url} is locked by another process "
+                f"(waited {PG_LOCK_TIMEOUT_MS / 1000:g} s)"
+            )
         reason = _first_line(error)
         if "database is locked" in reason or "database table is locked" in reason:
             return StoreUnavailable(
@@ -236,28 +288,54 @@ class Store:
             with session.begin():
                 yield session
 
+    def _transaction(self, work: Callable[[Session], T], *, retry_duplicates: bool = False) -> T:
+        """``work(session)`` in one write transaction, and its result.
+
+        On PostgreSQL a transaction that lost a race to another writer (a serialisation failure
+        or a deadlock; with ``retry_duplicates`` also a key another transaction inserted first)
+        is rolled back and run again after a short random wait, up to PG_ATTEMPTS times in all.
+        """
+        if not self._postgres:
+            with self._session() as session:
+                return work(session)
+        from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+        retried = _RACE_LOST | {_UNIQUE_VIOLATION} if retry_duplicates else _RACE_LOST
+        for attempt in Retrying(
+            retry=retry_if_exception(lambda error: _sqlstate(error) in retried),
+            stop=stop_after_attempt(PG_ATTEMPTS),
+            wait=wait_random_exponential(multiplier=0.02, max=1),
+            reraise=True,
+        ):
+            with attempt, self._session() as session:
+                return work(session)
+        raise AssertionError("unreachable: tenacity returns or re-raises")
+
     # -- children -----------------------------------------------------------------------------
 
     def add_child(self, child: Child) -> None:
         from irocli.store.tables import ChildRow
 
         now = _now()
-        try:
-            with self._session() as session:
-                if session.get(ChildRow, child.id) is not None:
-                    raise BadInput(f"child {child.id} already exists")
-                session.add(
-                    ChildRow(
-                        id=child.id,
-                        name=child.name,
-                        dob=child.dob,
-                        iro=child.iro,
-                        social_worker=child.social_worker,
-                        team=child.team,
-                        created_at=now,
-                        updated_at=now,
-                    )
+
+        def work(session: Session) -> None:
+            if session.get(ChildRow, child.id) is not None:
+                raise BadInput(f"child {child.id} already exists")
+            session.add(
+                ChildRow(
+                    id=child.id,
+                    name=child.name,
+                    dob=child.dob,
+                    iro=child.iro,
+                    social_worker=child.social_worker,
+                    team=child.team,
+                    created_at=now,
+                    updated_at=now,
                 )
+            )
+
+        try:
+            self._transaction(work)
         except StoreUnavailable as error:
             # Another process added the same id between our check and our insert.
             if isinstance(error.__cause__, sa_exc.IntegrityError):
@@ -271,7 +349,8 @@ class Store:
         unknown = set(fields) - set(_CHILD_FIELDS)
         if unknown:
             raise TypeError(f"update_child() got unknown fields: {', '.join(sorted(unknown))}")
-        with self._session() as session:
+
+        def work(session: Session) -> Child:
             row = session.get(ChildRow, child_id)
             if row is None:
                 raise BadInput(f"unknown child {child_id}")
@@ -281,6 +360,8 @@ class Store:
                     setattr(row, name, value)
                 row.updated_at = _now()
             return Child(row.id, row.name, row.dob, row.iro, row.social_worker, row.team)
+
+        return self._transaction(work)
 
     def get_child(self, child_id: str) -> Child:
         with self._read() as conn:
@@ -316,24 +397,28 @@ class Store:
         """Record an event; returns its id. ``recorded_by`` defaults to the OS user."""
         from irocli.store.tables import ChildRow, EventRow
 
+        by = recorded_by if recorded_by is not None else os_user()
+
+        def work(session: Session) -> int | None:
+            if session.get(ChildRow, child_id) is None:
+                raise BadInput(f"unknown child {child_id}")
+            row = EventRow(
+                child_id=child_id,
+                kind=kind,
+                date=date,
+                meeting=meeting,
+                note=note,
+                source_key=source_key,
+                recorded_at=_now(),
+                recorded_by=by,
+                details=dump_details(details),
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
         try:
-            with self._session() as session:
-                if session.get(ChildRow, child_id) is None:
-                    raise BadInput(f"unknown child {child_id}")
-                row = EventRow(
-                    child_id=child_id,
-                    kind=kind,
-                    date=date,
-                    meeting=meeting,
-                    note=note,
-                    source_key=source_key,
-                    recorded_at=_now(),
-                    recorded_by=recorded_by if recorded_by is not None else os_user(),
-                    details=dump_details(details),
-                )
-                session.add(row)
-                session.flush()
-                event_id = row.id
+            event_id = self._transaction(work)
         except StoreUnavailable as error:
             if source_key is not None and isinstance(error.__cause__, sa_exc.IntegrityError):
                 raise BadInput(
@@ -349,7 +434,8 @@ class Store:
 
         if not reason or not reason.strip():
             raise BadInput("a reason is needed to void an event")
-        with self._session() as session:
+
+        def work(session: Session) -> Event:
             row = session.get(EventRow, event_id)
             if row is None:
                 raise BadInput(f"unknown event {event_id}")
@@ -358,6 +444,8 @@ class Store:
             row.voided_at = _now()
             row.void_reason = reason.strip()
             return Event(row.kind, row.date, row.id, row.child_id, row.meeting, row.note)
+
+        return self._transaction(work)
 
     def list_events(self, child_id: str, include_voided: bool = True) -> list[StoredEvent]:
         """One child's events by date then id, voided ones included unless asked otherwise."""
@@ -431,7 +519,8 @@ class Store:
         now = _now()
         child_table = ChildRow.__table__
         event_table = EventRow.__table__
-        with self._session() as session:
+
+        def work(session: Session) -> _BulkPlan:
             conn = session.connection()
             plan = self._bulk_plan(conn, children, events, update)
             if plan.new_children:
@@ -449,6 +538,11 @@ class Store:
                     sa_update(event_table).where(event_table.c.id == bindparam("b_id")),
                     plan.changed_events,
                 )
+            return plan
+
+        # Another import committing the same keys first is a race lost too: run again, they are
+        # found stored and counted unchanged.
+        plan = self._transaction(work, retry_duplicates=True)
         return plan.counts
 
     # -- looking after the store ------------------------------------------------------------------
@@ -476,12 +570,15 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         from irocli.store.tables import MetaRow
 
-        with self._session() as session:
+
+        def work(session: Session) -> None:
             row = session.get(MetaRow, key)
             if row is None:
                 session.add(MetaRow(key=key, value=value))
             else:
                 row.value = value
+
+        self._transaction(work)
 
     # -- bulk-load planning (reads only; shared by real and dry runs) ----------------------------
 
