@@ -24,6 +24,7 @@ import pytest
         (("child", "add", "C002", "--name", "A B", "--dob", "2012-02-30"), "--dob"),
         (("child", "show", "C404"), "unknown child C404"),
         (("explain", "C404"), "unknown child C404"),
+        (("event", "add", "C4\n04", "review-held", "2025-01-06"), "unknown child C4\\n04"),  # still one line
     ],
     ids=lambda v: v if isinstance(v, str) else " ".join(v),
 )

@@ -12,7 +12,10 @@ import sys
 import time
 
 import pytest
+import sqlalchemy as sa
 from importer_support import ROOT, SAMPLE_903, Cli
+
+from clirunner import digest
 
 GENERATOR = ROOT / "sample_data" / "ssda903" / "generate.py"
 
@@ -62,3 +65,53 @@ def test_an_import_killed_while_writing_leaves_the_store_unchanged(tmp_path):
     # and the store is usable: a re-import of what it held finds everything there
     result = cli.json("import", "ssda903", SAMPLE_903)
     assert result["children"]["added"] == 0 and result["events"]["added"] == 0
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+def test_a_postgresql_import_killed_while_writing_leaves_the_store_unchanged(pg_cluster, tmp_path):
+    url = pg_cluster.new_database()
+    watcher = sa.create_engine(url, poolclass=sa.pool.NullPool, isolation_level="AUTOCOMMIT")
+    try:
+        cli = Cli(url)
+        cli("init", "--profile", "england")
+        cli("import", "ssda903", SAMPLE_903)
+        before = digest(url, sequence=False)
+        counts = cli.rows("SELECT (SELECT COUNT(*) FROM child), (SELECT COUNT(*) FROM event)")
+        big = tmp_path / "big"
+        generate(big, 60000)
+
+        env = {**os.environ, "IROCLI_DB": url}
+        env.pop("IROCLI_PROFILE", None)
+        irocli_sessions = "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = 'irocli'"
+        inserting = irocli_sessions + " AND starts_with(query, 'INSERT INTO event')"
+        proc = subprocess.Popen([sys.executable, "-m", "irocli", "import", "ssda903", str(big)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # Writing has begun once the import's session has sent its event rows; it commits only
+        # after the last of them.
+        deadline = time.monotonic() + 120
+        seen_inserting = False
+        with watcher.connect() as conn:
+            while proc.poll() is None and time.monotonic() < deadline:
+                if conn.exec_driver_sql(inserting).scalar():
+                    seen_inserting = True
+                    proc.send_signal(signal.SIGKILL)
+                    break
+                time.sleep(0.005)
+            proc.kill()  # (if it was not killed above, the assertions below fail, and it must not linger)
+            proc.wait(timeout=30)
+            assert seen_inserting
+            assert proc.returncode == -signal.SIGKILL, ("the import finished before it could be killed",
+                                                        proc.returncode, proc.stderr.read())
+            proc.stderr.close()
+            # The server rolls the orphaned transaction back when it finds its client gone.
+            while conn.exec_driver_sql(irocli_sessions).scalar() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert conn.exec_driver_sql(irocli_sessions).scalar() == 0
+
+        assert digest(url, sequence=False) == before
+        assert cli.rows("SELECT (SELECT COUNT(*) FROM child), (SELECT COUNT(*) FROM event)") == counts
+        result = cli.json("import", "ssda903", SAMPLE_903)
+        assert result["children"]["added"] == 0 and result["events"]["added"] == 0
+    finally:
+        watcher.dispose()
+        pg_cluster.drop_database(url)

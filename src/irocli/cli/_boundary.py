@@ -15,8 +15,14 @@ from irocli.errors import IroError
 DEBUG = {"on": False}
 
 
+def one_line(message: str) -> str:
+    """The message with control characters escaped (a value quoted from a file may hold a line
+    break or a NUL): an error stays one line, as scripts reading stderr expect."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in message)
+
+
 def fail(message: str, code: int) -> typer.Exit:
-    print(f"Error: {message}", file=sys.stderr)
+    print(f"Error: {one_line(message)}", file=sys.stderr)
     return typer.Exit(code)
 
 
