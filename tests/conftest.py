@@ -64,6 +64,22 @@ def db_url(backend: str, tmp_path: Path, request):
 
 
 @pytest.fixture
+def new_db_url(backend: str, tmp_path: Path, request):
+    """Makes further empty stores on the test's backend: ``new_db_url(name)`` (dropped after)."""
+    made: list[str] = []
+
+    def make(name: str) -> str:
+        if backend == "sqlite":
+            return str(tmp_path / f"{name}.db")
+        made.append(request.getfixturevalue("pg_cluster").new_database())
+        return made[-1]
+
+    yield make
+    for url in made:
+        request.getfixturevalue("pg_cluster").drop_database(url)
+
+
+@pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     """Where a test's SQLite store lives (not created yet), for tests of the file itself."""
     return tmp_path / "irocli.db"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from irocli import config
 from irocli.errors import StoreUnavailable
 from irocli.store import HEAD, REVISIONS, Store
 from irocli.store import migrate as store_migrate
@@ -227,23 +228,25 @@ def test_processes_opening_a_new_store_at_once_all_get_it_migrated(store_path):
     ] == [(0, HEAD)] * 4, [err for _out, err in results]
 
 
-def test_a_store_at_every_earlier_revision_upgrades_to_head_with_its_data(tmp_path):
+def test_a_store_at_every_earlier_revision_upgrades_to_head_with_its_data(new_db_url):
     """Build a store at each earlier revision, write data the way that schema allowed, upgrade."""
     import datetime as dt
 
     from irocli.domain import Child
 
     for old in REVISIONS[:-1]:
-        path = tmp_path / f"at-{old}.db"
-        engine = sa.create_engine(f"sqlite:///{path}")
+        url = config.db_url(new_db_url(f"at-{old}"))
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
         store_migrate.upgrade(engine, old)
         with engine.begin() as conn:
+            at = dt.datetime(2025, 1, 6, 9, 0)
             conn.execute(sa.text("INSERT INTO child (id, name, created_at, updated_at) "
-                                 "VALUES ('C001', 'Sam Jones', '2025-01-01 00:00:00', '2025-01-01 00:00:00')"))
+                                 "VALUES ('C001', 'Sam Jones', :at, :at)"), {"at": at})
             conn.execute(sa.text("INSERT INTO event (child_id, kind, date, meeting, recorded_at) "
-                                 "VALUES ('C001', 'entered-care', '2025-01-06', 1, '2025-01-06 09:00:00')"))
+                                 "VALUES ('C001', 'entered-care', :date, :meeting, :at)"),
+                         {"date": dt.date(2025, 1, 6), "meeting": True, "at": at})
         engine.dispose()
-        with Store.open(str(path)) as store:
+        with Store.open(url) as store:
             assert store.revision() == HEAD
             assert store.get_child("C001") == Child("C001", "Sam Jones")
             [stored] = store.list_events("C001")
@@ -253,18 +256,21 @@ def test_a_store_at_every_earlier_revision_upgrades_to_head_with_its_data(tmp_pa
             assert store.get_event(new_id).event.details == {"stage": "1"}
 
 
-def test_downgrade_to_the_first_revision_keeps_children_and_events(tmp_path):
+def test_downgrade_to_the_first_revision_keeps_children_and_events(db_url):
     from alembic import command
 
-    path = tmp_path / "down.db"
-    with Store.open(str(path)) as store:
-        from irocli.domain import Child
+    from irocli.domain import Child
 
+    with Store.open(db_url) as store:
         store.add_child(Child("C001", "Sam Jones"))
-    engine = sa.create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        command.downgrade(store_migrate.alembic_config(connection=conn), REVISIONS[0])
-    engine.dispose()
-    assert "details" not in columns(path, "event")
-    with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT id FROM child").fetchall() == [("C001",)]
+        url = store.url
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            command.downgrade(store_migrate.alembic_config(connection=conn), REVISIONS[0])
+        with engine.connect() as conn:
+            assert "details" not in {c["name"] for c in sa.inspect(conn).get_columns("event")}
+            assert conn.execute(sa.text("SELECT id FROM child")).all() == [("C001",)]
+            assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == REVISIONS[0]
+    finally:
+        engine.dispose()
