@@ -113,14 +113,16 @@ def parse_kind(text: str, *, where: str | None = None) -> str:
     return kind
 
 
-def parse_date(text: str, *, where: str | None = None, field_name: str = "date") -> dt.date:
-    """An ISO YYYY-MM-DD date, or BadInput naming the field (never echoing personal values)."""
+def parse_date(text: str, *, where: str | None = None, field_name: str = "date", personal: bool = False) -> dt.date:
+    """An ISO YYYY-MM-DD date, or BadInput naming the field; the text is quoted back unless it is
+    ``personal`` (a date of birth: an error message may end up in a cron mail or a log)."""
     try:
         if len(text) != 10:
             raise ValueError
         return dt.date.fromisoformat(text)
     except (ValueError, TypeError):
-        raise BadInput(f"{field_name} {text!r} is not a date (expected YYYY-MM-DD)", where=where) from None
+        shown = field_name if personal else f"{field_name} {text!r}"
+        raise BadInput(f"{shown} is not a date (expected YYYY-MM-DD)", where=where) from None
 
 
 @dataclass(frozen=True, slots=True)

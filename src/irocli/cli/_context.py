@@ -56,12 +56,12 @@ def as_of(value: str | None) -> dt.date:
     return today() if value is None else parse_date(value, field_name="--as-of")
 
 
-def date_arg(value: str, name: str) -> dt.date:
+def date_arg(value: str, name: str, *, personal: bool = False) -> dt.date:
     from irocli.domain import parse_date
 
     if value == "today":
         return today()
-    return parse_date(value, field_name=name)
+    return parse_date(value, field_name=name, personal=personal)
 
 
 def whole_number(value: str, option: str) -> int:

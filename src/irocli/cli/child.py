@@ -26,7 +26,7 @@ def child_add(ctx: typer.Context, child_id: ChildId, name: Name = None, dob: Dob
 
     if not name:
         raise BadInput("--name is required for a new child")
-    child = Child(child_id, name, date_arg(dob, "--dob") if dob else None, iro, social_worker, team)
+    child = Child(child_id, name, date_arg(dob, "--dob", personal=True) if dob else None, iro, social_worker, team)
     store = open_store(ctx)
     store.add_child(child)
     note(f"Added child {child_id}.")
@@ -40,7 +40,7 @@ def child_update(ctx: typer.Context, child_id: ChildId, name: Name = None, dob: 
 
     Example: irocli child update C001 --iro "B. Patel"
     """
-    fields = {"name": name, "dob": date_arg(dob, "--dob") if dob else None, "iro": iro,
+    fields = {"name": name, "dob": date_arg(dob, "--dob", personal=True) if dob else None, "iro": iro,
               "social_worker": social_worker, "team": team}
     open_store(ctx).update_child(child_id, **{k: v for k, v in fields.items() if v is not None})
     note(f"Updated child {child_id}.")

@@ -125,7 +125,7 @@ def _children(path: Path, shift: dt.timedelta) -> Iterator[Child]:
         if not row["name"]:
             raise BadInput("is empty", where=f"{where}, field name")
         dob_text = row.get("dob", "")
-        dob = parse_date(dob_text, where=where, field_name="dob") + shift if dob_text else None
+        dob = parse_date(dob_text, where=where, field_name="dob", personal=True) + shift if dob_text else None
         yield Child(
             id=child_id,
             name=row["name"],

@@ -27,7 +27,9 @@ def write_json(rows: Sequence[dict] | dict, out: TextIO) -> None:
 
 
 def write_csv(rows: Iterable[dict], fields: Sequence[str], out: TextIO) -> None:
-    writer = csv.DictWriter(out, fieldnames=list(fields), extrasaction="ignore", lineterminator="\n")
+    # RFC 4180 line ends: with them the writer also quotes a field holding a lone CR, which would
+    # otherwise end the row early in a spreadsheet.
+    writer = csv.DictWriter(out, fieldnames=list(fields), extrasaction="ignore", lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: safe_cell(row.get(k)) for k in fields})
