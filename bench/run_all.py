@@ -2,6 +2,9 @@
 
     python bench/run_all.py [--quick] [--skip-national] [--cprofile]
 
+The national store also runs on PostgreSQL (bench_scale.py: a throwaway cluster) unless
+--skip-national.
+
 Each benchmark measures its own floor in the same run and prints its figures; this script then
 prints one table: irocli's median, the floor's median, the ratio against the issue's target, and
 peak memory. Uses the running interpreter (sys.executable) and the `irocli` script next to it if
@@ -19,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_due  # noqa: E402
 import bench_help  # noqa: E402
 import bench_recompute  # noqa: E402
+import bench_scale  # noqa: E402
 from _bench import DATA, irocli_cmd, machine_line  # noqa: E402
 
 
@@ -43,6 +47,8 @@ def main(argv: list[str] | None = None) -> None:
         print()
         extra = ["--cprofile"] if args.cprofile else []
         results.append(bench_recompute.main(["--runs", "1" if args.quick else "3", *extra]))
+        print()
+        scale = bench_scale.main(["--runs", "1" if args.quick else "3"])
 
     print(f"\n== summary ({time.perf_counter() - started:.0f} s; medians; ratio = irocli / floor)")
     header = f"{'benchmark':<44} {'irocli':>9} {'floor':>9} {'ratio':>7} {'target':>7}  {'':<6} {'peak':>8}  notes"
@@ -52,6 +58,11 @@ def main(argv: list[str] | None = None) -> None:
         ok = "ok" if r["ratio"] <= r["target"] else "OVER"
         print(f"{r['name']:<44} {fmt(r['irocli_median'], r['unit']):>9} {fmt(r['floor_median'], r['unit']):>9} "
               f"{r['ratio']:6.2f}× {r['target']:6.1f}×  {ok:<6} {r['irocli_peak']:5.0f} MiB  {r.get('note', '')}")
+    if not args.skip_national:
+        print("\n== scale (national store; ratio = irocli / the plain driver reading the same rows)")
+        for r in scale:
+            print(f"{r['backend']:<11} {r['name']:<34} {r['irocli']:7.2f} s {r['floor']:7.2f} s "
+                  f"{r['ratio']:6.2f}×  {r['peak']:5.0f} MiB")
     print("\nFigures from a shared machine drift: compare ratios from the same run, not absolute times.")
 
 
