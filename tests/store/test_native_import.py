@@ -138,7 +138,7 @@ def test_a_voided_event_is_not_brought_back_by_a_reload(store, tmp_path):
         (
             CHILDREN.replace("2012-05-01", "2012-13-01"),
             EVENTS,
-            "children.csv row 2: dob '2012-13-01' is not a date (expected YYYY-MM-DD)",
+            "children.csv row 2: dob is not a date (expected YYYY-MM-DD)",
         ),
         (
             CHILDREN.replace("C002,Ava Smith", "C001,Ava Smith"),
