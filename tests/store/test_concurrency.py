@@ -129,3 +129,55 @@ def test_a_postgresql_row_held_past_the_lock_timeout_gives_one_line(pg_cluster, 
     finally:
         blocker.dispose()
         pg_cluster.drop_database(url)
+
+
+def test_a_postgresql_write_that_lost_a_race_is_run_again_on_fresh_data(pg_cluster):
+    """Two people void the same event at once. The second's transaction read the event before the
+    first committed; its UPDATE then fails with a serialisation failure (REPEATABLE READ) and is
+    run again, now sees the event voided, and says so. Under plain READ COMMITTED it would have
+    overwritten the first person's reason without a word."""
+    import datetime as dt
+    import threading
+    import time
+
+    import sqlalchemy as sa
+
+    from irocli.domain import Child
+    from irocli.errors import BadInput
+    from irocli.store import Store
+
+    url = pg_cluster.new_database()
+    other = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with Store.open(url) as store:
+            store.add_child(Child("C1", "Sam Jones"))
+            event_id = store.add_event("C1", "entered-care", dt.date(2025, 1, 6))
+            outcome: list = []
+
+            def second_person():
+                try:
+                    store.void_event(event_id, "entered twice")
+                    outcome.append("voided")
+                except BadInput as error:
+                    outcome.append(str(error))
+
+            with other.connect() as first:
+                first.exec_driver_sql("BEGIN")
+                first.execute(sa.text("UPDATE event SET voided_at = now(), void_reason = 'wrong child' WHERE id = :id"),
+                              {"id": event_id})
+                thread = threading.Thread(target=second_person)
+                thread.start()
+                waiting = ("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = 'irocli' "
+                           "AND wait_event_type = 'Lock'")
+                deadline = time.monotonic() + 10
+                with other.connect() as watch:
+                    while not watch.exec_driver_sql(waiting).scalar() and time.monotonic() < deadline:
+                        time.sleep(0.01)
+                    assert watch.exec_driver_sql(waiting).scalar() == 1, "the second void never waited"
+                first.exec_driver_sql("COMMIT")
+                thread.join(timeout=30)
+            assert outcome == [f"event {event_id} is already voided"]
+            assert store.get_event(event_id).void_reason == "wrong child"
+    finally:
+        other.dispose()
+        pg_cluster.drop_database(url)
