@@ -202,32 +202,6 @@ def test_a_store_locked_past_the_timeout_is_unavailable(store_path, monkeypatch)
     )
 
 
-def test_processes_opening_a_new_store_at_once_all_get_it_migrated(store_path):
-    import os
-    import subprocess
-    import sys
-
-    import irocli
-
-    src = str(Path(irocli.__file__).resolve().parents[1])
-    code = "import sys; from irocli.store import Store; print(Store.open(sys.argv[1]).revision())"
-    env = {**os.environ, "PYTHONPATH": src}
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "-c", code, str(store_path)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        for _ in range(4)
-    ]
-    results = [run.communicate(timeout=60) for run in runs]
-    assert [
-        (run.returncode, out.strip()) for run, (out, _err) in zip(runs, results, strict=True)
-    ] == [(0, HEAD)] * 4, [err for _out, err in results]
-
-
 def test_a_store_at_every_earlier_revision_upgrades_to_head_with_its_data(new_db_url):
     """Build a store at each earlier revision, write data the way that schema allowed, upgrade."""
     import datetime as dt
