@@ -39,12 +39,17 @@ EVENT_KINDS: dict[str, str] = {
     "placed-for-adoption": "Placed for adoption",
     "adoption-order": "Adoption order made (ends the episode)",
     "long-term-foster": "Designated long-term foster placement",
+    "s19-consent": "Parents consented to placement for adoption (ACA 2002 s19): authority to place",
+    "short-breaks-started": "A pre-planned series of short breaks began (REG reg 48; starts an episode)",
+    "history-known-from": "History before this day is unknown (an imported return's window opened)",
     # tasks around each review (RULES §2)
     "child-consulted": "Social worker consulted the child about the review",
     "sw-iro-discussion": "Social worker and IRO agreed review arrangements",
     "invitations-sent": "Review invitations sent",
     "iro-contact": "IRO spoke to the child before the review",
     "iro-visit": "IRO visited the child",
+    "iro-contact-declined": "Recorded exception: the child declined to speak to the IRO in private, "
+                            "or the IRO judged it inappropriate",
     "visit-recorded": "IRO visit recorded as a case note",
     "sw-documents": "Social worker's report and plan sent to the IRO",
     "iro-preparation": "IRO preparation recorded",
@@ -104,6 +109,9 @@ PRE_BIRTH_KINDS = frozenset({
 # Kinds dated on a future day by their nature (the day booked for, the day a review is required
 # by). The engine places them by the day they were recorded (Event.known_on) when known.
 FORWARD_KINDS = frozenset({"review-booked", "review-directed", "change-proposed"})
+# Marks an import places that may lie after the day it is read as of (a short-break-only child's
+# history is unknown to the day after its return's window): the engine reads them whatever as-of.
+WINDOW_KINDS = frozenset({"history-known-from"})
 
 
 def parse_kind(text: str, *, where: str | None = None) -> str:
@@ -185,6 +193,11 @@ class Obligation:
     offset: object = None  # engine.calendar.Offset; None when basis says how the date was found
     met_on: dt.date | None = None
     basis: str | None = None  # extra arithmetic, e.g. how the review date R was chosen
+    owner: str = "iro"  # who must act on it (profile data, RULES §6 "who acts")
+    # its place in its sequence, never a date: stable when a review is booked or rebooked, e.g.
+    # "ep1.r2" (episode 1, second review), "ep1.r2.after" ; None where the rule has no sequence
+    cycle: str | None = None
+    rolled_from: dt.date | None = None  # the closed day a calendar-day task fell on (RULES §6)
 
     def days(self, as_of: dt.date) -> int:
         return (self.due - as_of).days
@@ -196,12 +209,17 @@ class Obligation:
     @property
     def derivation(self) -> Derivation:
         off = self.offset
+        landed = self.rolled_from or self.due
         if off is None:
-            step, offset_text = f"due {self.due.isoformat()}", ""
+            step, offset_text = f"due {landed.isoformat()}", ""
         else:
             sign = "-" if off.n < 0 else "+"
             offset_text = str(off)
-            step = f"{self.anchor_date.isoformat()} {sign} {off} = {self.due.isoformat()}"
+            step = f"{self.anchor_date.isoformat()} {sign} {off} = {landed.isoformat()}"
+        if self.rolled_from is not None:  # RULES §6: a calendar-day task moved off a closed day
+            later = self.due > self.rolled_from
+            step += (f", not a working day: moved {'on' if later else 'back'} to the "
+                     f"{'next' if later else 'previous'} working day {self.due.isoformat()}")
         arithmetic = f"{self.basis}; {step}" if self.basis else step
         return Derivation(self.anchor_kind, self.anchor_date, offset_text, arithmetic)
 

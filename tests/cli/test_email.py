@@ -2,9 +2,10 @@
 
 Hand-checked caseload dates (tests/cli/conftest.py, england profile):
 - 2025-01-01: nothing overdue.
-- 2025-03-25: 4 overdue, all A. Khan's: C001 ms.care-plan (2025-01-08), ms.iro-before-first-review
-  (2025-01-22), task.record-distributed (2025-01-22 + 20 WD = 2025-02-19); C002 ms.care-plan (2025-03-17).
-- 2025-06-01: 13 overdue: 9 for A. Khan (C001, C002) and 4 for B. Okafor (C003: entered care 2025-04-10,
+- 2025-03-25: 3 overdue, all A. Khan's: C001 ms.care-plan (2025-01-08), task.record-distributed
+  (2025-01-22 + 20 WD = 2025-02-19); C002 ms.care-plan (2025-03-17). C001's ms.iro-before-first-review is
+  met by the first review held on 2025-01-22: an IRO chaired it (RULES §3).
+- 2025-06-01: 12 overdue: 8 for A. Khan (C001, C002) and 4 for B. Okafor (C003: entered care 2025-04-10,
   first review 20 working days later, over Easter and the 5 May bank holiday = 2025-05-13).
 """
 
@@ -104,7 +105,7 @@ def test_manager_summary_arrives_with_both_parts_headers_and_initials_only(casel
     [msg] = smtp_server.handler.messages
     assert msg["Auto-Submitted"] == "auto-generated"
     assert msg["Message-ID"].startswith("<") and msg["Message-ID"].endswith("@la.gov.uk>")
-    assert msg["Date"] and msg["Subject"] == "IRO deadlines: 13 overdue as of 2025-06-01"
+    assert msg["Date"] and msg["Subject"] == "IRO deadlines: 12 overdue as of 2025-06-01"
     assert msg.get_content_type() == "multipart/alternative"
     body = parts(msg)
     assert set(body) == {"text/plain", "text/html"}
@@ -114,12 +115,12 @@ def test_manager_summary_arrives_with_both_parts_headers_and_initials_only(casel
         assert "C001 SJ" in text and "C002 AS" in text and "C003 LB" in text
         assert "2025-05-13" in text and "19d late" in text and "review.first" in text
     plain = body["text/plain"]
-    # counts by IRO (9 + 4) and by obligation before the list
-    assert "| A. Khan   |       9 |   0 |" in plain
+    # counts by IRO (8 + 4) and by obligation before the list
+    assert "| A. Khan   |       8 |   0 |" in plain
     assert "| B. Okafor |       4 |   0 |" in plain
     assert plain.index("By IRO") < plain.index("By obligation") < plain.index("Obligations")
     [page] = [p.get_content() for p in msg.walk() if p.get_content_type() == "text/html"]
-    assert page.count("<table") == 3 and page.count("<tr>") == 1 + 2 + 1 + 6 + 1 + 13
+    assert page.count("<table") == 3 and page.count("<tr>") == 1 + 2 + 1 + 6 + 1 + 12
 
 
 def test_per_iro_sends_each_iro_their_own_digest(caseload, smtp_server, config_file):
@@ -130,7 +131,7 @@ def test_per_iro_sends_each_iro_their_own_digest(caseload, smtp_server, config_f
                                                                             "b.okafor@la.gov.uk"]
     khan = parts(by_to["a.khan@la.gov.uk"])["text/plain"]
     okafor = parts(by_to["b.okafor@la.gov.uk"])["text/plain"]
-    assert by_to["a.khan@la.gov.uk"]["Subject"] == "IRO deadlines for A. Khan: 9 overdue as of 2025-06-01"
+    assert by_to["a.khan@la.gov.uk"]["Subject"] == "IRO deadlines for A. Khan: 8 overdue as of 2025-06-01"
     assert "C001 SJ" in khan and "C002 AS" in khan and "C003" not in khan
     assert "C003 LB" in okafor and "C001" not in okafor
 
@@ -143,7 +144,7 @@ def test_an_iro_without_an_address_is_one_warning_and_the_others_still_go(caselo
     assert [e.rcpt_tos for e in smtp_server.handler.envelopes] == [["b.okafor@la.gov.uk"]]
     warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
     assert warnings == ['Warning: no address for IRO "A. Khan" in the config file\'s [iros]; '
-                        "their digest (9 obligation(s)) was not sent"]
+                        "their digest (8 obligation(s)) was not sent"]
 
 
 def test_nothing_overdue_sends_nothing_unless_always(caseload, smtp_server, config_file):
@@ -164,7 +165,7 @@ def test_b_okafor_has_nothing_overdue_on_25_march_so_only_a_khan_is_emailed(case
     assert result.exit_code == 0, result.stderr
     [msg] = smtp_server.handler.messages
     assert msg["To"] == "a.khan@la.gov.uk"
-    assert msg["Subject"] == "IRO deadlines for A. Khan: 4 overdue as of 2025-03-25"
+    assert msg["Subject"] == "IRO deadlines for A. Khan: 3 overdue as of 2025-03-25"
 
 
 def test_due_includes_what_falls_due_within_days(caseload, smtp_server, config_file):
@@ -172,8 +173,9 @@ def test_due_includes_what_falls_due_within_days(caseload, smtp_server, config_f
                  "--as-of", "2025-03-25", "--to", "manager@la.gov.uk")
     assert result.exit_code == 0, result.stderr
     [msg] = smtp_server.handler.messages
-    # C002's first review 2025-03-31, IRO appointment 2025-03-31 and IRO visit 2025-03-30 are within 7 days
-    assert msg["Subject"] == "IRO deadlines: 4 overdue, 3 due within 7 days as of 2025-03-25"
+    # C002's first review 2025-03-31, IRO appointment 2025-03-31 and the IRO speaking to the child the day
+    # before (Sun 2025-03-30, moved back to Fri 2025-03-28) are within 7 days
+    assert msg["Subject"] == "IRO deadlines: 3 overdue, 3 due within 7 days as of 2025-03-25"
     assert "in 6d" in parts(msg)["text/plain"]
 
 

@@ -21,17 +21,20 @@ def test_review_on_a_chosen_day(caseload):
     #   review.second 2025-01-20 + 3 months = 2025-04-20
     #   task.decisions 5 WD: 21, 22, 23, 24, 27 Jan = 2025-01-27
     #   task.record-distributed 20 WD: 21-24 Jan (4), 27-31 (9), 3-7 Feb (14), 10-14 (19), 17 = 2025-02-17
-    #   task.iro-visit 2025-01-20 - 1 day = 2025-01-19
+    #   task.iro-contact-child 2025-01-20 - 1 day = Sun 2025-01-19, moved back to Fri 2025-01-17 (RULES §6)
+    #   ms.iro-before-first-review: judged on the day the review is held, 2025-01-20
     p = plan(caseload, "C001", "--review-on", "2025-01-20", "--as-of", "2025-01-06")
     assert (p["open_review"]["obligation"], p["open_review"]["due"]) == ("review.first", "2025-01-22")
     assert (p["review_on"], p["in_time"], p["too_late"]) == ("2025-01-20", True, 0)
     assert p["after"][0]["obligation"] == "review.second"
+    # the IRO's appointment is judged on the day the review is held, and that review shows one chaired it
     assert dues(p["after"]) == {"review.second": "2025-04-20", "task.decisions": "2025-01-27",
-                                "task.record-distributed": "2025-02-17"}
-    assert dues(p["before"]) == {"task.iro-visit": "2025-01-19"}
+                                "task.record-distributed": "2025-02-17", "ms.iro-before-first-review": "2025-01-20"}
+    assert dues(p["before"]) == {"task.iro-contact-child": "2025-01-17"}
     assert all(r["anchor"] == {"kind": "review-booked", "date": "2025-01-20"} for r in p["before"])
     assert all(r["anchor"] == {"kind": "review-held", "date": "2025-01-20"} for r in p["after"])
-    assert p["after"][1]["arithmetic"] == "2025-01-20 + 5 working days = 2025-01-27"
+    [decisions] = [r for r in p["after"] if r["obligation"] == "task.decisions"]
+    assert decisions["arithmetic"] == "2025-01-20 + 5 working days = 2025-01-27"
 
 
 def test_a_day_after_the_due_date_is_not_in_time(caseload):
@@ -70,7 +73,7 @@ def test_latest_over_easter_hand_checked(cli):
     p = plan(cli, "C020", "--latest", "--as-of", "2025-03-01")
     assert dues(p["after"]) == {"review.subsequent": "2025-10-17", "task.decisions": "2025-04-28",
                                 "task.record-distributed": "2025-05-20"}
-    assert dues(p["before"]) == {"task.iro-visit": "2025-04-16"}
+    assert dues(p["before"]) == {"task.iro-contact-child": "2025-04-16"}
 
 
 @pytest.fixture
@@ -86,11 +89,12 @@ def test_before_tasks_already_too_late(blackpool):
     #   consult-child  20 WD back: 28,27,26,25,24 (5), 21-17 (10), 14-10 (15), 7-3 Mar (20) = 2025-03-03: too late
     #   invitations    14 days back = 2025-03-17: too late
     #   sw-documents   3 WD back: 28, 27, 26 = 2025-03-26
-    #   iro-preparation 3 days back = 2025-03-28; iro-visit 1 day back = 2025-03-30
+    #   iro-preparation 3 days back = 2025-03-28; iro-visit and iro-contact-child 1 day back = Sun
+    #   2025-03-30, moved back to Fri 2025-03-28 (RULES §6)
     p = plan(blackpool, "C030", "--review-on", "2025-03-31", "--as-of", "2025-03-20")
     assert dues(p["before"]) == {"task.consult-child": "2025-03-03", "task.invitations": "2025-03-17",
                                  "task.sw-documents": "2025-03-26", "task.iro-preparation": "2025-03-28",
-                                 "task.iro-visit": "2025-03-30"}
+                                 "task.iro-visit": "2025-03-28", "task.iro-contact-child": "2025-03-28"}
     assert {r["obligation"] for r in p["before"] if r["too_late"]} == {"task.consult-child", "task.invitations"}
     assert p["too_late"] == 2
     table = blackpool("plan", "C030", "--review-on", "2025-03-31", "--as-of", "2025-03-20").stdout

@@ -11,10 +11,14 @@ from irocli.domain import Event
 from irocli.engine import derive
 from irocli.profiles import load
 
-PROFILES = {name: load(name) for name in ("england", "blackpool", "dudley")}
+from irocli.profiles import SHIPPED
+
+PROFILES = {name: load(name) for name in SHIPPED}
 KINDS = ["review-held", "placement-change", "placement-order", "placed-for-adoption", "review-adjourned",
          "review-booked", "review-directed", "iro-visit", "decisions-circulated", "record-distributed",
-         "invitations-sent", "progress-review", "left-care", "entered-care", "long-term-foster"]
+         "invitations-sent", "progress-review", "left-care", "entered-care", "long-term-foster",
+         "s19-consent", "short-breaks-started", "history-known-from", "strategy-discussion", "icpc-held",
+         "rcpc-held", "iro-allocated", "change-proposed"]
 COMPLETING = ["iro-visit", "record-distributed", "invitations-sent", "progress-review", "child-consulted",
               "full-record", "care-plan-updated", "sw-documents", "iro-preparation", "care-plan", "pep"]
 START = dt.date(2019, 1, 1)
@@ -46,7 +50,9 @@ def test_explain_arithmetic_reproduces_every_date(history, profile_name, dob):
         d = ob.derivation
         assert ob.due.isoformat() in d.arithmetic
         if ob.offset is not None:
-            assert profile.calendar.add(ob.anchor_date, ob.offset) == ob.due, d.arithmetic
+            assert profile.calendar.add(ob.anchor_date, ob.offset) == (ob.rolled_from or ob.due), d.arithmetic
+        if ob.rolled_from is not None:
+            assert ob.rolled_from.isoformat() in d.arithmetic and "not a working day" in d.arithmetic
         if ob.offset is not None and ob.offset.unit == "working days" and ob.offset.n:
             assert profile.calendar.is_working_day(ob.due)
 
@@ -98,3 +104,18 @@ def test_holding_a_review_never_brings_the_next_review_forward(history, profile_
     later = derive("C", [*evs, Event("review-held", held, id=999)], profile, held).open()
     [nxt] = [o for o in later if o.rule.startswith("review.")]
     assert nxt.due >= reviews[0].due
+
+
+TASK_TYPES = ("before-review", "after-review", "after-event", "midpoint", "before-conference")
+
+
+@given(histories(), profiles, st.dates(dt.date(2000, 1, 1), dt.date(2020, 1, 1)))
+def test_nothing_is_due_on_or_after_the_18th_birthday_and_no_task_on_a_closed_day(history, profile_name, dob):
+    """RULES §6: looked-after obligations end at 18; calendar-day tasks move off closed days."""
+    evs, as_of = history
+    profile = PROFILES[profile_name]
+    eighteen = dob.replace(year=dob.year + 18) if (dob.month, dob.day) != (2, 29) else dt.date(dob.year + 18, 2, 28)
+    for ob in derive("C", evs, profile, as_of, dob=dob).obligations:
+        assert ob.due < eighteen, (ob.rule, ob.due)
+        if profile.rules[ob.rule].type in TASK_TYPES:
+            assert profile.calendar.is_working_day(ob.due), (ob.rule, ob.due)

@@ -62,7 +62,7 @@ def test_a_child_on_a_plan_and_looked_after_has_both_clocks():
         ("cp.icpc-steps.date-and-chair", "2025-04-09"),  # by day 4
         ("cp.icpc-steps.invitations", "2025-04-10"),  # by day 5
         ("cp.icpc-steps.quoracy-4", "2025-04-25"),  # 4 days before the ICPC due 29 Apr
-        ("cp.icpc-steps.quoracy-3", "2025-04-26"),
+        ("cp.icpc-steps.quoracy-3", "2025-04-25"),  # Sat 26 Apr: back to Fri (RULES §6)
     ],
 )
 def test_dudley_icpc_convening_steps(rule, due):
@@ -76,8 +76,8 @@ def test_dudley_icpc_convening_steps(rule, due):
         ("cp.rcpc-steps.follow-up", "2025-07-14"),
         ("cp.rcpc-steps.invitations", "2025-07-16"),
         ("cp.rcpc-steps.quoracy-4", "2025-07-25"),
-        ("cp.rcpc-steps.quoracy-3", "2025-07-26"),
-        ("cp.rcpc-steps.quoracy-2", "2025-07-27"),
+        ("cp.rcpc-steps.quoracy-3", "2025-07-25"),  # Sat 26 Jul: back to Fri
+        ("cp.rcpc-steps.quoracy-2", "2025-07-25"),  # Sun 27 Jul: back to Fri
         ("cp.rcpc-steps.quoracy-1", "2025-07-28"),
         ("cp.plan-follow-up", "2025-05-29"),  # first month of the plan
     ],
@@ -90,12 +90,12 @@ def test_quoracy_checks_count_only_on_or_after_their_own_day():
     evs = events(SD, ("icpc-held", "2025-04-29"), ("quoracy-checked", "2025-07-25"))
     c = Child("dudley", evs, as_of="2025-07-25")
     c.assert_met("cp.rcpc-steps.quoracy-4", "2025-07-25", "2025-07-25")
-    c.assert_due("cp.rcpc-steps.quoracy-3", "2025-07-26", "due")
+    c.assert_due("cp.rcpc-steps.quoracy-3", "2025-07-25", "due")  # Sat 26 -> Fri 25
 
 
 def test_inquorate_conference_needs_a_report_within_4_days():
     evs = events(SD, ("icpc-held", "2025-04-29"), ("conference-inquorate", "2025-07-29"))
-    Child("dudley", evs, as_of="2025-07-30").assert_due("cp.inquorate-report", "2025-08-02", "due")
+    Child("dudley", evs, as_of="2025-07-30").assert_due("cp.inquorate-report", "2025-08-04", "due")  # Sat 2 Aug: on to Mon 4
 
 
 def test_england_has_no_convening_steps():

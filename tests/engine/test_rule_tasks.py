@@ -17,7 +17,7 @@ FIRST = [("entered-care", "2024-12-20"), ("review-held", "2025-01-22")]
         ("task.consult-child", "2024-12-20"),  # 20 WD back: Jan 21..2 (14), Dec 31, 30, 27 (17), 24, 23, 20
         ("task.invitations", "2025-01-08"),  # 14 calendar days before
         ("task.sw-documents", "2025-01-17"),  # initial review: 3 WD before (Tue 21, Mon 20, Fri 17)
-        ("task.iro-preparation", "2025-01-19"),  # 3 calendar days before
+        ("task.iro-preparation", "2025-01-17"),  # 3 calendar days before: Sun 19 Jan, back to Fri 17
         ("task.iro-visit", "2025-01-21"),  # before the review
         ("task.decisions", "2025-01-29"),  # 5 WD after: 23, 24, 27, 28, 29
         ("task.care-plan-updated", "2025-02-05"),  # 10 WD after
@@ -38,7 +38,10 @@ def test_before_task_never_falls_before_care_began():
 def test_milestones_of_an_ended_episode_are_missed_not_overdue():
     evs = events(("entered-care", "2024-01-08"), ("review-held", "2024-02-02"), ("left-care", "2024-11-15"))
     c = Child("blackpool", evs, as_of="2026-11-23")
-    assert {o.status.value for o in c.obs if o.rule.startswith("ms.")} == {"missed"}
+    assert {o.status.value for o in c.obs if o.rule.startswith("ms.") and o.rule != "ms.iro-before-first-review"} \
+        == {"missed"}
+    # an IRO chaired the first review: appointed by then (RULES §3)
+    c.assert_met("ms.iro-before-first-review", "2024-02-02", "2024-02-02")
     assert not c.outcome.open() or all(o.rule.startswith("task.") for o in c.outcome.open())
 
 
@@ -94,23 +97,24 @@ def test_visit_recorded_within_2_working_days():
 def test_england_carries_only_the_handbook_tasks():
     c = Child("england", events(*FIRST), as_of="2025-01-23")
     assert {o.rule for o in c.obs if o.rule.startswith("task.")} == {
-        "task.decisions", "task.record-distributed", "task.iro-visit"}
+        "task.decisions", "task.record-distributed", "task.iro-contact-child"}
 
 
 DUDLEY = [("entered-care", "2025-01-02"), ("review-held", "2025-01-30")]  # second due 2025-04-30
 
 
 def test_dudley_progress_review_at_the_midpoint():
-    # 2025-01-30 .. 2025-04-30 is 90 days; midpoint +45 days = 2025-03-16
+    # 2025-01-30 .. 2025-04-30 is 90 days; midpoint +45 days = Sun 2025-03-16, on to Mon 17 (RULES §6)
     c = Child("dudley", events(*DUDLEY), as_of="2025-02-01")
-    c.assert_due("task.progress-review", "2025-03-16", "due")
+    c.assert_due("task.progress-review", "2025-03-17", "due")
     c = Child("dudley", events(*DUDLEY, ("progress-review", "2025-03-20")), as_of="2025-03-21")
-    c.assert_met_late("task.progress-review", "2025-03-16", "2025-03-20")
+    c.assert_met_late("task.progress-review", "2025-03-17", "2025-03-20")
 
 
 def test_dudley_iro_contact_met_by_a_visit():
     c = Child("dudley", events(*DUDLEY, ("iro-visit", "2025-04-10")), as_of="2025-04-11")
-    c.assert_met("task.iro-contact-child", "2025-04-20", "2025-04-10")  # 10 days before 30 Apr
+    # 10 days before 30 Apr is Easter Sunday 2025-04-20; Good Friday is closed too: Thu 17 Apr
+    c.assert_met("task.iro-contact-child", "2025-04-17", "2025-04-10")
 
 
 def test_dudley_sw_iro_discussion_is_15_calendar_days():
@@ -175,16 +179,16 @@ def test_staying_put_at_the_first_review_after_16():
     c.assert_due("ms.staying-put", "2025-09-29", "due")  # 2025-06-30 + 91 days
 
 
-@pytest.mark.parametrize("leap, birthday", [("feb-28", "2026-02-28"), ("mar-01", "2026-03-01")])
+@pytest.mark.parametrize("leap, birthday", [("feb-28", "2025-02-28"), ("mar-01", "2025-03-01")])
 def test_a_29_february_birthday_in_a_non_leap_year_is_a_profile_choice(tmp_path, leap, birthday):
     path = tmp_path / "leap.toml"
     path.write_text(f'''extends = "england"
 name = "leap"
 leap_birthday = "{leap}"
-[rules."ms.eighteen"]
+[rules."ms.seventeen"]
 type = "age"
-title = "Eighteenth birthday"
-age = "18 years"
+title = "Seventeenth birthday"
+age = "17 years"
 offset = "0 days"
 completed_by = ["left-care"]
 source = "test"
@@ -194,7 +198,7 @@ source = "test"
     from irocli.engine import derive
 
     out = derive("C1", events(("entered-care", "2020-01-02")), load(str(path)), D("2025-06-01"), dob=D("2008-02-29"))
-    [ob] = [o for o in out.obligations if o.rule == "ms.eighteen"]
+    [ob] = [o for o in out.obligations if o.rule == "ms.seventeen"]
     assert ob.due == D(birthday)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -44,7 +45,15 @@ def test_the_shared_sample_imports_in_one_run_then_adds_nothing_and_due_shows_it
     assert reviewed <= ids and len(reviewed) >= 700
     # the sample's episodes overlap at random, so a few children's timelines are contradictory
     assert len(in_care & reviewed) >= 0.98 * len(in_care)
-    assert not reviewed & short_breaks  # DfE rule 399: no review obligations for short breaks only
+    # short breaks only (REG reg 48): shown as such, their reviews not judged from a return that never
+    # holds them (DfE rule 399): due at the latest 6 months after the window closed
+    breaks = {r["child_id"]: (r["obligation"], r["due"]) for r in due if r["child_id"] in short_breaks
+              and r["obligation"].startswith("review.")}
+    with (SHARED_903 / "header.csv").open(encoding="utf-8-sig") as fh:
+        adult = {row["CHILD"] for row in csv.DictReader(fh)  # 18 by then: nothing is due (RULES §6)
+                 if dt.datetime.strptime(row["DOB"], "%d/%m/%Y").date() <= dt.date(2006, 9, 30)}
+    assert set(breaks) == short_breaks - adult and len(breaks) > 100
+    assert set(breaks.values()) == {("review.short-breaks-next", "2024-09-30")}
     # at most one open review per child (CONTRACT)
     assert len([r for r in due if r["obligation"].startswith("review.")]) == len(reviewed)
 
@@ -52,32 +61,46 @@ def test_the_shared_sample_imports_in_one_run_then_adds_nothing_and_due_shows_it
 # -- the small made-up return: what each row becomes -------------------------------------------------
 
 
+WINDOW_MARKS = ("history-known-from", "tracking-started")
+
+
+def care_events(cli, child_id: str) -> list[tuple[str, str]]:
+    """A child's events less the marks of the return's window."""
+    return [e for e in cli.events(child_id) if e[0] not in WINDOW_MARKS]
+
+
 def test_each_episode_and_review_becomes_the_right_event(cli, files903):
     result = cli.json("import", "ssda903", files903)
     assert result["children"]["added"] == 12
     assert any("short-break-only" in note for note in result["notes"])
+    # the collection year 2025-26, read from the files: one window (RULES §6)
+    assert any("collection year 2025-26 (2025-04-01 to 2026-03-31)" in note for note in result["notes"])
     assert cli.events("900001") == [
-        ("entered-care", "2025-04-07"), ("review-held", "2025-05-02"), ("placement-change", "2025-06-02"),
-        ("review-held", "2025-08-01"), ("review-held", "2026-01-30"), ("tracking-started", "2026-01-30"),
+        ("history-known-from", "2025-04-01"), ("entered-care", "2025-04-07"), ("review-held", "2025-05-02"),
+        ("placement-change", "2025-06-02"), ("review-held", "2025-08-01"), ("review-held", "2026-01-30"),
+        ("tracking-started", "2026-03-31"),
     ]
     # a period of care already running: entered-care at its earliest known episode, said so in the note
     assert cli.events("900002")[0] == ("entered-care", "2023-09-18")
     [(note,)] = cli.rows("SELECT note FROM event WHERE child_id = '900002' AND kind = 'entered-care'")
     assert "RNE L" in note
-    assert cli.events("900003") == []  # short breaks only (V3): no episode, so no reviews due (nor tracking)
-    assert cli.events("900004") == [
+    # short breaks only (V3): a series under REG reg 48 that began on or before its first short break in
+    # the return, whose reviews the return never holds: history unknown to the day after the window
+    assert cli.events("900003") == [("short-breaks-started", "2025-05-05"), ("tracking-started", "2026-03-31"),
+                                    ("history-known-from", "2026-04-01")]
+    assert care_events(cli, "900004") == [
         ("entered-care", "2024-04-16"), ("review-held", "2024-05-13"), ("review-held", "2024-08-12"),
         ("placement-order", "2025-02-10"), ("placement-change", "2025-04-14"),
         ("placed-for-adoption", "2025-04-14"), ("review-held", "2025-05-12"), ("review-held", "2025-08-11"),
-        ("adoption-order", "2026-01-20"), ("tracking-started", "2026-01-20"),
+        ("adoption-order", "2026-01-20"),
     ]
-    assert cli.events("900008") == [
+    assert care_events(cli, "900008") == [
         ("entered-care", "2025-04-14"), ("review-held", "2025-05-12"), ("left-care", "2025-07-21"),
-        ("entered-care", "2026-01-12"), ("review-held", "2026-02-09"), ("tracking-started", "2026-02-09"),
+        ("entered-care", "2026-01-12"), ("review-held", "2026-02-09"),
     ]
-    assert cli.events("900010")[:2] == [("entered-care", "2025-07-01"), ("review-held", "2025-07-29")]
+    assert care_events(cli, "900010")[:2] == [("entered-care", "2025-07-01"), ("review-held", "2025-07-29")]
     assert ("placement-change", "2025-12-15") not in cli.events("900010")  # RNE L: legal status only
-    assert cli.events("900012")[0] == ("entered-care", "2025-06-06")  # care after a short break
+    assert care_events(cli, "900012")[0] == ("entered-care", "2025-06-06")  # care after a short break
     # children are named by their id (the return holds no names); SEX M/F/U and 1/2 both accepted
     assert cli.rows("SELECT id, name, dob FROM child WHERE id IN ('900005', '900009')") == [
         ("900005", "900005", "2010-11-30"), ("900009", "900009", "2013-03-03")]
@@ -86,21 +109,20 @@ def test_each_episode_and_review_becomes_the_right_event(cli, files903):
         ('{"participation": "PN5"}',)]
     keys = [k for (k,) in cli.rows("SELECT source_key FROM event WHERE child_id = '900004' ORDER BY id")]
     assert "903:episodes:900004:2025-04-14:P" in keys and "903:episodes:900004:2025-04-14:P:A" in keys
-    assert "903:reviews:900004:2025-05-12" in keys and "903:tracking:900004" in keys
-    # one tracking-started per child with events (11: not 900003), at its last imported date
-    assert cli.rows("SELECT child_id, date FROM event WHERE kind = 'tracking-started' ORDER BY child_id") == [
-        ("900001", "2026-01-30"), ("900002", "2025-11-10"), ("900004", "2026-01-20"), ("900005", "2025-09-29"),
-        ("900006", "2026-02-16"), ("900007", "2025-11-10"), ("900008", "2026-02-09"), ("900009", "2025-11-26"),
-        ("900010", "2025-10-23"), ("900011", "2026-02-09"), ("900012", "2025-10-02"),
-    ]
+    assert "903:reviews:900004:2025-05-12" in keys and "903:tracking:900004:2026" in keys
+    assert "903:window:900004:2026" in keys
+    # one tracking-started per child of the return, at the window's end: a return records no tasks
+    assert cli.rows("SELECT DISTINCT date FROM event WHERE kind = 'tracking-started'") == [("2026-03-31",)]
+    assert cli.rows("SELECT COUNT(*) FROM event WHERE kind = 'tracking-started'") == [(12,)]
 
 
 def test_the_due_list_shows_the_imported_children(cli, files903):
     cli("import", "ssda903", files903)
-    due = json.loads(cli("due", "--as-of", "2026-03-31", "--within", "60", "--format", "json").stdout)
+    due = json.loads(cli("due", "--as-of", "2026-03-31", "--within", "200", "--format", "json").stdout)
     reviews = {r["child_id"]: r["obligation"] for r in due if r["obligation"].startswith("review.")}
     assert reviews["900006"] == "review.first"  # entered care 2026-02-16, no review yet
-    assert "900003" not in reviews and "900004" not in reviews and "900005" not in reviews
+    assert "900004" not in reviews and "900005" not in reviews
+    assert reviews["900003"] == "review.short-breaks-next"  # short breaks only: shown as such
 
 
 def test_a_child_already_stored_keeps_its_name(cli, files903):
@@ -160,8 +182,8 @@ def test_a_dry_run_writes_nothing_and_says_what_would_change(cli, files903):
     (files903 / "reviews.csv").write_text((files903 / "reviews.csv").read_text() + "900006,08/05/2016,09/03/2026,PN1\n")
     before = cli.digest()
     data = cli.json("import", "ssda903", files903, "--dry-run")
-    # the new review, and 900006's tracking-started moving from 2026-02-16 to it
-    assert data["dry_run"] is True and data["events"] == {"added": 1, "updated": 1, "unchanged": 53}
+    # the new review; tracking-started stays at the window's end
+    assert data["dry_run"] is True and data["events"] == {"added": 1, "updated": 0, "unchanged": 68}
     assert cli.digest() == before
 
 
@@ -182,11 +204,11 @@ def test_a_changed_row_updates_its_event_and_never_duplicates(cli, files903):
     reviews.write_text(reviews.read_text().replace("900005,30/11/2010,30/06/2025,PN1",
                                                    "900005,30/11/2010,30/06/2025,PN7"))
     result = cli.json("import", "ssda903", files903)
-    # left-care, the review's participation, and 900005's tracking-started (its last date moved)
-    assert result["events"] == {"added": 0, "updated": 3, "unchanged": 51}
+    # left-care and the review's participation
+    assert result["events"] == {"added": 0, "updated": 2, "unchanged": 66}
     assert cli.rows("SELECT COUNT(*) FROM event") == count
     assert ("left-care", "2025-09-30") in cli.events("900005")
-    assert ("tracking-started", "2025-09-30") in cli.events("900005")
+    assert ("tracking-started", "2026-03-31") in cli.events("900005")
     assert cli.rows("SELECT details FROM event WHERE child_id = '900005' AND kind = 'review-held'") == [
         ('{"participation": "PN7"}',)]
 
@@ -202,9 +224,11 @@ def test_a_later_return_continues_the_period_of_care_already_stored(cli, tmp_pat
                       "500001,10/06/2024,T,C1,N1,U6,PR1,,,,,,\n")
     cli("import", "ssda903", last_year)
     cli("import", "ssda903", this_year)
-    # one tracking-started, moved on to the later return's last date (stored first, so listed first that day)
-    assert cli.events("500001") == [("entered-care", "2024-01-05"), ("placement-change", "2024-02-26"),
-                                    ("tracking-started", "2024-06-10"), ("placement-change", "2024-06-10")]
+    # two windows chain into one history: known from the earlier one's start; tasks tracked from the later end
+    assert cli.events("500001") == [
+        ("history-known-from", "2023-04-01"), ("entered-care", "2024-01-05"), ("placement-change", "2024-02-26"),
+        ("tracking-started", "2024-03-31"), ("history-known-from", "2024-04-01"), ("placement-change", "2024-06-10"),
+        ("tracking-started", "2025-03-31")]
     again = cli.json("import", "ssda903", this_year)
     assert again["events"]["added"] == 0 and again["events"]["updated"] == 0
 
@@ -216,7 +240,7 @@ def test_imported_history_raises_its_overdue_review_but_no_task_before_tracking_
              episodes="600001,06/01/2025,S,C2,N1,U4,PR1,,,,,,\n",
              reviews="600001,01/01/2012,03/02/2025,PN1\n600001,01/01/2012,01/05/2025,PN1\n")
     cli("import", "ssda903", tmp_path / "903", "--as-of", "2026-05-01")
-    assert cli.events("600001")[-1] == ("tracking-started", "2025-05-01")  # the last review
+    assert cli.events("600001")[-1] == ("tracking-started", "2026-03-31")  # the end of the year 2025-26
 
     def overdue() -> list[dict]:
         return json.loads(cli("overdue", "--as-of", "2026-05-01", "--format", "json").stdout)
@@ -231,11 +255,12 @@ def test_imported_history_raises_its_overdue_review_but_no_task_before_tracking_
     assert not {r["obligation"] for r in tasks} & {"ms.care-plan", "ms.iro-before-first-review"}
 
     # from the tracking date on, irocli tracks tasks as events are recorded by hand
-    cli("event", "add", "600001", "review-held", "2026-03-02")
+    cli("event", "add", "600001", "review-held", "2026-04-13")
     after = [r for r in overdue() if r["anchor"]["date"] > "2025-05-01"]
     decisions = [r for r in after if r["obligation"] == "task.decisions"]
+    # 5 working days on: 14-17 and 20 April 2026 (Easter Monday was 6 April)
     assert [(r["due"], r["status"], r["anchor"]) for r in decisions] == [
-        ("2026-03-09", "overdue", {"kind": "review-held", "date": "2026-03-02"})]  # 5 working days on
+        ("2026-04-20", "overdue", {"kind": "review-held", "date": "2026-04-13"})]
 
 
 def write903(folder: Path, *, header: str = "", episodes: str | None = None, reviews: str | None = None) -> Path:
@@ -370,7 +395,8 @@ def test_a_utf8_bom_as_excel_writes_it_is_fine(cli, files903):
         path = files903 / name
         path.write_text("\ufeff" + path.read_text(encoding="utf-8"), encoding="utf-8")
     result = cli.json("import", "ssda903", files903)
-    assert result["children"]["added"] == 12 and result["events"]["added"] == 54  # 43 + 11 tracking-started
+    # 43 + 1 short-breaks-started + 12 history-known-from + 12 tracking-started
+    assert result["children"]["added"] == 12 and result["events"]["added"] == 68
 
 
 def test_crlf_line_ends_blank_trailing_rows_and_spaces_are_fine(cli, files903):
@@ -378,7 +404,7 @@ def test_crlf_line_ends_blank_trailing_rows_and_spaces_are_fine(cli, files903):
     text = path.read_text().replace(",PN1\n", ", pn1 \n").replace("\n", "\r\n") + ",,,\r\n\r\n"
     path.write_text(text, newline="")
     result = cli.json("import", "ssda903", files903)
-    assert result["events"]["added"] == 54  # 43 + 11 tracking-started
+    assert result["events"]["added"] == 68  # 43 + 1 short-breaks-started + 12 + 12 window marks
 
 
 def test_skip_bad_rows_loads_the_rest_and_lists_every_row_left_out(cli, files903):

@@ -14,8 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-from irocli.domain import FORWARD_KINDS, Event, Flag, Obligation, Outcome, Status
+from irocli.domain import FORWARD_KINDS, WINDOW_KINDS, Event, Flag, Obligation, Outcome, Status
 from irocli.engine import cp, escalation
+from irocli.engine.calendar import Offset
 
 __all__ = ["REVIEW_TYPES", "derive"]
 
@@ -31,11 +32,19 @@ _AGE_HORIZON = dt.timedelta(days=365)
 # imported returns never record. Reviews, conferences and escalations are always derived.
 _TASK_TYPES = frozenset({"before-review", "after-review", "after-event", "midpoint", "at-review", "age",
                          "first-review-after-age", "authorisation", "before-conference"})
+# Tasks whose calendar-day dates move off a closed day (RULES §6): before-tasks back, the rest on.
+# Statutory review dates, age milestones and conferences never move: the law sets that day.
+_ROLL_BACK = frozenset({"before-review", "before-conference"})
+_ROLL_ON = frozenset({"after-review", "after-event", "midpoint"})
+_ROLLED = _ROLL_BACK | _ROLL_ON
+# Kinds that open an episode of care: full-time care, or a series of short breaks (REG reg 48).
+EPISODE_STARTS = ("entered-care", "short-breaks-started")
+_ADULT = Offset(18, "years")  # CA 1989 s105(1): a child is a person under 18
 
 # Same-day order: an episode opens first and closes last; bookings, triggers and requirements
 # are raised before a review held that day meets them.
-_ORDER = {"entered-care": 0, "review-held": 3, "review-adjourned": 3, "left-care": 9, "adoption-order": 9,
-          "cp-plan-ended": 8, "escalation-opened": 1}
+_ORDER = {"entered-care": 0, "short-breaks-started": 0, "review-held": 3, "review-adjourned": 3, "left-care": 9,
+          "adoption-order": 9, "cp-plan-ended": 8, "escalation-opened": 1}
 
 
 @dataclass(slots=True)
@@ -72,6 +81,10 @@ class _Episode:
     index: int
     start: dt.date
     end: dt.date | None = None
+    short_breaks: bool = False  # a series of short breaks (REG reg 48), not full-time care
+    # began on or before `start` (an imported return's first episode is not its start): where the
+    # sequence stood when a window opened is unknown
+    start_unknown: bool = False
     cycles: list[_Cycle] = field(default_factory=list)
 
 
@@ -101,7 +114,7 @@ def _timeline(events: Iterable[Event], as_of: dt.date) -> list[Event]:
     The store hands events over by date then id; the full sort key (same-day priority, the day
     a booking was recorded) is paid only when that order is not already the answer.
     """
-    evs = [e for e in events if e.date <= as_of or e.kind in FORWARD_KINDS]
+    evs = [e for e in events if e.date <= as_of or e.kind in FORWARD_KINDS or e.kind in WINDOW_KINDS]
     plain = all(e.known_on is None and e.id is not None for e in evs)
     if plain:
         evs.sort(key=_BY_DATE_ID)
@@ -111,7 +124,8 @@ def _timeline(events: Iterable[Event], as_of: dt.date) -> list[Event]:
                 plain = False  # a same-day pair the engine must read the other way round
                 break
     if not plain:
-        evs = [e for e in evs if _known(e) <= as_of or (e.kind in FORWARD_KINDS and e.known_on is None)]
+        evs = [e for e in evs if _known(e) <= as_of or (e.kind in FORWARD_KINDS and e.known_on is None)
+               or e.kind in WINDOW_KINDS]
         evs.sort(key=_full_key)
     return evs
 
@@ -149,13 +163,26 @@ class _Run:
             self.by_kind.setdefault(e.kind, []).append(e.date)
         tracked = self.by_kind.get("tracking-started")
         self.tracked_from = max(tracked) if tracked else dt.date.min
+        # RULES §6: an imported return is one window; nothing due before the earliest window
+        # opened is judged (several years' returns chain into one history)
+        windows = self.by_kind.get("history-known-from")
+        self.known_from = min(windows) if windows else dt.date.min
+        # RULES §6: looked-after obligations end on the 18th birthday
+        self.adult_on = self.birthday(_ADULT) or _END
         self.types = profile.rules_by_type  # rule lists by type, worked out once per profile
         self.episodes: list[_Episode] = []
         self.bookings_outside: dict[int, tuple[_Cycle, dt.date, _Req]] = {}  # by id(cycle)
 
     # ------------------------------------------------------------------ output helpers
     def emit(self, rule, due, anchor_kind, anchor_date, *, offset=None, met_on=None,
-             missed=False, basis=None, status=None) -> None:
+             missed=False, basis=None, status=None, cycle=None) -> None:
+        rolled = None
+        if rule.type in _ROLLED and self.p.task_roll and (offset is None or offset.unit != "working days") \
+                and not self.cal.is_working_day(due):
+            # before-tasks move back; one clamped to the day its window opened (no offset) moves on
+            rolled, due = due, _roll(self.cal, due, back=rule.type in _ROLL_BACK and offset is not None)
+        if due >= self.adult_on or due < self.known_from:
+            return  # after the 18th birthday, or before the history known here: not judged
         if status is None:
             if met_on is not None:
                 status = Status.MET if met_on <= due else Status.MET_LATE
@@ -171,7 +198,7 @@ class _Run:
             basis = basis()
         self.out.obligations.append(
             Obligation(self.child_id, rule.id, rule.title, rule.source, due, status,
-                       anchor_kind, anchor_date, offset, met_on, basis)
+                       anchor_kind, anchor_date, offset, met_on, basis, rule.owner, cycle, rolled)
         )
 
     def first_on_or_after(self, kinds, start: dt.date, inclusive=True, until=_END) -> dt.date | None:
@@ -214,22 +241,32 @@ class _Run:
         ep: _Episode | None = None
         cyc: _Cycle | None = None
         seen: set[str] = set()
+        raised: set[str] = set()  # requirement rules raised in this episode
         closed_on: dt.date | None = None  # the day an episode last ended
 
         for e in self.evs:
             k, d = e.kind, e.date
             if k not in structural:
                 continue  # tasks, visits, milestones: looked up by kind later, not walked
-            if k == "entered-care":
+            if k in EPISODE_STARTS:
+                if k == "short-breaks-started" and ep is not None:
+                    if not ep.short_breaks:  # a series of short breaks while in full-time care
+                        self.out.flags.append(Flag("episode", d, f"{k} on {d} while in care: ignored"))
+                    continue
                 if ep is not None:  # re-entered with no left-care recorded: the old episode ends
                     self.close(ep, cyc, d)
                     closed_on = d
-                ep = _Episode(len(self.episodes), d)
+                ep = _Episode(len(self.episodes), d, short_breaks=k != "entered-care",
+                              start_unknown=bool(e.details and e.details.get("started") == "on-or-before"))
                 self.episodes.append(ep)
-                seen = {k}
-                seq = p.sequence
+                seen, raised = {k}, set()
+                seq = p.short_break_sequence if ep.short_breaks else p.sequence
                 cyc = _Cycle(ep.index, 1, d, True, [self.req(seq[0], k, d)], seq=seq, pos=0)
                 ep.cycles.append(cyc)
+                continue
+            if k == "history-known-from":
+                if d == self.known_from and ep is not None and ep.start < d:
+                    self.window_opens(cyc, d, ep.start_unknown)
                 continue
             if ep is None:
                 if k in ("review-held", "review-adjourned", "review-booked"):
@@ -273,13 +310,41 @@ class _Run:
                 else:  # re-booked within the timescale: no authorisation needed any more
                     self.bookings_outside.pop(id(cyc), None)
             elif k in requirement_rules:
-                cyc.reqs.append(self.req(requirement_rules[k].id, k, d))
+                rule = requirement_rules[k]
+                if (rule.unless and rule.unless in seen) or (rule.once and rule.id in raised):
+                    continue  # e.g. authority to place: the order or s19 consent, whichever is first
+                raised.add(rule.id)
+                cyc.reqs.append(self.req(rule.id, k, d))
             elif k in p.triggers:
                 trig = p.triggers[k]
                 if trig.unless and trig.unless in seen:
                     continue
                 cyc.seq, cyc.pos = trig.sequence, 0
                 cyc.reqs.append(self.req(trig.sequence[0], k, d))
+
+    def window_opens(self, cyc: _Cycle, day: dt.date, start_unknown: bool) -> None:
+        """RULES §6: the history before ``day`` is unknown (a return's window opened then).
+
+        A review due before it may have been held on any day up to the day before; the next one is
+        placed by the latest date such a review could set. Walking the sequence as if each review
+        were held on its due date finds the position open at ``day``; a requirement due in the
+        window stands as it is. Where the episode began on or before its recorded start, any
+        position is possible: the sequence's last step (6-monthly) from the day before.
+        """
+        seq = cyc.seq
+        if start_unknown:
+            kept, pos = [], len(seq) - 1
+        else:
+            if cyc.review.due >= day:
+                return
+            kept = [r for r in cyc.reqs if r.due >= day]
+            due, pos = cyc.review.due, cyc.pos
+            while due < day:
+                pos += 1
+                due = self.cal.add(due, self.p.rules[seq[min(pos, len(seq) - 1)]].offset)
+        eve = day - dt.timedelta(days=1)
+        cyc.reqs = kept + [self.req(seq[min(pos, len(seq) - 1)], "history-known-from", eve)]
+        cyc.pos, cyc.opened, cyc.first_window = pos, day, True
 
     @staticmethod
     def close(ep: _Episode, cyc: _Cycle | None, day: dt.date) -> None:
@@ -291,9 +356,11 @@ class _Run:
     def reviews(self) -> None:
         for ep in self.episodes:
             for cyc in ep.cycles:
+                key = _cycle_key(cyc)
                 if cyc.held is None:
                     r = cyc.review
-                    self.emit(r.rule, r.due, r.anchor_kind, r.anchor_date, offset=r.rule.offset)
+                    self.emit(r.rule, r.due, r.anchor_kind, r.anchor_date, offset=r.rule.offset,
+                              basis=_window_basis(r), cycle=key)
                     continue
                 if not self.history:
                     continue
@@ -301,10 +368,13 @@ class _Run:
                     a_date, saved = cyc.adjourned
                     for r in saved:
                         self.emit(r.rule, r.due, r.anchor_kind, r.anchor_date, offset=r.rule.offset,
-                                  met_on=a_date, basis=f"adjourned on {a_date}, counted as held then")
+                                  met_on=a_date, basis=f"adjourned on {a_date}, counted as held then", cycle=key)
                 for r in cyc.reqs:
                     self.emit(r.rule, r.due, r.anchor_kind, r.anchor_date, offset=r.rule.offset,
-                              met_on=cyc.held)
+                              met_on=cyc.held, basis=_window_basis(r), cycle=key)
+            if ep.end is None and self.adult_on <= self.as_of:
+                self.out.flags.append(Flag("episode.past-18", self.adult_on,
+                                           f"turned 18 on {self.adult_on}: record left-care"))
         live = {id(c) for ep in self.episodes for c in ep.cycles}
         for cyc, booked, r in self.bookings_outside.values():
             if id(cyc) not in live:
@@ -313,7 +383,8 @@ class _Run:
             done = self.first_on_or_after(rule.completed_by, cyc.opened)
             self.emit(rule, r.due, "review-booked", booked, met_on=done,
                       missed=cyc.held is not None and (done is None or done > cyc.held),
-                      basis=f"review booked for {booked}, after its due date {r.due} ({r.rule.id})")
+                      basis=f"review booked for {booked}, after its due date {r.due} ({r.rule.id})",
+                      cycle=_cycle_key(cyc))
 
     def review_date(self, cyc: _Cycle) -> tuple[dt.date, str, object]:
         """R for the before-tasks: the day held, else the booked day, else the due date (and why, lazily)."""
@@ -335,7 +406,7 @@ class _Run:
                 if held is not None and not self.history:
                     # only after-tasks of past reviews can still be open
                     nxt = cycles[i + 1].held if i + 1 < len(cycles) else None
-                    self.after_tasks(after, held, nxt)
+                    self.after_tasks(after, held, nxt, _cycle_key(cyc))
                     continue
                 r_date, r_kind, r_why = self.review_date(cyc)
                 until = held if held is not None else _END
@@ -347,11 +418,11 @@ class _Run:
                         return f"R = {why()}" + (" (initial review)" if first else "")
                     if due < cyc.opened:  # e.g. a first review held early: not before care began
                         due, off = cyc.opened, None
-                        basis = (f"R = {r_why()}; {r_date} {rule.offset} falls before the window "
+                        basis = (f"R = {r_why()}; {r_date} - {rule.offset} falls before the window "
                                  f"opened on {cyc.opened}")
                     done = self.first_on_or_after(rule.completed_by, cyc.opened, cyc.first_window, until)
                     self.emit(rule, due, r_kind, r_date, offset=off, met_on=done, missed=held is not None,
-                              basis=basis)
+                              basis=basis, cycle=_cycle_key(cyc))
                 if cyc.number > 1:
                     start = cycles[i - 1].counted or cyc.opened  # the clock: as scheduled if adjourned
                     due_next = (cyc.review if cyc.adjourned is None else min(cyc.adjourned[1], key=_due)).due
@@ -359,10 +430,11 @@ class _Run:
                         mid = start + dt.timedelta(days=(due_next - start).days // 2)
                         done = self.first_on_or_after(rule.completed_by, start, False, until)
                         self.emit(rule, mid, "review-held", start, met_on=done, missed=held is not None,
-                                  basis=f"midpoint of {start} and next review due {due_next}")
+                                  basis=f"midpoint of {start} and next review due {due_next}",
+                                  cycle=_cycle_key(cyc))
                 if held is not None:
                     nxt = cycles[i + 1].held if i + 1 < len(cycles) else None
-                    self.after_tasks(after, held, nxt)
+                    self.after_tasks(after, held, nxt, _cycle_key(cyc))
         for rule in self.types.get("after-event", ()):
             dates = self.by_kind.get(rule.event, ())
             for j, d in enumerate(dates):
@@ -371,11 +443,13 @@ class _Run:
                 done = self.first_on_or_after(rule.completed_by, d, True, until)
                 if done is None and rule.lapse == "deemed-met" and due < self.as_of:
                     self.emit(rule, due, rule.event, d, offset=rule.offset, status=Status.MET,
-                              met_on=due, basis="no response by the due date: deemed agreed")
+                              met_on=due, basis="no response by the due date: deemed agreed",
+                              cycle=f"{rule.event}.{j + 1}")
                     continue
                 closed = rule.closed_by and self.first_on_or_after(rule.closed_by, d, True, until)
                 self.emit(rule, due, rule.event, d, offset=rule.offset, met_on=done,
-                          missed=bool(closed) or (not rule.closed_by and self.ended_after(d)))
+                          missed=bool(closed) or (not rule.closed_by and self.ended_after(d)),
+                          cycle=f"{rule.event}.{j + 1}")
 
     def ended_after(self, day: dt.date) -> bool:
         """Whether the episode that day falls in has ended (its milestones can no longer be met)."""
@@ -384,12 +458,12 @@ class _Run:
                 return True
         return False
 
-    def after_tasks(self, rules, held: dt.date, next_held: dt.date | None) -> None:
+    def after_tasks(self, rules, held: dt.date, next_held: dt.date | None, cycle: str) -> None:
         until = next_held - dt.timedelta(days=1) if next_held is not None else _END
         for rule in rules:
             due = self.cal.add(held, rule.offset)
             done = self.first_on_or_after(rule.completed_by, held, True, until)
-            self.emit(rule, due, "review-held", held, offset=rule.offset, met_on=done)
+            self.emit(rule, due, "review-held", held, offset=rule.offset, met_on=done, cycle=cycle)
 
     def birthday(self, age) -> dt.date | None:
         if self.dob is None:
@@ -406,28 +480,39 @@ class _Run:
                 if len(ep.cycles) < rule.position:
                     continue
                 cyc = ep.cycles[rule.position - 1]
+                key = f"ep{ep.index + 1}"
+                if rule.when == "held":  # judged against the day the review is held (RULES §3)
+                    r_date, r_kind, r_why = self.review_date(cyc)
+                    done = self.first_on_or_after(rule.completed_by, dt.date.min, True, r_date)
+                    self.emit(rule, r_date, r_kind, r_date, met_on=done, missed=ep.end is not None, cycle=key,
+                              basis=lambda n=rule.position, w=r_why: f"before the {_ordinal(n)} review ({w()})")
+                    continue
                 r = cyc.review if cyc.adjourned is None else min(cyc.adjourned[1], key=lambda q: q.due)
                 done = self.first_on_or_after(rule.completed_by, ep.start, True, ep.end or _END)
-                self.emit(rule, r.due, r.rule.id, r.due, met_on=done, missed=ep.end is not None,
+                self.emit(rule, r.due, r.rule.id, r.due, met_on=done, missed=ep.end is not None, cycle=key,
                           basis=lambda r=r, n=rule.position: f"by the {_ordinal(n)} review ({r.rule.id} due {r.due})")
         for rule in self.types.get("first-review-after-age", ()):
             bday = self.birthday(rule.age)
             if bday is None:
                 continue
             for ep in self.episodes:
+                if ep.short_breaks:
+                    continue  # age milestones are for children in full-time care (REG reg 48)
                 cyc = next((c for c in ep.cycles if self.review_date(c)[0] >= bday), None)
                 if cyc is None:
                     continue
                 r_date, r_kind, _ = self.review_date(cyc)
                 done = self.first_on_or_after(rule.completed_by, bday)
                 self.emit(rule, r_date, r_kind, r_date, met_on=done, missed=ep.end is not None,
-                          basis=f"birthday {bday} ({rule.age}); the first review after it")
+                          basis=f"birthday {bday} ({rule.age}); the first review after it", cycle=f"ep{ep.index + 1}")
                 break
         for rule in self.types.get("age", ()):
             bday = self.birthday(rule.age)
             if bday is None:
                 continue
             for ep in self.episodes:
+                if ep.short_breaks:
+                    continue
                 anchor = bday
                 if rule.eligible_after is not None:
                     anchor = max(bday, self.cal.add(ep.start, rule.eligible_after))
@@ -439,7 +524,7 @@ class _Run:
                 self.emit(rule, due, "birthday" if anchor == bday else "eligible", anchor,
                           offset=rule.offset, met_on=done, missed=ep.end is not None,
                           basis=f"aged {rule.age} on {bday}" + (
-                              f"; eligible {anchor}" if anchor != bday else ""))
+                              f"; eligible {anchor}" if anchor != bday else ""), cycle=f"ep{ep.index + 1}")
                 break
         for rule in self.types.get("placement-order-check", ()):
             self.placement_order_checks(rule)
@@ -448,7 +533,7 @@ class _Run:
 
     def placement_order_checks(self, rule) -> None:
         placed = self.by_kind.get("placed-for-adoption", [])
-        for order in self.by_kind.get(rule.event, ()):
+        for n, order in enumerate(self.by_kind.get(rule.event, ()), 1):
             check = self.cal.add(order, rule.offset)
             if any(order <= d <= check for d in placed):
                 continue
@@ -460,7 +545,7 @@ class _Run:
                 r = cyc.review
                 self.emit(rule, r.due, rule.event, order, met_on=cyc.held,
                           basis=f"{order} + {rule.offset} = {check}, not placed; "
-                                f"the review then open ({r.rule.id}) is due {r.due}")
+                                f"the review then open ({r.rule.id}) is due {r.due}", cycle=f"{rule.event}.{n}")
                 continue
             # the open review falls before the check: project the schedule forward
             if ep.end is not None or not ep.cycles:
@@ -472,7 +557,7 @@ class _Run:
                 due = self.cal.add(due, self.p.rules[last.seq[min(pos, len(last.seq) - 1)]].offset)
             self.emit(rule, due, rule.event, order,
                       basis=f"{order} + {rule.offset} = {check}, not placed; the first review due "
-                            f"after it, if each is held on its due date, is due {due}")
+                            f"after it, if each is held on its due date, is due {due}", cycle=f"{rule.event}.{n}")
 
     def meeting_intervals(self, rule) -> None:
         if rule.event not in self.by_kind:
@@ -480,10 +565,11 @@ class _Run:
         meetings = sorted(e.date for e in self.evs if e.kind == "review-held" and e.meeting)
         ends = self.by_kind.get("placement-change", []) + self.by_kind.get("left-care", []) \
             + self.by_kind.get("adoption-order", [])
-        for start in self.by_kind.get(rule.event, ()):
+        for n, start in enumerate(self.by_kind.get(rule.event, ()), 1):
             end = min((d for d in ends if d > start), default=_END)
-            anchor_kind, last = rule.event, start
+            anchor_kind, last, k = rule.event, start, 0
             while True:
+                k += 1
                 due = self.cal.add(last, rule.offset)
                 if due >= end:
                     break
@@ -491,10 +577,31 @@ class _Run:
                 while i < len(meetings) and meetings[i] <= last:
                     i += 1
                 met = meetings[i] if i < len(meetings) and meetings[i] < end else None
-                self.emit(rule, due, anchor_kind, last, offset=rule.offset, met_on=met)
+                self.emit(rule, due, anchor_kind, last, offset=rule.offset, met_on=met,
+                          cycle=f"{rule.event}.{n}.{k}")
                 if met is None:
                     break
                 anchor_kind, last = "review-held", met
+
+
+def _cycle_key(cyc: _Cycle) -> str:
+    """A review's place in its episode: stable when it is booked or rebooked (never a date)."""
+    return f"ep{cyc.episode + 1}.r{cyc.number}"
+
+
+def _window_basis(r: _Req) -> str | None:
+    if r.anchor_kind != "history-known-from":
+        return None
+    return (f"history before {r.anchor_date + dt.timedelta(days=1)} is unknown (an imported return's window): "
+            f"a review due before then may have been held as late as {r.anchor_date}")
+
+
+def _roll(cal, day: dt.date, *, back: bool) -> dt.date:
+    """The closest working day before (back) or after a closed day."""
+    step = dt.timedelta(days=-1 if back else 1)
+    while not cal.is_working_day(day):
+        day += step
+    return day
 
 
 def _due(req: _Req) -> dt.date:

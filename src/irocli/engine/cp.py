@@ -73,9 +73,9 @@ def obligations(run) -> None:
             if open_conf is not None and open_conf.kind == "rcpc":
                 st.conferences.remove(open_conf)  # no more review conferences once the plan ends
             st.plan_from = None
-    for conf in st.conferences:
+    for n, conf in enumerate(st.conferences, 1):
         run.emit(conf.rule, conf.due, conf.anchor_kind, conf.anchor_date, offset=conf.rule.offset,
-                 met_on=conf.held, basis=conf.basis)
+                 met_on=conf.held, basis=conf.basis, cycle=f"cp{n}")
     _steps(run, st.conferences)
 
 
@@ -93,7 +93,7 @@ def _next_review(run, st: _State, sequence, anchor_kind: str, day: dt.date) -> N
 def _steps(run, conferences: list[Conference]) -> None:
     """Convening steps before each conference (dudley's appendices), counted back from it."""
     rules = run.p.of_type("before-conference")
-    for conf in conferences:
+    for n, conf in enumerate(conferences, 1):
         r_date = conf.held or conf.due
         r_why = f"{conf.kind} held {conf.held}" if conf.held else f"{conf.rule.id} due {conf.due}"
         until = conf.held or dt.date.max
@@ -104,4 +104,4 @@ def _steps(run, conferences: list[Conference]) -> None:
             start = due if rule.window == "on-the-day" else conf.opened
             done = run.first_on_or_after(rule.completed_by, start, True, until)
             run.emit(rule, due, conf.kind, r_date, offset=rule.offset, met_on=done,
-                     missed=conf.held is not None, basis=f"R = {r_why}")
+                     missed=conf.held is not None, basis=f"R = {r_why}", cycle=f"cp{n}")

@@ -213,7 +213,7 @@ def obligations(run, lad: Ladder) -> None:
                 ended = visit.ended or closed
                 run.emit(rule, due, "escalation-opened" if i == 0 else "escalation-escalated", visit.started,
                          met_on=visit.responded, missed=ended is not None and visit.responded is None,
-                         basis=f"escalation {esc.id}: {basis}")
+                         basis=f"escalation {esc.id}: {basis}", cycle=f"esc{esc.id}.{visit.stage}")
             stage = lad.stages.get(visit.stage)
             rule = rules.get("esc.meeting-actions")
             if stage is not None and stage.meeting_actions is not None and rule is not None:
@@ -222,7 +222,8 @@ def obligations(run, lad: Ladder) -> None:
                     done = next((d for d in esc.actions_recorded if d >= meeting), None)
                     run.emit(rule, due, "escalation-meeting", meeting, offset=stage.meeting_actions,
                              met_on=done, missed=done is None and closed is not None,
-                             basis=f"escalation {esc.id}, stage {visit.stage} meeting")
+                             basis=f"escalation {esc.id}, stage {visit.stage} meeting",
+                             cycle=f"esc{esc.id}.{visit.stage}.m{visit.meetings.index(meeting) + 1}")
         rule = rules.get("esc.cap")
         formal = next((v for v in esc.visits if v.stage != "informal"), None)
         if lad.cap is not None and rule is not None and formal is not None:
@@ -230,13 +231,14 @@ def obligations(run, lad: Ladder) -> None:
             run.emit(rule, due, "escalation-opened" if formal is esc.visits[0] else "escalation-escalated",
                      formal.started, offset=lad.cap, met_on=esc.resolved,
                      missed=esc.resolved is None and esc.cafcass is not None,
-                     basis=f"escalation {esc.id}: formal process from stage {formal.stage}")
+                     basis=f"escalation {esc.id}: formal process from stage {formal.stage}", cycle=f"esc{esc.id}")
         rule = rules.get("esc.safeguarding")
         if esc.reason == "safeguarding" and lad.safeguarding is not None and rule is not None:
             due = run.cal.add(esc.opened, lad.safeguarding)
             first = esc.visits[0].responded
             run.emit(rule, due, "escalation-opened", esc.opened, offset=lad.safeguarding, met_on=first,
-                     missed=first is None and closed is not None, basis=f"escalation {esc.id}: safeguarding")
+                     missed=first is None and closed is not None, basis=f"escalation {esc.id}: safeguarding",
+                     cycle=f"esc{esc.id}")
 
 
 def check_escalate(esc: Escalation, lad: Ladder, to: str | None) -> str:

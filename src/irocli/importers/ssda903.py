@@ -32,7 +32,6 @@ from irocli.importers._common import (
     expand_paths,
     read_csv,
     shown,
-    tracking_events,
 )
 
 if TYPE_CHECKING:
@@ -75,6 +74,8 @@ ADOPTIVE = frozenset({"A3", "A4", "A5", "A6"})
 ADOPTED = frozenset({"E11", "E12"})
 ENDS = frozenset({"left-care", "adoption-order"})
 # One details dict per code, shared by every review that has it (the store dumps each once).
+# An episode of care (or series of short breaks) that began on or before the date recorded.
+_ON_OR_BEFORE = {"started": "on-or-before"}
 _PARTICIPATION = {code: {"participation": code} for code in REVIEW_CODE}
 
 _DATE = date_parser(["dd/mm/YYYY"])
@@ -289,18 +290,35 @@ def _xml_table(name: str, file: str, rows: list[tuple[int, dict[str, str]]]) -> 
 
 
 def load_ssda903(store: Store, paths: list[Path], *, as_of: dt.date, dry_run: bool = False,
-                 skip_bad_rows: bool = False, progress: Progress | None = None) -> ImportResult:
+                 skip_bad_rows: bool = False, progress: Progress | None = None,
+                 year: int | None = None) -> ImportResult:
     """Check every row of the 903 files, then load them in one transaction (or, dry run, count).
+
+    ``year`` is the collection year by the year it ends (2024 = 1 April 2023 to 31 March 2024);
+    None reads it from the files (the year the latest date in them falls in). RULES §6: the
+    return is one window, so each child gets a `history-known-from` event at its start (at the
+    day after its end for a short-break-only child, whose reviews a return never holds) and a
+    `tracking-started` event at its end.
 
     The first bad row raises a RowError (BadInput, exit 2) and nothing is written; with
     ``skip_bad_rows`` bad rows are left out and listed in the result instead.
     """
     with bulk_work():
-        return _load(store, paths, as_of, dry_run, Skipper(skip_bad_rows), progress or NoProgress())
+        return _load(store, paths, as_of, dry_run, Skipper(skip_bad_rows), progress or NoProgress(), year)
+
+
+def collection_year(day: dt.date) -> int:
+    """The SSDA903 collection year a day falls in, named by the year it ends (1 April to 31 March)."""
+    return day.year + 1 if day.month >= 4 else day.year
+
+
+def window(year: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of a collection year (2024: 2023-04-01 to 2024-03-31)."""
+    return dt.date(year - 1, 4, 1), dt.date(year, 3, 31)
 
 
 def _load(store: Store, paths: list[Path], as_of: dt.date, dry_run: bool, skip: Skipper,
-          progress: Progress) -> ImportResult:
+          progress: Progress, year: int | None = None) -> ImportResult:
     tables = read_tables(paths)
     by_name = {t.name: t for t in tables}
     notes: list[str] = []
@@ -326,18 +344,40 @@ def _load(store: Store, paths: list[Path], as_of: dt.date, dry_run: bool, skip: 
             notes.append(f"{repeats:,} review(s) repeated on the same day for the same child: counted once")
     progress.stop()
 
+    if year is None:
+        latest = max([e.dec or e.decom for eps in episodes.values() for e in eps]
+                     + [e.date for e, _key in reviews], default=None)
+        if latest is None:
+            raise BadInput("no episode or review dates to tell the collection year from: give --year")
+        year = collection_year(latest)
+    opens, closes = window(year)
+    notes.append(f"collection year {year - 1}-{str(year)[2:]} ({opens} to {closes}): nothing due before "
+                 f"{opens} is judged; tasks and milestones are tracked from {closes}")
     continuing = _continuing(store, episodes, stored)
-    events, short_breaks, late_starts = _episode_events(episodes, continuing)
-    if short_breaks:
-        notes.append(f"{short_breaks:,} short-break-only child(ren) (every episode V3/V4): no episode recorded, "
-                     "so no review obligations (DfE rule 399)")
+    events, short_break_only, late_starts, ended_x1 = _episode_events(episodes, continuing)
+    if short_break_only:
+        notes.append(f"{len(short_break_only):,} short-break-only child(ren) (every episode V3/V4): looked after "
+                     "under REG reg 48; the return holds none of their reviews (DfE rule 399), so none is "
+                     f"judged before {closes + dt.timedelta(days=1)}")
+    if ended_x1:
+        notes.append(f"{ended_x1:,} period(s) of care end X1 followed only by short breaks: full-time care "
+                     "ended at that DEC")
     if late_starts:
         notes.append(f"{late_starts:,} period(s) of care begin with an episode other than RNE S (care began "
                      "before the file's first episode): entered-care is dated at that episode's start")
     # A child already stored keeps its name (a person may have given the real one).
     people = [Child(c.id, None if c.id in stored else c.name, c.dob) for c in children.values()]
     history = events + reviews
-    counts = store.bulk_load(people, history + tracking_events(history, "903"), update=True, dry_run=dry_run)
+    in_return = sorted({e.child_id for e, _key in history} | set(children))
+    marks = []
+    for child_id in in_return:
+        known = closes + dt.timedelta(days=1) if child_id in short_break_only else opens
+        marks.append((Event("history-known-from", known, None, child_id, True,
+                            f"SSDA903 {year - 1}-{str(year)[2:]}: history before this day is not in the return"),
+                      f"903:window:{child_id}:{year}"))
+        marks.append((Event("tracking-started", closes, None, child_id, True,
+                            "tasks tracked from here (imported history)"), f"903:tracking:{child_id}:{year}"))
+    counts = store.bulk_load(people, history + marks, update=True, dry_run=dry_run)
     files = [{"file": t.file, "table": t.name, "rows": len(t.rows), "used": t.name in USED} for t in tables]
     return ImportResult(dry_run, files, counts, skip.skipped, notes)
 
@@ -470,18 +510,31 @@ def _order(e: _Episode) -> tuple:
 
 
 def _episode_events(episodes: dict[str, list[_Episode]], continuing: set[str]
-                    ) -> tuple[list[tuple[Event, str]], int, int]:
+                    ) -> tuple[list[tuple[Event, str]], set[str], int, int]:
     """Episodes as events. A period of care is a chain of episodes each ending X1 on the day the
-    next begins; V3/V4 (short-break) episodes are no part of one."""
+    next begins; V3/V4 (short-break) episodes are no part of one, so an X1 followed only by short
+    breaks ends full-time care (RULES §6). A short-break-only child starts a series of short
+    breaks (REG reg 48) at the first one.
+
+    Returns the events, the short-break-only children, the periods of care begun before the
+    file's first episode, and the periods ended by an X1 followed only by short breaks.
+    """
     events: list[tuple[Event, str]] = []
-    short_breaks = late_starts = 0
+    short_break_only: set[str] = set()
+    late_starts = ended_x1 = 0
     for child_id, eps in episodes.items():
         care = sorted((e for e in eps if e.ls not in SHORT_BREAKS), key=_order)
         if not care:
-            short_breaks += 1
+            short_break_only.add(child_id)
+            first = min(eps, key=_order)
+            events.append((Event("short-breaks-started", first.decom, None, child_id, True,
+                                 f"LS {first.ls}: series of short breaks (began on or before)", details=_ON_OR_BEFORE),
+                           f"903:episodes:{child_id}:{first.decom.isoformat()}:{first.rne}:V"))
             continue
         # a short break ending X1 the day care begins: care begins then, not "on or before"
         after_break = {e.dec for e in eps if e.ls in SHORT_BREAKS and e.rec == "X1"}
+        starts = {e.decom for e in care}
+        break_starts = {e.decom for e in eps if e.ls in SHORT_BREAKS}
         prev: _Episode | None = None
         for ep in care:
             base = f"903:episodes:{child_id}:{ep.decom.isoformat()}:{ep.rne}"
@@ -499,7 +552,9 @@ def _episode_events(episodes: dict[str, list[_Episode]], continuing: set[str]
             elif ep.rne in PLACEMENT_CHANGE:
                 kind = "placement-change"
             if kind is not None:
-                events.append((Event(kind, ep.decom, None, child_id, True, note or f"RNE {ep.rne}"), base))
+                details = _ON_OR_BEFORE if note else None
+                events.append((Event(kind, ep.decom, None, child_id, True, note or f"RNE {ep.rne}", details=details),
+                               base))
             if ep.ls == "E1" and (chain_start or prev.ls != "E1"):
                 events.append((Event("placement-order", ep.decom, None, child_id, True, "LS E1"), base + ":E1"))
             if ep.place in ADOPTIVE and (chain_start or prev.place not in ADOPTIVE):
@@ -508,5 +563,9 @@ def _episode_events(episodes: dict[str, list[_Episode]], continuing: set[str]
             if ep.dec is not None and ep.rec != "X1":
                 end = "adoption-order" if ep.rec in ADOPTED else "left-care"
                 events.append((Event(end, ep.dec, None, child_id, True, f"REC {ep.rec}"), base + ":end"))
+            elif ep.dec is not None and ep.dec not in starts and ep.dec in break_starts:  # X1, then short breaks
+                ended_x1 += 1
+                events.append((Event("left-care", ep.dec, None, child_id, True,
+                                     "REC X1 followed only by short breaks"), base + ":end"))
             prev = ep
-    return events, short_breaks, late_starts
+    return events, short_break_only, late_starts, ended_x1

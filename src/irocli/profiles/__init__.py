@@ -8,6 +8,7 @@ is a BadInput naming the file and the key. Imports no database, CLI or rendering
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,14 +24,17 @@ _HERE = Path(__file__).parent
 # sources are data. Keys each type accepts (besides title, source, type, enabled):
 RULE_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
     "review": {"required": ("offset",), "optional": ()},
-    "requirement": {"required": ("event", "offset"), "optional": ()},
+    # event: one kind or a list; once: only the first of them in an episode raises it
+    "requirement": {"required": ("event", "offset"), "optional": ("once", "unless")},
     "adjournment": {"required": ("offset",), "optional": ()},
     "authorisation": {"required": ("completed_by",), "optional": ()},
     "before-review": {"required": ("offset", "completed_by"), "optional": ("first_offset",)},
     "after-review": {"required": ("offset", "completed_by"), "optional": ()},
     "after-event": {"required": ("event", "offset", "completed_by"), "optional": ("lapse", "closed_by")},
     "midpoint": {"required": ("completed_by",), "optional": ()},
-    "at-review": {"required": ("position", "completed_by"), "optional": ()},
+    # when = "held": judged against the day the review is held (else its booked or due date),
+    # and completed by a completing event dated any time before it
+    "at-review": {"required": ("position", "completed_by"), "optional": ("when",)},
     "age": {"required": ("age", "offset", "completed_by"), "optional": ("eligible_after",)},
     "first-review-after-age": {"required": ("age", "completed_by"), "optional": ()},
     "placement-order-check": {"required": ("event", "offset"), "optional": ()},
@@ -42,9 +46,12 @@ RULE_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 CONFERENCES = ("icpc", "rcpc")
 WINDOWS = ("on-the-day",)
-_COMMON = ("type", "title", "source", "enabled")
-_TOP = ("extends", "name", "title", "closures", "leap_birthday", "reviews", "triggers", "rules",
+_COMMON = ("type", "title", "source", "enabled", "owner")
+# Who acts (RULES §2 "who", §6): CONTRACT's owners; a profile may name its own (a lower-case slug).
+OWNERS = ("iro", "social-worker", "team-manager", "business-support", "local-authority")
+_TOP = ("extends", "name", "title", "closures", "leap_birthday", "task_roll", "reviews", "triggers", "rules",
         "escalation", "cp")
+TASK_ROLLS = ("working-day", "none")
 LAPSES = ("deemed-met",)
 
 
@@ -65,6 +72,11 @@ class Rule:
     conference: str | None = None
     window: str | None = None
     closed_by: tuple[str, ...] = ()  # events after which an undone task is missed, not overdue
+    events: tuple[str, ...] = ()  # a requirement's raising kinds (event, or each of a list)
+    once: bool = False
+    unless: str | None = None
+    when: str | None = None
+    owner: str = "iro"  # who must act on it: one of OWNERS or the profile's own slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +88,7 @@ class Trigger:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    requirement_by_event: dict[str, Rule]
+    requirement_by_event: dict[str, Rule]  # each raising kind of each requirement rule
     adjournment: Rule | None
     authorisation: Rule | None
     structural: frozenset[str]  # the kinds the review walk must see; the rest it skips
@@ -92,6 +104,9 @@ class Profile:
     rules: dict[str, Rule]
     closures: tuple[dt.date, ...] = ()
     leap_birthday: str = "feb-28"
+    task_roll: bool = True  # calendar-day tasks move off closed days (RULES §6)
+    # a series of short breaks (REG reg 48): its own review sequence, the last step repeating
+    short_break_sequence: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)  # sections later issues read
 
     @cached_property
@@ -101,10 +116,12 @@ class Profile:
     @cached_property
     def plan(self) -> Plan:
         """What the engine looks up for every child, worked out once per profile."""
-        requirement = {r.event: r for r in self.of_type("requirement")}
-        structural = {"entered-care", "left-care", "adoption-order", "review-held", "review-adjourned",
-                      "review-booked", *requirement, *self.triggers}
+        requirement = {kind: r for r in self.of_type("requirement") for kind in r.events}
+        structural = {"entered-care", "short-breaks-started", "history-known-from", "left-care",
+                      "adoption-order", "review-held", "review-adjourned", "review-booked", *requirement,
+                      *self.triggers}
         structural |= {t.unless for t in self.triggers.values() if t.unless}
+        structural |= {r.unless for r in self.of_type("requirement") if r.unless}
         return Plan(requirement, next(iter(self.of_type("adjournment")), None),
                     next(iter(self.of_type("authorisation")), None), frozenset(structural))
 
@@ -201,10 +218,20 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
             rules[rule_id] = rule
 
     reviews = data.get("reviews", {})
+    for k in reviews:
+        if k not in ("sequence", "short_breaks"):
+            raise BadInput("unknown key", where=where(f"reviews.{k}"))
     sequence = tuple(_list(reviews.get("sequence", []), where("reviews.sequence")))
     if not sequence:
         raise BadInput("must name at least one review rule", where=where("reviews.sequence"))
     _check_review_ids(sequence, rules, where("reviews.sequence"))
+    short_breaks = tuple(_list(reviews.get("short_breaks", list(sequence)), where("reviews.short_breaks")))
+    if not short_breaks:
+        raise BadInput("must name at least one review rule", where=where("reviews.short_breaks"))
+    _check_review_ids(short_breaks, rules, where("reviews.short_breaks"))
+    task_roll = data.get("task_roll", "working-day")
+    if task_roll not in TASK_ROLLS:
+        raise BadInput(f"must be one of {', '.join(TASK_ROLLS)}", where=where("task_roll"))
 
     triggers: dict[str, Trigger] = {}
     for event, raw in data.get("triggers", {}).items():
@@ -245,6 +272,8 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
         rules=rules,
         closures=closures,
         leap_birthday=leap,
+        task_roll=task_roll == "working-day",
+        short_break_sequence=short_breaks,
         extra=extra,
     )
     if "escalation" in extra:  # a bad ladder fails here, not when a report meets an escalation
@@ -286,8 +315,21 @@ def _rule(rule_id: str, raw: Any, where) -> Rule | None:
     for kind in closed_by:
         _kind(kind, where(f"{key}.closed_by"))
     event = raw.get("event")
-    if event is not None:
-        _kind(event, where(f"{key}.event"))
+    events: tuple[str, ...] = ()
+    if isinstance(event, list) and rtype == "requirement" and event:
+        events = tuple(_kind(k, where(f"{key}.event")) for k in event)
+        event = events[0]
+    elif event is not None:
+        events = (_kind(event, where(f"{key}.event")),)
+    once = raw.get("once", False)
+    if not isinstance(once, bool):
+        raise BadInput("must be true or false", where=where(f"{key}.once"))
+    unless = raw.get("unless")
+    if unless is not None:
+        _kind(unless, where(f"{key}.unless"))
+    when = raw.get("when")
+    if when is not None and when != "held":
+        raise BadInput("must be 'held'", where=where(f"{key}.when"))
     position = raw.get("position")
     if position is not None and (not isinstance(position, int) or position < 1):
         raise BadInput("must be a whole number from 1", where=where(f"{key}.position"))
@@ -300,6 +342,9 @@ def _rule(rule_id: str, raw: Any, where) -> Rule | None:
     window = raw.get("window")
     if window is not None and window not in WINDOWS:
         raise BadInput(f"must be one of {', '.join(WINDOWS)}", where=where(f"{key}.window"))
+    owner = raw.get("owner", "iro")
+    if not isinstance(owner, str) or not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", owner):
+        raise BadInput(f"must be a lower-case name such as {', '.join(OWNERS)}", where=where(f"{key}.owner"))
     return Rule(
         id=rule_id,
         type=rtype,
@@ -316,6 +361,11 @@ def _rule(rule_id: str, raw: Any, where) -> Rule | None:
         conference=conference,
         window=window,
         closed_by=closed_by,
+        owner=owner,
+        events=events,
+        once=once,
+        unless=unless,
+        when=when,
     )
 
 
