@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-PERIOD = ("--from", "2025-01-01", "--to", "2025-03-31")
+PERIOD = ("--from", "2025-01-01", "--to", "2025-03-31", "--as-of", "2025-03-31")
 
 
 @pytest.fixture
@@ -66,8 +67,12 @@ def test_review_timeliness_per_review(kpi_store):
     # 5 reviews due in the period (C1, C2, C4, C5, C6): on time C1, C6 = 2/5 = 40.0%;
     # late C2, C5 = 2/5 = 40.0%; overdue C4 = 1/5 = 20.0%.
     # days late [4 (C2), 4 (C5), 48 (C4: 2025-02-11 to 2025-03-31)]: median 4, worst 48
-    assert kpi_json(kpi_store)["reviews"] == {
-        "due": 5, "on_time": 2, "late": 2, "overdue": 1, "pending": 0,
+    reviews = kpi_json(kpi_store)["reviews"]
+    assert reviews.pop("definition") == ("percentages of on time + late + overdue (held, or due before 2025-03-31 "
+                                         "and not held); pending (due on or after 2025-03-31, not held) are not "
+                                         "counted")
+    assert reviews == {
+        "due": 5, "on_time": 2, "late": 2, "overdue": 1, "pending": 0, "due_in_period": 5,
         "percent_on_time": 40.0, "percent_late": 40.0, "percent_overdue": 20.0,
         "days_late_median": 4, "days_late_worst": 48,
     }
@@ -200,3 +205,143 @@ def test_html_renders_in_headless_chromium(kpi_store, tmp_path):
     assert (width, height) == (1200, 900)
     # a blank white page compresses to well under 10 KB; tables, text and bars do not
     assert len(data) > 10_000, len(data)
+
+
+# ------------------------------------------------------------------ --as-of: on time, late, overdue, pending
+#
+# One child under england, entered care Monday 2025-01-06. review.first = 20 working days later:
+# Jan 7-10 (4), 13-17 (9), 20-24 (14), 27-31 (19), Mon Feb 3 (20) = 2025-02-03 (no England and Wales
+# bank holiday between 1 January and Good Friday 18 April 2025). The period always runs to a date a
+# year past the real today, so "--to in the future" holds whenever the tests run; the figures depend
+# only on --as-of.
+FUTURE = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+
+
+@pytest.fixture
+def entered_jan6(cli):
+    cli("init", "--profile", "england")
+    cli("child", "add", "K1", "--name", "Kay One", "--iro", "A. Khan")
+    cli("event", "add", "K1", "entered-care", "2025-01-06")
+    return cli
+
+
+def as_of_json(cli, as_of: str) -> dict:
+    return json.loads(cli("report", "kpi", "--from", "2025-01-01", "--to", FUTURE, "--as-of", as_of,
+                          "--format", "json").stdout)
+
+
+def verdicts(section: dict) -> tuple:
+    return (section["due_in_period"], section["on_time"], section["late"], section["overdue"], section["pending"],
+            section["due"], section["percent_on_time"])
+
+
+def test_review_not_yet_due_is_pending_not_overdue(entered_jan6):
+    # as of 2025-01-20 review.first (due 2025-02-03) is two weeks away: pending, nothing to divide by;
+    # task.iro-visit (R - 1 day = 2025-02-02) pending too; 15 days looked after (01-06..01-20) < 28
+    report = as_of_json(entered_jan6, "2025-01-20")
+    assert report["period"] == {"from": "2025-01-01", "to": FUTURE, "profile": "england", "as_of": "2025-01-20",
+                                "caseload_on": "2025-01-20"}
+    reviews = report["reviews"]
+    assert verdicts(reviews) == (1, 0, 0, 0, 1, 0, None)
+    assert (reviews["percent_late"], reviews["percent_overdue"], reviews["days_late_worst"]) == (None, None, None)
+    assert [(r["task"], r["pending"], r["due"], r["missed_or_overdue"]) for r in report["tasks"]] == [
+        ("task.iro-visit", 1, 0, 0)]
+    assert (report["children"]["looked_after_28_days"], report["children"]["denominator"]) == (0, 0)
+    feb = next(r for r in report["monthly"] if r["month"] == "2025-02")
+    assert (feb["due"], feb["overdue"], feb["pending"], feb["percent_on_time"]) == (0, 0, 1, None)
+    assert [(r["iro"], r["children"]) for r in report["caseload"]] == [("A. Khan", 1)]
+
+
+def test_due_on_the_as_of_date_itself_is_still_pending(entered_jan6):
+    assert verdicts(as_of_json(entered_jan6, "2025-02-03")["reviews"]) == (1, 0, 0, 0, 1, 0, None)
+
+
+def test_pending_in_every_view(entered_jan6, tmp_path):
+    args = ("report", "kpi", "--from", "2025-01-01", "--to", FUTURE, "--as-of", "2025-01-20")
+    line = ("Reviews on time: 0 of 0 (n/a); denominator: on time + late + overdue = 0 + 0 + 0. "
+            "Pending: 1 due on or after 2025-01-20 and not held, not counted.")
+    page = tmp_path / "kpi.html"
+    table = entered_jan6(*args, "--html", str(page)).stdout
+    assert " ".join(table.split()).count(line) == 1  # the table may wrap the line
+    assert f"Review KPIs 2025-01-01 to {FUTURE} (england) as of 2025-01-20" in table
+    assert "n/a" in table and "Pending" in table
+    assert line in page.read_text()
+    rows = list(csv.DictReader(io.StringIO(entered_jan6(*args, "--format", "csv").stdout)))
+    by = {(r["section"], r["key"], r["measure"]): r["value"] for r in rows}
+    assert (by[("reviews", "all", "pending")], by[("reviews", "all", "overdue")],
+            by[("reviews", "all", "percent_on_time")]) == ("1", "0", "")
+    assert by[("tasks", "task.iro-visit", "pending")] == "1"
+    assert by[("monthly", "2025-02", "pending")] == "1"
+    assert by[("period", "all", "as_of")] == "2025-01-20"
+
+
+def test_not_held_after_its_due_date_is_overdue(entered_jan6):
+    # as of 2025-02-04 review.first (due 02-03) is 1 day overdue: 0 of 1 on time; the visit (due 02-02)
+    # is overdue too; 30 days looked after (01-06..02-04), so the child is in the per-child denominator
+    report = as_of_json(entered_jan6, "2025-02-04")
+    reviews = report["reviews"]
+    assert verdicts(reviews) == (1, 0, 0, 1, 0, 1, 0.0)
+    assert (reviews["percent_overdue"], reviews["days_late_median"], reviews["days_late_worst"]) == (100.0, 1, 1)
+    assert [(r["task"], r["pending"], r["due"], r["missed_or_overdue"]) for r in report["tasks"]] == [
+        ("task.iro-visit", 0, 1, 1)]
+    children = report["children"]
+    assert (children["looked_after_28_days"], children["denominator"], children["all_on_time"]) == (1, 1, 0)
+
+
+def test_held_late(entered_jan6):
+    # held 2025-02-05, 2 days after 02-03: late; review.second = 02-05 + 3 months = 2025-05-05, pending
+    # as of 2025-02-10; task.decisions = 02-05 + 5 WD = 02-12 and record-distributed + 20 WD = 03-05 pending
+    entered_jan6("event", "add", "K1", "review-held", "2025-02-05")
+    report = as_of_json(entered_jan6, "2025-02-10")
+    reviews = report["reviews"]
+    assert verdicts(reviews) == (2, 0, 1, 0, 1, 1, 0.0)
+    assert (reviews["percent_late"], reviews["days_late_median"], reviews["days_late_worst"]) == (100.0, 2, 2)
+    tasks = {r["task"]: (r["pending"], r["due"], r["on_time"], r["missed_or_overdue"]) for r in report["tasks"]}
+    # the visit before the first review (R = held 02-05, due 02-04) was never made: missed
+    assert tasks == {"task.iro-visit": (1, 1, 0, 1), "task.decisions": (1, 0, 0, 0),
+                     "task.record-distributed": (1, 0, 0, 0)}
+
+
+def test_held_early_is_on_time_even_before_its_due_date(entered_jan6):
+    # held 2025-01-31, before its due date 02-03 and before the as-of 02-01: on time, not pending;
+    # review.second = 01-31 + 3 months = 2025-04-30 (no 31 April): pending; 1 of 1 = 100.0%.
+    # 27 days looked after (01-06..02-01) < 28: no child in the per-child denominator yet
+    entered_jan6("event", "add", "K1", "iro-visit", "2025-01-29")
+    entered_jan6("event", "add", "K1", "review-held", "2025-01-31")
+    report = as_of_json(entered_jan6, "2025-02-01")
+    assert verdicts(report["reviews"]) == (2, 1, 0, 0, 1, 1, 100.0)
+    apr = next(r for r in report["monthly"] if r["month"] == "2025-04")
+    assert (apr["pending"], apr["due"]) == (1, 0)
+    tasks = {r["task"]: (r["pending"], r["due"], r["on_time"]) for r in report["tasks"]}
+    # visits: before the first review met 01-29 (due 01-30); before the second (due 04-29) pending
+    assert tasks["task.iro-visit"] == (1, 1, 1)
+    assert (report["children"]["looked_after_28_days"], report["children"]["denominator"]) == (0, 0)
+
+
+def test_a_later_as_of_sees_what_happened_after_the_period(entered_jan6):
+    # period January-February 2025 judged as of 2025-03-10: the review held 02-05 is late; the
+    # second review (due 05-05) is outside the period; the caseload is taken on --to, 02-28
+    entered_jan6("event", "add", "K1", "review-held", "2025-02-05")
+    report = json.loads(entered_jan6("report", "kpi", "--from", "2025-01-01", "--to", "2025-02-28",
+                                     "--as-of", "2025-03-10", "--format", "json").stdout)
+    assert verdicts(report["reviews"]) == (1, 0, 1, 0, 0, 1, 0.0)
+    assert report["period"]["caseload_on"] == "2025-02-28"
+
+
+def test_events_after_the_as_of_date_are_not_known(entered_jan6):
+    # the review held 2025-02-05 is not known on 2025-02-04: review.first is overdue then, not late
+    entered_jan6("event", "add", "K1", "review-held", "2025-02-05")
+    assert verdicts(as_of_json(entered_jan6, "2025-02-04")["reviews"]) == (1, 0, 0, 1, 0, 1, 0.0)
+
+
+def test_period_defaults_to_the_reporting_year_up_to_as_of(entered_jan6):
+    # --to defaults to --as-of; --from to 1 April of the reporting year that holds it
+    report = json.loads(entered_jan6("report", "kpi", "--as-of", "2025-02-04", "--format", "json").stdout)
+    assert (report["period"]["from"], report["period"]["to"]) == ("2024-04-01", "2025-02-04")
+    assert verdicts(report["reviews"]) == (1, 0, 0, 1, 0, 1, 0.0)
+
+
+def test_bad_as_of_is_one_line(entered_jan6):
+    result = entered_jan6("report", "kpi", "--as-of", "2025-02-30", ok=False)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "Error: --as-of '2025-02-30' is not a date (expected YYYY-MM-DD)"

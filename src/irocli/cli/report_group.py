@@ -40,10 +40,11 @@ def report_discrepancies(ctx: typer.Context, iro: Iro = None, team: Team = None,
 @boundary
 def report_kpi(
     ctx: typer.Context,
-    from_: Annotated[str, typer.Option("--from", metavar="DATE", show_default=False,
-                                       help="First day of the period (YYYY-MM-DD).")],
-    to: Annotated[str, typer.Option("--to", metavar="DATE", show_default=False,
-                                    help="Last day of the period (YYYY-MM-DD or 'today'); figures as at it.")],
+    from_: Annotated[str | None, typer.Option("--from", metavar="DATE", show_default=False, help=(
+        "First day of the period (YYYY-MM-DD); default 1 April of the reporting year holding --to."))] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="DATE", show_default=False, help=(
+        "Last day of the period (YYYY-MM-DD or 'today'); may be after --as-of; default --as-of."))] = None,
+    as_of_: AsOf = None,
     iro: Iro = None,
     team: Team = None,
     fmt: Format = "table",
@@ -52,10 +53,12 @@ def report_kpi(
 ) -> None:
     """Review timeliness, tasks, caseloads and escalations over a period.
 
-    Reviews and tasks count when their due date falls in the period; caseloads are children in
-    care on --to. Per-child timeliness follows the old national indicator (looked after 28+ days).
+    Reviews and tasks count when their due date falls in the period, judged as known on --as-of:
+    on time, late, overdue (due before --as-of, not held) or pending (not yet due: not counted in
+    any percentage). Caseloads are children in care on --to (or --as-of, if earlier). Per-child
+    timeliness follows the old national indicator (looked after 28+ days).
 
-    Example: irocli report kpi --from 2025-04-01 --to 2026-03-31 --html kpi.html
+    Example: irocli report kpi --from 2025-04-01 --to 2026-03-31 --as-of 2025-12-31 --html kpi.html
     """
     from pathlib import Path
 
@@ -63,11 +66,13 @@ def report_kpi(
     from irocli.reports import kpi
 
     fmt = output_format(fmt)
-    start, end = date_arg(from_, "--from"), date_arg(to, "--to")
+    day = as_of(as_of_)
+    end = day if to is None else date_arg(to, "--to")
+    start = kpi.year_start(end) if from_ is None else date_arg(from_, "--from")
     if end < start:
         raise BadInput(f"--to {end} is before --from {start}")
     store = open_store(ctx)
-    report = kpi.compute(store.iter_caseload(iro=iro, team=team), load_profile(ctx, store), start, end)
+    report = kpi.compute(store.iter_caseload(iro=iro, team=team), load_profile(ctx, store), start, end, day)
     title = kpi.heading(report, iro, team)
     if html:
         from irocli.reports.html import page, write

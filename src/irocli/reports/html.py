@@ -10,7 +10,7 @@ import os
 from html import escape
 from pathlib import Path
 
-from irocli.reports.kpi import children_line, fmt, sections
+from irocli.reports.kpi import children_line, fmt, reviews_line, sections
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; margin: 2rem; color: #1b1b1b; }
@@ -46,7 +46,7 @@ def chart_svg(monthly: list[dict], width: int = 720, height: int = 260) -> str:
             h = plot_h * pct / 100
             parts.append(f'<rect x="{x:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
                          f'fill="#2e7d32"><title>{escape(row["month"])}: {pct}% '
-                         f'({row["on_time"]} of {row["due"]})</title></rect>')
+                         f'({row["on_time"]} of {row["due"]}; {row["pending"]} pending)</title></rect>')
             parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - h - 4:.1f}" '
                          f'text-anchor="middle">{pct:g}%</text>')
         parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{height - bottom + 16}" '
@@ -73,7 +73,8 @@ def page(report: dict, title: str) -> str:
     """The whole page as a string."""
     out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
            f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
-           f"<h1>{escape(title)}</h1>", f'<p class="note">{escape(children_line(report))}</p>',
+           f"<h1>{escape(title)}</h1>", f'<p class="note">{escape(reviews_line(report))}</p>',
+           f'<p class="note">{escape(children_line(report))}</p>',
            "<h2>Reviews held on time, by month</h2>", chart_svg(report["monthly"])]
     for caption, columns, rows in sections(report):
         out.append(f"<h2>{escape(caption)}</h2>")

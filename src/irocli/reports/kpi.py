@@ -29,6 +29,11 @@ def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
+def year_start(day: dt.date) -> dt.date:
+    """1 April of the reporting year (April to March, as SSDA903) that holds `day`."""
+    return dt.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
 def _months(start: dt.date, end: dt.date) -> list[str]:
     out, y, m = [], start.year, start.month
     while (y, m) <= (end.year, end.month):
@@ -68,47 +73,65 @@ def days_looked_after(eps, start: dt.date, end: dt.date) -> int:
     return total
 
 
-def _tally(obligations) -> dict:
-    counts = {"on_time": 0, "late": 0, "overdue": 0, "missed": 0}
-    key = {Status.MET: "on_time", Status.MET_LATE: "late", Status.OVERDUE: "overdue", Status.MISSED: "missed"}
+def judge(o, as_of: dt.date) -> str:
+    """What was known of one obligation on `as_of`: on_time, late, overdue or pending.
+
+    Held (or done) on or before its due date is on time and after it late; one not done is overdue
+    only when its due date is before `as_of` (a task the engine closed undone, Status.MISSED, too).
+    Due on or after `as_of` and not done is pending: judged neither way, whatever its status.
+    """
+    if o.status is Status.MET:
+        return "on_time"
+    if o.status is Status.MET_LATE:
+        return "late"
+    return "pending" if o.due >= as_of else "overdue"
+
+
+def _tally(obligations, as_of: dt.date) -> dict:
+    counts = {"on_time": 0, "late": 0, "overdue": 0, "pending": 0}
     for o in obligations:
-        counts[key[o.status]] += 1
+        counts[judge(o, as_of)] += 1
     return counts
 
 
-def compute(caseload: Iterable[tuple[Child, list[Event]]], profile, start: dt.date, end: dt.date) -> dict:
-    """The KPI report for [start, end] as at `end` (events dated after it are not yet known).
+def in_care_on(eps, day: dt.date) -> bool:
+    return any(entered <= day and (left is None or day < left) for entered, left in eps)
 
-    An obligation is "in the period" when its due date falls in [start, end]. One still open on
-    `end` itself is not late yet: it is counted as pending and left out of every percentage.
+
+def compute(caseload: Iterable[tuple[Child, list[Event]]], profile, start: dt.date, end: dt.date,
+            as_of: dt.date) -> dict:
+    """The KPI report for [start, end] as known on `as_of` (events dated after it are not yet known).
+
+    An obligation is "in the period" when its due date falls in [start, end]; the period may end
+    after `as_of`. Each is judged by `judge`: pending ones (not yet due on `as_of`, not done) are
+    counted on their own and left out of every percentage.
     """
-    reviews, tasks, pending = [], [], 0
+    known_to = min(end, as_of)  # days after as_of are not known yet: nobody is in care on them
+    reviews, tasks = [], []
     children = {"looked_after_28_days": 0, "denominator": 0, "all_on_time": 0}
     per_iro: dict[str, int] = {}
     esc = {s: {"stage": s, "opened": 0, "escalated_to": 0, "resolved": 0} for s in ladder_rules.STAGE_ORDER}
     for child, events in caseload:
-        eps = episodes(events, end)
-        if eps and eps[-1][1] is None:
+        eps = episodes(events, as_of)
+        if in_care_on(eps, known_to):
             per_iro[child.iro or "(unallocated)"] = per_iro.get(child.iro or "(unallocated)", 0) + 1
-        outcome = derive(child.id, events, profile, end, dob=child.dob, history=True)
+        outcome = derive(child.id, events, profile, as_of, dob=child.dob, history=True)
         mine = []
         for o in outcome.obligations:
             if not (start <= o.due <= end):
-                continue
-            if o.status is Status.DUE:
-                pending += profile.rules[o.rule].type in REVIEW_TYPES
                 continue
             if profile.rules[o.rule].type in REVIEW_TYPES:
                 mine.append(o)
             elif o.rule.startswith("task."):
                 tasks.append(o)
         reviews.extend(mine)
-        if days_looked_after(eps, start, end) >= MIN_DAYS_LOOKED_AFTER:
+        judged = [o for o in mine if judge(o, as_of) != "pending"]
+        if days_looked_after(eps, start, known_to) >= MIN_DAYS_LOOKED_AFTER:
             children["looked_after_28_days"] += 1
-            if mine:
+            if judged:
                 children["denominator"] += 1
-                children["all_on_time"] += all(o.status is Status.MET for o in mine)
-        for e in ladder_rules.build([e for e in events if e.date <= end], child.id).values():
+                children["all_on_time"] += all(o.status is Status.MET for o in judged)
+        for e in ladder_rules.build([e for e in events if e.date <= as_of], child.id).values():
             if start <= e.opened <= end:
                 esc[e.visits[0].stage]["opened"] += 1
             for visit in e.visits[1:]:
@@ -117,46 +140,51 @@ def compute(caseload: Iterable[tuple[Child, list[Event]]], profile, start: dt.da
             if e.resolved is not None and start <= e.resolved <= end:
                 esc[e.stage]["resolved"] += 1
     return {
-        "period": {"from": start.isoformat(), "to": end.isoformat(), "profile": profile.name},
-        "reviews": _review_summary(reviews, pending, end),
+        "period": {"from": start.isoformat(), "to": end.isoformat(), "profile": profile.name,
+                   "as_of": as_of.isoformat(), "caseload_on": known_to.isoformat()},
+        "reviews": _review_summary(reviews, as_of),
         "children": {**children, "percent_all_on_time": _pct(children["all_on_time"], children["denominator"]),
                      "definition": (f"children looked after for at least {MIN_DAYS_LOOKED_AFTER} days in the "
-                                    "period with a review due in it; on time = every such review held by "
-                                    "its due date")},
-        "tasks": _task_rows(tasks, profile),
+                                    f"period up to {known_to} with a review due in it and not pending; on time "
+                                    "= every such review held by its due date")},
+        "tasks": _task_rows(tasks, profile, as_of),
         "caseload": [{"iro": iro, "children": n, "band": _band(n), "band_low": CASELOAD_BAND[0],
                       "band_high": CASELOAD_BAND[1], "source": CASELOAD_SOURCE}
                      for iro, n in sorted(per_iro.items())],
         "escalations": [row for row in esc.values() if row["opened"] or row["escalated_to"] or row["resolved"]],
-        "monthly": _monthly(reviews, start, end),
+        "monthly": _monthly(reviews, start, end, as_of),
     }
 
 
-def _review_summary(reviews, pending: int, end: dt.date) -> dict:
-    c = _tally(reviews)
-    # days late: a review held late by (held - due); one still not held by (end - due) so far
-    late = sorted([o.days_late for o in reviews if o.status is Status.MET_LATE]
-                  + [(end - o.due).days for o in reviews if o.status is Status.OVERDUE])
-    n = len(reviews)
+def _review_summary(reviews, as_of: dt.date) -> dict:
+    c = _tally(reviews, as_of)
+    # days late: a review held late by (held - due); one still not held by (as_of - due) so far
+    late = sorted([o.days_late for o in reviews if judge(o, as_of) == "late"]
+                  + [(as_of - o.due).days for o in reviews if judge(o, as_of) == "overdue"])
+    n = c["on_time"] + c["late"] + c["overdue"]  # the denominator: every review due and judged
     return {
-        "due": n, "on_time": c["on_time"], "late": c["late"], "overdue": c["overdue"], "pending": pending,
+        "due": n, "on_time": c["on_time"], "late": c["late"], "overdue": c["overdue"], "pending": c["pending"],
         "percent_on_time": _pct(c["on_time"], n), "percent_late": _pct(c["late"], n),
         "percent_overdue": _pct(c["overdue"], n),
         "days_late_median": statistics.median(late) if late else None, "days_late_worst": late[-1] if late else None,
+        "due_in_period": n + c["pending"],
+        "definition": (f"percentages of on time + late + overdue (held, or due before {as_of} and not held); "
+                       f"pending (due on or after {as_of}, not held) are not counted"),
     }
 
 
-def _task_rows(tasks, profile) -> list[dict]:
+def _task_rows(tasks, profile, as_of: dt.date) -> list[dict]:
     by: dict[str, list] = {}
     for o in tasks:
         by.setdefault(o.rule, []).append(o)
     rows = []
     for rule_id in sorted(by):
-        c = _tally(by[rule_id])
-        n = len(by[rule_id])
+        c = _tally(by[rule_id], as_of)
+        n = c["on_time"] + c["late"] + c["overdue"]
         rows.append({"task": rule_id, "title": profile.rules[rule_id].title, "due": n, "on_time": c["on_time"],
-                     "late": c["late"], "missed_or_overdue": c["missed"] + c["overdue"],
-                     "percent_on_time": _pct(c["on_time"], n)})
+                     "late": c["late"], "missed_or_overdue": c["overdue"],
+                     "percent_on_time": _pct(c["on_time"], n), "pending": c["pending"],
+                     "due_in_period": n + c["pending"]})
     return rows
 
 
@@ -165,12 +193,14 @@ def _band(n: int) -> str:
     return "below" if n < low else "above" if n > high else "within"
 
 
-def _monthly(reviews, start: dt.date, end: dt.date) -> list[dict]:
-    rows = {m: {"month": m, "due": 0, "on_time": 0, "late": 0, "overdue": 0} for m in _months(start, end)}
+def _monthly(reviews, start: dt.date, end: dt.date, as_of: dt.date) -> list[dict]:
+    rows = {m: {"month": m, "due": 0, "on_time": 0, "late": 0, "overdue": 0, "pending": 0}
+            for m in _months(start, end)}
     for o in reviews:
         row = rows[o.due.strftime("%Y-%m")]
-        row["due"] += 1
-        row[{Status.MET: "on_time", Status.MET_LATE: "late", Status.OVERDUE: "overdue"}[o.status]] += 1
+        verdict = judge(o, as_of)
+        row[verdict] += 1
+        row["due"] += verdict != "pending"
     return [{**r, "percent_on_time": _pct(r["on_time"], r["due"])} for r in rows.values()]
 
 
@@ -200,16 +230,24 @@ def flat_rows(report: dict) -> list[dict]:
 
 
 def fmt(value, key: str = "") -> str:
-    """A cell as people read it: percentages with %, nothing as '-'."""
+    """A cell as people read it: percentages with %, one with nothing to divide by 'n/a', else '-'."""
     if value is None:
-        return "-"
+        return "n/a" if key.startswith("percent") else "-"
     return f"{value}%" if key.startswith("percent") else str(value)
 
 
 def heading(report: dict, iro: str | None = None, team: str | None = None) -> str:
     p = report["period"]
-    return (f"Review KPIs {p['from']} to {p['to']} ({p['profile']})" + (f" — {iro}" if iro else "")
+    return (f"Review KPIs {p['from']} to {p['to']} ({p['profile']}) as of {p['as_of']}"
+            + (f" — {iro}" if iro else "")
             + (f" — team {team}" if team else ""))
+
+
+def reviews_line(report: dict) -> str:
+    r = report["reviews"]
+    return (f"Reviews on time: {r['on_time']} of {r['due']} ({fmt(r['percent_on_time'], 'percent')}); "
+            f"denominator: on time + late + overdue = {r['on_time']} + {r['late']} + {r['overdue']}. "
+            f"Pending: {r['pending']} due on or after {report['period']['as_of']} and not held, not counted.")
 
 
 def children_line(report: dict) -> str:
@@ -235,7 +273,8 @@ def bar_chart(report: dict, width: int = 40):
         filled = round(width * pct / 100) if pct is not None else 0
         bar = Text("█" * filled, style="met") + Text("░" * (width - filled), style="muted")
         grid.add_row(Text(row["month"]), bar, Text(fmt(pct, "percent")),
-                     Text(f"{row['on_time']}/{row['due']} on time"))
+                     Text(f"{row['on_time']}/{row['due']} on time"
+                          + (f", {row['pending']} pending" if row["pending"] else "")))
     return grid
 
 
@@ -244,20 +283,21 @@ def sections(report: dict) -> list[tuple[str, list[tuple[str, str]], list[dict]]
     p = report["period"]
     return [
         ("Reviews due in the period (per review)",
-         [("Due", "due"), ("On time", "on_time"), ("Late", "late"), ("Overdue", "overdue"),
+         [("Due in period", "due_in_period"), ("Pending", "pending"), ("Counted", "due"),
+          ("On time", "on_time"), ("Late", "late"), ("Overdue", "overdue"),
           ("% on time", "percent_on_time"), ("% late", "percent_late"), ("% overdue", "percent_overdue"),
-          ("Days late median", "days_late_median"), ("Days late worst", "days_late_worst"),
-          ("Pending", "pending")],
+          ("Days late median", "days_late_median"), ("Days late worst", "days_late_worst")],
          [report["reviews"]]),
         ("Children whose reviews were all on time (per child)",
          [("Looked after ≥ 28 days", "looked_after_28_days"), ("Denominator", "denominator"),
           ("All on time", "all_on_time"), ("% all on time", "percent_all_on_time")],
          [report["children"]]),
         ("Tasks due in the period",
-         [("Task", "task"), ("Due", "due"), ("On time", "on_time"), ("Late", "late"),
-          ("Missed/overdue", "missed_or_overdue"), ("% on time", "percent_on_time")],
+         [("Task", "task"), ("Due in period", "due_in_period"), ("Pending", "pending"), ("Counted", "due"),
+          ("On time", "on_time"), ("Late", "late"), ("Missed/overdue", "missed_or_overdue"),
+          ("% on time", "percent_on_time")],
          report["tasks"]),
-        (f"Caseload per IRO at {p['to']}",
+        (f"Caseload per IRO at {p['caseload_on']}",
          [("IRO", "iro"), ("Children in care", "children"),
           (f"Band {CASELOAD_BAND[0]}–{CASELOAD_BAND[1]}", "band"), ("Source", "source")],
          report["caseload"]),
@@ -265,8 +305,8 @@ def sections(report: dict) -> list[tuple[str, list[tuple[str, str]], list[dict]]
          [("Stage", "stage"), ("Opened", "opened"), ("Escalated to", "escalated_to"), ("Resolved", "resolved")],
          report["escalations"]),
         ("Reviews by month",
-         [("Month", "month"), ("Due", "due"), ("On time", "on_time"), ("Late", "late"), ("Overdue", "overdue"),
-          ("% on time", "percent_on_time")],
+         [("Month", "month"), ("Counted", "due"), ("On time", "on_time"), ("Late", "late"),
+          ("Overdue", "overdue"), ("Pending", "pending"), ("% on time", "percent_on_time")],
          report["monthly"]),
     ]
 
@@ -278,11 +318,11 @@ def tables(report: dict, title: str):
 
     from irocli.reports.render import stack
 
-    parts = [Text(title, style="heading"), Text(children_line(report))]
+    parts = [Text(title, style="heading"), Text(reviews_line(report)), Text(children_line(report))]
     for caption, columns, rows in sections(report):
         t = Table(title=caption, title_justify="left", header_style="heading")
-        for name, _ in columns:
-            t.add_column(name, no_wrap=True)
+        for i, (name, _) in enumerate(columns):
+            t.add_column(name, no_wrap=i == 0)  # keys stay whole; headers of figures may wrap
         for row in rows:
             t.add_row(*(Text(fmt(row[key], key)) for _, key in columns))
         parts.append(t)
