@@ -90,18 +90,20 @@ def test_per_child_timeliness_states_its_denominator(kpi_store):
 
 
 def test_tasks_on_time_by_task(kpi_store):
-    # task.iro-visit (R - 1 day): C1 met (visit 12-20 for 01-01), C2 missed (held 01-20, no visit),
-    #   C4 overdue (due 02-10, second review not held), C5 missed, C6 met (01-10 for 01-14) -> 2/5 = 40.0%
+    # task.iro-contact-child (R - 1 day, a closed day moved back to the working day before, RULES §6):
+    #   C1 R 01-02 - 1 = New Year's Day, moved to 2024-12-31: outside the period;
+    #   C2 missed (held Mon 01-20, due Fri 01-17, no visit), C4 overdue (due 02-10, second review not held),
+    #   C5 missed (held Mon 01-06, due Fri 01-03), C6 met (01-10 for 01-14) -> 1/4 = 25.0%
     # task.decisions (held + 5 WD): C1 01-09 met 01-08, C2 01-27 overdue, C5 01-13 met 01-09,
     #   C6 01-22 met 01-22 -> 3/4 = 75.0%
     # task.record-distributed (held + 20 WD): C1 01-30 met late 02-03, C2 02-17 overdue, C5 02-03 met,
     #   C6 02-12 met -> 2/4 = 50.0%
     tasks = {r["task"]: r for r in kpi_json(kpi_store)["tasks"]}
-    assert sorted(tasks) == ["task.decisions", "task.iro-visit", "task.record-distributed"]
+    assert sorted(tasks) == ["task.decisions", "task.iro-contact-child", "task.record-distributed"]
     got = {t: (r["due"], r["on_time"], r["late"], r["missed_or_overdue"], r["percent_on_time"])
            for t, r in tasks.items()}
     assert got == {
-        "task.iro-visit": (5, 2, 0, 3, 40.0),
+        "task.iro-contact-child": (4, 1, 0, 3, 25.0),
         "task.decisions": (4, 3, 0, 1, 75.0),
         "task.record-distributed": (4, 2, 1, 1, 50.0),
     }
@@ -169,7 +171,7 @@ def test_html_is_self_contained_and_private(kpi_store, tmp_path):
     assert text.startswith("<!DOCTYPE html>") and "<svg" in text and "<style>" in text
     assert "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in text and "<script" not in text and "<link" not in text
-    for needle in ("40.0%", "task.iro-visit", "A. Khan", "2 of 4 (50.0%)"):
+    for needle in ("40.0%", "task.iro-contact-child", "A. Khan", "2 of 4 (50.0%)"):
         assert needle in text
 
 
@@ -237,7 +239,7 @@ def verdicts(section: dict) -> tuple:
 
 def test_review_not_yet_due_is_pending_not_overdue(entered_jan6):
     # as of 2025-01-20 review.first (due 2025-02-03) is two weeks away: pending, nothing to divide by;
-    # task.iro-visit (R - 1 day = 2025-02-02) pending too; 15 days looked after (01-06..01-20) < 28
+    # task.iro-contact-child (R - 1 day = Sun 2025-02-02, moved back to Fri 01-31) pending too; 15 days looked after (01-06..01-20) < 28
     report = as_of_json(entered_jan6, "2025-01-20")
     assert report["period"] == {"from": "2025-01-01", "to": FUTURE, "profile": "england", "as_of": "2025-01-20",
                                 "caseload_on": "2025-01-20"}
@@ -245,7 +247,7 @@ def test_review_not_yet_due_is_pending_not_overdue(entered_jan6):
     assert verdicts(reviews) == (1, 0, 0, 0, 1, 0, None)
     assert (reviews["percent_late"], reviews["percent_overdue"], reviews["days_late_worst"]) == (None, None, None)
     assert [(r["task"], r["pending"], r["due"], r["missed_or_overdue"]) for r in report["tasks"]] == [
-        ("task.iro-visit", 1, 0, 0)]
+        ("task.iro-contact-child", 1, 0, 0)]
     assert (report["children"]["looked_after_28_days"], report["children"]["denominator"]) == (0, 0)
     feb = next(r for r in report["monthly"] if r["month"] == "2025-02")
     assert (feb["due"], feb["overdue"], feb["pending"], feb["percent_on_time"]) == (0, 0, 1, None)
@@ -270,7 +272,7 @@ def test_pending_in_every_view(entered_jan6, tmp_path):
     by = {(r["section"], r["key"], r["measure"]): r["value"] for r in rows}
     assert (by[("reviews", "all", "pending")], by[("reviews", "all", "overdue")],
             by[("reviews", "all", "percent_on_time")]) == ("1", "0", "")
-    assert by[("tasks", "task.iro-visit", "pending")] == "1"
+    assert by[("tasks", "task.iro-contact-child", "pending")] == "1"
     assert by[("monthly", "2025-02", "pending")] == "1"
     assert by[("period", "all", "as_of")] == "2025-01-20"
 
@@ -283,7 +285,7 @@ def test_not_held_after_its_due_date_is_overdue(entered_jan6):
     assert verdicts(reviews) == (1, 0, 0, 1, 0, 1, 0.0)
     assert (reviews["percent_overdue"], reviews["days_late_median"], reviews["days_late_worst"]) == (100.0, 1, 1)
     assert [(r["task"], r["pending"], r["due"], r["missed_or_overdue"]) for r in report["tasks"]] == [
-        ("task.iro-visit", 0, 1, 1)]
+        ("task.iro-contact-child", 0, 1, 1)]
     children = report["children"]
     assert (children["looked_after_28_days"], children["denominator"], children["all_on_time"]) == (1, 1, 0)
 
@@ -298,7 +300,7 @@ def test_held_late(entered_jan6):
     assert (reviews["percent_late"], reviews["days_late_median"], reviews["days_late_worst"]) == (100.0, 2, 2)
     tasks = {r["task"]: (r["pending"], r["due"], r["on_time"], r["missed_or_overdue"]) for r in report["tasks"]}
     # the visit before the first review (R = held 02-05, due 02-04) was never made: missed
-    assert tasks == {"task.iro-visit": (1, 1, 0, 1), "task.decisions": (1, 0, 0, 0),
+    assert tasks == {"task.iro-contact-child": (1, 1, 0, 1), "task.decisions": (1, 0, 0, 0),
                      "task.record-distributed": (1, 0, 0, 0)}
 
 
@@ -314,7 +316,7 @@ def test_held_early_is_on_time_even_before_its_due_date(entered_jan6):
     assert (apr["pending"], apr["due"]) == (1, 0)
     tasks = {r["task"]: (r["pending"], r["due"], r["on_time"]) for r in report["tasks"]}
     # visits: before the first review met 01-29 (due 01-30); before the second (due 04-29) pending
-    assert tasks["task.iro-visit"] == (1, 1, 1)
+    assert tasks["task.iro-contact-child"] == (1, 1, 1)
     assert (report["children"]["looked_after_28_days"], report["children"]["denominator"]) == (0, 0)
 
 
