@@ -239,7 +239,8 @@ def verdicts(section: dict) -> tuple:
 
 def test_review_not_yet_due_is_pending_not_overdue(entered_jan6):
     # as of 2025-01-20 review.first (due 2025-02-03) is two weeks away: pending, nothing to divide by;
-    # task.iro-contact-child (R - 1 day = Sun 2025-02-02, moved back to Fri 01-31) pending too; 15 days looked after (01-06..01-20) < 28
+    # task.iro-contact-child (R - 1 day = Sun 2025-02-02, moved back to Fri 01-31) pending too;
+    # 15 days looked after (01-06..01-20) < 28
     report = as_of_json(entered_jan6, "2025-01-20")
     assert report["period"] == {"from": "2025-01-01", "to": FUTURE, "profile": "england", "as_of": "2025-01-20",
                                 "caseload_on": "2025-01-20"}

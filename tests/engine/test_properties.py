@@ -9,9 +9,7 @@ from hypothesis import strategies as st
 
 from irocli.domain import Event
 from irocli.engine import derive
-from irocli.profiles import load
-
-from irocli.profiles import SHIPPED
+from irocli.profiles import SHIPPED, load
 
 PROFILES = {name: load(name) for name in SHIPPED}
 KINDS = ["review-held", "placement-change", "placement-order", "placed-for-adoption", "review-adjourned",

@@ -95,7 +95,8 @@ def test_quoracy_checks_count_only_on_or_after_their_own_day():
 
 def test_inquorate_conference_needs_a_report_within_4_days():
     evs = events(SD, ("icpc-held", "2025-04-29"), ("conference-inquorate", "2025-07-29"))
-    Child("dudley", evs, as_of="2025-07-30").assert_due("cp.inquorate-report", "2025-08-04", "due")  # Sat 2 Aug: on to Mon 4
+    # 4 days after is Sat 2 Aug: on to Mon 4 Aug (RULES §6)
+    Child("dudley", evs, as_of="2025-07-30").assert_due("cp.inquorate-report", "2025-08-04", "due")
 
 
 def test_england_has_no_convening_steps():

@@ -434,3 +434,73 @@ def test_json_summary_goes_to_stdout_and_nothing_else(cli, files903):
     assert set(data) == {"dry_run", "files", "children", "events", "skipped", "notes"}
     assert {"file": "uasc.csv", "table": "UASC", "rows": 1, "used": False} in data["files"]
     assert result.stderr == ""
+
+
+# -- one return is one window (RULES §6) -----------------------------------------------------------
+
+
+def _eighteenth(dob: str) -> str:
+    day = dt.datetime.strptime(dob, "%d/%m/%Y").date()
+    return (day.replace(year=day.year + 18) if (day.month, day.day) != (2, 29)
+            else dt.date(day.year + 18, 2, 28)).isoformat()
+
+
+def test_the_shared_return_is_judged_only_inside_its_window_and_before_each_18th_birthday(cli):
+    cli("import", "ssda903", SHARED_903)
+    rows = json.loads(cli("overdue", "--as-of", "2024-04-30", "--format", "json").stdout)
+    with (SHARED_903 / "header.csv").open(encoding="utf-8-sig") as fh:
+        eighteen = {row["CHILD"]: _eighteenth(row["DOB"]) for row in csv.DictReader(fh)}
+    with (SHARED_903 / "reviews.csv").open(encoding="utf-8-sig") as fh:
+        reviewed = {row["CHILD"] for row in csv.DictReader(fh)}
+    assert rows, "the sample has real overdue reviews"
+    assert min(r["due"] for r in rows) >= "2023-04-01"  # the collection year 2023-24 began then
+    assert [r for r in rows if r["due"] >= eighteen[r["child_id"]]] == []
+    assert [r for r in rows if r["obligation"] == "ms.iro-before-first-review" and r["child_id"] in reviewed] == []
+    # tasks are judged only from the end of the window (the return records none)
+    assert [r for r in rows if r["obligation"].startswith(("task.", "ms.")) and r["due"] <= "2024-03-31"] == []
+
+
+def test_a_child_in_care_since_2008_reviewed_twice_in_the_year_is_due_six_months_on(cli, tmp_path):
+    write903(tmp_path / "903", header="700001,1,01/01/2009,WBRI,UN2,,\n",
+             episodes="700001,02/06/2008,S,C2,N1,U4,PR1,,,,,,\n",
+             reviews="700001,01/01/2009,14/04/2023,PN1\n700001,01/01/2009,12/10/2023,PN1\n")
+    result = cli.json("import", "ssda903", tmp_path / "903")
+    assert any("collection year 2023-24 (2023-04-01 to 2024-03-31)" in note for note in result["notes"])
+    [review] = [r for r in json.loads(cli("overdue", "--as-of", "2024-04-30", "--format", "json").stdout)
+                if r["obligation"].startswith("review.")]
+    assert (review["obligation"], review["due"]) == ("review.subsequent", "2024-04-12")  # 12 Oct + 6 months
+
+
+def test_no_review_in_the_window_is_due_six_months_after_the_day_before_it(cli, tmp_path):
+    # care began on or before 2022-02-01 (RNE L): whatever was held before 1 April 2023, the next review
+    # was due by 2023-03-31 + 6 months = 2023-09-30 at the latest
+    write903(tmp_path / "903", header="700002,1,01/01/2009,WBRI,UN2,,\n",
+             episodes="700002,01/02/2022,L,C2,N1,U4,PR1,,,,,,\n", reviews="")
+    cli("import", "ssda903", tmp_path / "903", "--year", "2024")
+    [review] = [r for r in json.loads(cli("overdue", "--as-of", "2024-04-30", "--format", "json").stdout)
+                if r["obligation"].startswith("review.")]
+    assert (review["obligation"], review["due"], review["anchor"]) == (
+        "review.subsequent", "2023-09-30", {"kind": "history-known-from", "date": "2023-03-31"})
+    explained = cli("explain", "700002", "--as-of", "2024-04-30").stdout
+    assert "history before 2023-04-01 is unknown" in explained
+
+
+def test_x1_followed_only_by_short_breaks_ends_full_time_care(cli, tmp_path):
+    write903(tmp_path / "903", header="700003,1,01/01/2012,WBRI,UN2,,\n",
+             episodes="700003,10/05/2023,S,C2,N1,U4,PR1,01/09/2023,X1,CARPL,,,\n"
+                      "700003,01/09/2023,P,V3,N1,U4,PR1,03/09/2023,E13,,,,\n"
+                      "700003,10/11/2023,S,V3,N1,U4,PR1,12/11/2023,E13,,,,\n")
+    result = cli.json("import", "ssda903", tmp_path / "903")
+    assert any("end X1 followed only by short breaks" in note for note in result["notes"])
+    assert ("left-care", "2023-09-01") in cli.events("700003")
+    rows = json.loads(cli("overdue", "--as-of", "2024-04-30", "--format", "json").stdout)
+    assert [r for r in rows if r["child_id"] == "700003"] == []  # not "in care", no review overdue
+
+
+def test_year_inferred_from_the_latest_date_and_given_by_year_agree(cli, tmp_path):
+    files = write903(tmp_path / "903", header="700004,1,01/01/2012,WBRI,UN2,,\n",
+                     episodes="700004,10/05/2023,S,C2,N1,U4,PR1,,,,,,\n", reviews="700004,01/01/2012,06/06/2023,PN1\n")
+    dry = cli.json("import", "ssda903", files, "--dry-run")
+    given = cli.json("import", "ssda903", files, "--year", "2024", "--dry-run")
+    assert dry["notes"] == given["notes"]
+    assert cli("import", "ssda903", files, "--year", "1999", ok=False).exit_code == 2

@@ -55,11 +55,17 @@ def import_ssda903(
     skip_bad_rows: SkipBadRows = False,
     as_of_: ImportAsOf = None,
     fmt: ImportFormat = "table",
+    year: Annotated[int | None, typer.Option(
+        "--year", min=2000, max=2100,
+        help="Collection year, by the year it ends (2024 = 1 Apr 2023 to 31 Mar 2024). "
+             "Default: the year the latest date in the files falls in.")] = None,
 ) -> None:
     """Load the DfE SSDA903 return (children looked after).
 
     Tables are told apart by their columns, not their file names. Children are named by their
-    id (the return holds no names); short-break-only children get no review obligations.
+    id (the return holds no names). The return is one window (RULES §6): nothing due before its
+    year began is judged, and tasks are tracked from its end; several years chain.
+    Short-break-only children are looked after under REG reg 48, their reviews never in a return.
 
     Example: irocli import ssda903 header.csv episodes.csv reviews.csv --dry-run
     """
@@ -70,7 +76,7 @@ def import_ssda903(
     store = _store(ctx, dry_run)
     with _progress() as progress:
         result = load_ssda903(store, paths, as_of=day, dry_run=dry_run, skip_bad_rows=skip_bad_rows,
-                              progress=progress)
+                              progress=progress, year=year)
     _summary(result, fmt)
 
 

@@ -192,7 +192,7 @@ class _Run:
                 status = Status.OVERDUE if due < self.as_of else Status.DUE
         if not self.history and not status.is_open:
             return
-        if anchor_date <= self.tracked_from and rule.type in _TASK_TYPES:
+        if (anchor_date <= self.tracked_from or due <= self.tracked_from) and rule.type in _TASK_TYPES:
             return  # imported history: the tasks around it were never recorded here
         if callable(basis):  # derivation text built only for obligations that are kept
             basis = basis()
@@ -222,6 +222,10 @@ class _Run:
 
     # ------------------------------------------------------------------ pass 1: the timeline
     def run(self) -> Outcome:
+        if self.known_from > dt.date.min:
+            self.out.flags.append(Flag("history.unknown", self.known_from, (
+                f"history before {self.known_from} is unknown (an imported return's window): nothing due "
+                "before it is judged")))
         self.walk()
         self.reviews()
         self.tasks()
@@ -258,6 +262,10 @@ class _Run:
                     closed_on = d
                 ep = _Episode(len(self.episodes), d, short_breaks=k != "entered-care",
                               start_unknown=bool(e.details and e.details.get("started") == "on-or-before"))
+                if ep.start_unknown:
+                    self.out.flags.append(Flag("history.unknown", d, (
+                        f"{'series of short breaks' if ep.short_breaks else 'care'} began on or before {d} "
+                        "(the first episode an imported return holds)")))
                 self.episodes.append(ep)
                 seen, raised = {k}, set()
                 seq = p.short_break_sequence if ep.short_breaks else p.sequence
