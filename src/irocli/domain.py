@@ -33,7 +33,11 @@ EVENT_KINDS: dict[str, str] = {
     "review-adjourned": "Review adjourned (dated the day it was scheduled for)",
     "review-authorised": "Review booked outside timescale authorised (note: by whom)",
     "review-directed": "IRO directs a review by this date",
-    "change-proposed": "Significant change proposed: a review is required before this date",
+    # the narrower early-review triggers the regulations name (RULES §1), not any change
+    "change-proposed": "A change that needs a review first (REG reg 33(3): placement found unsafe on a visit, "
+                       "significant change to the care plan, ending s20 accommodation where no parent will "
+                       "then accommodate, ending s21(2)(b)/(c) accommodation; reg 17(d) placing with a parent; "
+                       "reg 14 ending a placement): a review is required before this date",
     "placement-change": "Placement move / change of carer",
     "placement-order": "Placement order made",
     "placed-for-adoption": "Placed for adoption",

@@ -6,6 +6,7 @@ Good Friday 2025-04-18, Easter Monday 2025-04-21.
 
 from __future__ import annotations
 
+import pytest
 from tests.engine.conftest import Child, D, events
 
 W = ("history-known-from", "2023-04-01")  # the 2023-24 return's window opened
@@ -158,3 +159,17 @@ def test_booking_and_rebooking_keep_each_obligation_in_its_cycle():
     assert key == {(o.rule, o.cycle) for o in moved.obs}
     assert ("task.invitations", "ep1.r1") in key
     assert first.of("task.invitations")[0].due != moved.of("task.invitations")[0].due
+
+
+# -- adjournment holds in every profile (REG reg 36; RULES §1.3) --------------------------------------
+
+
+@pytest.mark.parametrize("profile", ["england", "blackpool", "dudley", "knowsley", "cpru"])
+def test_an_adjourned_review_is_completed_within_20_working_days_in_every_profile(profile):
+    # entered 2025-01-06, first review held 2025-01-31; the second, scheduled Wed 2025-04-30, adjourned:
+    # + 20 WD skipping 5 May and 26 May = 2025-05-30; a second adjournment is flagged, never silent
+    evs = events(("entered-care", "2025-01-06"), ("review-held", "2025-01-31"), ("review-adjourned", "2025-04-30"),
+                 ("review-adjourned", "2025-05-14"))
+    c = Child(profile, evs, as_of="2025-05-15")
+    c.assert_open_review("review.adjourned", "2025-05-30")
+    assert [f.rule for f in c.outcome.flags] == ["review.adjourn-once"]
