@@ -21,8 +21,8 @@ restarts, adjournments, bookings, directed reviews and proposed changes. If the 
 the reference says so on stderr (its output would then not be comparable).
 
 Working days: a sorted list of working-day ordinals built from irocli's cached bank-holiday table
-(irocli.engine._bank_holidays.DATES), one bisect per deadline. Months: cached relativedelta
-instances, as the engine does.
+(irocli.engine._bank_holidays: the holidays package's days, cached per version), one bisect per
+deadline. Months: cached relativedelta instances, as the engine does.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 
 import irocli
-from irocli.engine._bank_holidays import DATES, FIRST_YEAR, LAST_YEAR
+from irocli.engine import _bank_holidays
 
 FIELDS = ("child_id", "obligation", "title", "due", "status", "days", "anchor_kind", "anchor_date",
           "iro", "team", "source", "met_on")
@@ -50,9 +50,10 @@ WALK_ORDER = {"entered-care": 0, "review-held": 3, "left-care": 9, "adoption-ord
 
 
 def working_day_index() -> list[int]:
-    closed = {dt.date.fromisoformat(s).toordinal() for s in DATES}
-    start = dt.date(FIRST_YEAR, 1, 1).toordinal()
-    end = dt.date(LAST_YEAR, 12, 31).toordinal()
+    first, last = _bank_holidays.DEFAULT_FIRST_YEAR, _bank_holidays.DEFAULT_LAST_YEAR
+    closed = {day.toordinal() for day in _bank_holidays.bank_holidays(first, last)}
+    start = dt.date(first, 1, 1).toordinal()
+    end = dt.date(last, 12, 31).toordinal()
     return [o for o in range(start, end + 1) if (o - 1) % 7 < 5 and o not in closed]
 
 

@@ -12,7 +12,7 @@ import holidays
 import pytest
 
 from irocli.engine import _bank_holidays
-from irocli.engine.calendar import Calendar, Offset, bank_holidays
+from irocli.engine.calendar import Calendar, ClosedDay, Offset, bank_holidays, closed_days
 from irocli.errors import BadInput
 
 CAL = Calendar()
@@ -207,42 +207,45 @@ def test_weekend_holidays_do_not_change_working_days():
     assert_working_day("2021-12-29")
 
 
-# --- The cached table and the package -----------------------------------------------------------
+# --- The table and the package -----------------------------------------------------------------
+# The table is built from the installed package and cached per package version; the cache itself
+# is tested in test_bank_holiday_cache.py. Here: whatever the cache holds is the package's table.
+
+FIRST, LAST = _bank_holidays.DEFAULT_FIRST_YEAR, _bank_holidays.DEFAULT_LAST_YEAR
 
 
 def _package(years) -> set[dt.date]:
     return set(holidays.country_holidays("GB", subdiv="ENG", years=years))
 
 
-@pytest.mark.parametrize(
-    "year", range(_bank_holidays.FIRST_YEAR, _bank_holidays.LAST_YEAR + 1), ids=str
-)
-def test_cached_table_matches_holidays_package(year):
-    cached = {d(s) for s in _bank_holidays.DATES if d(s).year == year}
-    assert cached == _package(year)
-    assert bank_holidays(year, year) == cached
-
-
-def test_cached_table_is_sorted_without_duplicates():
-    assert list(_bank_holidays.DATES) == sorted(set(_bank_holidays.DATES))
-
-
-def test_bank_holidays_beyond_cache_come_from_package():
-    year = _bank_holidays.LAST_YEAR + 5
+@pytest.mark.parametrize("year", range(FIRST, LAST + 1), ids=str)
+def test_table_is_the_installed_package(year):
     assert bank_holidays(year, year) == _package(year)
-    # A span that straddles the end of the cache still sees both sides.
-    span = bank_holidays(_bank_holidays.LAST_YEAR - 1, _bank_holidays.LAST_YEAR + 1)
-    assert span == _package(range(_bank_holidays.LAST_YEAR - 1, _bank_holidays.LAST_YEAR + 2))
 
 
-def test_calendar_falls_back_to_package_beyond_cache():
+def test_table_names_are_the_package_names():
+    names = _bank_holidays.bank_holidays(2022, 2022)
+    assert names[d("2022-09-19")] == "State Funeral of Queen Elizabeth II"
+    assert names[d("2022-12-27")] == "Christmas Day (observed)"
+    assert _bank_holidays.package_version() == holidays.__version__
+
+
+def test_bank_holidays_beyond_default_span_come_from_package():
+    year = LAST + 5
+    assert bank_holidays(year, year) == _package(year)
+    # A span that straddles the end of the default span still sees both sides.
+    assert bank_holidays(LAST - 1, LAST + 1) == _package(range(LAST - 1, LAST + 2))
+    assert bank_holidays(FIRST - 3, FIRST) == _package(range(FIRST - 3, FIRST + 1))
+
+
+def test_calendar_reaches_beyond_default_span():
     calendar = Calendar()  # own instance: this grows its range
     assert_not_working_day("2045-12-25", calendar)  # Mon, Christmas
     assert_not_working_day("2045-12-26", calendar)  # Tue, Boxing Day
     assert_working_day("2045-12-27", calendar)
 
 
-def test_working_days_across_end_of_cache():
+def test_working_days_across_end_of_default_span():
     # Day 0 Fri 2040-12-21. Mon 24 (1); Tue 25 Christmas, Wed 26 Boxing Day; Thu 27 (2), Fri 28 (3);
     # Mon 31 (4); Tue 2041-01-01 New Year; Wed 2 Jan (5).
     assert_working_days_after("2040-12-21", 5, "2041-01-02", Calendar())
@@ -289,6 +292,81 @@ def test_working_day(day):
 )
 def test_not_working_day(day):
     assert_not_working_day(day)
+
+
+# --- The nearest working day on either side --------------------------------------------------------
+
+SHUTDOWN = Calendar(closures=[d("2025-12-29"), d("2025-12-30"), d("2025-12-31")])
+
+
+@pytest.mark.parametrize(
+    "day, previous, following, calendar",
+    [
+        pytest.param("2025-04-17", "2025-04-17", "2025-04-17", CAL, id="thu-before-easter-is-itself"),
+        # Good Friday 18 Apr 2025; Sat 19, Sun 20; Easter Monday 21; Tue 22 is the next working day.
+        pytest.param("2025-04-18", "2025-04-17", "2025-04-22", CAL, id="good-friday-2025"),
+        pytest.param("2025-04-19", "2025-04-17", "2025-04-22", CAL, id="easter-saturday-2025"),
+        pytest.param("2025-04-21", "2025-04-17", "2025-04-22", CAL, id="easter-monday-2025"),
+        # New Year's Day 2025 is a Wednesday; New Year's Eve is a statutory working day.
+        pytest.param("2025-01-01", "2024-12-31", "2025-01-02", CAL, id="new-year-2025-wed"),
+        # Christmas 2027: Sat 25, Sun 26, substitutes Mon 27 and Tue 28; Christmas Eve Fri 24 works.
+        pytest.param("2027-12-25", "2027-12-24", "2027-12-29", CAL, id="christmas-2027-sat"),
+        pytest.param("2027-12-27", "2027-12-24", "2027-12-29", CAL, id="christmas-substitute-2027"),
+        pytest.param("2027-12-28", "2027-12-24", "2027-12-29", CAL, id="boxing-substitute-2027"),
+        # State funeral Mon 19 Sep 2022 (one-off): Fri 16 before, Tue 20 after.
+        pytest.param("2022-09-19", "2022-09-16", "2022-09-20", CAL, id="state-funeral-2022"),
+        pytest.param("2022-09-17", "2022-09-16", "2022-09-20", CAL, id="weekend-before-funeral"),
+        pytest.param("2023-05-08", "2023-05-05", "2023-05-09", CAL, id="coronation-2023"),
+        # Closures Mon 29-Wed 31 Dec 2025: back past Sat 27/Sun 28, Boxing Day 26, Christmas 25 to
+        # Wed 24; forward past New Year's Day Thu 1 Jan to Fri 2 Jan 2026.
+        pytest.param("2025-12-29", "2025-12-24", "2026-01-02", SHUTDOWN, id="profile-closure-mon"),
+        pytest.param("2025-12-31", "2025-12-24", "2026-01-02", SHUTDOWN, id="profile-closure-wed"),
+        pytest.param("2025-12-29", "2025-12-29", "2025-12-29", CAL, id="same-day-without-closure"),
+    ],
+)
+def test_previous_and_next_working_day(day, previous, following, calendar):
+    assert calendar.previous_working_day(d(day)) == d(previous)
+    assert calendar.next_working_day(d(day)) == d(following)
+
+
+def test_nearest_working_day_beyond_default_span():
+    # Sun 2045-12-24; Mon 25 Christmas, Tue 26 Boxing Day. Fri 22 before, Wed 27 after.
+    calendar = Calendar()
+    assert calendar.previous_working_day(d("2045-12-25")) == d("2045-12-22")
+    assert calendar.next_working_day(d("2045-12-24")) == d("2045-12-27")
+
+
+# --- Closed days of a year, and why -----------------------------------------------------------------
+
+
+def test_closed_days_2027_with_a_closure():
+    # 2027 (DATES.md §1): Christmas Sat and Boxing Day Sun are not listed; their substitutes are.
+    assert closed_days(2027, [d("2027-12-29"), d("2026-12-29")]) == [
+        ClosedDay(d("2027-01-01"), "New Year's Day", "bank holiday"),
+        ClosedDay(d("2027-03-26"), "Good Friday", "bank holiday"),
+        ClosedDay(d("2027-03-29"), "Easter Monday", "bank holiday"),
+        ClosedDay(d("2027-05-03"), "May Day", "bank holiday"),
+        ClosedDay(d("2027-05-31"), "Spring Bank Holiday", "bank holiday"),
+        ClosedDay(d("2027-08-30"), "Late Summer Bank Holiday", "bank holiday"),
+        ClosedDay(d("2027-12-27"), "Christmas Day (observed)", "substitute day"),
+        ClosedDay(d("2027-12-28"), "Boxing Day (observed)", "substitute day"),
+        ClosedDay(d("2027-12-29"), "Local closure", "local closure"),
+    ]
+
+
+def test_closed_days_list_each_weekday_once():
+    # Sat 2025-12-27 is a weekend: not listed. Thu 2025-12-25 is a bank holiday already.
+    days = closed_days(2025, [d("2025-12-27"), d("2025-12-25"), d("2025-12-24")])
+    assert [(c.date.isoformat(), c.source) for c in days if c.date.month == 12] == [
+        ("2025-12-24", "local closure"), ("2025-12-25", "bank holiday"), ("2025-12-26", "bank holiday")]
+
+
+def test_closed_days_2022_one_offs():
+    sources = {c.date.isoformat(): (c.name, c.source) for c in closed_days(2022)}
+    assert sources["2022-09-19"] == ("State Funeral of Queen Elizabeth II", "bank holiday")
+    assert sources["2022-06-03"] == ("Platinum Jubilee of Elizabeth II", "bank holiday")
+    assert sources["2022-01-03"] == ("New Year's Day (observed)", "substitute day")
+    assert set(sources) == set(BANK_HOLIDAYS[2022])
 
 
 # --- 2. Working-day deadlines (DATES.md §2) -----------------------------------------------------

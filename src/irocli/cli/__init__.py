@@ -14,6 +14,7 @@ from irocli import __version__
 from irocli.cli import child, db, escalation, event, ical, imports, plan, report, report_group
 from irocli.cli import config as config_cmd
 from irocli.cli import email as email_cmd
+from irocli.cli import holidays as holidays_cmd
 from irocli.cli._boundary import DEBUG, boundary
 from irocli.cli._context import Root, note, open_store
 
@@ -81,6 +82,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(imports.app, name="import")
 app.add_typer(report_group.app, name="report")
 email_cmd.register(app)
+holidays_cmd.register(app)
 app.add_typer(config_cmd.app, name="config")
 
 

@@ -1,294 +1,180 @@
-"""England and Wales bank holidays, 2010-2040, generated from the holidays package.
+"""England and Wales bank holidays from the installed `holidays` package, cached per package version.
 
-Regenerate with `python -m irocli.engine.calendar --regenerate`; tests/engine/test_calendar.py checks
-this table against holidays.country_holidays("GB", subdiv="ENG"). It exists so that start-up does not
-pay ~80 ms to load the holidays package (see PERFORMANCE.md); dates outside it fall back to the package.
+Importing `holidays` costs 30-80 ms (PERFORMANCE.md), so the table it gives is kept in a small JSON file
+in the user cache directory, one file per package version. At start-up only the version is looked up
+(from the package's dist-info directory name, without importing it); a cache file for that version
+covering the years asked for is read, anything else (no file, another version, too few years, a damaged
+file) is rebuilt from the package and written atomically. When the cache directory cannot be written
+the table is computed in memory. Imports only the stdlib at module level (platformdirs when a path is needed).
 """
 
-FIRST_YEAR = 2010
-LAST_YEAR = 2040
+from __future__ import annotations
 
-DATES = (
-    "2010-01-01",  # New Year's Day
-    "2010-04-02",  # Good Friday
-    "2010-04-05",  # Easter Monday
-    "2010-05-03",  # May Day
-    "2010-05-31",  # Spring Bank Holiday
-    "2010-08-30",  # Late Summer Bank Holiday
-    "2010-12-25",  # Christmas Day
-    "2010-12-26",  # Boxing Day
-    "2010-12-27",  # Christmas Day (observed)
-    "2010-12-28",  # Boxing Day (observed)
-    "2011-01-01",  # New Year's Day
-    "2011-01-03",  # New Year's Day (observed)
-    "2011-04-22",  # Good Friday
-    "2011-04-25",  # Easter Monday
-    "2011-04-29",  # Wedding of William and Catherine
-    "2011-05-02",  # May Day
-    "2011-05-30",  # Spring Bank Holiday
-    "2011-08-29",  # Late Summer Bank Holiday
-    "2011-12-25",  # Christmas Day
-    "2011-12-26",  # Boxing Day
-    "2011-12-27",  # Christmas Day (observed)
-    "2012-01-01",  # New Year's Day
-    "2012-01-02",  # New Year's Day (observed)
-    "2012-04-06",  # Good Friday
-    "2012-04-09",  # Easter Monday
-    "2012-05-07",  # May Day
-    "2012-06-04",  # Spring Bank Holiday
-    "2012-06-05",  # Diamond Jubilee of Elizabeth II
-    "2012-08-27",  # Late Summer Bank Holiday
-    "2012-12-25",  # Christmas Day
-    "2012-12-26",  # Boxing Day
-    "2013-01-01",  # New Year's Day
-    "2013-03-29",  # Good Friday
-    "2013-04-01",  # Easter Monday
-    "2013-05-06",  # May Day
-    "2013-05-27",  # Spring Bank Holiday
-    "2013-08-26",  # Late Summer Bank Holiday
-    "2013-12-25",  # Christmas Day
-    "2013-12-26",  # Boxing Day
-    "2014-01-01",  # New Year's Day
-    "2014-04-18",  # Good Friday
-    "2014-04-21",  # Easter Monday
-    "2014-05-05",  # May Day
-    "2014-05-26",  # Spring Bank Holiday
-    "2014-08-25",  # Late Summer Bank Holiday
-    "2014-12-25",  # Christmas Day
-    "2014-12-26",  # Boxing Day
-    "2015-01-01",  # New Year's Day
-    "2015-04-03",  # Good Friday
-    "2015-04-06",  # Easter Monday
-    "2015-05-04",  # May Day
-    "2015-05-25",  # Spring Bank Holiday
-    "2015-08-31",  # Late Summer Bank Holiday
-    "2015-12-25",  # Christmas Day
-    "2015-12-26",  # Boxing Day
-    "2015-12-28",  # Boxing Day (observed)
-    "2016-01-01",  # New Year's Day
-    "2016-03-25",  # Good Friday
-    "2016-03-28",  # Easter Monday
-    "2016-05-02",  # May Day
-    "2016-05-30",  # Spring Bank Holiday
-    "2016-08-29",  # Late Summer Bank Holiday
-    "2016-12-25",  # Christmas Day
-    "2016-12-26",  # Boxing Day
-    "2016-12-27",  # Christmas Day (observed)
-    "2017-01-01",  # New Year's Day
-    "2017-01-02",  # New Year's Day (observed)
-    "2017-04-14",  # Good Friday
-    "2017-04-17",  # Easter Monday
-    "2017-05-01",  # May Day
-    "2017-05-29",  # Spring Bank Holiday
-    "2017-08-28",  # Late Summer Bank Holiday
-    "2017-12-25",  # Christmas Day
-    "2017-12-26",  # Boxing Day
-    "2018-01-01",  # New Year's Day
-    "2018-03-30",  # Good Friday
-    "2018-04-02",  # Easter Monday
-    "2018-05-07",  # May Day
-    "2018-05-28",  # Spring Bank Holiday
-    "2018-08-27",  # Late Summer Bank Holiday
-    "2018-12-25",  # Christmas Day
-    "2018-12-26",  # Boxing Day
-    "2019-01-01",  # New Year's Day
-    "2019-04-19",  # Good Friday
-    "2019-04-22",  # Easter Monday
-    "2019-05-06",  # May Day
-    "2019-05-27",  # Spring Bank Holiday
-    "2019-08-26",  # Late Summer Bank Holiday
-    "2019-12-25",  # Christmas Day
-    "2019-12-26",  # Boxing Day
-    "2020-01-01",  # New Year's Day
-    "2020-04-10",  # Good Friday
-    "2020-04-13",  # Easter Monday
-    "2020-05-08",  # May Day
-    "2020-05-25",  # Spring Bank Holiday
-    "2020-08-31",  # Late Summer Bank Holiday
-    "2020-12-25",  # Christmas Day
-    "2020-12-26",  # Boxing Day
-    "2020-12-28",  # Boxing Day (observed)
-    "2021-01-01",  # New Year's Day
-    "2021-04-02",  # Good Friday
-    "2021-04-05",  # Easter Monday
-    "2021-05-03",  # May Day
-    "2021-05-31",  # Spring Bank Holiday
-    "2021-08-30",  # Late Summer Bank Holiday
-    "2021-12-25",  # Christmas Day
-    "2021-12-26",  # Boxing Day
-    "2021-12-27",  # Christmas Day (observed)
-    "2021-12-28",  # Boxing Day (observed)
-    "2022-01-01",  # New Year's Day
-    "2022-01-03",  # New Year's Day (observed)
-    "2022-04-15",  # Good Friday
-    "2022-04-18",  # Easter Monday
-    "2022-05-02",  # May Day
-    "2022-06-02",  # Spring Bank Holiday
-    "2022-06-03",  # Platinum Jubilee of Elizabeth II
-    "2022-08-29",  # Late Summer Bank Holiday
-    "2022-09-19",  # State Funeral of Queen Elizabeth II
-    "2022-12-25",  # Christmas Day
-    "2022-12-26",  # Boxing Day
-    "2022-12-27",  # Christmas Day (observed)
-    "2023-01-01",  # New Year's Day
-    "2023-01-02",  # New Year's Day (observed)
-    "2023-04-07",  # Good Friday
-    "2023-04-10",  # Easter Monday
-    "2023-05-01",  # May Day
-    "2023-05-08",  # Coronation of Charles III
-    "2023-05-29",  # Spring Bank Holiday
-    "2023-08-28",  # Late Summer Bank Holiday
-    "2023-12-25",  # Christmas Day
-    "2023-12-26",  # Boxing Day
-    "2024-01-01",  # New Year's Day
-    "2024-03-29",  # Good Friday
-    "2024-04-01",  # Easter Monday
-    "2024-05-06",  # May Day
-    "2024-05-27",  # Spring Bank Holiday
-    "2024-08-26",  # Late Summer Bank Holiday
-    "2024-12-25",  # Christmas Day
-    "2024-12-26",  # Boxing Day
-    "2025-01-01",  # New Year's Day
-    "2025-04-18",  # Good Friday
-    "2025-04-21",  # Easter Monday
-    "2025-05-05",  # May Day
-    "2025-05-26",  # Spring Bank Holiday
-    "2025-08-25",  # Late Summer Bank Holiday
-    "2025-12-25",  # Christmas Day
-    "2025-12-26",  # Boxing Day
-    "2026-01-01",  # New Year's Day
-    "2026-04-03",  # Good Friday
-    "2026-04-06",  # Easter Monday
-    "2026-05-04",  # May Day
-    "2026-05-25",  # Spring Bank Holiday
-    "2026-08-31",  # Late Summer Bank Holiday
-    "2026-12-25",  # Christmas Day
-    "2026-12-26",  # Boxing Day
-    "2026-12-28",  # Boxing Day (observed)
-    "2027-01-01",  # New Year's Day
-    "2027-03-26",  # Good Friday
-    "2027-03-29",  # Easter Monday
-    "2027-05-03",  # May Day
-    "2027-05-31",  # Spring Bank Holiday
-    "2027-08-30",  # Late Summer Bank Holiday
-    "2027-12-25",  # Christmas Day
-    "2027-12-26",  # Boxing Day
-    "2027-12-27",  # Christmas Day (observed)
-    "2027-12-28",  # Boxing Day (observed)
-    "2028-01-01",  # New Year's Day
-    "2028-01-03",  # New Year's Day (observed)
-    "2028-04-14",  # Good Friday
-    "2028-04-17",  # Easter Monday
-    "2028-05-01",  # May Day
-    "2028-05-29",  # Spring Bank Holiday
-    "2028-08-28",  # Late Summer Bank Holiday
-    "2028-12-25",  # Christmas Day
-    "2028-12-26",  # Boxing Day
-    "2029-01-01",  # New Year's Day
-    "2029-03-30",  # Good Friday
-    "2029-04-02",  # Easter Monday
-    "2029-05-07",  # May Day
-    "2029-05-28",  # Spring Bank Holiday
-    "2029-08-27",  # Late Summer Bank Holiday
-    "2029-12-25",  # Christmas Day
-    "2029-12-26",  # Boxing Day
-    "2030-01-01",  # New Year's Day
-    "2030-04-19",  # Good Friday
-    "2030-04-22",  # Easter Monday
-    "2030-05-06",  # May Day
-    "2030-05-27",  # Spring Bank Holiday
-    "2030-08-26",  # Late Summer Bank Holiday
-    "2030-12-25",  # Christmas Day
-    "2030-12-26",  # Boxing Day
-    "2031-01-01",  # New Year's Day
-    "2031-04-11",  # Good Friday
-    "2031-04-14",  # Easter Monday
-    "2031-05-05",  # May Day
-    "2031-05-26",  # Spring Bank Holiday
-    "2031-08-25",  # Late Summer Bank Holiday
-    "2031-12-25",  # Christmas Day
-    "2031-12-26",  # Boxing Day
-    "2032-01-01",  # New Year's Day
-    "2032-03-26",  # Good Friday
-    "2032-03-29",  # Easter Monday
-    "2032-05-03",  # May Day
-    "2032-05-31",  # Spring Bank Holiday
-    "2032-08-30",  # Late Summer Bank Holiday
-    "2032-12-25",  # Christmas Day
-    "2032-12-26",  # Boxing Day
-    "2032-12-27",  # Christmas Day (observed)
-    "2032-12-28",  # Boxing Day (observed)
-    "2033-01-01",  # New Year's Day
-    "2033-01-03",  # New Year's Day (observed)
-    "2033-04-15",  # Good Friday
-    "2033-04-18",  # Easter Monday
-    "2033-05-02",  # May Day
-    "2033-05-30",  # Spring Bank Holiday
-    "2033-08-29",  # Late Summer Bank Holiday
-    "2033-12-25",  # Christmas Day
-    "2033-12-26",  # Boxing Day
-    "2033-12-27",  # Christmas Day (observed)
-    "2034-01-01",  # New Year's Day
-    "2034-01-02",  # New Year's Day (observed)
-    "2034-04-07",  # Good Friday
-    "2034-04-10",  # Easter Monday
-    "2034-05-01",  # May Day
-    "2034-05-29",  # Spring Bank Holiday
-    "2034-08-28",  # Late Summer Bank Holiday
-    "2034-12-25",  # Christmas Day
-    "2034-12-26",  # Boxing Day
-    "2035-01-01",  # New Year's Day
-    "2035-03-23",  # Good Friday
-    "2035-03-26",  # Easter Monday
-    "2035-05-07",  # May Day
-    "2035-05-28",  # Spring Bank Holiday
-    "2035-08-27",  # Late Summer Bank Holiday
-    "2035-12-25",  # Christmas Day
-    "2035-12-26",  # Boxing Day
-    "2036-01-01",  # New Year's Day
-    "2036-04-11",  # Good Friday
-    "2036-04-14",  # Easter Monday
-    "2036-05-05",  # May Day
-    "2036-05-26",  # Spring Bank Holiday
-    "2036-08-25",  # Late Summer Bank Holiday
-    "2036-12-25",  # Christmas Day
-    "2036-12-26",  # Boxing Day
-    "2037-01-01",  # New Year's Day
-    "2037-04-03",  # Good Friday
-    "2037-04-06",  # Easter Monday
-    "2037-05-04",  # May Day
-    "2037-05-25",  # Spring Bank Holiday
-    "2037-08-31",  # Late Summer Bank Holiday
-    "2037-12-25",  # Christmas Day
-    "2037-12-26",  # Boxing Day
-    "2037-12-28",  # Boxing Day (observed)
-    "2038-01-01",  # New Year's Day
-    "2038-04-23",  # Good Friday
-    "2038-04-26",  # Easter Monday
-    "2038-05-03",  # May Day
-    "2038-05-31",  # Spring Bank Holiday
-    "2038-08-30",  # Late Summer Bank Holiday
-    "2038-12-25",  # Christmas Day
-    "2038-12-26",  # Boxing Day
-    "2038-12-27",  # Christmas Day (observed)
-    "2038-12-28",  # Boxing Day (observed)
-    "2039-01-01",  # New Year's Day
-    "2039-01-03",  # New Year's Day (observed)
-    "2039-04-08",  # Good Friday
-    "2039-04-11",  # Easter Monday
-    "2039-05-02",  # May Day
-    "2039-05-30",  # Spring Bank Holiday
-    "2039-08-29",  # Late Summer Bank Holiday
-    "2039-12-25",  # Christmas Day
-    "2039-12-26",  # Boxing Day
-    "2039-12-27",  # Christmas Day (observed)
-    "2040-01-01",  # New Year's Day
-    "2040-01-02",  # New Year's Day (observed)
-    "2040-03-30",  # Good Friday
-    "2040-04-02",  # Easter Monday
-    "2040-05-07",  # May Day
-    "2040-05-28",  # Spring Bank Holiday
-    "2040-08-27",  # Late Summer Bank Holiday
-    "2040-12-25",  # Christmas Day
-    "2040-12-26",  # Boxing Day
-)
+import contextlib
+import datetime as dt
+import importlib.util
+import json
+import os
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+COUNTRY, SUBDIV = "GB", "ENG"
+FORMAT = 1
+# The span built when the cache is first filled: wide enough that ordinary use never widens it.
+DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR = 2010, 2040
+OBSERVED = "(observed)"  # how the package names a substitute day: "Boxing Day (observed)"
+
+
+class Table(NamedTuple):
+    """Bank holidays of first_year..last_year by date, with the package version they came from."""
+
+    version: str
+    first_year: int
+    last_year: int
+    days: dict[dt.date, str]
+
+    def covers(self, first_year: int, last_year: int) -> bool:
+        return self.first_year <= first_year and last_year <= self.last_year
+
+
+_loaded: Table | None = None  # this process's table: read or built once, widened when asked
+
+
+def _package():
+    """The installed holidays package (the one place it is imported)."""
+    import holidays
+
+    return holidays
+
+
+def installed_version() -> str:
+    """The installed holidays package's version, found without importing it.
+
+    pip records the version in the name of the package's dist-info directory beside it
+    (`holidays-0.109.dist-info`); looking for it takes well under a millisecond, where
+    importlib.metadata costs ~30 ms to import. Anything unusual (an editable install, two
+    dist-info directories) falls back to importlib.metadata.
+    """
+    spec = importlib.util.find_spec("holidays")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    if len(locations) == 1:
+        site = Path(locations[0]).parent
+        with contextlib.suppress(OSError):
+            found = [e.name for e in os.scandir(site)
+                     if e.name.lower().startswith("holidays-") and e.name.endswith(".dist-info")]
+            if len(found) == 1:
+                return found[0][len("holidays-"):-len(".dist-info")]
+    from importlib.metadata import version
+
+    return version("holidays")
+
+
+def cache_dir() -> Path:
+    import platformdirs
+
+    return platformdirs.user_cache_path("irocli")
+
+
+def cache_path(version: str) -> Path:
+    safe = re.sub(r"[^A-Za-z0-9._+-]", "_", version)
+    return cache_dir() / f"bank-holidays-{COUNTRY}-{SUBDIV}-{safe}.json"
+
+
+def build(first_year: int, last_year: int, package=None) -> Table:
+    """The table straight from the package: country_holidays("GB", subdiv="ENG"), observed days kept."""
+    package = package or _package()
+    # Never the GB object without subdiv: it drops Easter Monday and the August bank holiday.
+    found = package.country_holidays(COUNTRY, subdiv=SUBDIV, years=range(first_year, last_year + 1))
+    days = {day: str(name) for day, name in sorted(found.items()) if first_year <= day.year <= last_year}
+    return Table(str(package.__version__), first_year, last_year, days)
+
+
+def read(path: Path, version: str) -> Table | None:
+    """The table in a cache file, or None when it is missing, damaged or for another version."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+        if (data["format"], data["version"], data["country"], data["subdiv"]) != (FORMAT, version, COUNTRY, SUBDIV):
+            return None
+        first, last = data["first_year"], data["last_year"]
+        if not (type(first) is int and type(last) is int and first <= last):
+            return None
+        days = {dt.date.fromisoformat(day): name for day, name in data["days"].items()}
+        if not all(isinstance(name, str) for name in days.values()):
+            return None
+        made_by = data.get("package_version")
+        return Table(made_by if isinstance(made_by, str) else version, first, last, days)
+    except Exception:  # noqa: BLE001 - whatever is wrong with the file, it is rebuilt
+        return None
+
+
+def write(path: Path, table: Table, version: str) -> bool:
+    """Write the cache file atomically (a reader sees the old file or the new one, never half of one).
+
+    False, and nothing left behind, when it cannot be written: the caller keeps the table in memory.
+    """
+    data = {
+        "format": FORMAT, "version": version, "package_version": table.version,
+        "country": COUNTRY, "subdiv": SUBDIV, "first_year": table.first_year, "last_year": table.last_year,
+        "days": {day.isoformat(): name for day, name in table.days.items()},
+    }
+    try:
+        import tempfile
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, indent=0, ensure_ascii=False)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    except OSError:
+        return False
+    return True
+
+
+def load(first_year: int, last_year: int) -> Table:
+    """A table covering first_year..last_year: this process's, else the cache file's, else built and cached."""
+    global _loaded
+    if _loaded is not None:
+        if _loaded.covers(first_year, last_year):
+            return _loaded
+        first_year, last_year = min(first_year, _loaded.first_year), max(last_year, _loaded.last_year)
+    try:
+        version = installed_version()
+        path = cache_path(version)
+    except Exception:  # noqa: BLE001 - no version or no cache directory: straight from the package
+        _loaded = build(min(first_year, DEFAULT_FIRST_YEAR), max(last_year, DEFAULT_LAST_YEAR))
+        return _loaded
+    cached = read(path, version)
+    if cached is not None and cached.covers(first_year, last_year):
+        _loaded = cached
+        return cached
+    # Widen, never narrow, what the file holds.
+    spans = [(first_year, last_year), (DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR)]
+    if cached is not None:
+        spans.append((cached.first_year, cached.last_year))
+    _loaded = build(min(f for f, _ in spans), max(last for _, last in spans))
+    write(path, _loaded, version)
+    return _loaded
+
+
+def forget() -> None:
+    """Drop this process's table, so the next lookup reads the cache (or the package) again."""
+    global _loaded
+    _loaded = None
+
+
+def bank_holidays(first_year: int, last_year: int) -> dict[dt.date, str]:
+    """Bank holidays of first_year..last_year by date, named as the package names them."""
+    days = load(first_year, last_year).days
+    return {day: name for day, name in days.items() if first_year <= day.year <= last_year}
+
+
+def package_version() -> str:
+    """The version of the holidays package the table in use came from."""
+    return (_loaded or load(DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR)).version

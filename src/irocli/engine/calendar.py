@@ -1,9 +1,10 @@
-"""England and Wales working days and deadline offsets. Pure: no I/O beyond the holidays package.
+"""England and Wales working days and deadline offsets. Pure but for the bank-holiday table.
 
 Working days follow REG reg 2: not Saturday, Sunday, Christmas Day, Good Friday or an England and
-Wales bank holiday (substitutes and one-offs included), nor a profile's local closure day.
-Arithmetic runs on a sorted index of working-day ordinals built once, so each deadline is one
-bisect rather than a day-by-day loop.
+Wales bank holiday (substitutes and one-offs included), nor a profile's local closure day. Bank
+holidays come from the installed holidays package, through a per-version cache (_bank_holidays.py)
+so that start-up does not import it. Arithmetic runs on a sorted index of working-day ordinals built
+once, so each deadline is one bisect rather than a day-by-day loop.
 """
 
 from __future__ import annotations
@@ -70,22 +71,34 @@ def _months(n: int) -> relativedelta:
 
 
 def bank_holidays(first_year: int, last_year: int) -> frozenset[dt.date]:
-    """England and Wales bank holidays in the years given (cached table, else the package)."""
-    from irocli.engine import _bank_holidays as cached
+    """England and Wales bank holidays in the years given, from the installed holidays package
+    (country_holidays("GB", subdiv="ENG"), observed days kept), read through its cache."""
+    from irocli.engine import _bank_holidays
 
-    if cached.FIRST_YEAR <= first_year and last_year <= cached.LAST_YEAR:
-        days = (dt.date.fromisoformat(s) for s in cached.DATES)
-        return frozenset(d for d in days if first_year <= d.year <= last_year)
-    return _package_bank_holidays(first_year, last_year)
+    return frozenset(_bank_holidays.bank_holidays(first_year, last_year))
 
 
-def _package_bank_holidays(first_year: int, last_year: int) -> frozenset[dt.date]:
-    import holidays
+class ClosedDay(NamedTuple):
+    """A weekday that is not a working day, and why."""
 
-    # Never the GB object without subdiv: it drops Easter Monday and the August bank holiday.
-    return frozenset(
-        holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))
-    )
+    date: dt.date
+    name: str
+    source: str  # "bank holiday" | "substitute day" | "local closure"
+
+
+def closed_days(year: int, closures: Iterable[dt.date] = ()) -> list[ClosedDay]:
+    """The weekdays of year that are not working days, by date: bank holidays (with the package's
+    name; a name marked "(observed)" is a substitute day) and the local closures given."""
+    from irocli.engine import _bank_holidays
+
+    found = {
+        day: ClosedDay(day, name, "substitute day" if _bank_holidays.OBSERVED in name else "bank holiday")
+        for day, name in _bank_holidays.bank_holidays(year, year).items()
+    }
+    for day in closures:
+        if day.year == year and day not in found:
+            found[day] = ClosedDay(day, "Local closure", "local closure")
+    return sorted((c for c in found.values() if c.date.weekday() < 5), key=lambda c: c.date)
 
 
 class Calendar:
@@ -121,6 +134,22 @@ class Calendar:
     def is_working_day(self, day: dt.date) -> bool:
         self._cover(day, 0)
         return day.toordinal() in self._set
+
+    def previous_working_day(self, day: dt.date) -> dt.date:
+        """day itself when it is a working day, else the closest working day before it."""
+        self._cover(day, 1)
+        o = day.toordinal()
+        if o in self._set:
+            return day
+        return dt.date.fromordinal(self._index[bisect_left(self._index, o) - 1])
+
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """day itself when it is a working day, else the closest working day after it."""
+        self._cover(day, 1)
+        o = day.toordinal()
+        if o in self._set:
+            return day
+        return dt.date.fromordinal(self._index[bisect_right(self._index, o)])
 
     def add_working_days(self, day: dt.date, n: int) -> dt.date:
         """The nth working day after (n > 0) or before (n < 0) day; day itself is never counted.
@@ -167,38 +196,3 @@ class Calendar:
         if unit == "months":
             return day + _months(n)
         return day + _months(12 * n)
-
-
-def _regenerate(path: str) -> None:
-    first, last = 2010, 2040
-    import holidays
-
-    table = holidays.country_holidays("GB", subdiv="ENG", years=range(first, last + 1))
-    lines = [
-        '"""England and Wales bank holidays, 2010-2040, generated from the holidays package.',
-        "",
-        "Regenerate with `python -m irocli.engine.calendar --regenerate`; tests/engine/test_calendar.py checks",
-        'this table against holidays.country_holidays("GB", subdiv="ENG"). It exists so that start-up does not',
-        "pay ~80 ms to load the holidays package (see PERFORMANCE.md); dates outside it fall back to the package.",
-        '"""',
-        "",
-        f"FIRST_YEAR = {first}",
-        f"LAST_YEAR = {last}",
-        "",
-        "DATES = (",
-        *(f'    "{d.isoformat()}",  # {name}' for d, name in sorted(table.items())),
-        ")",
-    ]
-    with open(path, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
-
-
-if __name__ == "__main__":  # pragma: no cover - maintenance entry point
-    import sys
-
-    if sys.argv[1:] == ["--regenerate"]:
-        from irocli.engine import _bank_holidays
-
-        _regenerate(_bank_holidays.__file__)
-    else:
-        sys.exit("usage: python -m irocli.engine.calendar --regenerate")

@@ -1,0 +1,70 @@
+"""`irocli holidays`: the weekdays of a year that are not working days, and why. Imports only typer."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+import typer
+
+from irocli.cli._boundary import boundary
+from irocli.cli._context import emit_rows, load_profile, note, open_store, output_format, today
+from irocli.cli._options import Format
+from irocli.errors import BadInput
+
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+FIELDS = ("date", "weekday", "name", "source")
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+Year = Annotated[str | None, typer.Option(
+    "--year", help=f"The year to list ({FIRST_YEAR}-{LAST_YEAR}); default this year in London.", metavar="YEAR")]
+
+
+def year_arg(value: str) -> int:
+    if not re.fullmatch(r"[0-9]{4}", value.strip()) or not FIRST_YEAR <= int(value) <= LAST_YEAR:
+        raise BadInput(f"--year must be a year from {FIRST_YEAR} to {LAST_YEAR} (got {value!r})")
+    return int(value)
+
+
+def holidays_list(ctx: typer.Context, year: Year = None, fmt: Format = "table") -> None:
+    """List the weekdays of a year that are not working days, and why.
+
+    Bank holidays and substitute days come from the installed holidays package (England and
+    Wales), local closures from the store's profile. Weekends are not listed. The package
+    version is printed under the table, or on stderr with --format json or csv.
+
+    Example: irocli holidays --year 2025 --format csv
+    """
+    from irocli.engine._bank_holidays import package_version
+    from irocli.engine.calendar import closed_days
+
+    fmt = output_format(fmt)
+    chosen = today().year if year is None else year_arg(year)
+    store = open_store(ctx)
+    profile = load_profile(ctx, store)
+    rows = [{"date": c.date.isoformat(), "weekday": WEEKDAYS[c.date.weekday()], "name": c.name, "source": c.source}
+            for c in closed_days(chosen, profile.closures)]
+    version = f"Bank holidays from the holidays package {package_version()} (GB, subdiv ENG)."
+
+    def table():
+        from rich.table import Table
+        from rich.text import Text
+
+        from irocli.reports.render import stack
+
+        out = Table(header_style="heading")
+        for column in ("Date", "Day", "Name", "Source"):
+            out.add_column(column, no_wrap=column != "Name")
+        for row in rows:
+            out.add_row(*(Text(row[k]) for k in FIELDS))
+        # Heading and footer as lines of their own: a table title would wrap to the table's width.
+        return stack(Text(f"Days closed in {chosen} under profile {profile.name} (weekends not listed)",
+                          style="heading"), out, Text(version, style="muted"))
+
+    emit_rows(rows, fmt, FIELDS, table)
+    if fmt != "table":
+        note(version)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("holidays")(boundary(holidays_list))
