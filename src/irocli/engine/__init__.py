@@ -180,7 +180,8 @@ class _Run:
         if rule.type in _ROLLED and self.p.task_roll and (offset is None or offset.unit != "working days") \
                 and not self.cal.is_working_day(due):
             # before-tasks move back; one clamped to the day its window opened (no offset) moves on
-            rolled, due = due, _roll(self.cal, due, back=rule.type in _ROLL_BACK and offset is not None)
+            back = rule.type in _ROLL_BACK and offset is not None
+            rolled, due = due, (self.cal.previous_working_day(due) if back else self.cal.next_working_day(due))
         if due >= self.adult_on or due < self.known_from:
             return  # after the 18th birthday, or before the history known here: not judged
         if status is None:
@@ -602,14 +603,6 @@ def _window_basis(r: _Req) -> str | None:
         return None
     return (f"history before {r.anchor_date + dt.timedelta(days=1)} is unknown (an imported return's window): "
             f"a review due before then may have been held as late as {r.anchor_date}")
-
-
-def _roll(cal, day: dt.date, *, back: bool) -> dt.date:
-    """The closest working day before (back) or after a closed day."""
-    step = dt.timedelta(days=-1 if back else 1)
-    while not cal.is_working_day(day):
-        day += step
-    return day
 
 
 def _due(req: _Req) -> dt.date:
