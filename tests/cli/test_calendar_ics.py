@@ -11,9 +11,10 @@ from icalendar import Calendar
 ARGS = ("--as-of", "2025-03-25", "--within", "40")
 
 
-def events(result) -> list:
+def events(result, *, cancelled: bool = False) -> list:
+    """The file's events: the open ones, or with cancelled=True every one."""
     cal = Calendar.from_ical(result.stdout_bytes)
-    return list(cal.walk("VEVENT"))
+    return [ev for ev in cal.walk("VEVENT") if cancelled or str(ev.get("STATUS")) != "CANCELLED"]
 
 
 def rule_of(ev) -> str:
@@ -74,10 +75,15 @@ def test_recording_a_met_event_leaves_the_other_uids_alone(caseload):
     before = uids(caseload("calendar", *ARGS))
     assert ("C001", "task.record-distributed") in before
     caseload("event", "add", "C001", "record-distributed", "2025-03-24")
-    after = uids(caseload("calendar", *ARGS))
+    result = caseload("calendar", *ARGS)
+    after = uids(result)
     gone = before.pop(("C001", "task.record-distributed"))
     assert after == before
     assert gone not in after.values()
+    # ... and it comes back once more, cancelled under the same UID, so a re-import removes it
+    [ev] = [e for e in events(result, cancelled=True) if str(e["UID"]) == gone]
+    assert str(ev["STATUS"]) == "CANCELLED"
+    assert [str(c) for c in ev["CATEGORIES"].cats] == ["met-late"]
 
 
 def test_a_moved_due_date_keeps_its_uid(caseload):
@@ -115,3 +121,66 @@ def test_bad_within_is_exit_2(caseload):
     result = caseload("calendar", "--within", "soon", ok=False)
     assert result.exit_code == 2
     assert result.stderr.strip() == "Error: --within must be a whole number of 0 or more (got 'soon')"
+
+
+def test_uids_name_child_rule_and_cycle_never_a_date(caseload):
+    # C001: episode 1, first review held 2025-01-22; its record is the first review's task, the
+    # second review and the IRO's contact before it are cycle ep1.r2; the care plan follows the
+    # first entry to care.
+    found = uids(caseload("calendar", *ARGS))
+    assert found[("C001", "task.record-distributed")] == "C001.task.record-distributed.ep1.r1@irocli"
+    assert found[("C001", "review.second")] == "C001.review.second.ep1.r2@irocli"
+    assert found[("C001", "task.iro-contact-child")] == "C001.task.iro-contact-child.ep1.r2@irocli"
+    assert found[("C001", "ms.care-plan")] == "C001.ms.care-plan.entered-care.1@irocli"
+    assert not any("2025" in uid for uid in found.values())
+
+
+def test_unsafe_child_ids_are_escaped_in_the_uid(cli):
+    cli("init", "--profile", "england")
+    cli("child", "add", "A.1 b/c", "--name", "Zed Quinn", "--dob", "2012-01-01")
+    cli("event", "add", "A.1 b/c", "entered-care", "2025-03-03")
+    found = uids(cli("calendar", *ARGS))
+    # summary's first word is the id up to its space: "A.1"
+    assert found[("A.1", "review.first")] == "A%2E1%20b%2Fc.review.first.ep1.r1@irocli"
+
+
+def test_dtstamp_and_sequence_on_every_event(caseload):
+    for ev in events(caseload("calendar", *ARGS), cancelled=True):
+        stamp = ev.decoded("DTSTAMP")
+        assert stamp.tzinfo is not None and stamp.utcoffset().total_seconds() == 0
+        assert int(ev["SEQUENCE"]) > 0
+        assert str(ev["STATUS"]) in ("CONFIRMED", "CANCELLED")
+
+
+def _contact(caseload, as_of):
+    """C001's IRO contact before its second review, as (UID, start, status) in the calendar."""
+    evs = [e for e in events(caseload("calendar", "--as-of", as_of, "--within", "28"), cancelled=True)
+           if key(e)[:2] == ("C001", "task.iro-contact-child") and str(e["UID"]).endswith(".ep1.r2@irocli")]
+    [ev] = evs
+    return str(ev["UID"]), ev.decoded("DTSTART").isoformat(), str(ev["STATUS"])
+
+
+def test_booking_and_rebooking_a_review_moves_the_task_under_one_uid(caseload):
+    # england: the IRO speaks to the child the day before R (RULES §2), calendar days rolled back
+    # off closed days. Unbooked, R is review.second's due date 2025-04-22: the day before is Easter
+    # Monday, then a weekend and Good Friday, so 2025-04-17.
+    uid = "C001.task.iro-contact-child.ep1.r2@irocli"
+    assert _contact(caseload, "2025-04-16") == (uid, "2025-04-17", "CONFIRMED")
+    caseload("event", "add", "C001", "review-booked", "2025-04-10")  # R = Thu 10 April: Wed 9th
+    assert _contact(caseload, "2025-04-16") == (uid, "2025-04-09", "CONFIRMED")
+    caseload("event", "add", "C001", "review-booked", "2025-04-15")  # rebooked to Tue 15th: Mon 14th
+    assert _contact(caseload, "2025-04-16") == (uid, "2025-04-14", "CONFIRMED")
+    # the contact is recorded: the same event comes back cancelled, so Outlook drops it
+    caseload("event", "add", "C001", "iro-contact", "2025-04-14")
+    assert _contact(caseload, "2025-04-16") == (uid, "2025-04-14", "CANCELLED")
+
+
+def test_cancelled_window_is_within_days_either_side(caseload):
+    # C001's first-review decisions (due 2025-01-29, met 2025-01-27): cancelled as of 2025-02-20
+    # with --within 28 (due 22 days ago), gone as of 2025-03-25 (due 55 days ago, met 57 days ago).
+    def decisions(as_of):
+        return [str(e["STATUS"]) for e in events(caseload("calendar", "--as-of", as_of, "--within", "28"),
+                                                 cancelled=True)
+                if key(e)[:2] == ("C001", "task.decisions")]
+    assert decisions("2025-02-20") == ["CANCELLED"]
+    assert decisions("2025-03-25") == []

@@ -118,9 +118,11 @@ def test_manager_summary_arrives_with_both_parts_headers_and_initials_only(casel
     # counts by IRO (8 + 4) and by obligation before the list
     assert "| A. Khan   |       8 |   0 |" in plain
     assert "| B. Okafor |       4 |   0 |" in plain
-    assert plain.index("By IRO") < plain.index("By obligation") < plain.index("Obligations")
+    assert plain.index("By IRO") < plain.index("By obligation") < plain.index("Yours") < plain.index("To chase")
     [page] = [p.get_content() for p in msg.walk() if p.get_content_type() == "text/html"]
-    assert page.count("<table") == 3 and page.count("<tr>") == 1 + 2 + 1 + 6 + 1 + 12
+    # by IRO (2), by obligation (6), yours (7: the IROs'), to chase (3 care plans for the social
+    # worker, 2 IRO appointments for the local authority)
+    assert page.count("<table") == 4 and page.count("<tr>") == 1 + 2 + 1 + 6 + 1 + 7 + 1 + 5
 
 
 def test_per_iro_sends_each_iro_their_own_digest(caseload, smtp_server, config_file):
@@ -296,3 +298,38 @@ def test_config_path_prints_the_path_and_its_source(cli, tmp_path):
     if os.name == "posix":
         assert default.stdout == f"{tmp_path / 'xdg' / 'irocli' / 'config.toml'}\n"
     assert default.stderr.startswith("(from default")
+
+
+def _section(text: str, start: str, end: str | None) -> str:
+    return text[text.index(start):text.index(end) if end else len(text)]
+
+
+def test_yours_and_to_chase_in_both_parts(caseload, smtp_server, config_file):
+    # A. Khan as of 2025-03-25 (3 overdue): the first review's record is the IRO's own; the two care
+    # plans (C001 due 2025-01-08, C002 due 2025-03-17) are the social worker's, to chase.
+    result = run(caseload, smtp_env(config_file, smtp_server.port), "email", "--per-iro", "--as-of", "2025-03-25")
+    assert result.exit_code == 0, result.stderr
+    [msg] = smtp_server.handler.messages
+    for kind, text in parts(msg).items():
+        assert "Yours" in text and "To chase" in text, kind
+        yours = _section(text, "Yours", "To chase")
+        chase = _section(text, "To chase", "Sent automatically")
+        assert "C001 SJ" in yours and "2025-02-19" in yours and "task.record-distributed" in yours
+        assert "ms.care-plan" not in yours and "social-worker" not in yours
+        assert "C001 SJ" in chase and "C002 AS" in chase
+        assert chase.count("ms.care-plan") == 2 and chase.count("social-worker") == 2
+        assert "2025-01-08" in chase and "2025-03-17" in chase and "record-distributed" not in chase
+        for name in NAMES:
+            assert name not in text
+    [page] = [p.get_content() for p in msg.walk() if p.get_content_type() == "text/html"]
+    assert "<th " in page and ">Owner</th>" in page
+
+
+def test_an_empty_section_says_nothing(caseload, smtp_server, config_file):
+    # as of 2025-01-09 only C001's care plan (the social worker's, due 2025-01-08) is overdue
+    result = run(caseload, smtp_env(config_file, smtp_server.port), "email", "--per-iro", "--as-of", "2025-01-09")
+    assert result.exit_code == 0, result.stderr
+    [msg] = smtp_server.handler.messages
+    plain = parts(msg)["text/plain"]
+    assert "Yours: nothing." in plain
+    assert "C001 SJ" in _section(plain, "To chase", None) and "social-worker" in plain

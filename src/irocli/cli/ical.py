@@ -19,7 +19,9 @@ def calendar(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Wit
     """Export open obligations as an iCalendar (.ics) file.
 
     One all-day event per obligation due within DAYS (default 28) or overdue; re-importing the
-    file updates the same events rather than adding copies.
+    file updates the same events rather than adding copies. Obligations met or missed (due within
+    DAYS either side of the as-of date, or met within the last DAYS days) come back cancelled, so
+    a re-import takes them out of the calendar.
 
     Example: irocli calendar --iro "A. Khan" --within 42 -o khan.ics
     """
@@ -30,13 +32,13 @@ def calendar(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Wit
     days = whole_number(within, "--within")
     day = as_of(as_of_)
     store = open_store(ctx)
-    data, count = calendar_file(store, load_profile(ctx, store), day, within=days, iro=iro, team=team)
+    data, count, cancelled = calendar_file(store, load_profile(ctx, store), day, within=days, iro=iro, team=team)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     write_private(output, data)
-    note(f"Wrote {count} events to {output}.")
+    note(f"Wrote {count} events to {output}" + (f" ({cancelled} more cancelled: met or missed)." if cancelled else "."))
 
 
 def write_private(path: str, data: bytes) -> None:

@@ -2,14 +2,39 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from irocli.cli._boundary import boundary
 from irocli.cli._context import as_of, choice, emit_rows, load_profile, open_store, output_format, whole_number
 from irocli.cli._options import AsOf, ChildId, FailOnOverdue, Format, Iro, Sort, Team, Within
 
+Owner = Annotated[str | None, typer.Option(
+    "--owner", metavar="NAME",
+    help="Only obligations this owner must act on: iro (an IRO's own list), social-worker, team-manager, "
+         "business-support, local-authority, or another owner the profile names.")]
 
-def _report(ctx, *, within, iro, team, as_of_, fmt, sort, title):
+
+def profile_owners(profile) -> list[str]:
+    """The owners the profile's rules name (RULES §6 "who acts"), sorted."""
+    return sorted({rule.owner for rule in profile.rules.values()})
+
+
+def check_owner(owner: str | None, profile) -> str | None:
+    """The owner as given (trimmed, lower case), or BadInput listing the profile's owners."""
+    if owner is None:
+        return None
+    from irocli.errors import BadInput
+
+    name = owner.strip().lower()
+    known = profile_owners(profile)
+    if name not in known:
+        raise BadInput(f"unknown owner {owner!r} (profile {profile.name} uses: {', '.join(known)})")
+    return name
+
+
+def _report(ctx, *, within, iro, team, as_of_, fmt, sort, title, owner=None):
     from irocli.reports.compute import due_rows
     from irocli.reports.rows import CSV_FIELDS, sort_rows
 
@@ -17,14 +42,20 @@ def _report(ctx, *, within, iro, team, as_of_, fmt, sort, title):
     sort = choice(sort, ("due", "iro", "child"), "--sort")
     day = as_of(as_of_)
     store = open_store(ctx)
-    rows = sort_rows(due_rows(store, load_profile(ctx, store), day, within=within, iro=iro, team=team), sort)
+    profile = load_profile(ctx, store)
+    owner = check_owner(owner, profile)
+    rows = sort_rows(due_rows(store, profile, day, within=within, iro=iro, team=team), sort)
+    if owner is not None:
+        rows = [row for row in rows if row["owner"] == owner]
 
     def table():
         from irocli.reports.render import obligations_table, stack, summary_line
 
         names = {c.id: c.initials for c in store.list_children(iro=iro, team=team)}
         heading = f"{title} as of {day}" + (f" — {iro}" if iro else "") + (f" — team {team}" if team else "")
-        return stack(obligations_table(rows, title=heading, names=names, show_iro=iro is None),
+        heading += f" — owner {owner}" if owner else ""
+        return stack(obligations_table(rows, title=heading, names=names, show_iro=iro is None,
+                                       show_owner=owner is None),
                      summary_line(rows))
 
     emit_rows(rows, fmt, CSV_FIELDS, table)
@@ -32,22 +63,25 @@ def _report(ctx, *, within, iro, team, as_of_, fmt, sort, title):
 
 
 def due(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Within = "28",
-        as_of_: AsOf = None, fmt: Format = "table", sort: Sort = "due") -> None:
+        as_of_: AsOf = None, fmt: Format = "table", sort: Sort = "due", owner: Owner = None) -> None:
     """Show what is due within DAYS (default 28), and everything overdue.
 
-    Example: irocli due --iro "A. Khan" --within 14
+    Example: irocli due --iro "A. Khan" --within 14 --owner iro
     """
     days = whole_number(within, "--within")
-    _report(ctx, within=days, iro=iro, team=team, as_of_=as_of_, fmt=fmt, sort=sort, title="Due")
+    _report(ctx, within=days, iro=iro, team=team, as_of_=as_of_, fmt=fmt, sort=sort, title="Due", owner=owner)
 
 
 def overdue(ctx: typer.Context, iro: Iro = None, team: Team = None, as_of_: AsOf = None,
-            fmt: Format = "table", sort: Sort = "due", fail_on_overdue: FailOnOverdue = False) -> None:
+            fmt: Format = "table", sort: Sort = "due", fail_on_overdue: FailOnOverdue = False,
+            owner: Owner = None) -> None:
     """Show everything overdue; with --fail-on-overdue exit 1 if anything is.
 
     Example: irocli overdue --team North --format csv --fail-on-overdue
+    Example: irocli overdue --owner social-worker   (what to chase)
     """
-    rows = _report(ctx, within=None, iro=iro, team=team, as_of_=as_of_, fmt=fmt, sort=sort, title="Overdue")
+    rows = _report(ctx, within=None, iro=iro, team=team, as_of_=as_of_, fmt=fmt, sort=sort, title="Overdue",
+                   owner=owner)
     if fail_on_overdue and rows:
         raise typer.Exit(1)
 

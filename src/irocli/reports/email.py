@@ -117,9 +117,34 @@ def _renderables(digest: Digest, names: dict[str, str]) -> list:
     parts: list = [heading, summary_line(digest.rows)]
     if digest.summary:
         parts.extend(counts_tables(digest.rows))
-    listing = obligations_table(digest.rows, title="Obligations", names=names, show_iro=digest.iro is None)
-    parts.append(listing)
+    parts.extend(sections(digest, names))
     return parts
+
+
+YOURS = "Yours"
+TO_CHASE = "To chase"
+
+
+def split_by_owner(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The IRO's own obligations (owner iro) and those someone else must act on (RULES §6)."""
+    yours = [r for r in rows if (r.get("owner") or "iro") == "iro"]
+    chase = [r for r in rows if (r.get("owner") or "iro") != "iro"]
+    return yours, chase
+
+
+def sections(digest: Digest, names: dict[str, str]) -> list:
+    """"Yours" (the IRO acts) then "To chase" (someone else acts, each row naming who)."""
+    yours, chase = split_by_owner(digest.rows)
+    show_iro = digest.iro is None
+    out: list = []
+    for title, rows, show_owner in (
+            (YOURS if digest.iro else f"{YOURS} (the IROs' own)", yours, False),
+            (f"{TO_CHASE} (the owner must act; the IRO follows it up)", chase, True)):
+        if rows:
+            out.append(obligations_table(rows, title=title, names=names, show_iro=show_iro, show_owner=show_owner))
+        else:
+            out.append(Text(f"{title}: nothing."))
+    return out
 
 
 FOOTER = ("Sent automatically by irocli. Children are shown by id and initials; "

@@ -1,24 +1,52 @@
-"""The due list as an iCalendar file: one all-day event per open obligation, for Outlook.
+"""The due list as an iCalendar file: one all-day event per obligation, for Outlook.
 
-Built from the same rows as `irocli due` (reports/compute.py). Imports icalendar, never the CLI.
+Open obligations are those of `irocli due` (due within DAYS of the as-of date, or overdue). An
+obligation that is no longer open (met, met late, missed) comes back once more with STATUS:CANCELLED
+and the same UID, so a re-import takes it out of the calendar: those whose due date lies within DAYS
+either side of the as-of date, or that were met within the last DAYS days (an overdue task exported
+long ago and done yesterday must still be cancelled).
+
+A UID names the obligation in its review cycle (child, rule, cycle: "C001.task.invitations.ep1.r2@irocli"),
+never a date, so booking or rebooking a review moves the event instead of adding a second one.
+Imports icalendar, never the CLI.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+from urllib.parse import quote
 
 PRODID = "-//irocli//Statutory review deadlines//EN"
+DOMAIN = "irocli"
+# SEQUENCE (RFC 5545 3.8.7.4) must grow with each revision an organiser publishes. irocli keeps no
+# record of what it published, so it counts minutes since this epoch at DTSTAMP: every export is a
+# revision no older than the last one, and a calendar always takes the latest.
+SEQUENCE_EPOCH = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+
+
+def _part(text: str, *, dots: bool = True) -> str:
+    """A UID component: letters, digits, '-', '_' (and '.' where allowed) kept, the rest %XX-escaped."""
+    safe = "-_." if dots else "-_"
+    out = quote(text.strip(), safe=safe)
+    return out if dots else out.replace(".", "%2E")
 
 
 def event_uid(row: dict) -> str:
-    """A UID that survives a moved due date: child, obligation and anchor, never the due date.
+    """A UID that survives a moved due date: child, rule and cycle, never a date.
 
-    Re-importing the file then updates the event in the calendar instead of adding a second one.
+    The child id is escaped whole (its dots too), so no id can pass for another child's rule. Where
+    the obligation has no cycle, the anchor's kind stands in for it (still never its date).
     """
-    anchor = row["anchor"]
-    key = "|".join((row["child_id"], row["obligation"], anchor["kind"], anchor["date"]))
-    return f"{hashlib.sha1(key.encode('utf-8')).hexdigest()}@irocli"
+    parts = [_part(row["child_id"], dots=False), _part(row["obligation"])]
+    if row.get("cycle"):
+        parts.append(_part(row["cycle"]))
+    else:
+        parts.append("on-" + _part(row["anchor"]["kind"]))
+    return ".".join(parts) + f"@{DOMAIN}"
+
+
+def sequence(stamp: dt.datetime) -> int:
+    return max(0, int((stamp - SEQUENCE_EPOCH).total_seconds() // 60))
 
 
 def summary(row: dict, initials: str | None) -> str:
@@ -28,22 +56,31 @@ def summary(row: dict, initials: str | None) -> str:
 
 
 def description(row: dict) -> str:
+    status = row["status"] + (f" on {row['met_on']}" if row.get("met_on") else "")
     lines = [
         f"Rule: {row['obligation']}",
         f"Source: {row['source']}",
-        f"Due: {row['due']} ({row['status']})",
+        f"Due: {row['due']} ({status})",
         f"Anchor: {row['anchor']['kind']} {row['anchor']['date']}",
     ]
     if row.get("arithmetic"):
         lines.append(f"Arithmetic: {row['arithmetic']}")
+    if row.get("owner"):
+        lines.append(f"Owner: {row['owner']}")
     if row.get("iro"):
         lines.append(f"IRO: {row['iro']}")
     return "\n".join(lines)
 
 
+def is_open(row: dict) -> bool:
+    return row["status"] in ("due", "overdue")
+
+
 def build(rows: list[dict], initials: dict[str, str], *, stamp: dt.datetime | None = None,
           name: str = "irocli deadlines") -> bytes:
-    """The .ics bytes for rows in the `due` contract shape (with optional `arithmetic`).
+    """The .ics bytes for rows in the `due` contract shape (with optional `arithmetic`, `cycle`).
+
+    Rows that are not open (met, met-late, missed) become cancelled events.
 
     Args:
         initials: child id -> initials, the only part of a child's name that may appear.
@@ -51,34 +88,66 @@ def build(rows: list[dict], initials: dict[str, str], *, stamp: dt.datetime | No
     """
     from icalendar import Calendar, Event
 
-    stamp = stamp or dt.datetime.now(dt.UTC)
+    stamp = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    seq = sequence(stamp)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
+    seen: set[str] = set()
     for row in rows:
+        uid = event_uid(row)
+        if uid in seen:  # two obligations of one rule in one cycle: never one UID for both
+            n = 2
+            while f"{uid.removesuffix('@' + DOMAIN)}.{n}@{DOMAIN}" in seen:
+                n += 1
+            uid = f"{uid.removesuffix('@' + DOMAIN)}.{n}@{DOMAIN}"
+        seen.add(uid)
         due = dt.date.fromisoformat(row["due"])
         ev = Event()
-        ev.add("uid", event_uid(row))
+        ev.add("uid", uid)
         ev.add("dtstamp", stamp)
+        ev.add("sequence", seq)
         ev.add("dtstart", due)
         ev.add("dtend", due + dt.timedelta(days=1))
         ev.add("summary", summary(row, initials.get(row["child_id"])))
         ev.add("description", description(row))
-        ev.add("categories", ["overdue" if row["status"] == "overdue" else "due"])
+        ev.add("categories", [row["status"]])
+        ev.add("status", "CONFIRMED" if is_open(row) else "CANCELLED")
         ev.add("transp", "TRANSPARENT")  # a deadline, not a meeting: the day stays free
         cal.add_component(ev)
     return cal.to_ical()
 
 
-def calendar_file(store, profile, as_of: dt.date, *, within: int, iro=None, team=None,
-                  stamp: dt.datetime | None = None) -> tuple[bytes, int]:
-    """The .ics for a caseload's open obligations and how many events it holds."""
-    from irocli.reports.compute import due_rows
-    from irocli.reports.rows import sort_rows
+def calendar_rows(store, profile, as_of: dt.date, *, within: int, iro=None, team=None) -> list[dict]:
+    """Open obligations due within `within` days or overdue (as `irocli due`), and those no longer
+    open whose due date is within `within` days either side of as_of or that were met within the
+    last `within` days (to cancel). Each row carries `arithmetic` and `cycle`."""
+    from irocli.reports.compute import caseload
+    from irocli.reports.rows import obligation_row, sort_rows
 
-    rows = sort_rows(due_rows(store, profile, as_of, within=within, iro=iro, team=team, arithmetic=True))
+    horizon = as_of + dt.timedelta(days=within)
+    since = as_of - dt.timedelta(days=within)
+    rows = []
+    for child, ob in caseload(store, profile, as_of, iro=iro, team=team, history=True):
+        if ob.status.is_open:
+            wanted = ob.due <= horizon
+        else:
+            wanted = since <= ob.due <= horizon or (ob.met_on is not None and since <= ob.met_on <= as_of)
+        if wanted:
+            row = obligation_row(ob, child, as_of)
+            row["arithmetic"] = ob.derivation.arithmetic
+            row["cycle"] = ob.cycle
+            rows.append(row)
+    return sort_rows(rows)
+
+
+def calendar_file(store, profile, as_of: dt.date, *, within: int, iro=None, team=None,
+                  stamp: dt.datetime | None = None) -> tuple[bytes, int, int]:
+    """The .ics for a caseload, how many open events and how many cancelled ones it holds."""
+    rows = calendar_rows(store, profile, as_of, within=within, iro=iro, team=team)
     initials = {c.id: c.initials for c in store.list_children(iro=iro, team=team)}
-    return build(rows, initials, stamp=stamp), len(rows)
+    open_count = sum(1 for r in rows if is_open(r))
+    return build(rows, initials, stamp=stamp), open_count, len(rows) - open_count

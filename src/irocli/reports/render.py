@@ -46,7 +46,8 @@ def _days_text(row: dict) -> Text:
 
 
 def obligations_table(rows: list[dict], *, title: str | None = None, names: dict | None = None,
-                      show_iro: bool = True) -> Table:
+                      show_iro: bool = True, show_owner: bool = True) -> Table:
+    """Due, when, child, obligation, (IRO), (owner: who must act on it, RULES §6)."""
     table = Table(title=title, title_justify="left", header_style="heading", expand=False)
     table.add_column("Due", no_wrap=True)
     table.add_column("When", no_wrap=True)
@@ -54,6 +55,8 @@ def obligations_table(rows: list[dict], *, title: str | None = None, names: dict
     table.add_column("Obligation")
     if show_iro:
         table.add_column("IRO")
+    if show_owner:
+        table.add_column("Owner", no_wrap=True)
     for row in rows:
         style = _style(row)
         child = Text(row["child_id"])
@@ -67,6 +70,8 @@ def obligations_table(rows: list[dict], *, title: str | None = None, names: dict
         ]
         if show_iro:
             cells.append(Text(row.get("iro") or "-"))
+        if show_owner:
+            cells.append(Text(row.get("owner") or "-", style="" if row.get("owner") == "iro" else "muted"))
         table.add_row(*cells)
     return table
 

@@ -9,9 +9,9 @@ import datetime as dt
 
 from irocli.domain import Child, Obligation
 
-FIELDS = ("child_id", "obligation", "title", "due", "status", "days", "anchor", "iro", "team", "source")
+FIELDS = ("child_id", "obligation", "title", "due", "status", "days", "anchor", "iro", "team", "source", "owner")
 CSV_FIELDS = ("child_id", "obligation", "title", "due", "status", "days", "anchor_kind",
-              "anchor_date", "iro", "team", "source", "met_on")
+              "anchor_date", "iro", "team", "source", "owner", "met_on")
 
 
 def obligation_row(ob: Obligation, child: Child | None, as_of: dt.date) -> dict:
@@ -26,6 +26,7 @@ def obligation_row(ob: Obligation, child: Child | None, as_of: dt.date) -> dict:
         "iro": child.iro if child else None,
         "team": child.team if child else None,
         "source": ob.source,
+        "owner": ob.owner,
     }
     if ob.met_on is not None:
         row["met_on"] = ob.met_on.isoformat()

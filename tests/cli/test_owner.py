@@ -1,0 +1,99 @@
+"""Who acts (RULES §6, CONTRACT `owner`): in every view of due/overdue, and `--owner` to filter.
+
+Hand-checked caseload (tests/cli/conftest.py, england profile) as of 2025-03-25, --within 40:
+- social worker: C001 ms.care-plan (entered care 2024-12-20 + 10 WD = 2025-01-08, overdue) and
+  C002 ms.care-plan (2025-03-03 + 10 WD = 2025-03-17, overdue): REG reg 4(2), the SW prepares the plan.
+- local authority: C002 ms.iro-before-first-review (open until the first review, due 2025-03-31).
+- iro: C001 task.record-distributed (2025-02-19, overdue), C002 task.iro-contact-child (2025-03-28),
+  C002 review.first (2025-03-31), C001 task.iro-contact-child (the day before review.second on
+  2025-04-22 is Easter Monday; it rolls back over the weekend and Good Friday to 2025-04-17)
+  and C001 review.second (2025-04-22).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+ARGS = ("--as-of", "2025-03-25", "--within", "40")
+SW = [("C001", "ms.care-plan", "2025-01-08"), ("C002", "ms.care-plan", "2025-03-17")]
+LA = [("C002", "ms.iro-before-first-review", "2025-03-31")]
+IRO = [("C001", "task.record-distributed", "2025-02-19"), ("C002", "task.iro-contact-child", "2025-03-28"),
+       ("C002", "review.first", "2025-03-31"), ("C001", "task.iro-contact-child", "2025-04-17"),
+       ("C001", "review.second", "2025-04-22")]
+
+
+def keys(rows):
+    return sorted((r["child_id"], r["obligation"], r["due"]) for r in rows)
+
+
+def test_owner_in_json_after_source_and_in_csv(caseload):
+    rows = json.loads(caseload("due", *ARGS, "--format", "json").stdout)
+    assert keys(rows) == sorted(SW + LA + IRO)
+    for row in rows:
+        names = list(row)
+        assert names.index("owner") == names.index("source") + 1
+    owners = {(r["child_id"], r["obligation"], r["due"]): r["owner"] for r in rows}
+    assert {k for k, v in owners.items() if v == "social-worker"} == set(SW)
+    assert {k for k, v in owners.items() if v == "local-authority"} == set(LA)
+    assert {k for k, v in owners.items() if v == "iro"} == set(IRO)
+    reader = list(csv.DictReader(io.StringIO(caseload("due", *ARGS, "--format", "csv").stdout)))
+    header = list(reader[0])
+    assert header.index("owner") == header.index("source") + 1
+    assert {(r["child_id"], r["obligation"], r["due"]): r["owner"] for r in reader} == owners
+
+
+def test_owner_column_in_the_table(caseload):
+    table = caseload("due", *ARGS).stdout
+    assert "Owner" in table
+    [line] = [ln for ln in table.splitlines() if "2025-01-08" in ln]
+    assert "C001" in line and "social-worker" in line
+    [line] = [ln for ln in table.splitlines() if "2025-02-19" in ln]
+    assert "C001" in line and line.rstrip(" │").endswith("iro")
+
+
+def test_table_fits_120_columns(caseload):
+    from clirunner import Cli
+
+    narrow = Cli(caseload.url)
+    narrow.runner.env["COLUMNS"] = "120"
+    table = narrow("due", *ARGS).stdout
+    assert max(len(line) for line in table.splitlines()) <= 120
+    assert "social-worker" in table and "local-authority" in table  # never cut short
+
+
+def test_owner_iro_is_the_iros_own_list(caseload):
+    rows = json.loads(caseload("due", *ARGS, "--owner", "iro", "--format", "json").stdout)
+    assert keys(rows) == sorted(IRO)
+    late = json.loads(caseload("overdue", "--as-of", "2025-03-25", "--owner", " Social-Worker ",
+                               "--format", "json").stdout)
+    assert keys(late) == sorted(SW)
+    table = caseload("overdue", "--as-of", "2025-03-25", "--owner", "iro").stdout
+    assert "2025-02-19" in table and "2025-01-08" not in table
+
+
+def test_owner_filter_and_fail_on_overdue(caseload):
+    # as of 2025-01-05 nothing is overdue yet; as of 2025-01-09 only the SW's care plan is
+    assert caseload("overdue", "--as-of", "2025-01-09", "--owner", "iro", "--fail-on-overdue").exit_code == 0
+    late = caseload("overdue", "--as-of", "2025-01-09", "--owner", "social-worker", "--fail-on-overdue",
+                    "--format", "json", ok=False)
+    assert late.exit_code == 1
+    assert keys(json.loads(late.stdout)) == [SW[0]]
+
+
+def test_unknown_owner_is_exit_2_with_the_profiles_owners(caseload):
+    result = caseload("due", "--owner", "social worker", ok=False)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert "unknown owner 'social worker'" in line
+    assert "iro, " in line and "social-worker" in line and "local-authority" in line
+
+
+def test_child_show_json_has_owner(caseload):
+    shown = json.loads(caseload("child", "show", "C001", "--as-of", "2025-03-25", "--format", "json").stdout)
+    obligations = shown["obligations"] if isinstance(shown, dict) else shown
+    by = {o["obligation"]: o for o in obligations}
+    assert by["ms.care-plan"]["owner"] == "social-worker"
+    assert by["task.record-distributed"]["owner"] == "iro"
