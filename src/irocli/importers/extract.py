@@ -175,12 +175,11 @@ class Map:
 
 
 def shipped_maps() -> list[dict]:
-    import tomllib
+    from irocli._toml import load_toml
 
     found = []
     for path in sorted(MAPS.glob("*.toml")):
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        data = load_toml(path)
         found.append({"name": path.stem, "title": data.get("title", ""), "path": str(path)})
     return found
 
@@ -188,6 +187,8 @@ def shipped_maps() -> list[dict]:
 def load_map(name_or_path: str) -> Map:
     """A shipped map by name, or a map file by path; BadInput naming the file and key if it is wrong."""
     import tomllib
+
+    from irocli._toml import load_toml
 
     if name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path:
         path = Path(name_or_path).expanduser()
@@ -197,12 +198,13 @@ def load_map(name_or_path: str) -> Map:
             names = ", ".join(p.stem for p in sorted(MAPS.glob("*.toml")))
             raise BadInput(f"unknown map {name_or_path!r} (shipped: {names}; or give a .toml path)", where="--map")
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        data = load_toml(path)  # a BOM (Notepad) is fine
     except FileNotFoundError:
         raise BadInput("no such map file", where=str(path)) from None
     except OSError as error:
         raise BadInput(f"cannot read the map: {error.strerror}", where=str(path)) from None
+    except UnicodeDecodeError:
+        raise BadInput("not UTF-8 text (save the map as UTF-8)", where=path.name) from None
     except tomllib.TOMLDecodeError as error:
         raise BadInput(f"not valid TOML ({error})", where=path.name) from None
     return _MapReader(path).read(data)
