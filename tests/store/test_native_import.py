@@ -351,3 +351,12 @@ def test_excel_ids_and_zoned_timestamps(store, tmp_path):
     plain = events.replace("101.00,", "101,")
     assert load_native(store, write(tmp_path / "again", children.replace("101.0", "101"), plain),
                        as_of=AS_OF)["events_added"] == 0
+
+
+def test_a_birth_after_the_as_of_date_is_refused_without_quoting_it(store, tmp_path):
+    children = CHILDREN.replace("2012-05-01", "2026-05-01")
+    with pytest.raises(BadInput) as caught:
+        load_native(store, write(tmp_path / "data", children=children), as_of=AS_OF)
+    assert str(caught.value) == ("children.csv row 2, field dob: a date after the as-of date 2025-12-01 (expected one "
+                                 "on or before it)")
+    assert store.list_children() == []

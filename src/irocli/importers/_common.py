@@ -208,9 +208,9 @@ def normalise_id(text: str) -> str:
 PLACEHOLDER_DOB = dt.date(1900, 1, 1)
 
 
-def is_placeholder_dob(day: dt.date | None) -> bool:
+def is_placeholder_dob(d: dt.date | None) -> bool:
     """1900-01-01 is what case systems (LCS, SQL Server defaults) write for "not known": never a birth."""
-    return day == PLACEHOLDER_DOB
+    return d == PLACEHOLDER_DOB
 
 
 LONDON = "Europe/London"

@@ -52,7 +52,7 @@ def load_native(store: Store, directory: Path, shift_to: dt.date | None = None, 
         as_of = shift_to if shift_to is not None else _today()
 
     placeholders = [0]
-    children = list(_children(directory / CHILDREN, shift, placeholders))
+    children = list(_children(directory / CHILDREN, shift, placeholders, as_of))
     dobs = {child.id: child.dob for child in children if child.dob is not None}
     known = {child.id for child in children}
     rows = list(_events(directory / EVENTS))
@@ -159,7 +159,7 @@ def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[str, dict[str
             raise BadInput(f"not valid CSV ({error})", where=path.name) from None
 
 
-def _children(path: Path, shift: dt.timedelta, placeholders: list[int]) -> Iterator[Child]:
+def _children(path: Path, shift: dt.timedelta, placeholders: list[int], as_of: dt.date) -> Iterator[Child]:
     seen: set[str] = set()
     for where, row in _rows(path, ("id", "name")):
         child_id = normalise_id(row["id"])
@@ -177,6 +177,9 @@ def _children(path: Path, shift: dt.timedelta, placeholders: list[int]) -> Itera
             dob = None
         elif dob is not None:
             dob += shift
+            if dob > as_of:  # never quoted back: a date of birth is personal
+                raise BadInput(f"a date after the as-of date {as_of} (expected one on or before it)",
+                               where=f"{where}, field dob")
         yield Child(
             id=child_id,
             name=row["name"],
