@@ -56,7 +56,7 @@ def generate(out: Path, children: int, seed: int = 903) -> dict[str, int]:
             header.writerow((child, rng.choice("12"), d(dob), "WBRI", "UN2", "", ""))
             counts["header"] += 1
             if rng.random() < 0.125:  # short breaks only: a few in-year stays, each its own episode
-                day = YEAR_START + dt.timedelta(days=rng.randint(0, 300))
+                day = max(dob + dt.timedelta(days=30), YEAR_START + dt.timedelta(days=rng.randint(0, 300)))
                 for _ in range(rng.randint(1, 4)):
                     end = day + dt.timedelta(days=rng.randint(1, 16))
                     if end > YEAR_END:

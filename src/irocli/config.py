@@ -109,6 +109,7 @@ def load_config() -> dict:
     """
     import tomllib
 
+    from irocli._toml import loads_toml
     from irocli.errors import BadInput
 
     path, _source = resolve_config_path()
@@ -119,7 +120,7 @@ def load_config() -> dict:
     except OSError as exc:
         raise BadInput(f"cannot read the config file ({exc.strerror})", where=str(path)) from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = loads_toml(raw)  # a BOM (Notepad) is fine
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise BadInput(f"not valid TOML ({str(exc).splitlines()[0]})", where=str(path)) from None
     if os.name == "posix" and _holds_password(data) and path.stat().st_mode & 0o077:

@@ -265,7 +265,7 @@ def test_a_user_map_by_path_one_row_per_event(cli, tmp_path):
      "mine.toml: settings.date_formats: unknown date format 'mm/dd/yy'"),
     ('[tables.t]\ncolumns = ["a"]\n', "mine.toml: tables.t.child: is required"),
     ('[tables.t]\ncolumns = ["a"]\nchild = "a"\n[[tables.t.events]]\nkind = "review-held"\ndate = "b"\nkey = "id"\n',
-     "mine.toml: tables.t.events[1].key: expected 'date', or 'id' when the table names its id column"),
+     "mine.toml: tables.t.events[1].key: expected 'date', or 'id' when the table names its id or identity"),
 ])
 def test_a_bad_map_is_one_line_naming_file_and_key(cli, tmp_path, text, message):
     mine = tmp_path / "mine.toml"

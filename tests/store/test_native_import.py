@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from clirunner import digest, rows
+from clirunner import Cli, digest, rows
 from irocli.domain import Child, Event
 from irocli.errors import BadInput, StoreUnavailable
 from irocli.importers.native import load_native
@@ -241,3 +241,122 @@ def test_a_missing_file_is_bad_input(store, tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(BadInput, match="children.csv is missing"):
         load_native(store, tmp_path / "empty")
+
+
+# -- corrections, mistyped dates, placeholder births, spreadsheets ------------------------------------------
+
+AS_OF = D("2025-12-01")
+IDS_CHILDREN = "id,name,dob\nC001,Sam Jones,2012-05-01\n"
+
+
+def ids_events(review_date: str) -> str:
+    return ("event_id,child_id,kind,date,meeting,note\n"
+            "E1,C001,entered-care,2025-03-26,,\n"
+            f"E2,C001,review-held,{review_date},yes,\n")
+
+
+def test_with_event_ids_a_corrected_date_replaces_the_event_it_corrects(db_url, tmp_path):
+    cli = Cli(db_url)
+    cli("init", "--profile", "england")
+    with Store.open(db_url) as store:
+        load_native(store, write(tmp_path / "one", IDS_CHILDREN, ids_events("2025-04-11")), as_of=AS_OF)
+    assert _explain(cli, "C001")["review.second"]["due"] == "2025-07-11"
+    with Store.open(db_url) as store:
+        counts = load_native(store, write(tmp_path / "two", IDS_CHILDREN, ids_events("2025-04-22")), as_of=AS_OF)
+        assert counts["events_added"] == 0 and counts["events_updated"] == 1
+        reviews = [(s.event.date, s.voided) for s in store.list_events("C001") if s.event.kind == "review-held"]
+        assert reviews == [(D("2025-04-22"), False)]  # one review, at the corrected date; 11 April is gone
+        again = load_native(store, write(tmp_path / "three", IDS_CHILDREN, ids_events("2025-04-22")), as_of=AS_OF)
+        assert again["events_added"] == 0 and again["events_updated"] == 0
+    obligations = _explain(cli, "C001")
+    assert obligations["review.first"]["met_on"] == "2025-04-22"  # 26 March + 20 working days = 24 April: met
+    assert obligations["review.first"]["status"] == "met"
+    assert obligations["review.second"]["due"] == "2025-07-22"  # 22 April + 3 months
+
+
+def _explain(cli, child: str) -> dict:
+    import json
+
+    result = cli("explain", child, "--as-of", str(AS_OF), "--format", "json")
+    return {o["obligation"]: o for o in json.loads(result.stdout)}
+
+
+def test_without_event_ids_the_notes_say_events_are_keyed_by_content(store, tmp_path):
+    notes: list[str] = []
+    load_native(store, write(tmp_path / "data"), as_of=AS_OF, notes=notes)
+    assert notes == ["5 event(s) from events.csv keyed by child, kind and date (events.csv has no event_id column), "
+                     "so a date corrected in a later file adds a second event beside the first (void the wrong one: "
+                     "irocli event void)"]
+
+
+def test_an_event_id_given_twice_is_refused(store, tmp_path):
+    events = ids_events("2025-04-22") + "E2,C001,iro-visit,2025-05-01,,\n"
+    with pytest.raises(BadInput) as caught:
+        load_native(store, write(tmp_path / "data", IDS_CHILDREN, events), as_of=AS_OF)
+    assert str(caught.value) == "events.csv row 4, field event_id: event_id E2 appears twice (first at row 3)"
+    assert store.list_children() == []
+
+
+@pytest.mark.parametrize("line, message", [
+    ("C001,review-held,2026-04-12,yes,",  # 2026 typed for 2025
+     "events.csv row 7, field date: a date after the as-of date 2025-12-01 (expected one on or before it; "
+     "review-held is not dated ahead)"),
+    ("C001,iro-visit,2011-05-05,,",
+     "events.csv row 7, field date: a date before the child's date of birth (expected iro-visit on or after it)"),
+])
+def test_a_mistyped_date_is_refused_and_nothing_is_written(db_url, tmp_path, line, message):
+    with Store.open(db_url) as store:
+        load_native(store, write(tmp_path / "before", CHILDREN, "child_id,kind,date\n"), as_of=AS_OF)
+    before = digest(db_url)
+    with Store.open(db_url) as store:
+        with pytest.raises(BadInput) as caught:
+            load_native(store, write(tmp_path / "data", events=EVENTS + line + "\n"), as_of=AS_OF)
+    assert str(caught.value) == message and caught.value.exit_code == 2
+    assert "2012-05-01" not in message
+    assert digest(db_url) == before
+
+
+def test_kinds_dated_ahead_or_before_birth_by_nature_are_accepted(store, tmp_path):
+    events = EVENTS + "C001,review-booked,2026-01-10,,\nC001,strategy-discussion,2012-03-01,,\n"
+    assert load_native(store, write(tmp_path / "data", events=events), as_of=AS_OF)["events_added"] == 7
+
+
+def test_a_stored_childs_birth_is_checked(store, tmp_path):
+    store.add_child(Child("C050", "Already Here", D("2015-01-01")))
+    with pytest.raises(BadInput, match="row 7, field date: a date before the child's date of birth"):
+        load_native(store, write(tmp_path / "data", events=EVENTS + "C050,iro-visit,2014-05-05,,\n"), as_of=AS_OF)
+
+
+def test_a_birth_of_1900_01_01_is_unknown_and_noted(store, tmp_path):
+    children = CHILDREN.replace("2012-05-01", "1900-01-01")
+    notes: list[str] = []
+    load_native(store, write(tmp_path / "data", children=children), as_of=AS_OF, notes=notes)
+    assert store.get_child("C001").dob is None
+    assert notes[0] == ("1 date(s) of birth of 1900-01-01 (a placeholder for 'not known') stored as unknown: record "
+                        "the real one when it is known")
+
+
+def test_excel_ids_and_zoned_timestamps(store, tmp_path):
+    children = "id,name,dob\n101.0,Sam Jones,2012-05-01T00:00:00\n"
+    events = ("child_id,kind,date\n"
+              "101,entered-care,2025-03-12T23:30:00Z\n"  # GMT: the same day
+              "101.00,review-held,2025-06-30T23:30:00Z\n"  # BST: 00:30 on 1 July in London
+              "101,iro-visit,2025-06-30T23:30:00+01:00\n")
+    load_native(store, write(tmp_path / "data", children, events), as_of=AS_OF)
+    assert [c.id for c in store.list_children()] == ["101"]
+    assert store.get_child("101").dob == D("2012-05-01")
+    assert [(e.kind, e.date) for e in store.events_for(["101"])["101"]] == [
+        ("entered-care", D("2025-03-12")), ("iro-visit", D("2025-06-30")), ("review-held", D("2025-07-01"))]
+    # the same file as Excel saves it next time: nothing new
+    plain = events.replace("101.00,", "101,")
+    assert load_native(store, write(tmp_path / "again", children.replace("101.0", "101"), plain),
+                       as_of=AS_OF)["events_added"] == 0
+
+
+def test_a_birth_after_the_as_of_date_is_refused_without_quoting_it(store, tmp_path):
+    children = CHILDREN.replace("2012-05-01", "2026-05-01")
+    with pytest.raises(BadInput) as caught:
+        load_native(store, write(tmp_path / "data", children=children), as_of=AS_OF)
+    assert str(caught.value) == ("children.csv row 2, field dob: a date after the as-of date 2025-12-01 (expected one "
+                                 "on or before it)")
+    assert store.list_children() == []

@@ -41,8 +41,11 @@ def import_native(
     from irocli.importers.native import load_native
 
     shift = date_arg(shift_to, "--shift-to") if shift_to else None
-    counts = load_native(open_store(ctx), directory, shift_to=shift)
+    notes: list[str] = []
+    counts = load_native(open_store(ctx), directory, shift_to=shift, notes=notes)
     note(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items()))
+    for line in notes:
+        note(f"Note: {line}")
 
 
 @app.command("ssda903")

@@ -79,10 +79,17 @@ class NoProgress:
 
 @dataclass
 class Skipper:
-    """With --skip-bad-rows, a bad row is noted and the import goes on; otherwise it stops there."""
+    """With --skip-bad-rows, a bad row is noted and the import goes on; otherwise it stops there.
+
+    It also counts what the summary should mention (placeholder dates of birth, say) by name.
+    """
 
     enabled: bool = False
     skipped: list[RowError] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.counts[what] = self.counts.get(what, 0) + n
 
     def __call__(self, error: RowError) -> None:
         if not self.enabled:
@@ -183,12 +190,111 @@ def read_csv(path: Path) -> CsvFile:
     return CsvFile(name, header, rows)
 
 
+# -- ids --------------------------------------------------------------------------------------
+
+_EXCEL_FLOAT = re.compile(r"(\d+)\.0+")
+
+
+def normalise_id(text: str) -> str:
+    """An id as a person means it: trimmed, and "101.0" (Excel turned the number into a float)
+    read as "101". Applied to every id column and every reference to one, in every importer."""
+    text = text.strip()
+    match = _EXCEL_FLOAT.fullmatch(text)
+    return match.group(1) if match else text
+
+
 # -- dates ------------------------------------------------------------------------------------
 
-# Formats a map may name, as a person writes them. A time of day, when present, is ignored.
+PLACEHOLDER_DOB = dt.date(1900, 1, 1)
+
+
+def is_placeholder_dob(d: dt.date | None) -> bool:
+    """1900-01-01 is what case systems (LCS, SQL Server defaults) write for "not known": never a birth."""
+    return d == PLACEHOLDER_DOB
+
+
+LONDON = "Europe/London"
+_TIMESTAMP = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?"
+                        r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?", re.IGNORECASE)
+
+
+def london_day(year: int, month: int, day: int, hour: int, minute: int, second: int, zone: str | None) -> dt.date:
+    """The Europe/London date of a time of day. With no zone the time is London's own, so its
+    date is the date written; with Z or an offset it is converted (23:30Z on 30 June is 1 July,
+    BST). ValueError for a day, hour or offset that does not exist."""
+    if zone is None:
+        dt.time(hour, minute, second)  # ValueError for 25:00
+        return dt.date(year, month, day)
+    from zoneinfo import ZoneInfo
+
+    if zone.upper() == "Z":
+        offset = dt.timedelta(0)
+    else:
+        digits = zone[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+        if hours > 23 or minutes > 59:
+            raise ValueError("not a time zone offset")
+        offset = dt.timedelta(hours=hours, minutes=minutes) * (-1 if zone[0] == "-" else 1)
+    moment = dt.datetime(year, month, day, hour, minute, second, tzinfo=dt.timezone(offset))
+    return moment.astimezone(ZoneInfo(LONDON)).date()
+
+
+def parse_timestamp(text: str) -> dt.date | None:
+    """The London date of an ISO timestamp ("2024-03-12T23:30:00Z", "… 10:00:00+01:00",
+    "2024-03-12 00:00:00.000"); None if the text is no timestamp; ValueError if it is one that
+    cannot exist."""
+    match = _TIMESTAMP.fullmatch(text.strip())
+    if match is None:
+        return None
+    y, mo, d, h, mi, s = (int(g or 0) for g in match.groups()[:6])
+    return london_day(y, mo, d, h, mi, s, match.group(8))
+
+
+def parse_day(text: str, *, where: str, field_name: str = "date", personal: bool = False) -> dt.date:
+    """A date as irocli's own CSV gives it: YYYY-MM-DD, or an ISO timestamp (its London date).
+    BadInput names the field, and quotes the text back only when it is not ``personal``."""
+    from irocli.domain import parse_date
+
+    text = text.strip()
+    try:
+        day = parse_timestamp(text)
+    except ValueError:
+        day = None
+        text = "not a date"  # fails below, with the usual message
+    if day is not None:
+        return day
+    return parse_date(text, where=where, field_name=field_name, personal=personal)
+
+
+def may_lie_ahead(kind: str) -> bool:
+    """Kinds dated on a future day by their nature: bookings, directions, proposals, and the case
+    system's own next due date. Any other event dated after the as-of date is a mistyped date."""
+    from irocli.domain import FORWARD_KINDS
+
+    return kind in FORWARD_KINDS or kind == "system-review-due"
+
+
+def may_precede_birth(kind: str) -> bool:
+    """Child-protection work can begin before birth (a pre-birth conference); nothing else can."""
+    from irocli.domain import PRE_BIRTH_KINDS
+
+    return kind in PRE_BIRTH_KINDS
+
+
+def date_problem(kind: str, day: dt.date, as_of: dt.date, dob: dt.date | None) -> str | None:
+    """Why an event's date cannot be right (a message that never quotes the date of birth), or None."""
+    if day > as_of and not may_lie_ahead(kind):
+        return f"a date after the as-of date {as_of} (expected one on or before it; {kind} is not dated ahead)"
+    if dob is not None and day < dob and not may_precede_birth(kind):
+        return f"a date before the child's date of birth (expected {kind} on or after it)"
+    return None
+
+
+# Formats a map may name, as a person writes them. A time of day, when present, is ignored unless it
+# carries a zone (Z or an offset): then the date is the Europe/London date of that moment.
 DATE_FORMATS = {
     "YYYY-MM-DD": re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"),
-    "YYYY-MM-DD hh:mm:ss": re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?Z?"),
+    "YYYY-MM-DD hh:mm:ss": _TIMESTAMP,
     "dd/mm/YYYY": re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: \d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?"),
 }
 _YEAR_FIRST = {"YYYY-MM-DD", "YYYY-MM-DD hh:mm:ss"}
@@ -221,6 +327,9 @@ def date_parser(formats: list[str] | tuple[str, ...]) -> Callable[[str], dt.date
                 continue
             a, b, c = (int(g) for g in match.groups()[:3])
             try:
+                if pattern is _TIMESTAMP:
+                    h, mi, s = (int(g or 0) for g in match.groups()[3:6])
+                    return london_day(a, b, c, h, mi, s, match.group(8))
                 return dt.date(a, b, c) if year_first else dt.date(c, b, a)
             except ValueError:
                 raise ValueError(f"not a real date (expected {expected})") from None
@@ -256,6 +365,11 @@ def expand_paths(paths: list[Path], suffixes: tuple[str, ...]) -> list[Path]:
     return found
 
 
+def placeholder_note(n: int) -> str:
+    return (f"{n:,} date(s) of birth of 1900-01-01 (a placeholder for 'not known') stored as unknown: "
+            "record the real one when it is known")
+
+
 def tracking_events(events: list, prefix: str) -> list:
     """One `tracking-started` event per child, dated the last day the file speaks of for them.
 
@@ -267,7 +381,7 @@ def tracking_events(events: list, prefix: str) -> list:
 
     last: dict[str, dt.date] = {}
     for event, _key in events:
-        if event.kind in ("review-booked", "review-directed", "change-proposed", "system-review-due"):
+        if may_lie_ahead(event.kind):
             continue  # dated ahead, not history
         if event.child_id not in last or event.date > last[event.child_id]:
             last[event.child_id] = event.date

@@ -30,7 +30,11 @@ from irocli.importers._common import (
     Skipper,
     bulk_work,
     date_parser,
+    date_problem,
     expand_paths,
+    is_placeholder_dob,
+    normalise_id,
+    placeholder_note,
     read_csv,
     shown,
     tracking_events,
@@ -110,8 +114,8 @@ class EventSpec:
     when: list[Condition]
     note: str | None
     meeting: bool
-    future: bool
-    key: str  # "id" or "date"
+    future: bool  # accepted for old maps; whether a date may lie ahead is the kind's nature
+    key: str  # "id" (by the table's identity) or "date" (by child, kind and date)
     details: dict[str, str]
 
 
@@ -133,7 +137,7 @@ class TableSpec:
     columns: list[str]  # a file whose header has all of these is this table
     child: list[str]
     child_via: dict | None  # {"column", "table", "match"}
-    id: str | None
+    identity: list[str]  # the column(s) naming a row's events (`id = X` is identity = [X]); [] if none
     unique_child: bool
     child_fields: dict[str, list[str]]
     events: list[EventSpec]
@@ -142,12 +146,22 @@ class TableSpec:
     optional: set[str]
     only_referenced: bool = False  # its rows add a child only if another table's events need it
 
+    def id_columns(self) -> set[str]:
+        """Lower-case names of the columns holding ids (read as ids: "101.0" is "101")."""
+        cols = set(self.child) | set(self.identity)
+        if self.child_via:
+            cols.update((self.child_via["column"], self.child_via["match"]))
+        if self.allocations:
+            cols.add(self.allocations.worker)
+        if self.names:
+            cols.add(self.names[0])
+        return {c.lower() for c in cols}
+
     def referenced(self) -> set[str]:
         cols = set(self.columns) | set(self.child) | {c for cs in self.child_fields.values() for c in cs}
         if self.child_via:
             cols.add(self.child_via["column"])
-        if self.id:
-            cols.add(self.id)
+        cols.update(self.identity)
         for ev in self.events:
             cols.update(ev.dates)
             cols.update(c.column for c in ev.when)
@@ -175,12 +189,11 @@ class Map:
 
 
 def shipped_maps() -> list[dict]:
-    import tomllib
+    from irocli._toml import load_toml
 
     found = []
     for path in sorted(MAPS.glob("*.toml")):
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        data = load_toml(path)
         found.append({"name": path.stem, "title": data.get("title", ""), "path": str(path)})
     return found
 
@@ -188,6 +201,8 @@ def shipped_maps() -> list[dict]:
 def load_map(name_or_path: str) -> Map:
     """A shipped map by name, or a map file by path; BadInput naming the file and key if it is wrong."""
     import tomllib
+
+    from irocli._toml import load_toml
 
     if name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path:
         path = Path(name_or_path).expanduser()
@@ -197,12 +212,13 @@ def load_map(name_or_path: str) -> Map:
             names = ", ".join(p.stem for p in sorted(MAPS.glob("*.toml")))
             raise BadInput(f"unknown map {name_or_path!r} (shipped: {names}; or give a .toml path)", where="--map")
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
+        data = load_toml(path)  # a BOM (Notepad) is fine
     except FileNotFoundError:
         raise BadInput("no such map file", where=str(path)) from None
     except OSError as error:
         raise BadInput(f"cannot read the map: {error.strerror}", where=str(path)) from None
+    except UnicodeDecodeError:
+        raise BadInput("not UTF-8 text (save the map as UTF-8)", where=path.name) from None
     except tomllib.TOMLDecodeError as error:
         raise BadInput(f"not valid TOML ({error})", where=path.name) from None
     return _MapReader(path).read(data)
@@ -304,6 +320,11 @@ class _MapReader:
             self.done(via, f"{where}.child_via")
             via = parsed
         row_id = self.take(table, "id", where, str)
+        identity = self.take(table, "identity", where, (str, list))
+        if identity is not None and row_id is not None:
+            raise self.fail(f"{where}.identity", "give id (one column) or identity (columns), not both")
+        identity = (self.columns(identity, f"{where}.identity") if identity is not None
+                    else [row_id] if row_id else [])
         unique = self.take(table, "unique_child", where, bool, False)
         only_referenced = self.take(table, "only_referenced", where, bool, False)
         optional = {c.lower() for c in self.columns(self.take(table, "optional", where, list, ["-"]), where)} - {"-"}
@@ -313,7 +334,7 @@ class _MapReader:
                 raise self.fail(f"{where}.child_fields.{fname}",
                                 f"unknown child field (known: {', '.join(CHILD_FIELDS)})")
             fields[fname] = self.columns(cols, f"{where}.child_fields.{fname}")
-        events = [self.event(f"{where}.events[{i}]", dict(ev), row_id)
+        events = [self.event(f"{where}.events[{i}]", dict(ev), bool(identity))
                   for i, ev in enumerate(self.take(table, "events", where, list, []), 1)]
         alloc = self.take(table, "allocations", where, dict)
         if alloc is not None:
@@ -325,10 +346,10 @@ class _MapReader:
             self.done(names, f"{where}.names")
             names = pair
         self.done(table, where)
-        return TableSpec(tname, columns, child, via, row_id, unique, fields, events, alloc, names, optional,
+        return TableSpec(tname, columns, child, via, identity, unique, fields, events, alloc, names, optional,
                          only_referenced)
 
-    def event(self, where: str, ev: dict, row_id: str | None) -> EventSpec:
+    def event(self, where: str, ev: dict, has_identity: bool) -> EventSpec:
         kind = self.take(ev, "kind", where, str)
         kind_column = self.take(ev, "kind_column", where, str)
         kinds = self.take(ev, "kinds", where, dict, {})
@@ -351,9 +372,9 @@ class _MapReader:
             self.done(cond, cwhere)
             conditions.append(Condition(column, frozenset(str(v).casefold() for v in inside or outside),
                                         outside is not None))
-        key = self.take(ev, "key", where, str, "id" if row_id else "date")
-        if key not in ("id", "date") or (key == "id" and not row_id):
-            raise self.fail(f"{where}.key", "expected 'date', or 'id' when the table names its id column")
+        key = self.take(ev, "key", where, str, "id" if has_identity else "date")
+        if key not in ("id", "date") or (key == "id" and not has_identity):
+            raise self.fail(f"{where}.key", "expected 'date', or 'id' when the table names its id or identity")
         spec = EventSpec(
             where=where, kind=kind, kind_column=kind_column, kinds=kinds, dates=dates,
             required=self.take(ev, "required", where, bool, True), when=conditions,
@@ -387,7 +408,7 @@ class _File:
     """One CSV file matched to a table of the map, with cell access by column name."""
 
     def __init__(self, csv_file: CsvFile, spec: TableSpec, mapping: Map, as_of: dt.date,
-                 placeholders: list[int]) -> None:
+                 counts: dict[str, int]) -> None:
         self.csv = csv_file
         self.spec = spec
         self.name = csv_file.name
@@ -398,7 +419,11 @@ class _File:
         self.parse = date_parser(mapping.date_formats)
         self.codes = mapping.codes
         self.as_of = as_of
-        self.placeholders = placeholders  # a one-item counter shared by all files
+        self.counts = counts  # what the notes mention, shared by all files
+        self.ids = spec.id_columns()
+        # Events are keyed by the table's identity when the map gives one and the file has its columns.
+        self.by_identity = bool(spec.identity) and all(c.lower() in self.index for c in spec.identity)
+        self.content_keyed = 0  # events keyed by child, kind and date for want of an identity
 
     def label(self, column: str) -> str:
         return self.header.get(column.lower(), column)
@@ -413,9 +438,9 @@ class _File:
         value = cells[i].strip()
         if value in self.nulls or _plain(value) in self.nulls:
             if value:
-                self.placeholders[0] += 1
+                self.counts["placeholders"] = self.counts.get("placeholders", 0) + 1
             return None
-        return value
+        return normalise_id(value) if column.lower() in self.ids else value
 
     def first(self, cells: list[str], columns: list[str]) -> tuple[str | None, str]:
         for column in columns:
@@ -424,20 +449,29 @@ class _File:
                 return value, column
         return None, columns[0]
 
-    def date(self, row: int, cells: list[str], columns: list[str], *, future: bool = False) -> dt.date | None:
+    def date(self, row: int, cells: list[str], columns: list[str], *, future: bool = False,
+             dob: bool = False) -> dt.date | None:
+        return self.dated(row, cells, columns, future=future, dob=dob)[0]
+
+    def dated(self, row: int, cells: list[str], columns: list[str], *, future: bool = False,
+              dob: bool = False) -> tuple[dt.date | None, str]:
+        """(date or None, the column it came from). A date of birth of 1900-01-01 is a placeholder."""
         text, column = self.first(cells, columns)
         if text is None:
-            return None
+            return None, column
         try:
             day = self.parse(text)
         except ValueError as error:
             raise self.error(row, column, str(error)) from None
+        if dob and is_placeholder_dob(day):
+            self.counts["placeholder_dobs"] = self.counts.get("placeholder_dobs", 0) + 1
+            return None, column
         if day in self.null_dates:
-            self.placeholders[0] += 1
-            return None
+            self.counts["placeholders"] = self.counts.get("placeholders", 0) + 1
+            return None, column
         if not future and day > self.as_of:
             raise self.error(row, column, f"a date after the as-of date {self.as_of} (expected one on or before it)")
-        return day
+        return day, column
 
     def code(self, row: int, cells: list[str], column: str) -> str | None:
         value = self.cell(cells, column)
@@ -482,7 +516,7 @@ def load_extract(store: Store, paths: list[Path], mapping: Map, *, as_of: dt.dat
 
 def _load(store: Store, paths: list[Path], mapping: Map, as_of: dt.date, dry_run: bool, skip: Skipper,
           progress: Progress) -> ImportResult:
-    placeholders = [0]
+    noted: dict[str, int] = {}  # what the notes mention, counted while reading
     files: list[_File] = []
     seen: dict[str, str] = {}
     for path in expand_paths(paths, (".csv",)):
@@ -491,7 +525,7 @@ def _load(store: Store, paths: list[Path], mapping: Map, as_of: dt.date, dry_run
         if spec.name in seen:
             raise BadInput(f"a second file for table {spec.name} (the first is {seen[spec.name]})", where=csv_file.name)
         seen[spec.name] = csv_file.name
-        files.append(_File(csv_file, spec, mapping, as_of, placeholders))
+        files.append(_File(csv_file, spec, mapping, as_of, noted))
     if not any(f.csv.rows for f in files):
         only = files[0].name if len(files) == 1 else "the files given"
         raise BadInput("has a header row but no data rows: nothing to import", where=only)
@@ -505,6 +539,7 @@ def _load(store: Store, paths: list[Path], mapping: Map, as_of: dt.date, dry_run
                    for _, cid in rows if cid is not None}
     fields = load.child_fields(child_rows, with_events | stored)
     known = set(fields) | stored
+    load.dobs = _dobs(store, fields, stored)
     events = load.events(child_rows, known)
     load.allocations(child_rows, known, fields, events)
     progress.stop()
@@ -519,8 +554,19 @@ def _load(store: Store, paths: list[Path], mapping: Map, as_of: dt.date, dry_run
     counts = store.bulk_load(children, events + tracking_events(events, mapping.key_prefix), update=True,
                              dry_run=dry_run)
     notes = []
-    if placeholders[0]:
-        notes.append(f"{placeholders[0]:,} placeholder value(s) (as the map's nulls and null_dates list) read as blank")
+    if noted.get("placeholder_dobs"):
+        notes.append(placeholder_note(noted["placeholder_dobs"]))
+    if noted.get("placeholders"):
+        notes.append(f"{noted['placeholders']:,} placeholder value(s) (as the map's nulls and null_dates list) "
+                     "read as blank")
+    for f in files:
+        if f.content_keyed:
+            missing = [c for c in f.spec.identity if c.lower() not in f.index]
+            why = (f"the file has no {missing[0]} column (the map's identity for table {f.spec.name})" if missing
+                   else f"map {mapping.name} declares no id or identity for table {f.spec.name}")
+            notes.append(f"{f.content_keyed:,} event(s) from {f.name} keyed by child, kind and date: {why}, so a "
+                         "date corrected in a later extract adds a second event beside the first (void the wrong "
+                         "one: irocli event void)")
     if load.unreferenced:
         notes.append(f"{load.unreferenced:,} row(s) of children with no events in this import (and not stored) "
                      "were left out")
@@ -543,6 +589,7 @@ class _Load:
         self.orphans_skipped = 0
         self.unreferenced = 0
         self.shared: dict[tuple, dict] = {}
+        self.dobs: dict[str, dt.date] = {}  # each child's date of birth, where known
 
     def rows(self, file: _File, label: str) -> list:
         self.progress.start(f"{file.name} ({label})", len(file.csv.rows))
@@ -574,7 +621,7 @@ class _Load:
                     self.skip(error)
                     result.append((row, None))
                     continue
-                result.append((row, child_id.strip()))
+                result.append((row, normalise_id(child_id)))
             out[name] = result
         return out
 
@@ -593,8 +640,8 @@ class _Load:
             for _, tcells in target.csv.rows:
                 key, child_id = target.cell(tcells, via["match"]), target.first(tcells, target.spec.child)[0]
                 if key is not None and child_id is not None:
-                    table.setdefault(key.strip(), child_id.strip())
-        child_id = table.get(value.strip())
+                    table.setdefault(key, child_id)
+        child_id = table.get(value)
         if child_id is None:
             raise file.error(row, via["column"], f"{value.strip()} is not in the {via['table']} file "
                                                  f"({target.label(via['match'])})")
@@ -645,7 +692,7 @@ class _Load:
         values = {}
         for fname, columns in spec.child_fields.items():
             if fname == "dob":
-                values[fname] = file.date(row, cells, columns)
+                values[fname] = file.date(row, cells, columns, dob=True)
             elif fname == "name":
                 parts = [file.cell(cells, c) for c in columns]
                 values[fname] = " ".join(p.strip() for p in parts if p) or None
@@ -677,7 +724,8 @@ class _Load:
                         if key in out:
                             old, _, old_row, old_file = out[key]
                             if (old.kind, old.date, old.child_id) != (event.kind, event.date, event.child_id):
-                                raise file.error(row, spec.id, f"gives the same source key as {old_file} row {old_row} "
+                                column = spec.identity[0] if file.by_identity else spec.child[0]
+                                raise file.error(row, column, f"gives the same source key as {old_file} row {old_row} "
                                                                "with a different event (is the id unique?)")
                             continue
                         out[key] = (event, key, row, file.name)
@@ -700,23 +748,37 @@ class _Load:
             if kind is None:
                 raise file.error(row, ev.kind_column, f"unknown code{shown(code)} (expected "
                                                       f"{', '.join(ev.kinds)})")
-        day = file.date(row, cells, ev.dates, future=ev.future)
+        day, column = file.dated(row, cells, ev.dates, future=True)
         if day is None:
             if ev.required:
                 raise file.error(row, ev.dates[0], f"is blank (expected a date, {' or '.join(self.map.date_formats)})")
             return None
+        problem = date_problem(kind, day, self.as_of, self.dobs.get(child_id))
+        if problem is not None:
+            raise file.error(row, column, problem)
         note = file.cell(cells, ev.note) if ev.note else None
         details = {k: v for k, col in ev.details.items() if (v := file.code(row, cells, col)) is not None} or None
         if details is not None:  # one dict per distinct value: the store dumps each once
             details = self.shared.setdefault(tuple(details.items()), details)
-        if ev.key == "id":
-            row_id = file.cell(cells, file.spec.id)
-            if row_id is None:
-                raise file.error(row, file.spec.id, "is blank (expected the row's id: the map keys events by it)")
-            key = f"{prefix}:{file.spec.name}:{row_id.strip()}:{kind}"
+        if ev.key == "id" and file.by_identity:
+            key = f"{prefix}:{file.spec.name}:{self.identity(file, row, cells)}:{kind}"
         else:
+            if ev.key == "id" or not file.spec.identity:
+                file.content_keyed += 1
             key = f"{prefix}:{file.spec.name}:{child_id}:{kind}:{day.isoformat()}"
         return Event(kind, day, None, child_id, ev.meeting, note.strip() if note else None, details=details), key
+
+    @staticmethod
+    def identity(file: _File, row: int, cells: list[str]) -> str:
+        """The row's identity as key text (one id as it is; several joined by ':'); blank is an error."""
+        values = []
+        for column in file.spec.identity:
+            value = file.cell(cells, column)
+            if value is None:
+                what = "the row's id" if len(file.spec.identity) == 1 else "part of the row's identity"
+                raise file.error(row, column, f"is blank (expected {what}: the map keys events by it)")
+            values.append(value)
+        return ":".join(values)
 
     def allocations(self, child_rows, known: set[str], fields: dict[str, dict],
                     events: list[tuple[Event, str]]) -> None:
@@ -756,9 +818,15 @@ class _Load:
                     continue
                 worker = worker.strip()
                 if which == "iro" and alloc.iro_event and start is not None:
-                    row_id = file.cell(cells, file.spec.id) if file.spec.id else None
-                    key = (f"{prefix}:{tname}:{row_id.strip()}:{alloc.iro_event}" if row_id
-                           else f"{prefix}:{tname}:{child_id}:{alloc.iro_event}:{start.isoformat()}")
+                    problem = date_problem(alloc.iro_event, start, self.as_of, self.dobs.get(child_id))
+                    if problem is not None:
+                        self.skip(file.error(row, alloc.start, problem))
+                        continue
+                    if file.by_identity:
+                        key = f"{prefix}:{tname}:{self.identity(file, row, cells)}:{alloc.iro_event}"
+                    else:
+                        file.content_keyed += 1
+                        key = f"{prefix}:{tname}:{child_id}:{alloc.iro_event}:{start.isoformat()}"
                     events.append((Event(alloc.iro_event, start, None, child_id, True, names.get(worker, worker)),
                                    key))
                 if (start is not None and start > self.as_of) or (end is not None and end < self.as_of):
@@ -773,3 +841,17 @@ class _Load:
                 record[which] = worker
                 if which == "social_worker" and team:
                     record["team"] = team
+
+
+def _dobs(store: Store, fields: dict[str, dict], stored: set[str]) -> dict[str, dt.date]:
+    """Each child's date of birth: this import's, else the store's (a placeholder is no birth)."""
+    dobs = {cid: values["dob"] for cid, values in fields.items() if values.get("dob") is not None}
+    wanted = stored - set(dobs)
+    if not wanted:
+        return dobs
+    if len(wanted) <= 200:
+        found = [store.get_child(cid) for cid in sorted(wanted)]
+    else:
+        found = [c for c in store.list_children() if c.id in wanted]
+    dobs.update((c.id, c.dob) for c in found if c.dob is not None and not is_placeholder_dob(c.dob))
+    return dobs

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +30,9 @@ from irocli.importers._common import (
     bulk_work,
     date_parser,
     expand_paths,
+    is_placeholder_dob,
+    normalise_id,
+    placeholder_note,
     read_csv,
     shown,
 )
@@ -87,7 +90,9 @@ class Table:
     file: str
     unit: str  # "row" (CSV) or "line" (XML)
     columns: dict[str, int]  # COLUMN -> its index in each row's cells
-    rows: list[tuple[int, list[str]]]  # (row or line, cells)
+    rows: list[tuple[int, list[str]]]  # (row or line, cells); CHILD read as an id ("101.0" is 101)
+    # Children's dates of birth from the Header of the same import, shared by all its tables.
+    dobs: dict[str, dt.date] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -124,7 +129,18 @@ class _Checker:
             raise self.error(row, column, str(error)) from None
         if day > self.as_of:
             raise self.error(row, column, f"a date after the as-of date {self.as_of} (expected one on or before it)")
+        if column not in _BIRTHS:
+            dob = self.dob(cells)
+            if dob is not None and day < dob:
+                raise self.error(row, column, "a date before the child's date of birth (expected one on or after it)")
         return day
+
+    def dob(self, cells: list[str]) -> dt.date | None:
+        """The row's child's date of birth: the Header's, else the row's own DOB; None if unknown."""
+        dob = self.table.dobs.get(cells[self.at["CHILD"]].strip())
+        if dob is None and "DOB" in self.at:
+            dob = _lenient_date(cells[self.at["DOB"]])
+        return dob
 
     def code(self, row: int, cells: list[str], column: str, allowed: tuple[str, ...], *,
              required: bool = True) -> str:
@@ -138,10 +154,23 @@ class _Checker:
         return text
 
     def child(self, row: int, cells: list[str]) -> str:
-        child_id = cells[self.at["CHILD"]].strip()
+        child_id = normalise_id(cells[self.at["CHILD"]])
         if not child_id:
             raise self.error(row, "CHILD", "is blank (expected the child's id)")
         return child_id
+
+
+_BIRTHS = frozenset({"DOB", "MC_DOB"})  # dates of birth, checked as dates, not against a birth
+
+
+def _lenient_date(text: str) -> dt.date | None:
+    """A date of birth for the before-birth check: None if blank, bad or a placeholder (its own
+    row reports a bad one)."""
+    try:
+        day = _DATE(text.strip())
+    except ValueError:
+        return None
+    return None if is_placeholder_dob(day) else day
 
 
 def _one_of(codes: tuple[str, ...]) -> str:
@@ -172,7 +201,30 @@ def read_tables(paths: list[Path]) -> list[Table]:
     if not any(t.rows for t in tables):
         only = tables[0].file if len(tables) == 1 else "the files given"
         raise BadInput("has a header row but no data rows: nothing to import", where=only)
+    return _share_dobs(tables)
+
+
+def _share_dobs(tables: list[Table]) -> list[Table]:
+    """Give every table the Header's dates of birth, so any row's date can be checked against its child's."""
+    dobs: dict[str, dt.date] = {}
+    for table in tables:
+        if table.name == "Header":
+            child, dob = table.columns["CHILD"], table.columns["DOB"]
+            for _, cells in table.rows:
+                day = _lenient_date(cells[dob])
+                if day is not None:
+                    dobs.setdefault(cells[child], day)
+    for table in tables:
+        table.dobs = dobs
     return tables
+
+
+def _ids(columns: dict[str, int], rows: list[tuple[int, list[str]]]) -> list[tuple[int, list[str]]]:
+    """Rows with CHILD read as an id (Excel's "101.0" is 101), so every table and lookup agrees."""
+    at = columns["CHILD"]
+    for _, cells in rows:
+        cells[at] = normalise_id(cells[at])
+    return rows
 
 
 def _read_csv_table(path: Path) -> Table:
@@ -182,7 +234,8 @@ def _read_csv_table(path: Path) -> Table:
     name = next((t for t, cols in TABLES.items() if set(cols) == found), None)
     if name is None:
         raise BadInput(_no_table_message(found, len(columns)), where=f"{csv_file.name} row 1")
-    return Table(name, csv_file.name, "row", {c: i for i, c in enumerate(columns)}, csv_file.rows)
+    at = {c: i for i, c in enumerate(columns)}
+    return Table(name, csv_file.name, "row", at, _ids(at, csv_file.rows))
 
 
 def _no_table_message(found: set[str], count: int) -> str:
@@ -276,14 +329,16 @@ def _read_xml(path: Path) -> list[Table]:
                        where=f"{name} line {error.lineno}") from None
     if not header_rows:
         raise BadInput("no <CHILD> records: nothing to import", where=name)
-    return [_xml_table(t, name, rows) for t, rows in (("Header", header_rows), ("Episodes", episode_rows),
-                                                       ("Reviews", review_rows))]
+    return _share_dobs([_xml_table(t, name, rows) for t, rows in (("Header", header_rows),
+                                                                   ("Episodes", episode_rows),
+                                                                   ("Reviews", review_rows))])
 
 
 def _xml_table(name: str, file: str, rows: list[tuple[int, dict[str, str]]]) -> Table:
     columns = TABLES[name]
-    return Table(name, file, "line", {c: i for i, c in enumerate(columns)},
-                 [(line, [values.get(c, "") for c in columns]) for line, values in rows])
+    at = {c: i for i, c in enumerate(columns)}
+    cells = [(line, [values.get(c, "") for c in columns]) for line, values in rows]
+    return Table(name, file, "line", at, _ids(at, cells))
 
 
 # -- loading ----------------------------------------------------------------------------------
@@ -303,8 +358,16 @@ def load_ssda903(store: Store, paths: list[Path], *, as_of: dt.date, dry_run: bo
     The first bad row raises a RowError (BadInput, exit 2) and nothing is written; with
     ``skip_bad_rows`` bad rows are left out and listed in the result instead.
     """
+    skip = Skipper(skip_bad_rows)
     with bulk_work():
-        return _load(store, paths, as_of, dry_run, Skipper(skip_bad_rows), progress or NoProgress(), year)
+        result = _load(store, paths, as_of, dry_run, skip, progress or NoProgress(), year)
+    if skip.counts.get("placeholder_dobs"):
+        result.notes.append(placeholder_note(skip.counts["placeholder_dobs"]))
+    if any(f["table"] == "Reviews" and f["rows"] for f in result.files):
+        result.notes.append("reviews are keyed by child and date (the return gives a review no id): a review date "
+                            "corrected in a later return is added beside the first; void the wrong one (irocli "
+                            "event void)")
+    return result
 
 
 def collection_year(day: dt.date) -> int:
@@ -397,6 +460,9 @@ def _children(table: Table, as_of: dt.date, skip: Skipper, progress: Progress) -
                                                 f"{first_row[child_id]})")
             check.code(row, cells, "SEX", SEX)
             dob = check.date(row, cells, "DOB")
+            if is_placeholder_dob(dob):
+                skip.count("placeholder_dobs")  # "not known": stored as unknown, never a birth
+                dob = None
         except RowError as error:
             skip(error)
             continue
