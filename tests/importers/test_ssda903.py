@@ -461,9 +461,9 @@ def test_the_shared_return_is_judged_only_inside_its_window_and_before_each_18th
 
 
 def test_a_child_in_care_since_2008_reviewed_twice_in_the_year_is_due_six_months_on(cli, tmp_path):
-    write903(tmp_path / "903", header="700001,1,01/01/2009,WBRI,UN2,,\n",
+    write903(tmp_path / "903", header="700001,1,01/01/2007,WBRI,UN2,,\n",
              episodes="700001,02/06/2008,S,C2,N1,U4,PR1,,,,,,\n",
-             reviews="700001,01/01/2009,14/04/2023,PN1\n700001,01/01/2009,12/10/2023,PN1\n")
+             reviews="700001,01/01/2007,14/04/2023,PN1\n700001,01/01/2007,12/10/2023,PN1\n")
     result = cli.json("import", "ssda903", tmp_path / "903")
     assert any("collection year 2023-24 (2023-04-01 to 2024-03-31)" in note for note in result["notes"])
     [review] = [r for r in json.loads(cli("overdue", "--as-of", "2024-04-30", "--format", "json").stdout)

@@ -62,3 +62,14 @@ def test_a_map_that_is_not_utf8_is_one_line(cli, tmp_path):
     result = cli("import", "extract", FLAT, "--map", mine, ok=False)
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == ["Error: mine.toml: not UTF-8 text (save the map as UTF-8)"]
+
+
+def test_a_profile_saved_with_a_bom_is_read_like_the_same_profile_without(tmp_path):
+    from irocli.profiles import load
+
+    text = 'extends = "blackpool"\nname = "notepad"\n[rules."review.second"]\noffset = "90 days"\n'
+    plain, bom = tmp_path / "plain.toml", tmp_path / "bom.toml"
+    plain.write_text(text, encoding="utf-8")
+    bom.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert load(str(bom)).rules["review.second"].offset == load(str(plain)).rules["review.second"].offset
+    assert str(load(str(bom)).rules["review.second"].offset) == "90 days"

@@ -158,9 +158,10 @@ def _locate(name_or_path: str) -> Path:
 def _read(path: Path) -> dict[str, Any]:
     import tomllib
 
+    from irocli._toml import load_toml
+
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return load_toml(path)  # a profile saved in Notepad starts with a BOM
     except tomllib.TOMLDecodeError as exc:
         raise BadInput(f"not valid TOML ({exc})", where=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
