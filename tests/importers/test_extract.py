@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 from importer_support import FLAT, Cli
@@ -284,3 +285,22 @@ def test_an_unknown_map_name_lists_the_shipped_ones(cli):
 def test_import_maps_lists_the_shipped_maps(tmp_path):
     data = json.loads(Cli(tmp_path / "s.db")("import", "maps", "--format", "json").stdout)
     assert [m["name"] for m in data] == ["one-row-per-review", "ssd"]
+
+
+def test_an_extract_that_covers_a_period_marks_where_its_history_begins(cli, tmp_path):
+    # RULES §6 for extracts: the map (covers_from) or --covers-from says what period the file covers
+    result = cli.json("import", "extract", FLAT, "--map", "one-row-per-review", "--covers-from", "2025-06-01")
+    assert result["events"]["added"] == 14 + 3  # one history-known-from per child with events
+    marks = cli.rows("SELECT child_id, date FROM event WHERE kind = 'history-known-from' ORDER BY child_id")
+    assert marks == [("2001", "2025-06-01"), ("2002", "2025-06-01"), ("2003", "2025-06-01")]
+    again = cli.json("import", "extract", FLAT, "--map", "one-row-per-review", "--covers-from", "2025-06-01")
+    assert again["events"]["added"] == 0
+    assert "history before 2025-06-01 is unknown" in cli("explain", "2001", "--as-of", "2026-01-05").stdout
+    shipped = Path(__file__).parents[2] / "src" / "irocli" / "importers" / "maps" / "one-row-per-review.toml"
+    own = tmp_path / "own.toml"
+    own.write_text('covers_from = "2025-06-01"\n' + shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    assert cli.json("import", "extract", FLAT, "--map", str(own), "--dry-run")["events"]["unchanged"] == 17
+    bad = tmp_path / "bad.toml"
+    bad.write_text('covers_from = "June"\n' + shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    failed = cli("import", "extract", FLAT, "--map", str(bad), ok=False)
+    assert failed.exit_code == 2 and "covers_from" in failed.stderr

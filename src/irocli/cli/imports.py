@@ -95,6 +95,10 @@ def import_extract(
     skip_bad_rows: SkipBadRows = False,
     as_of_: ImportAsOf = None,
     fmt: ImportFormat = "table",
+    covers_from: Annotated[str | None, typer.Option(
+        "--covers-from", metavar="DATE",
+        help="The first day the extract's history covers (else the map's covers_from): nothing due before "
+             "it is judged.")] = None,
 ) -> None:
     """Load a case-system CSV extract, its columns mapped by a map file.
 
@@ -104,11 +108,12 @@ def import_extract(
 
     fmt = output_format(fmt, ("table", "json"))
     day = as_of(as_of_)
+    covers = date_arg(covers_from, "--covers-from") if covers_from else None
     mapping = load_map(map_)  # a bad map fails before the store is opened
     store = _store(ctx, dry_run)
     with _progress() as progress:
         result = load_extract(store, files, mapping, as_of=day, dry_run=dry_run, skip_bad_rows=skip_bad_rows,
-                              progress=progress)
+                              progress=progress, covers_from=covers)
     _summary(result, fmt)
 
 

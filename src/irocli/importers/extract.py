@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -186,6 +186,9 @@ class Map:
     null_dates: frozenset[dt.date]
     tables: dict[str, TableSpec]
     codes: dict[str, Codes] = field(default_factory=dict)  # by lower-case column name
+    # the first day the extract's history covers (RULES §6: nothing due before it is judged); None:
+    # the extract holds each child's whole history
+    covers_from: dt.date | None = None
 
 
 def shipped_maps() -> list[dict]:
@@ -261,6 +264,12 @@ class _MapReader:
         name = self.take(data, "name", "", str, self.path.stem)
         title = self.take(data, "title", "", str, "")
         prefix = self.take(data, "key_prefix", "", str, name)
+        covers_from = self.take(data, "covers_from", "", (str, dt.date))
+        if isinstance(covers_from, str):
+            try:
+                covers_from = dt.date.fromisoformat(covers_from)
+            except ValueError:
+                raise self.fail("covers_from", "expected an ISO date (YYYY-MM-DD)") from None
         settings = dict(self.take(data, "settings", "", dict, {}))
         formats = self.take(settings, "date_formats", "settings", list, ["YYYY-MM-DD"])
         for f in formats:
@@ -302,7 +311,7 @@ class _MapReader:
                 raise self.fail(f"tables.{spec.name}.child_via.table", f"no table {spec.child_via['table']!r} "
                                                                         "in this map")
         return Map(name, title, self.path, prefix, formats, frozenset(_plain(str(n)) for n in nulls),
-                   frozenset(null_dates), tables, codes)
+                   frozenset(null_dates), tables, codes, covers_from)
 
     def table(self, tname: str, table: dict) -> TableSpec:
         where = f"tables.{tname}"
@@ -508,8 +517,16 @@ def _match(csv_file: CsvFile, mapping: Map) -> TableSpec:
 
 
 def load_extract(store: Store, paths: list[Path], mapping: Map, *, as_of: dt.date, dry_run: bool = False,
-                 skip_bad_rows: bool = False, progress: Progress | None = None) -> ImportResult:
-    """Check every row of the extract files against the map, then load them in one transaction."""
+                 skip_bad_rows: bool = False, progress: Progress | None = None,
+                 covers_from: dt.date | None = None) -> ImportResult:
+    """Check every row of the extract files against the map, then load them in one transaction.
+
+    ``covers_from`` (else the map's ``covers_from``): the first day the extract's history covers;
+    each child with events gets a `history-known-from` event then (RULES §6), so nothing due
+    before it is judged.
+    """
+    if covers_from is not None:
+        mapping = replace(mapping, covers_from=covers_from)
     with bulk_work():
         return _load(store, paths, mapping, as_of, dry_run, Skipper(skip_bad_rows), progress or NoProgress())
 
@@ -551,8 +568,14 @@ def _load(store: Store, paths: list[Path], mapping: Map, as_of: dt.date, dry_run
             name = child_id  # never invented: the id stands in until a name is given
         children.append(Child(child_id, name, values.get("dob"), values.get("iro"), values.get("social_worker"),
                               values.get("team")))
-    counts = store.bulk_load(children, events + tracking_events(events, mapping.key_prefix), update=True,
-                             dry_run=dry_run)
+    marks = tracking_events(events, mapping.key_prefix)
+    if mapping.covers_from is not None:
+        day = mapping.covers_from
+        marks += [(Event("history-known-from", day, None, child_id, True,
+                         f"extract ({mapping.name}) covers history from this day"),
+                   f"{mapping.key_prefix}:window:{child_id}:{day.isoformat()}")
+                  for child_id in sorted({e.child_id for e, _key in events})]
+    counts = store.bulk_load(children, events + marks, update=True, dry_run=dry_run)
     notes = []
     if noted.get("placeholder_dobs"):
         notes.append(placeholder_note(noted["placeholder_dobs"]))
