@@ -17,7 +17,9 @@ def test_child_add_list_show_update(cli):
                        "iro": "A. Khan", "social_worker": None, "team": None}]
     cli("child", "update", "C001", "--iro", "B. Okafor")
     assert json.loads(cli("child", "list", "--iro", "B. Okafor", "--format", "json").stdout)[0]["id"] == "C001"
-    assert json.loads(cli("child", "list", "--iro", "A. Khan", "--format", "json").stdout) == []
+    gone = cli("child", "list", "--iro", "A. Khan", "--format", "json", ok=False)  # nobody's IRO now
+    assert (gone.exit_code, gone.stdout) == (2, "")
+    assert gone.stderr == "Error: no child in the store has IRO 'A. Khan' (known: B. Okafor)\n"
 
 
 @pytest.mark.sqlite_only

@@ -23,7 +23,10 @@ def _report(ctx, *, within, iro, team, as_of_, fmt, sort, title):
         from irocli.reports.render import obligations_table, stack, summary_line
 
         names = {c.id: c.initials for c in store.list_children(iro=iro, team=team)}
-        heading = f"{title} as of {day}" + (f" — {iro}" if iro else "") + (f" — team {team}" if team else "")
+        from irocli.domain import clean_name
+
+        heading = (f"{title} as of {day}" + (f" — {clean_name(iro)}" if iro else "")
+                   + (f" — team {clean_name(team)}" if team else ""))
         return stack(obligations_table(rows, title=heading, names=names, show_iro=iro is None),
                      summary_line(rows))
 
