@@ -198,3 +198,16 @@ def test_names_match_trimmed_and_case_folded(store):
     with pytest.raises(BadInput, match=r"^no child in the store has team 'Nroth' \(known: North, Straße\)$"):
         store.list_children(team="Nroth")
 
+
+def test_event_dates_are_checked_only_when_entered(store):
+    store.add_child(SAM)  # born 2012-05-01
+    today = D("2025-03-25")
+    with pytest.raises(BadInput, match="after 2025-03-25"):
+        store.add_event("C001", "review-held", D("2025-03-26"), as_of=today)
+    with pytest.raises(BadInput, match="before the child's date of birth"):
+        store.add_event("C001", "iro-visit", D("2012-04-30"), as_of=today)
+    assert store.list_events("C001") == []
+    store.add_event("C001", "review-booked", D("2025-04-30"), as_of=today)
+    store.add_event("C001", "icpc-held", D("2012-04-30"), as_of=today)
+    store.add_event("C001", "iro-visit", D("2012-04-30"))  # history, not entry: db check reports it
+    assert len(store.list_events("C001")) == 3

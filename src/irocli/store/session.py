@@ -18,7 +18,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import exc as sa_exc
 
 from irocli.config import db_url, display_url
-from irocli.domain import Child, Event, clean_name, is_placeholder_dob
+from irocli.domain import Child, Event, check_event_date, clean_name, is_placeholder_dob
 from irocli.errors import BadInput, StoreUnavailable
 from irocli.store import queries
 from irocli.store.records import StoredEvent
@@ -419,15 +419,24 @@ class Store:
         recorded_by: str | None = None,
         source_key: str | None = None,
         details: dict | None = None,
+        as_of: dt.date | None = None,
     ) -> int:
-        """Record an event; returns its id. ``recorded_by`` defaults to the OS user."""
+        """Record an event; returns its id. ``recorded_by`` defaults to the OS user.
+
+        With ``as_of`` (a person entering it: the day of entry), the date is checked first
+        (domain.check_event_date): not after ``as_of`` unless a booking, not before the child's
+        birth unless child-protection work; BadInput, and nothing written, when it fails.
+        """
         from irocli.store.tables import ChildRow, EventRow
 
         by = recorded_by if recorded_by is not None else os_user()
 
         def work(session: Session) -> int | None:
-            if session.get(ChildRow, child_id) is None:
+            child = session.get(ChildRow, child_id)
+            if child is None:
                 raise BadInput(f"unknown child {child_id}")
+            if as_of is not None:
+                check_event_date(kind, date, as_of=as_of, dob=child.dob, child_id=child_id)
             row = EventRow(
                 child_id=child_id,
                 kind=kind,
