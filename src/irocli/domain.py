@@ -118,6 +118,56 @@ FORWARD_KINDS = frozenset({"review-booked", "review-directed", "change-proposed"
 WINDOW_KINDS = frozenset({"history-known-from"})
 
 
+# Case systems fill an unknown date of birth with this day: it is stored as unknown (None).
+PLACEHOLDER_DOB = dt.date(1900, 1, 1)
+
+
+def is_placeholder_dob(day: dt.date | None) -> bool:
+    """True for the case systems' stand-in for an unknown date of birth (1900-01-01)."""
+    return day == PLACEHOLDER_DOB
+
+
+def clean_name(value: str | None) -> str | None:
+    """A person's or team's name as stored: outer spaces gone, inner runs of whitespace one space;
+    None when nothing is left."""
+    if value is None:
+        return None
+    return " ".join(value.split()) or None
+
+
+def name_key(value: str) -> str:
+    """What two names must share to match as people type them: cleaned and case-folded
+    (``casefold``, not ``lower``: "STRASSE" and "straße" match, as Unicode says they should)."""
+    return (clean_name(value) or "").casefold()
+
+
+def check_event_date(kind: str, day: dt.date, *, as_of: dt.date, dob: dt.date | None, child_id: str) -> None:
+    """BadInput when ``day`` cannot be right for ``kind``: after ``as_of`` (unless the kind is dated
+    in the future by nature) or before the child's birth (unless child-protection work, which can
+    start pre-birth). The message names the child by id only: never its birth date."""
+    if day > as_of and kind not in FORWARD_KINDS:
+        raise BadInput(f"{kind} on {day} for {child_id} is after {as_of}: only a booking "
+                       f"({', '.join(sorted(FORWARD_KINDS))}) may be dated in the future")
+    if dob is not None and day < dob and kind not in PRE_BIRTH_KINDS:
+        raise BadInput(f"{kind} on {day} for {child_id} is before the child's date of birth: "
+                       f"only child-protection work may start before birth")
+
+
+def earlier_adjournment(events: list[Event], event_id: int) -> Event | None:
+    """For the review-adjourned event ``event_id`` among a child's non-voided ``events``, the
+    adjournment of the same review before it (no review held in between), if any."""
+    ordered = sorted(events, key=lambda e: (e.date, e.id if e.id is not None else 0))
+    previous: Event | None = None
+    for event in ordered:
+        if event.id == event_id:
+            return previous if event.kind == "review-adjourned" else None
+        if event.kind == "review-held":
+            previous = None
+        elif event.kind == "review-adjourned":
+            previous = event if previous is None else previous
+    return None
+
+
 def parse_kind(text: str, *, where: str | None = None) -> str:
     kind = text.strip().lower()
     if kind not in EVENT_KINDS:

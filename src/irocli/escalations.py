@@ -31,7 +31,7 @@ def _not_before(day: dt.date, start: dt.date, what: str) -> None:
 
 def open_escalation(store, profile, child_id: str, *, reason: str, stage: str, day: dt.date,
                     due: dt.date | None, impact: str | None, actions: str | None, discussion: str | None,
-                    by: str | None) -> int:
+                    by: str | None, as_of: dt.date | None = None) -> int:
     lad = ladder_rules.ladder(profile)
     if reason not in ladder_rules.REASONS:
         raise BadInput(f"--reason must be one of {', '.join(ladder_rules.REASONS)} (got {reason!r})")
@@ -43,13 +43,16 @@ def open_escalation(store, profile, child_id: str, *, reason: str, stage: str, d
     details = {"reason": reason, "stage": stage, "due": due.isoformat() if due else None,
                "impact": impact, "actions": actions, "discussion": discussion}
     store.get_child(child_id)
-    return store.add_event(child_id, "escalation-opened", day, recorded_by=by,
+    return store.add_event(child_id, "escalation-opened", day, recorded_by=by, as_of=as_of,
                            details={k: v for k, v in details.items() if v is not None})
 
 
 def record(store, profile, esc_id: int, action: str, *, day: dt.date, note: str | None = None,
-           to_stage: str | None = None, outcome: str | None = None, by: str | None = None) -> dict:
-    """respond | escalate | resolve | cafcass | meeting | actions; returns what was recorded."""
+           to_stage: str | None = None, outcome: str | None = None, by: str | None = None,
+           as_of: dt.date | None = None) -> dict:
+    """respond | escalate | resolve | cafcass | meeting | actions; returns what was recorded.
+
+    With ``as_of`` (the day of entry) the date is checked as store.add_event does."""
     lad = ladder_rules.ladder(profile)
     child_id, esc = _find(store, esc_id)
     ladder_rules.check_open(esc, action)
@@ -78,15 +81,16 @@ def record(store, profile, esc_id: int, action: str, *, day: dt.date, note: str 
         kind = "escalation-actions"
     else:  # pragma: no cover - the CLI offers only the actions above
         raise BadInput(f"unknown escalation action {action!r}")
-    store.add_event(child_id, kind, day, note=note, recorded_by=by, details=details)
+    store.add_event(child_id, kind, day, note=note, recorded_by=by, details=details, as_of=as_of)
     return {"escalation_id": esc_id, "child_id": child_id, "action": action, **details}
 
 
-def praise(store, child_id: str, day: dt.date, note: str, by: str | None = None) -> int:
+def praise(store, child_id: str, day: dt.date, note: str, by: str | None = None,
+           as_of: dt.date | None = None) -> int:
     if not note or not note.strip():
         raise BadInput("--note is required: what was the good practice?")
     store.get_child(child_id)
-    return store.add_event(child_id, "praise", day, note=note.strip(), recorded_by=by)
+    return store.add_event(child_id, "praise", day, note=note.strip(), recorded_by=by, as_of=as_of)
 
 
 # ---------------------------------------------------------------------------------- reports

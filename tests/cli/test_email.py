@@ -333,3 +333,17 @@ def test_an_empty_section_says_nothing(caseload, smtp_server, config_file):
     plain = parts(msg)["text/plain"]
     assert "Yours: nothing." in plain
     assert "C001 SJ" in _section(plain, "To chase", None) and "social-worker" in plain
+
+
+def test_iro_matches_as_typed_and_a_typo_sends_nothing(caseload, smtp_server, config_file):
+    env = smtp_env(config_file, smtp_server.port)
+    typed = run(caseload, env, "email", "--as-of", "2025-03-25", "--iro", "  a. KHAN ", "--to", "m@la.gov.uk",
+                "--dry-run")
+    assert typed.exit_code == 0, typed.stderr
+    body = parts(email.message_from_string(typed.stdout, policy=email.policy.default))["text/plain"]
+    assert "C001 SJ" in body and "C002 AS" in body and "C003" not in body
+    assert "Dry run: 1 message(s) printed, none sent." in typed.stderr
+    typo = run(caseload, env, "email", "--as-of", "2025-03-25", "--iro", "A. Kahn", "--to", "m@la.gov.uk")
+    assert (typo.exit_code, typo.stdout) == (2, "")
+    assert typo.stderr == "Error: no child in the store has IRO 'A. Kahn' (known: A. Khan, B. Okafor)\n"
+    assert smtp_server.handler.envelopes == []

@@ -69,13 +69,14 @@ def test_every_formula_prefix_is_defused(prefix):
 
 def test_exported_csv_defuses_a_tab_a_carriage_return_and_a_minus(cli):
     cli("init", "--profile", "england")
-    cli("child", "add", "C8", "--name", "X Y", "--iro", "\tcmd", "--team", "-2+3")
-    cli("child", "add", "C9", "--name", "X Z", "--iro", "\r=1", "--team", "@x")
-    for child in ("C8", "C9"):
+    # names are stored trimmed (a leading tab or CR goes), ids as given: the id carries them here
+    cli("child", "add", "\tC8", "--name", "X Y", "--iro", "\tcmd", "--team", "-2+3")
+    cli("child", "add", "\rC9", "--name", "X Z", "--iro", "\r=1", "--team", "@x")
+    for child in ("\tC8", "\rC9"):
         cli("event", "add", child, "entered-care", "2025-01-06")
     out = cli("due", "--as-of", "2025-01-07", "--format", "csv").stdout
     rows = {(r["child_id"], r["iro"], r["team"]) for r in csv.DictReader(io.StringIO(out, newline=""))}
-    assert rows == {("C8", "'\tcmd", "'-2+3"), ("C9", "'\r=1", "'@x")}
+    assert rows == {("'\tC8", "cmd", "'-2+3"), ("'\rC9", "'=1", "'@x")}
 
 
 def _options(command, path: str = "irocli"):
@@ -125,7 +126,8 @@ REVIEWED = {
     "_CHILD",  # queries: the child columns' SELECT, a constant
     "_EVENT",  # queries: the event columns' SELECT, a constant
     "forward",  # queries: quoted kind names from FORWARD_KINDS, a constant set
-    "(' WHERE ' + ' AND '.join(where) if where else '')",  # queries: "iro = :iro", "team = :team"
+    "(' WHERE ' + ' AND '.join(where) if where else '')",  # queries: "iro IN (:iro0, …)", placeholders only
+    "column",  # queries.known_names: a key of NAME_COLUMNS, checked before use
     "' AND '.join(where)",
     "sql",  # session: a constant SELECT … IN, followed by "?" placeholders only
     "','.join('?' * len(chunk))",

@@ -6,7 +6,10 @@ import datetime as dt
 import inspect
 import tracemalloc
 
+import pytest
+
 from irocli.domain import Child, Event
+from irocli.errors import BadInput
 from irocli.store import queries
 
 D = dt.date.fromisoformat
@@ -72,7 +75,8 @@ def test_filters_by_iro_team_and_child_ids_combine(store):
     assert ids(child_ids=["C00011", "C00003", "C99999"]) == ["C00003", "C00011"]
     assert ids(iro="IRO0", child_ids=["C00003", "C00004"]) == ["C00003"]
     assert ids(child_ids=[]) == []
-    assert ids(iro="nobody") == []
+    with pytest.raises(BadInput, match="no child in the store has IRO 'nobody'"):
+        store.iter_caseload(iro="nobody")  # at the call, before anything streams
 
 
 def test_more_child_ids_than_one_query_takes_stay_in_order_and_complete(store):

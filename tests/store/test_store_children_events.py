@@ -72,7 +72,8 @@ def test_children_are_listed_by_id_and_filtered_by_iro_and_team(store):
     assert store.list_children(iro="A. Khan") == [SAM, AVA]
     assert store.list_children(team="North") == [SAM, LEO]
     assert store.list_children(iro="A. Khan", team="North") == [SAM]
-    assert store.list_children(iro="Nobody") == []
+    with pytest.raises(BadInput, match=r"^no child in the store has IRO 'Nobody' \(known: A\. Khan, B\. Okafor\)$"):
+        store.list_children(iro="Nobody")
 
 
 # -- events -----------------------------------------------------------------------------------
@@ -172,3 +173,41 @@ def test_meta_values_are_set_overwritten_and_read(store):
     store.set_meta("other", "x")
     assert store.get_meta("profile") == "blackpool"
     assert store.get_meta("other") == "x"
+
+
+# -- names and dates as people type them --------------------------------------------------------
+
+
+def test_every_write_path_stores_names_clean(store):
+    store.add_child(Child("C001", "Sam Jones", None, " A.  Khan ", "K. Doyle\t", " North"))
+    store.update_child("C001", team="  North   West ")
+    store.bulk_load([Child("C002", "Ava Smith", D("1900-01-01"), "a. khan  ", "   ", "South ")], [])
+    assert store.list_children() == [Child("C001", "Sam Jones", None, "A. Khan", "K. Doyle", "North West"),
+                                     Child("C002", "Ava Smith", None, "a. khan", None, "South")]
+    # an import with the same names untidy changes nothing
+    counts = store.bulk_load([Child("C001", "Sam Jones", None, "A. Khan  ", None, "North  West")], [])
+    assert counts["children_unchanged"] == 1
+
+
+def test_names_match_trimmed_and_case_folded(store):
+    store.add_child(Child("C001", "Sam Jones", None, "A. Khan", None, "Straße"))
+    store.add_child(Child("C002", "Ava Smith", None, "a. khan", None, "North"))  # two spellings, one IRO
+    assert [c.id for c in store.list_children(iro="  A.   KHAN ")] == ["C001", "C002"]
+    assert [c.id for c in store.list_children(team="STRASSE")] == ["C001"]  # casefold, not lower()
+    assert [c.id for c, _ in store.iter_caseload(iro="a. Khan", team="north")] == ["C002"]
+    with pytest.raises(BadInput, match=r"^no child in the store has team 'Nroth' \(known: North, Straße\)$"):
+        store.list_children(team="Nroth")
+
+
+def test_event_dates_are_checked_only_when_entered(store):
+    store.add_child(SAM)  # born 2012-05-01
+    today = D("2025-03-25")
+    with pytest.raises(BadInput, match="after 2025-03-25"):
+        store.add_event("C001", "review-held", D("2025-03-26"), as_of=today)
+    with pytest.raises(BadInput, match="before the child's date of birth"):
+        store.add_event("C001", "iro-visit", D("2012-04-30"), as_of=today)
+    assert store.list_events("C001") == []
+    store.add_event("C001", "review-booked", D("2025-04-30"), as_of=today)
+    store.add_event("C001", "icpc-held", D("2012-04-30"), as_of=today)
+    store.add_event("C001", "iro-visit", D("2012-04-30"))  # history, not entry: db check reports it
+    assert len(store.list_events("C001")) == 3

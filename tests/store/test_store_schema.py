@@ -248,3 +248,34 @@ def test_downgrade_to_the_first_revision_keeps_children_and_events(db_url):
             assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() == REVISIONS[0]
     finally:
         engine.dispose()
+
+
+def test_upgrading_from_0002_stores_names_clean_and_the_placeholder_birth_date_as_unknown(new_db_url):
+    """Revision 0003 rewrites rows written untidy before it, as the write path now stores them."""
+    import datetime as dt
+
+    from irocli.domain import Child
+
+    url = config.db_url(new_db_url("at-0002"))
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    store_migrate.upgrade(engine, "0002")
+    at = dt.datetime(2025, 1, 6, 9, 0)
+    insert = sa.text("INSERT INTO child (id, name, dob, iro, social_worker, team, created_at, updated_at) "
+                     "VALUES (:id, :name, :dob, :iro, :sw, :team, :at, :at)")
+    with engine.begin() as conn:
+        for id_, dob, iro, sw, team in [
+            ("C001", dt.date(2012, 5, 1), "A. Khan ", "  K.  Doyle", "North\t"),
+            ("C002", dt.date(1900, 1, 1), "a.   khan", None, "   "),
+            ("C003", None, "B. Okafor", "J. Smith", "South"),  # clean already: untouched
+        ]:
+            conn.execute(insert, {"id": id_, "name": f"Child {id_}", "dob": dob, "iro": iro, "sw": sw,
+                                  "team": team, "at": at})
+    engine.dispose()
+    with Store.open(url) as store:
+        assert store.revision() == HEAD
+        assert store.list_children() == [
+            Child("C001", "Child C001", dt.date(2012, 5, 1), "A. Khan", "K. Doyle", "North"),
+            Child("C002", "Child C002", None, "a. khan", None, None),
+            Child("C003", "Child C003", None, "B. Okafor", "J. Smith", "South"),
+        ]
+        assert [c.id for c in store.list_children(iro="A. KHAN")] == ["C001", "C002"]

@@ -10,8 +10,8 @@ AsOf = Annotated[
     str | None, typer.Option("--as-of", help="Report as on this date (YYYY-MM-DD); default today in London.")
 ]
 Format = Annotated[str, typer.Option("--format", "-f", help="Output: table, json or csv.")]
-Iro = Annotated[str | None, typer.Option("--iro", help="Only this IRO's children.")]
-Team = Annotated[str | None, typer.Option("--team", help="Only this team's children.")]
+Iro = Annotated[str | None, typer.Option("--iro", help="Only this IRO's children (any case, spaces trimmed).")]
+Team = Annotated[str | None, typer.Option("--team", help="Only this team's children (any case, spaces trimmed).")]
 Within = Annotated[str, typer.Option("--within", help="Include open obligations due within DAYS.", metavar="DAYS")]
 Sort = Annotated[str, typer.Option("--sort", help="Order rows by due, iro or child.")]
 FailOnOverdue = Annotated[

@@ -26,10 +26,11 @@ def child_add(ctx: typer.Context, child_id: ChildId, name: Name = None, dob: Dob
 
     if not name:
         raise BadInput("--name is required for a new child")
-    child = Child(child_id, name, date_arg(dob, "--dob", personal=True) if dob else None, iro, social_worker, team)
+    child = Child(child_id, name, _dob(dob), iro, social_worker, team)
     store = open_store(ctx)
     store.add_child(child)
     note(f"Added child {child_id}.")
+    _note_placeholder(child.dob, child_id)
 
 
 @app.command("update")
@@ -40,10 +41,24 @@ def child_update(ctx: typer.Context, child_id: ChildId, name: Name = None, dob: 
 
     Example: irocli child update C001 --iro "B. Patel"
     """
-    fields = {"name": name, "dob": date_arg(dob, "--dob", personal=True) if dob else None, "iro": iro,
+    fields = {"name": name, "dob": _dob(dob), "iro": iro,
               "social_worker": social_worker, "team": team}
     open_store(ctx).update_child(child_id, **{k: v for k, v in fields.items() if v is not None})
     note(f"Updated child {child_id}.")
+    _note_placeholder(fields["dob"], child_id)
+
+
+def _dob(value: str | None):
+    """--dob parsed, never quoted back (personal data)."""
+    return date_arg(value, "--dob", personal=True) if value else None
+
+
+def _note_placeholder(dob, child_id: str) -> None:
+    """The store keeps the case systems' placeholder date of birth as unknown: say so."""
+    from irocli.domain import is_placeholder_dob
+
+    if is_placeholder_dob(dob):
+        note(f"Note: {child_id}: 1900-01-01 is the case systems' placeholder: date of birth stored as unknown.")
 
 
 def child_dict(child) -> dict:

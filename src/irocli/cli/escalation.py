@@ -37,7 +37,8 @@ def _record(ctx, esc_id: str, action: str, day: str | None, **kwargs) -> None:
     from irocli.escalations import record
 
     store = open_store(ctx)
-    done = record(store, load_profile(ctx, store), whole_number(esc_id, "ESC_ID"), action, day=_day(day), **kwargs)
+    done = record(store, load_profile(ctx, store), whole_number(esc_id, "ESC_ID"), action, day=_day(day),
+                  as_of=today(), **kwargs)
     stage = f"stage {done['to']}" if "to" in done else f"stage {done['stage']}"
     note(f"Escalation {done['escalation_id']} ({done['child_id']}): {action} recorded at {stage}.")
 
@@ -66,7 +67,7 @@ def escalation_open(
     store = open_store(ctx)
     esc_id = open_escalation(store, load_profile(ctx, store), child_id, reason=reason.strip().lower(),
                              stage=stage, day=_day(day), due=date_arg(due, "--due") if due else None,
-                             impact=impact, actions=actions, discussion=discussion, by=by)
+                             impact=impact, actions=actions, discussion=discussion, by=by, as_of=today())
     print(esc_id)
     note(f"Opened escalation {esc_id} for {child_id}.")
 
@@ -276,6 +277,6 @@ def praise(
     """
     from irocli.escalations import praise as record_praise
 
-    event_id = record_praise(open_store(ctx), child_id, _day(day), note_, by)
+    event_id = record_praise(open_store(ctx), child_id, _day(day), note_, by, as_of=today())
     print(event_id)
     note(f"Praise recorded for {child_id} (event {event_id}).")

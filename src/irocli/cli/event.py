@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import date_arg, emit_rows, note, open_store, output_format, whole_number
+from irocli.cli._context import date_arg, emit_rows, note, open_store, output_format, today, whole_number
 from irocli.cli._options import ChildId, Format
 
 app = typer.Typer(help="Record what happened: add, list and void events.", no_args_is_help=True)
@@ -28,16 +28,24 @@ def event_add(
 ) -> None:
     """Record an event for a child and print its id.
 
+    Refused: a date after today (except a booking: review-booked, review-directed,
+    change-proposed) or before the child's birth (except child-protection work).
+
     Example: irocli event add C001 review-held 2025-04-15
     """
-    from irocli.domain import parse_kind
+    from irocli.domain import earlier_adjournment, parse_kind
 
     kind = parse_kind(kind)
     day = date_arg(date, "date")
     store = open_store(ctx)
-    event_id = store.add_event(child_id, kind, day, meeting=meeting, note=note_, recorded_by=by)
+    event_id = store.add_event(child_id, kind, day, meeting=meeting, note=note_, recorded_by=by, as_of=today())
     print(event_id)
     note(f"Recorded {kind} on {day} for {child_id} (event {event_id}).")
+    if kind == "review-adjourned":
+        first = earlier_adjournment(store.events_for([child_id])[child_id], event_id)
+        if first is not None:
+            note(f"Warning: {child_id}: this review was already adjourned (event {first.id} on {first.date}); "
+                 "a review may be adjourned only once (review.adjourn-once).")
 
 
 @app.command("list")

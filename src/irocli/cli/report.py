@@ -52,7 +52,10 @@ def _report(ctx, *, within, iro, team, as_of_, fmt, sort, title, owner=None):
         from irocli.reports.render import obligations_table, stack, summary_line
 
         names = {c.id: c.initials for c in store.list_children(iro=iro, team=team)}
-        heading = f"{title} as of {day}" + (f" — {iro}" if iro else "") + (f" — team {team}" if team else "")
+        from irocli.domain import clean_name
+
+        heading = (f"{title} as of {day}" + (f" — {clean_name(iro)}" if iro else "")
+                   + (f" — team {clean_name(team)}" if team else ""))
         heading += f" — owner {owner}" if owner else ""
         return stack(obligations_table(rows, title=heading, names=names, show_iro=iro is None,
                                        show_owner=owner is None),

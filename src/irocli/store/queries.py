@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import Connection, bindparam, text
 
-from irocli.domain import FORWARD_KINDS, Child, Event
+from irocli.domain import FORWARD_KINDS, Child, Event, clean_name, name_key
+from irocli.errors import BadInput
 from irocli.store.records import StoredEvent
 
 # Bound parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
@@ -67,14 +68,61 @@ def _child(row: Sequence, parse: Callable[[object], dt.date]) -> Child:
     return Child(row[0], row[1], parse(dob) if dob is not None else None, row[3], row[4], row[5])
 
 
-def _filters(iro: str | None, team: str | None, alias: str = "") -> tuple[list[str], dict]:
+# The child columns a report filters on, and what a message calls each.
+NAME_COLUMNS = {"iro": "IRO", "team": "team", "social_worker": "social worker"}
+
+
+def known_names(conn: Connection, column: str) -> list[str]:
+    """The distinct values of a name column (``NAME_COLUMNS``) as stored, sorted."""
+    if column not in NAME_COLUMNS:  # the column is spliced into SQL: only known constants
+        raise ValueError(f"not a name column: {column}")
+    sql = f"SELECT DISTINCT {column} FROM child WHERE {column} IS NOT NULL"
+    return sorted(conn.execute(text(sql)).scalars())
+
+
+def match_name(conn: Connection, column: str, name: str) -> list[str]:
+    """The stored values of ``column`` that are ``name`` as a person typed it: the one place names
+    match. Trimmed, inner whitespace collapsed and case-folded on both sides, in Python over the
+    distinct stored values (a few dozen), so Unicode case folding is the same on SQLite (whose
+    lower() folds ASCII only) and PostgreSQL; the query then filters by those exact values, and
+    the column's index still serves it. Several values come back only from rows written before
+    names were stored clean ("A. Khan" and "a. khan").
+
+    Raises BadInput naming the known values when none matches: a typo must never look like an
+    empty caseload.
+    """
+    known = known_names(conn, column)
+    key = name_key(name)
+    found = [value for value in known if name_key(value) == key]
+    if not found:
+        label = NAME_COLUMNS[column]
+        spellings: dict[str, str] = {}  # one per name: the first in code-point order ("A. Khan")
+        for value in known:
+            spellings.setdefault(name_key(value), clean_name(value) or value)
+        shown = sorted(spellings.values(), key=str.casefold)
+        listing = f"known: {', '.join(shown)}" if shown else "none is recorded"
+        raise BadInput(f"no child in the store has {label} {clean_name(name) or name!r} ({listing})")
+    return found
+
+
+Filters = dict[str, list[str]]
+
+
+def match_filters(conn: Connection, iro: str | None, team: str | None) -> Filters:
+    """The stored values each given name matches (see match_name), by column."""
+    filters: Filters = {}
+    for column, name in (("iro", iro), ("team", team)):
+        if name is not None:
+            filters[column] = match_name(conn, column, name)
+    return filters
+
+
+def filter_sql(filters: Filters, alias: str = "") -> tuple[list[str], dict]:
     where, params = [], {}
-    if iro is not None:
-        where.append(f"{alias}iro = :iro")
-        params["iro"] = iro
-    if team is not None:
-        where.append(f"{alias}team = :team")
-        params["team"] = team
+    for column, values in filters.items():
+        names = [f"{column}{i}" for i in range(len(values))]
+        where.append(f"{alias}{column} IN ({', '.join(':' + n for n in names)})")
+        params.update(zip(names, values, strict=True))
     return where, params
 
 
@@ -106,7 +154,7 @@ def children_by_id(conn: Connection, child_ids: Sequence[str]) -> list[Child]:
 
 
 def list_children(conn: Connection, iro: str | None, team: str | None) -> list[Child]:
-    where, params = _filters(iro, team)
+    where, params = filter_sql(match_filters(conn, iro, team))
     sql = _CHILD + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
     parse = date_parser(conn)
     return [_child(row, parse) for row in conn.execute(text(sql), params)]
@@ -177,17 +225,17 @@ def get_meta(conn: Connection, key: str) -> str | None:
 
 def caseload(
     conn: Connection,
-    iro: str | None = None,
-    team: str | None = None,
+    filters: Filters | None = None,
     child_ids: Iterable[str] | None = None,
 ) -> Iterator[tuple[Child, list[Event]]]:
     """Children in id order, each with its non-voided events by date then id, streamed.
 
-    Two ordered streams, children and their events, merged here: the event rows carry only what
-    the engine reads (no notes, no child columns repeated on every row). Rows arrive YIELD_PER
-    at a time and only one child's events are held at once.
+    ``filters`` come from match_filters (called first, so a name that matches nothing fails
+    before anything streams). Two ordered streams, children and their events, merged here: the
+    event rows carry only what the engine reads (no notes, no child columns repeated on every
+    row). Rows arrive YIELD_PER at a time and only one child's events are held at once.
     """
-    where, params = _filters(iro, team, "c.")
+    where, params = filter_sql(filters or {}, "c.")
     children_sql = "SELECT c.id, c.name, c.dob, c.iro, c.social_worker, c.team FROM child AS c"
     forward = ", ".join(f"'{kind}'" for kind in sorted(FORWARD_KINDS))  # constants, not user data
     events_sql = (

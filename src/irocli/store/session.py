@@ -18,7 +18,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import exc as sa_exc
 
 from irocli.config import db_url, display_url
-from irocli.domain import Child, Event
+from irocli.domain import Child, Event, check_event_date, clean_name, is_placeholder_dob
 from irocli.errors import BadInput, StoreUnavailable
 from irocli.store import queries
 from irocli.store.records import StoredEvent
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 # Every Alembic revision in migrations/versions, oldest first; HEAD is the newest. A test checks
 # both against the scripts, so adding a revision without listing it here fails CI.
-REVISIONS: tuple[str, ...] = ("0001", "0002")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
 HEAD = REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 5000
@@ -43,6 +43,18 @@ _UNIQUE_VIOLATION = "23505"
 _LOCK_NOT_AVAILABLE = "55P03"
 T = TypeVar("T")
 _CHILD_FIELDS = ("name", "dob", "iro", "social_worker", "team")
+_NAME_FIELDS = ("iro", "social_worker", "team")
+
+
+def clean_child(child: Child) -> Child:
+    """A child as stored: IRO, social worker and team names trimmed (inner whitespace collapsed),
+    the case systems' placeholder date of birth as unknown. Every write path goes through here,
+    so importers store names the way ``--iro`` matches them."""
+    iro, social_worker, team = (clean_name(getattr(child, f)) for f in _NAME_FIELDS)
+    dob = None if is_placeholder_dob(child.dob) else child.dob
+    if (dob, iro, social_worker, team) == (child.dob, child.iro, child.social_worker, child.team):
+        return child
+    return Child(child.id, child.name, dob, iro, social_worker, team)
 
 
 def dump_details(details: dict | None) -> str | None:
@@ -314,9 +326,11 @@ class Store:
     # -- children -----------------------------------------------------------------------------
 
     def add_child(self, child: Child) -> None:
+        """Add a new child (names stored clean, a placeholder date of birth as unknown)."""
         from irocli.store.tables import ChildRow
 
         now = _now()
+        child = clean_child(child)
 
         def work(session: Session) -> None:
             if session.get(ChildRow, child.id) is not None:
@@ -343,18 +357,26 @@ class Store:
             raise
 
     def update_child(self, child_id: str, **fields: Any) -> Child:
-        """Set the given fields (name, dob, iro, social_worker, team); None leaves one as it is."""
+        """Set the given fields (name, dob, iro, social_worker, team); None leaves one as it is.
+
+        Names are stored clean (a blank one leaves the field as it is); the placeholder date of
+        birth 1900-01-01 sets the date of birth to unknown.
+        """
         from irocli.store.tables import ChildRow
 
         unknown = set(fields) - set(_CHILD_FIELDS)
         if unknown:
             raise TypeError(f"update_child() got unknown fields: {', '.join(sorted(unknown))}")
+        clear_dob = is_placeholder_dob(fields.get("dob"))
+        fields = {name: clean_name(value) if name in _NAME_FIELDS else value for name, value in fields.items()}
 
         def work(session: Session) -> Child:
             row = session.get(ChildRow, child_id)
             if row is None:
                 raise BadInput(f"unknown child {child_id}")
             changes = {name: value for name, value in fields.items() if value is not None}
+            if clear_dob:
+                changes["dob"] = None
             if changes:
                 for name, value in changes.items():
                     setattr(row, name, value)
@@ -371,7 +393,11 @@ class Store:
         return child
 
     def list_children(self, iro: str | None = None, team: str | None = None) -> list[Child]:
-        """Children sorted by id, optionally only one IRO's and/or one team's."""
+        """Children sorted by id, optionally only one IRO's and/or one team's.
+
+        Names match as people type them (queries.match_name); one that matches no child is
+        BadInput listing the known ones.
+        """
         with self._read() as conn:
             return queries.list_children(conn, iro, team)
 
@@ -393,15 +419,24 @@ class Store:
         recorded_by: str | None = None,
         source_key: str | None = None,
         details: dict | None = None,
+        as_of: dt.date | None = None,
     ) -> int:
-        """Record an event; returns its id. ``recorded_by`` defaults to the OS user."""
+        """Record an event; returns its id. ``recorded_by`` defaults to the OS user.
+
+        With ``as_of`` (a person entering it: the day of entry), the date is checked first
+        (domain.check_event_date): not after ``as_of`` unless a booking, not before the child's
+        birth unless child-protection work; BadInput, and nothing written, when it fails.
+        """
         from irocli.store.tables import ChildRow, EventRow
 
         by = recorded_by if recorded_by is not None else os_user()
 
         def work(session: Session) -> int | None:
-            if session.get(ChildRow, child_id) is None:
+            child = session.get(ChildRow, child_id)
+            if child is None:
                 raise BadInput(f"unknown child {child_id}")
+            if as_of is not None:
+                check_event_date(kind, date, as_of=as_of, dob=child.dob, child_id=child_id)
             row = EventRow(
                 child_id=child_id,
                 kind=kind,
@@ -472,10 +507,19 @@ class Store:
         team: str | None = None,
         child_ids: Iterable[str] | None = None,
     ) -> Iterator[tuple[Child, list[Event]]]:
-        """Stream children (by id) with their non-voided events (by date, id); filters combine."""
+        """Stream children (by id) with their non-voided events (by date, id); filters combine.
+
+        Names match as in list_children, checked now (BadInput), before anything streams.
+        """
+        with self._read() as conn:
+            filters = queries.match_filters(conn, iro, team)
+        return self._stream_caseload(filters, child_ids)
+
+    def _stream_caseload(self, filters: queries.Filters, child_ids: Iterable[str] | None
+                         ) -> Iterator[tuple[Child, list[Event]]]:
         try:
             with self._engine.connect() as conn:
-                yield from queries.caseload(conn, iro, team, child_ids)
+                yield from queries.caseload(conn, filters, child_ids)
         except sa_exc.SQLAlchemyError as error:
             raise self._unavailable(error) from error
 
@@ -588,7 +632,7 @@ class Store:
         plan = _BulkPlan(update)
         counts = plan.counts
         stored = self._children_by_id(conn, {c.id for c in children})
-        for child in children:
+        for child in map(clean_child, children):
             old = stored.get(child.id)
             if old is None:
                 plan.new_children.append((child.id, child.name, child.dob, child.iro, child.social_worker, child.team))
@@ -728,12 +772,10 @@ class Store:
         """Each child's latest non-voided event date of ``kind`` (one IRO's / one team's children only)."""
         sql = ("SELECT e.child_id, MAX(e.date) FROM event AS e JOIN child AS c ON c.id = e.child_id"
                " WHERE e.kind = :kind AND e.voided_at IS NULL")
-        params: dict[str, str] = {"kind": kind}
-        for column, value in (("iro", iro), ("team", team)):
-            if value is not None:
-                sql += f" AND c.{column} = :{column}"
-                params[column] = value
         with self._read() as conn:
+            where, params = queries.filter_sql(queries.match_filters(conn, iro, team), "c.")
+            sql += "".join(f" AND {condition}" for condition in where)
+            params["kind"] = kind
             parse = queries.date_parser(conn)
             return {row[0]: parse(row[1]) for row in conn.execute(sa.text(sql + " GROUP BY e.child_id"), params)}
 
