@@ -141,14 +141,32 @@ def name_key(value: str) -> str:
     return (clean_name(value) or "").casefold()
 
 
+# Kinds an import may date ahead besides the bookings: the case system's own next due date, and the
+# window marks (a short-break-only child's history is unknown to the day after its return's year).
+AHEAD_IN_IMPORTS = frozenset({"system-review-due"}) | WINDOW_KINDS
+
+
+def date_fault(kind: str, day: dt.date, as_of: dt.date, dob: dt.date | None, *,
+               ahead: frozenset[str] = FORWARD_KINDS) -> str | None:
+    """"after" when ``day`` is after ``as_of`` and the kind is not dated in the future by nature
+    (``ahead``); "before-birth" when it is before the child's birth and not child-protection work,
+    which can start pre-birth (CONTRACT "Children and events"); else None. Entry and every importer
+    apply this one rule and word it for their own reader."""
+    if day > as_of and kind not in ahead:
+        return "after"
+    if dob is not None and day < dob and kind not in PRE_BIRTH_KINDS:
+        return "before-birth"
+    return None
+
+
 def check_event_date(kind: str, day: dt.date, *, as_of: dt.date, dob: dt.date | None, child_id: str) -> None:
-    """BadInput when ``day`` cannot be right for ``kind``: after ``as_of`` (unless the kind is dated
-    in the future by nature) or before the child's birth (unless child-protection work, which can
-    start pre-birth). The message names the child by id only: never its birth date."""
-    if day > as_of and kind not in FORWARD_KINDS:
+    """BadInput when ``day`` cannot be right for ``kind`` (:func:`date_fault`). The message names the
+    child by id only: never its birth date."""
+    fault = date_fault(kind, day, as_of, dob)
+    if fault == "after":
         raise BadInput(f"{kind} on {day} for {child_id} is after {as_of}: only a booking "
                        f"({', '.join(sorted(FORWARD_KINDS))}) may be dated in the future")
-    if dob is not None and day < dob and kind not in PRE_BIRTH_KINDS:
+    if fault == "before-birth":
         raise BadInput(f"{kind} on {day} for {child_id} is before the child's date of birth: "
                        f"only child-protection work may start before birth")
 

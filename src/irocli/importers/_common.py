@@ -205,14 +205,6 @@ def normalise_id(text: str) -> str:
 
 # -- dates ------------------------------------------------------------------------------------
 
-PLACEHOLDER_DOB = dt.date(1900, 1, 1)
-
-
-def is_placeholder_dob(d: dt.date | None) -> bool:
-    """1900-01-01 is what case systems (LCS, SQL Server defaults) write for "not known": never a birth."""
-    return d == PLACEHOLDER_DOB
-
-
 LONDON = "Europe/London"
 _TIMESTAMP = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?"
                         r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?", re.IGNORECASE)
@@ -266,26 +258,15 @@ def parse_day(text: str, *, where: str, field_name: str = "date", personal: bool
     return parse_date(text, where=where, field_name=field_name, personal=personal)
 
 
-def may_lie_ahead(kind: str) -> bool:
-    """Kinds dated on a future day by their nature: bookings, directions, proposals, and the case
-    system's own next due date. Any other event dated after the as-of date is a mistyped date."""
-    from irocli.domain import FORWARD_KINDS
-
-    return kind in FORWARD_KINDS or kind == "system-review-due"
-
-
-def may_precede_birth(kind: str) -> bool:
-    """Child-protection work can begin before birth (a pre-birth conference); nothing else can."""
-    from irocli.domain import PRE_BIRTH_KINDS
-
-    return kind in PRE_BIRTH_KINDS
-
-
 def date_problem(kind: str, day: dt.date, as_of: dt.date, dob: dt.date | None) -> str | None:
-    """Why an event's date cannot be right (a message that never quotes the date of birth), or None."""
-    if day > as_of and not may_lie_ahead(kind):
+    """Why an imported event's date cannot be right (never quoting the date of birth), or None: the
+    rule of event entry (domain.date_fault), with the kinds only imports date ahead."""
+    from irocli.domain import AHEAD_IN_IMPORTS, FORWARD_KINDS, date_fault
+
+    fault = date_fault(kind, day, as_of, dob, ahead=FORWARD_KINDS | AHEAD_IN_IMPORTS)
+    if fault == "after":
         return f"a date after the as-of date {as_of} (expected one on or before it; {kind} is not dated ahead)"
-    if dob is not None and day < dob and not may_precede_birth(kind):
+    if fault == "before-birth":
         return f"a date before the child's date of birth (expected {kind} on or after it)"
     return None
 
@@ -377,11 +358,11 @@ def tracking_events(events: list, prefix: str) -> list:
     records): the engine raises no task or milestone anchored before this day, so imported
     history does not fill the overdue list with work nobody could have recorded here.
     """
-    from irocli.domain import Event
+    from irocli.domain import AHEAD_IN_IMPORTS, FORWARD_KINDS, Event
 
     last: dict[str, dt.date] = {}
     for event, _key in events:
-        if may_lie_ahead(event.kind):
+        if event.kind in FORWARD_KINDS or event.kind in AHEAD_IN_IMPORTS:
             continue  # dated ahead, not history
         if event.child_id not in last or event.date > last[event.child_id]:
             last[event.child_id] = event.date

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from irocli.domain import EVENT_KINDS, Child, Event
+from irocli.domain import EVENT_KINDS, Child, Event, is_placeholder_dob
 from irocli.errors import BadInput
 from irocli.importers._common import (
     DATE_FORMATS,
@@ -32,7 +32,6 @@ from irocli.importers._common import (
     date_parser,
     date_problem,
     expand_paths,
-    is_placeholder_dob,
     normalise_id,
     placeholder_note,
     read_csv,

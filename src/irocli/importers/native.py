@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from irocli.domain import Child, Event, parse_date, parse_kind
+from irocli.domain import Child, Event, is_placeholder_dob, parse_date, parse_kind
 from irocli.errors import BadInput
-from irocli.importers._common import date_problem, is_placeholder_dob, normalise_id, parse_day, placeholder_note
+from irocli.importers._common import date_problem, normalise_id, parse_day, placeholder_note
 
 if TYPE_CHECKING:
     from irocli.store import Store

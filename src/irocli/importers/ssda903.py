@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from irocli.domain import Child, Event
+from irocli.domain import Child, Event, is_placeholder_dob
 from irocli.errors import BadInput
 from irocli.importers._common import (
     PROGRESS_STEP,
@@ -30,7 +30,6 @@ from irocli.importers._common import (
     bulk_work,
     date_parser,
     expand_paths,
-    is_placeholder_dob,
     normalise_id,
     placeholder_note,
     read_csv,
