@@ -57,7 +57,9 @@ def test_void_keeps_the_event_but_it_no_longer_counts(cli):
 def test_child_show_is_the_page_before_a_review(caseload):
     page = json.loads(caseload("child", "show", "C001", "--as-of", "2025-02-01", "--format", "json").stdout)
     assert page["child"]["name"] == "Sam Jones"
-    assert [e["kind"] for e in page["events"]] == ["entered-care", "review-held", "decisions-circulated"]
+    # naming the IRO at `child add` recorded iro-allocated on the day it was run (after this as-of)
+    assert [e["kind"] for e in page["events"]] == ["entered-care", "review-held", "decisions-circulated",
+                                                   "iro-allocated"]
     statuses = {(o["obligation"], o["status"]) for o in page["obligations"]}
     assert ("review.first", "met") in statuses and ("task.decisions", "met") in statuses
     assert ("review.second", "due") in statuses
@@ -79,3 +81,20 @@ def test_a_direction_counts_from_the_day_it_was_recorded(cli):
     page = json.loads(cli("child", "show", "C001", "--as-of", "2025-03-08", "--format", "json").stdout)
     [directed] = [o for o in page["obligations"] if o["obligation"] == "review.directed"]
     assert (directed["due"], directed["status"], directed["met_on"]) == ("2025-03-07", "met", "2025-02-05")
+
+
+def test_naming_the_iro_records_the_day_it_was_set_and_that_meets_the_appointment(cli):
+    # RULES §3: ms.iro-before-first-review is met by an IRO named on the child before the first review
+    from irocli.cli._context import today
+
+    cli("init", "--profile", "england")
+    cli("child", "add", "C010", "--name", "Ola Ade", "--dob", "2015-01-01")
+    cli("child", "update", "C010", "--iro", "A. Khan")
+    cli("child", "update", "C010", "--iro", " a. khan ")  # the same person: no second allocation
+    cli("event", "add", "C010", "entered-care", today().isoformat())
+    events = json.loads(cli("event", "list", "C010", "--format", "json").stdout)
+    assert [(e["kind"], e["date"]) for e in events] == [("iro-allocated", today().isoformat()),
+                                                       ("entered-care", today().isoformat())]
+    page = json.loads(cli("child", "show", "C010", "--format", "json").stdout)
+    [ms] = [o for o in page["obligations"] if o["obligation"] == "ms.iro-before-first-review"]
+    assert (ms["status"], ms["met_on"]) == ("met", today().isoformat())

@@ -16,7 +16,7 @@ from irocli.domain import EVENT_KINDS, PRE_BIRTH_KINDS
 @pytest.fixture
 def child(cli) -> Cli:
     cli("init", "--profile", "england")
-    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2015-06-01", "--iro", "A. Khan")
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2015-06-01")
     return cli
 
 

@@ -121,7 +121,7 @@ def test_nothing_is_written_to_the_store(caseload):
     caseload("plan", "C002", "--latest", "--as-of", "2025-03-20", "--format", "json")
     assert caseload.digest() == before
     events = json.loads(caseload("event", "list", "C002", "--format", "json").stdout)
-    assert [e["kind"] for e in events] == ["entered-care"]
+    assert [e["kind"] for e in events] == ["entered-care", "iro-allocated"]  # as `child add --iro` left them
 
 
 def test_table_and_json_agree(caseload):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, date_arg, emit_rows, load_profile, note, open_store, output_format
+from irocli.cli._context import as_of, date_arg, emit_rows, load_profile, note, open_store, output_format, today
 from irocli.cli._options import AsOf, ChildId, Dob, Format, Iro, IroName, Name, SocialWorker, Team, TeamName
 
 app = typer.Typer(help="Add, update, list and show children.", no_args_is_help=True)
@@ -28,7 +28,7 @@ def child_add(ctx: typer.Context, child_id: ChildId, name: Name = None, dob: Dob
         raise BadInput("--name is required for a new child")
     child = Child(child_id, name, _dob(dob), iro, social_worker, team)
     store = open_store(ctx)
-    store.add_child(child)
+    store.add_child(child, allocated_on=today())
     note(f"Added child {child_id}.")
     _note_placeholder(child.dob, child_id)
 
@@ -43,7 +43,7 @@ def child_update(ctx: typer.Context, child_id: ChildId, name: Name = None, dob: 
     """
     fields = {"name": name, "dob": _dob(dob), "iro": iro,
               "social_worker": social_worker, "team": team}
-    open_store(ctx).update_child(child_id, **{k: v for k, v in fields.items() if v is not None})
+    open_store(ctx).update_child(child_id, allocated_on=today(), **{k: v for k, v in fields.items() if v is not None})
     note(f"Updated child {child_id}.")
     _note_placeholder(fields["dob"], child_id)
 

@@ -325,8 +325,13 @@ class Store:
 
     # -- children -----------------------------------------------------------------------------
 
-    def add_child(self, child: Child) -> None:
-        """Add a new child (names stored clean, a placeholder date of birth as unknown)."""
+    def add_child(self, child: Child, *, allocated_on: dt.date | None = None) -> None:
+        """Add a new child (names stored clean, a placeholder date of birth as unknown).
+
+        With ``allocated_on`` and an IRO named, an `iro-allocated` event of that day is recorded in
+        the same transaction: the IRO named on the child, with the date it was set (RULES §3,
+        ms.iro-before-first-review).
+        """
         from irocli.store.tables import ChildRow
 
         now = _now()
@@ -347,6 +352,9 @@ class Store:
                     updated_at=now,
                 )
             )
+            if child.iro and allocated_on is not None:
+                session.flush()
+                session.add(_allocation(child.id, child.iro, allocated_on))
 
         try:
             self._transaction(work)
@@ -356,11 +364,12 @@ class Store:
                 raise BadInput(f"child {child.id} already exists") from error
             raise
 
-    def update_child(self, child_id: str, **fields: Any) -> Child:
+    def update_child(self, child_id: str, *, allocated_on: dt.date | None = None, **fields: Any) -> Child:
         """Set the given fields (name, dob, iro, social_worker, team); None leaves one as it is.
 
         Names are stored clean (a blank one leaves the field as it is); the placeholder date of
-        birth 1900-01-01 sets the date of birth to unknown.
+        birth 1900-01-01 sets the date of birth to unknown. With ``allocated_on``, a change of IRO
+        records an `iro-allocated` event of that day (as :meth:`add_child`).
         """
         from irocli.store.tables import ChildRow
 
@@ -377,6 +386,9 @@ class Store:
             changes = {name: value for name, value in fields.items() if value is not None}
             if clear_dob:
                 changes["dob"] = None
+            new_iro = changes.get("iro")
+            if allocated_on is not None and new_iro and new_iro.casefold() != (row.iro or "").casefold():
+                session.add(_allocation(child_id, changes["iro"], allocated_on))
             if changes:
                 for name, value in changes.items():
                     setattr(row, name, value)
@@ -815,3 +827,11 @@ class _Keyed(NamedTuple):
     note: str | None
     details: str | None  # JSON text, as stored
     voided: bool
+
+
+def _allocation(child_id: str, iro: str, day: dt.date):
+    """The `iro-allocated` event that records the IRO named on a child, and the day it was set."""
+    from irocli.store.tables import EventRow
+
+    return EventRow(child_id=child_id, kind="iro-allocated", date=day, meeting=True,
+                    note=f"IRO named on the child: {iro}", recorded_at=_now(), recorded_by=os_user())
