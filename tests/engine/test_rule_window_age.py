@@ -173,3 +173,15 @@ def test_an_adjourned_review_is_completed_within_20_working_days_in_every_profil
     c = Child(profile, evs, as_of="2025-05-15")
     c.assert_open_review("review.adjourned", "2025-05-30")
     assert [f.rule for f in c.outcome.flags] == ["review.adjourn-once"]
+
+
+def test_milestones_by_review_number_are_not_judged_when_earlier_reviews_are_unknown():
+    # the first review may have been held before the window: "IRO appointed before the first review"
+    # and "permanence plan by the second review" cannot be placed
+    evs = events(("entered-care", "2008-06-02"), W)
+    c = Child("blackpool", evs, as_of="2024-04-30")
+    c.assert_absent("ms.iro-before-first-review")
+    c.assert_absent("ms.permanence-plan")
+    # an episode whose first review falls in the window keeps them
+    c = Child("blackpool", events(("entered-care", "2023-03-20"), W), as_of="2023-04-30")
+    assert c.of("ms.iro-before-first-review")

@@ -85,6 +85,8 @@ class _Episode:
     # began on or before `start` (an imported return's first episode is not its start): where the
     # sequence stood when a window opened is unknown
     start_unknown: bool = False
+    # a window opened on it with reviews before it unknown: how many were held is not known
+    reviews_unknown: bool = False
     cycles: list[_Cycle] = field(default_factory=list)
 
 
@@ -275,7 +277,7 @@ class _Run:
                 continue
             if k == "history-known-from":
                 if d == self.known_from and ep is not None and ep.start < d:
-                    self.window_opens(cyc, d, ep.start_unknown)
+                    ep.reviews_unknown = self.window_opens(cyc, d, ep.start_unknown)
                 continue
             if ep is None:
                 if k in ("review-held", "review-adjourned", "review-booked"):
@@ -331,21 +333,22 @@ class _Run:
                 cyc.seq, cyc.pos = trig.sequence, 0
                 cyc.reqs.append(self.req(trig.sequence[0], k, d))
 
-    def window_opens(self, cyc: _Cycle, day: dt.date, start_unknown: bool) -> None:
+    def window_opens(self, cyc: _Cycle, day: dt.date, start_unknown: bool) -> bool:
         """RULES §6: the history before ``day`` is unknown (a return's window opened then).
 
         A review due before it may have been held on any day up to the day before; the next one is
         placed by the latest date such a review could set. Walking the sequence as if each review
         were held on its due date finds the position open at ``day``; a requirement due in the
         window stands as it is. Where the episode began on or before its recorded start, any
-        position is possible: the sequence's last step (6-monthly) from the day before.
+        position is possible: the sequence's last step (6-monthly) from the day before. Returns
+        whether reviews may have been held before ``day`` (the count of reviews is then unknown).
         """
         seq = cyc.seq
         if start_unknown:
             kept, pos = [], len(seq) - 1
         else:
             if cyc.review.due >= day:
-                return
+                return False
             kept = [r for r in cyc.reqs if r.due >= day]
             due, pos = cyc.review.due, cyc.pos
             while due < day:
@@ -354,6 +357,7 @@ class _Run:
         eve = day - dt.timedelta(days=1)
         cyc.reqs = kept + [self.req(seq[min(pos, len(seq) - 1)], "history-known-from", eve)]
         cyc.pos, cyc.opened, cyc.first_window = pos, day, True
+        return True
 
     @staticmethod
     def close(ep: _Episode, cyc: _Cycle | None, day: dt.date) -> None:
@@ -486,8 +490,8 @@ class _Run:
     def milestones(self) -> None:
         for rule in self.types.get("at-review", ()):
             for ep in self.episodes:
-                if len(ep.cycles) < rule.position:
-                    continue
+                if len(ep.cycles) < rule.position or ep.reviews_unknown:
+                    continue  # (which review is the first, second… is unknown before a window)
                 cyc = ep.cycles[rule.position - 1]
                 key = f"ep{ep.index + 1}"
                 if rule.when == "held":  # judged against the day the review is held (RULES §3)
