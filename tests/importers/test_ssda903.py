@@ -14,7 +14,6 @@ from importer_support import SHARED_903, Cli
 # -- the shared sample (1,223 children) ----------------------------------------------------------
 
 
-@pytest.mark.skipif(not SHARED_903.is_dir(), reason="../shared/ssda903_sample is not here")
 def test_the_shared_sample_imports_in_one_run_then_adds_nothing_and_due_shows_its_reviews(cli):
     first = cli.json("import", "ssda903", SHARED_903)
     assert first["children"] == {"added": 1223, "updated": 0, "unchanged": 0}
