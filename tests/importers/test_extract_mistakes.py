@@ -74,13 +74,31 @@ def test_a_blank_identity_on_a_review_row_is_refused(cli, tmp_path):
                                      "row's identity: the map keys events by it)")
 
 
-def test_a_report_without_the_identity_column_loads_by_content_and_says_so(cli, tmp_path):
+def test_a_report_without_a_review_id_numbers_each_childs_reviews_so_a_correction_replaces(cli, tmp_path):
+    # no Review ID column: a review is the child's nth of the period of care (Person ID + CLA Start Date +
+    # its number in Review Date order), so 12/03 corrected to 21/03 is the same first review
     head = HEAD.replace("Review ID,", "")
-    path = flat(tmp_path, "101,Amir Shah,04/09/2012,01/02/2024,12/03/2024,,,A. Khan,North", head=head)
-    result = load(cli, path)
-    assert result["events"]["added"] == 3
-    assert any(n.startswith("1 event(s) from cla_reviews.csv keyed by child, kind and date: the file has no "
-                            "Review ID column") for n in result["notes"])
+    rows = ["101,Amir Shah,04/09/2012,01/02/2024,{},,,A. Khan,North",
+            "101,Amir Shah,04/09/2012,2024-02-01,20/05/2024,,,A. Khan,North"]  # the start written another way
+    first = load(cli, flat(tmp_path, rows[0].format("12/03/2024"), rows[1], head=head))
+    assert first["events"]["added"] == 4  # entered-care, two reviews, tracking-started
+    assert not [n for n in first["notes"] if "keyed by child, kind and date" in n]
+    corrected = load(cli, flat(tmp_path, rows[0].format("21/03/2024"), rows[1], head=head))
+    assert corrected["events"]["added"] == 0
+    assert cli.rows("SELECT date FROM event WHERE kind = 'review-held' ORDER BY date") == [
+        ("2024-03-21",), ("2024-05-20",)]
+    keys = [k for (k,) in cli.rows("SELECT source_key FROM event WHERE kind = 'review-held' ORDER BY date")]
+    assert keys == ["reviews:reviews:101:2024-02-01:#1:review-held", "reviews:reviews:101:2024-02-01:#2:review-held"]
+
+
+def test_the_shipped_sample_report_corrected_keeps_one_review(cli, tmp_path):
+    from importer_support import FLAT
+
+    load(cli, FLAT, as_of="2026-06-01")
+    fixed = tmp_path / "cla_reviews.csv"
+    fixed.write_text(FLAT.read_text(encoding="utf-8").replace("22/12/2025", "19/12/2025"), encoding="utf-8")
+    assert load(cli, fixed, as_of="2026-06-01")["events"]["added"] == 0
+    assert [d for k, d in cli.events("2001") if k == "review-held"] == ["2025-03-31", "2025-06-27", "2025-12-19"]
 
 
 def test_a_map_with_no_identity_says_its_events_are_keyed_by_content(cli, tmp_path):

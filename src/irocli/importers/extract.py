@@ -136,7 +136,11 @@ class TableSpec:
     columns: list[str]  # a file whose header has all of these is this table
     child: list[str]
     child_via: dict | None  # {"column", "table", "match"}
-    identity: list[str]  # the column(s) naming a row's events (`id = X` is identity = [X]); [] if none
+    # what names a row's events: alternatives, the first whose columns the file has wins (`id = X`
+    # is [[X]]); [] if none. "#Column" is the row's number among the rows alike in the other
+    # identity columns, in order of that date column (child + episode + review number, for a
+    # report that gives a review no id)
+    identities: list[list[str]]
     unique_child: bool
     child_fields: dict[str, list[str]]
     events: list[EventSpec]
@@ -147,7 +151,7 @@ class TableSpec:
 
     def id_columns(self) -> set[str]:
         """Lower-case names of the columns holding ids (read as ids: "101.0" is "101")."""
-        cols = set(self.child) | set(self.identity)
+        cols = set(self.child) | {c for ident in self.identities for c in ident if not c.startswith("#")}
         if self.child_via:
             cols.update((self.child_via["column"], self.child_via["match"]))
         if self.allocations:
@@ -156,11 +160,18 @@ class TableSpec:
             cols.add(self.names[0])
         return {c.lower() for c in cols}
 
+    def child_columns(self) -> set[str]:
+        return {c.lower() for c in self.child}
+
+    def identity_columns(self) -> set[str]:
+        """The columns any identity reads ("#Review Date" reads Review Date)."""
+        return {c.removeprefix("#") for ident in self.identities for c in ident}
+
     def referenced(self) -> set[str]:
         cols = set(self.columns) | set(self.child) | {c for cs in self.child_fields.values() for c in cs}
         if self.child_via:
             cols.add(self.child_via["column"])
-        cols.update(self.identity)
+        cols.update(self.identity_columns())
         for ev in self.events:
             cols.update(ev.dates)
             cols.update(c.column for c in ev.when)
@@ -331,8 +342,15 @@ class _MapReader:
         identity = self.take(table, "identity", where, (str, list))
         if identity is not None and row_id is not None:
             raise self.fail(f"{where}.identity", "give id (one column) or identity (columns), not both")
-        identity = (self.columns(identity, f"{where}.identity") if identity is not None
-                    else [row_id] if row_id else [])
+        if identity is None:
+            identities = [[row_id]] if row_id else []
+        elif isinstance(identity, list) and identity and all(isinstance(i, list) for i in identity):
+            identities = [self.columns(i, f"{where}.identity") for i in identity]  # alternatives
+        else:
+            identities = [self.columns(identity, f"{where}.identity")]
+        for ident in identities:
+            if len([c for c in ident if c.startswith("#")]) > 1:
+                raise self.fail(f"{where}.identity", "at most one \"#Column\" (the row's number in order of a date)")
         unique = self.take(table, "unique_child", where, bool, False)
         only_referenced = self.take(table, "only_referenced", where, bool, False)
         optional = {c.lower() for c in self.columns(self.take(table, "optional", where, list, ["-"]), where)} - {"-"}
@@ -342,7 +360,7 @@ class _MapReader:
                 raise self.fail(f"{where}.child_fields.{fname}",
                                 f"unknown child field (known: {', '.join(CHILD_FIELDS)})")
             fields[fname] = self.columns(cols, f"{where}.child_fields.{fname}")
-        events = [self.event(f"{where}.events[{i}]", dict(ev), bool(identity))
+        events = [self.event(f"{where}.events[{i}]", dict(ev), bool(identities))
                   for i, ev in enumerate(self.take(table, "events", where, list, []), 1)]
         alloc = self.take(table, "allocations", where, dict)
         if alloc is not None:
@@ -354,7 +372,7 @@ class _MapReader:
             self.done(names, f"{where}.names")
             names = pair
         self.done(table, where)
-        return TableSpec(tname, columns, child, via, identity, unique, fields, events, alloc, names, optional,
+        return TableSpec(tname, columns, child, via, identities, unique, fields, events, alloc, names, optional,
                          only_referenced)
 
     def event(self, where: str, ev: dict, has_identity: bool) -> EventSpec:
@@ -430,11 +448,37 @@ class _File:
         self.counts = counts  # what the notes mention, shared by all files
         self.ids = spec.id_columns()
         # Events are keyed by the table's identity when the map gives one and the file has its columns.
-        self.by_identity = bool(spec.identity) and all(c.lower() in self.index for c in spec.identity)
+        # the first of the map's identities whose columns the file has ([] if none: keyed by content)
+        self.identity = next((ident for ident in spec.identities
+                              if all(c.removeprefix("#").lower() in self.index for c in ident)), [])
+        self.by_identity = bool(self.identity)
+        self.numbers: dict[int, int] | None = None  # row -> its number, for a "#Column" identity
         self.content_keyed = 0  # events keyed by child, kind and date for want of an identity
 
     def label(self, column: str) -> str:
         return self.header.get(column.lower(), column)
+
+    def number(self, row: int) -> int | None:
+        """The row's number among the rows alike in the other identity columns, in order of the
+        "#Column" date (then row); None for a row with that date blank. Worked out once per file."""
+        if self.numbers is None:
+            [order] = [c[1:] for c in self.identity if c.startswith("#")]
+            alike = [c for c in self.identity if not c.startswith("#")]
+            groups: dict[tuple, list[tuple[dt.date, int]]] = {}
+            for r, cells in self.csv.rows:
+                day = self.date(r, cells, [order])
+                if day is not None:
+                    groups.setdefault(tuple(self.same(cells, c) for c in alike), []).append((day, r))
+            self.numbers = {r: n for rows in groups.values() for n, (_, r) in enumerate(sorted(rows), 1)}
+        return self.numbers.get(row)
+
+    def same(self, cells: list[str], column: str) -> object:
+        """A cell as compared across rows: a date however it is written, else the text."""
+        value = self.cell(cells, column)
+        try:
+            return self.parse(value) if value is not None else None
+        except ValueError:
+            return value
 
     def error(self, row: int, column: str | None, message: str) -> RowError:
         return RowError(message, file=self.name, row=row, column=self.label(column) if column else None)
@@ -583,7 +627,8 @@ def _load(store: Store, paths: list[Path], mapping: Map, as_of: dt.date, dry_run
                      "read as blank")
     for f in files:
         if f.content_keyed:
-            missing = [c for c in f.spec.identity if c.lower() not in f.index]
+            first = f.spec.identities[0] if f.spec.identities else []
+            missing = [c.removeprefix("#") for c in first if c.removeprefix("#").lower() not in f.index]
             why = (f"the file has no {missing[0]} column (the map's identity for table {f.spec.name})" if missing
                    else f"map {mapping.name} declares no id or identity for table {f.spec.name}")
             notes.append(f"{f.content_keyed:,} event(s) from {f.name} keyed by child, kind and date: {why}, so a "
@@ -746,7 +791,7 @@ class _Load:
                         if key in out:
                             old, _, old_row, old_file = out[key]
                             if (old.kind, old.date, old.child_id) != (event.kind, event.date, event.child_id):
-                                column = spec.identity[0] if file.by_identity else spec.child[0]
+                                column = file.identity[0] if file.by_identity else spec.child[0]
                                 raise file.error(row, column, f"gives the same source key as {old_file} row {old_row} "
                                                                "with a different event (is the id unique?)")
                             continue
@@ -785,7 +830,7 @@ class _Load:
         if ev.key == "id" and file.by_identity:
             key = f"{prefix}:{file.spec.name}:{self.identity(file, row, cells)}:{kind}"
         else:
-            if ev.key == "id" or not file.spec.identity:
+            if ev.key == "id" or not file.spec.identities:
                 file.content_keyed += 1
             key = f"{prefix}:{file.spec.name}:{child_id}:{kind}:{day.isoformat()}"
         return Event(kind, day, None, child_id, ev.meeting, note.strip() if note else None, details=details), key
@@ -794,10 +839,16 @@ class _Load:
     def identity(file: _File, row: int, cells: list[str]) -> str:
         """The row's identity as key text (one id as it is; several joined by ':'); blank is an error."""
         values = []
-        for column in file.spec.identity:
+        for column in file.identity:
+            if column.startswith("#"):
+                values.append(f"#{file.number(row)}")
+                continue
             value = file.cell(cells, column)
+            if value is not None and column.lower() not in file.spec.child_columns():  # a date, however written
+                same = file.same(cells, column)
+                value = same.isoformat() if isinstance(same, dt.date) else value
             if value is None:
-                what = "the row's id" if len(file.spec.identity) == 1 else "part of the row's identity"
+                what = "the row's id" if len(file.identity) == 1 else "part of the row's identity"
                 raise file.error(row, column, f"is blank (expected {what}: the map keys events by it)")
             values.append(value)
         return ":".join(values)
