@@ -67,6 +67,8 @@ EVENT_KINDS: dict[str, str] = {
     # milestones (RULES §3)
     "notified": "Becoming looked after notified to the IRO service",
     "iro-allocated": "IRO allocated",
+    "post-18-allocation": "IRO Service Manager authorised the IRO to go on after the 18th birthday, until this "
+                          "date (002: exceptional, time-limited)",
     "pep": "Personal Education Plan completed",
     "care-plan": "Care plan prepared",
     "permanence-plan": "Permanence plan in place",
@@ -112,7 +114,7 @@ PRE_BIRTH_KINDS = frozenset({
 
 # Kinds dated on a future day by their nature (the day booked for, the day a review is required
 # by). The engine places them by the day they were recorded (Event.known_on) when known.
-FORWARD_KINDS = frozenset({"review-booked", "review-directed", "change-proposed"})
+FORWARD_KINDS = frozenset({"review-booked", "review-directed", "change-proposed", "post-18-allocation"})
 # Marks an import places that may lie after the day it is read as of (a short-break-only child's
 # history is unknown to the day after its return's window): the engine reads them whatever as-of.
 WINDOW_KINDS = frozenset({"history-known-from"})

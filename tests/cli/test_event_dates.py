@@ -24,8 +24,8 @@ def test_an_event_after_today_is_refused_and_nothing_is_written(born):
     result = born("event", "add", "C001", "review-held", "2099-01-15", ok=False)
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.startswith("Error: review-held on 2099-01-15 for C001 is after ")
-    assert result.stderr.endswith(": only a booking (change-proposed, review-booked, review-directed) "
-                                  "may be dated in the future\n")
+    assert result.stderr.endswith(": only a booking (change-proposed, post-18-allocation, review-booked, "
+                                  "review-directed) may be dated in the future\n")
     assert born.digest() == before
 
 

@@ -185,3 +185,16 @@ def test_milestones_by_review_number_are_not_judged_when_earlier_reviews_are_unk
     # an episode whose first review falls in the window keeps them
     c = Child("blackpool", events(("entered-care", "2023-03-20"), W), as_of="2023-04-30")
     assert c.of("ms.iro-before-first-review")
+
+
+def test_a_recorded_post_18_allocation_keeps_obligations_until_it_ends():
+    # 002: the IRO Service Manager authorised the IRO to go on until 2024-03-31 (18 on 2023-09-01):
+    # review.subsequent 2023-05-04 + 6 months = 2023-11-04 stands; nothing due from 2024-04-01
+    evs = events(("entered-care", "2023-01-09"), ("review-held", "2023-02-06"), ("review-held", "2023-05-04"),
+                 ("post-18-allocation", "2024-03-31"))
+    c = Child("england", evs, as_of="2023-10-01", dob="2005-09-01")
+    c.assert_open_review("review.subsequent", "2023-11-04")
+    assert not [f for f in c.outcome.flags if f.rule == "episode.past-18"]
+    later = Child("england", evs + events(("review-held", "2023-11-03")), as_of="2024-06-01", dob="2005-09-01")
+    assert later.open_review() is None  # the next, 2024-05-03, falls after the allocation ended
+    assert [f.date for f in later.outcome.flags if f.rule == "episode.past-18"] == [D("2024-04-01")]

@@ -169,8 +169,12 @@ class _Run:
         # opened is judged (several years' returns chain into one history)
         windows = self.by_kind.get("history-known-from")
         self.known_from = min(windows) if windows else dt.date.min
-        # RULES §6: looked-after obligations end on the 18th birthday
+        # RULES §6: looked-after obligations end on the 18th birthday, unless the IRO Service Manager
+        # authorised a time-limited allocation beyond it (002): then the day after it ends
         self.adult_on = self.birthday(_ADULT) or _END
+        extended = self.by_kind.get("post-18-allocation")
+        if extended and self.adult_on != _END:
+            self.adult_on = max(self.adult_on, max(extended) + dt.timedelta(days=1))
         self.types = profile.rules_by_type  # rule lists by type, worked out once per profile
         self.episodes: list[_Episode] = []
         self.bookings_outside: dict[int, tuple[_Cycle, dt.date, _Req]] = {}  # by id(cycle)
@@ -386,8 +390,10 @@ class _Run:
                     self.emit(r.rule, r.due, r.anchor_kind, r.anchor_date, offset=r.rule.offset,
                               met_on=cyc.held, basis=_window_basis(r), cycle=key)
             if ep.end is None and self.adult_on <= self.as_of:
-                self.out.flags.append(Flag("episode.past-18", self.adult_on,
-                                           f"turned 18 on {self.adult_on}: record left-care"))
+                extended = self.by_kind.get("post-18-allocation")
+                why = (f"the post-18 allocation ended on {max(extended)}" if extended
+                       else f"turned 18 on {self.adult_on}")
+                self.out.flags.append(Flag("episode.past-18", self.adult_on, f"{why}: record left-care"))
         live = {id(c) for ep in self.episodes for c in ep.cycles}
         for cyc, booked, r in self.bookings_outside.values():
             if id(cyc) not in live:
