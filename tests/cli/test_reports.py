@@ -91,3 +91,11 @@ def test_csv_is_safe_against_formula_injection(cli):
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows and all(r["child_id"] == "'=HYPERLINK(1)" and r["iro"] == "'@evil" and r["team"] == "'+team"
                         for r in rows)
+
+
+def test_as_of_today_is_the_same_as_no_as_of(caseload):
+    # CONTRACT: --as-of and every date option accept `today` (Europe/London)
+    plain = json.loads(caseload("due", "--format", "json").stdout)
+    assert json.loads(caseload("due", "--as-of", "today", "--format", "json").stdout) == plain
+    assert json.loads(caseload("overdue", "--as-of", "Today", "--format", "json").stdout) == json.loads(
+        caseload("overdue", "--format", "json").stdout)

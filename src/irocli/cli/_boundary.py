@@ -6,6 +6,7 @@ Tracebacks only with --debug. Imports only typer and irocli.errors.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 
 import typer
@@ -41,6 +42,12 @@ def boundary(func):
             raise fail(str(exc), exc.exit_code) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
+        except BrokenPipeError:
+            # the reader closed the pipe (`| head`): the output was cut short by choice, so end
+            # quietly (CONTRACT); stdout goes to devnull so the interpreter's last flush is silent
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             if DEBUG["on"]:
                 raise

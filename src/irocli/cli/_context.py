@@ -51,15 +51,14 @@ def today() -> dt.date:
 
 
 def as_of(value: str | None) -> dt.date:
-    from irocli.domain import parse_date
-
-    return today() if value is None else parse_date(value, field_name="--as-of")
+    """--as-of: YYYY-MM-DD or `today` (Europe/London); today when not given (CONTRACT)."""
+    return today() if value is None else date_arg(value, "--as-of")
 
 
 def date_arg(value: str, name: str, *, personal: bool = False) -> dt.date:
     from irocli.domain import parse_date
 
-    if value == "today":
+    if value.strip().lower() == "today":
         return today()
     return parse_date(value, field_name=name, personal=personal)
 

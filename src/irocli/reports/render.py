@@ -25,8 +25,16 @@ THEME = Theme(
 SOON_DAYS = 7
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """The reader closed the pipe (`| head`): Rich would exit 1, which here means "something is
+        overdue"; the command's error boundary ends it quietly with 0 instead."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def console(stderr: bool = False) -> Console:
-    return Console(theme=THEME, stderr=stderr, highlight=False)
+    return _Console(theme=THEME, stderr=stderr, highlight=False)
 
 
 def _style(row: dict) -> str:
