@@ -502,4 +502,5 @@ def test_year_inferred_from_the_latest_date_and_given_by_year_agree(cli, tmp_pat
     dry = cli.json("import", "ssda903", files, "--dry-run")
     given = cli.json("import", "ssda903", files, "--year", "2024", "--dry-run")
     assert dry["notes"] == given["notes"]
-    assert cli("import", "ssda903", files, "--year", "1999", ok=False).exit_code == 2
+    bad = cli("import", "ssda903", files, "--year", "1999", ok=False)
+    assert (bad.exit_code, bad.stderr) == (2, "Error: --year must be a year from 2000 to 2100 (got '1999')\n")

@@ -63,6 +63,15 @@ def date_arg(value: str, name: str, *, personal: bool = False) -> dt.date:
     return parse_date(value, field_name=name, personal=personal)
 
 
+def year_arg(value: str, option: str, first: int, last: int) -> int:
+    """A four-digit year from first to last, or one line naming the option."""
+    import re
+
+    if not re.fullmatch(r"[0-9]{4}", value.strip()) or not first <= int(value) <= last:
+        raise BadInput(f"{option} must be a year from {first} to {last} (got {value!r})")
+    return int(value)
+
+
 def whole_number(value: str, option: str) -> int:
     """A non-negative whole number from the command line, or one line naming the option."""
     if not value.strip().isdigit():

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import emit_rows, load_profile, note, open_store, output_format, today
+from irocli.cli._context import emit_rows, load_profile, note, open_store, output_format, today, year_arg
 from irocli.cli._options import Format
-from irocli.errors import BadInput
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 FIELDS = ("date", "weekday", "name", "source")
@@ -18,12 +16,6 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 Year = Annotated[str | None, typer.Option(
     "--year", help=f"The year to list ({FIRST_YEAR}-{LAST_YEAR}); default this year in London.", metavar="YEAR")]
-
-
-def year_arg(value: str) -> int:
-    if not re.fullmatch(r"[0-9]{4}", value.strip()) or not FIRST_YEAR <= int(value) <= LAST_YEAR:
-        raise BadInput(f"--year must be a year from {FIRST_YEAR} to {LAST_YEAR} (got {value!r})")
-    return int(value)
 
 
 def holidays_list(ctx: typer.Context, year: Year = None, fmt: Format = "table") -> None:
@@ -39,7 +31,7 @@ def holidays_list(ctx: typer.Context, year: Year = None, fmt: Format = "table") 
     from irocli.engine.calendar import closed_days
 
     fmt = output_format(fmt)
-    chosen = today().year if year is None else year_arg(year)
+    chosen = today().year if year is None else year_arg(year, "--year", FIRST_YEAR, LAST_YEAR)
     store = open_store(ctx)
     profile = load_profile(ctx, store)
     rows = [{"date": c.date.isoformat(), "weekday": WEEKDAYS[c.date.weekday()], "name": c.name, "source": c.source}

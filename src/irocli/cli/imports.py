@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, date_arg, note, open_store, output_format, root
+from irocli.cli._context import as_of, date_arg, note, open_store, output_format, root, year_arg
 
 app = typer.Typer(help="Load children and events in bulk (all-or-nothing, safe to re-run).",
                   no_args_is_help=True)
@@ -58,8 +58,8 @@ def import_ssda903(
     skip_bad_rows: SkipBadRows = False,
     as_of_: ImportAsOf = None,
     fmt: ImportFormat = "table",
-    year: Annotated[int | None, typer.Option(
-        "--year", min=2000, max=2100,
+    year: Annotated[str | None, typer.Option(
+        "--year", metavar="YEAR",
         help="Collection year, by the year it ends (2024 = 1 Apr 2023 to 31 Mar 2024). "
              "Default: the year the latest date in the files falls in.")] = None,
 ) -> None:
@@ -74,12 +74,14 @@ def import_ssda903(
     """
     from irocli.importers.ssda903 import load_ssda903
 
+    collection = year_arg(year, "--year", 2000, 2100) if year is not None else None
+
     fmt = output_format(fmt, ("table", "json"))
     day = as_of(as_of_)
     store = _store(ctx, dry_run)
     with _progress() as progress:
         result = load_ssda903(store, paths, as_of=day, dry_run=dry_run, skip_bad_rows=skip_bad_rows,
-                              progress=progress, year=year)
+                              progress=progress, year=collection)
     _summary(result, fmt)
 
 
