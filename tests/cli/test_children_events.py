@@ -29,7 +29,8 @@ def test_store_is_private_to_its_owner(cli):
 
 
 def test_event_add_prints_the_new_id_and_list_shows_it(cli):
-    cli("child", "add", "C001", "--name", "Sam Jones")
+    cli("init")
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01")
     first = cli("event", "add", "C001", "entered-care", "2025-01-06").stdout.strip()
     second = cli("event", "add", "C001", "review-held", "2025-02-03", "--no-meeting", "--note", "paper review").stdout
     assert first.isdigit() and int(second) == int(first) + 1

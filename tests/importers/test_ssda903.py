@@ -135,6 +135,7 @@ def test_the_xml_form_gives_the_same_events_as_the_csv_files(cli, files903, tmp_
     xml = tmp_path / "ssda903.xml"
     xml.write_text(to_xml(files903), encoding="utf-8")
     other = Cli(tmp_path / "xml.db")
+    other("init")
     result = other.json("import", "ssda903", xml)
     assert result["children"]["added"] == 12
     query = "SELECT child_id, kind, date, source_key, note, details FROM event ORDER BY source_key"
@@ -186,11 +187,22 @@ def test_a_dry_run_writes_nothing_and_says_what_would_change(cli, files903):
     assert cli.digest() == before
 
 
-def test_a_dry_run_with_no_store_yet_creates_none(files903, tmp_path):
+def test_a_dry_run_with_no_store_yet_is_refused_and_creates_none(files903, tmp_path):
+    """Only init creates a store (CONTRACT): a dry run against a mistyped path says so."""
     fresh = Cli(tmp_path / "none" / "store.db")
-    result = fresh.json("import", "ssda903", files903, "--dry-run")
+    result = fresh("import", "ssda903", files903, "--dry-run", ok=False)
+    assert result.exit_code == 3
+    assert result.stderr == (f"Error: no irocli store at {tmp_path / 'none' / 'store.db'} (no such file): "
+                             "create one with `irocli init`\n")
+    assert not (tmp_path / "none").exists()
+
+
+def test_a_dry_run_reads_an_initialised_store_and_writes_nothing(cli, files903):
+    cli("init")
+    before = cli.digest()
+    result = cli.json("import", "ssda903", files903, "--dry-run")
     assert result["children"]["added"] == 12
-    assert not (tmp_path / "none" / "store.db").exists()
+    assert cli.digest() == before
 
 
 def test_a_changed_row_updates_its_event_and_never_duplicates(cli, files903):

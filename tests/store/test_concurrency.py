@@ -84,15 +84,15 @@ def test_processes_writing_at_once_lose_nothing(db_url, tmp_path, workers):
     cli("db", "check")  # exit 0: no orphan events, nothing damaged
 
 
-def test_commands_opening_an_empty_store_at_once_migrate_it_once(db_url, tmp_path):
-    """The first morning of a team store: eight commands find it empty together. One migrates
+def test_inits_of_an_empty_store_at_once_migrate_it_once(db_url, tmp_path):
+    """The first morning of a team store: eight `init`s find it empty together. One migrates
     it; the others wait (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE) and find it done."""
     from irocli.store.session import HEAD
 
     env = {**os.environ, "IROCLI_DB": db_url}
     env.pop("IROCLI_PROFILE", None)
-    procs = [subprocess.Popen([sys.executable, "-m", "irocli", "db", "upgrade"], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True) for _ in range(8)]
+    procs = [subprocess.Popen([sys.executable, "-m", "irocli", "init", "--profile", "england"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(8)]
     for proc in procs:
         out, err = proc.communicate(timeout=120)
         assert proc.returncode == 0, err

@@ -57,17 +57,30 @@ def root_options(
 def init(
     ctx: typer.Context,
     profile: Annotated[str | None, typer.Option("--profile", help="Profile to record in the store.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Record --profile even though the store has another (every deadline changes).")] = False,
 ) -> None:
-    """Create (or migrate) the store and record its rule profile.
+    """Create the store (or migrate an existing one) and record its rule profile.
+
+    The only command that creates a store. On an existing store with another profile it refuses
+    (exit 2) unless --force: changing the profile changes every deadline (CONTRACT).
 
     Example: irocli init --profile blackpool
     """
+    from irocli.errors import BadInput
     from irocli.profiles import load
 
-    chosen = profile or ctx.obj.profile or "england"
-    loaded = load(chosen)  # a bad profile fails before anything is written
-    store = open_store(ctx)
-    store.set_meta("profile", chosen)
+    asked = profile or ctx.obj.profile
+    loaded = load(asked or "england")  # a bad profile fails before anything is written
+    store = open_store(ctx, create=True)
+    recorded = store.get_meta("profile")
+    if recorded is not None and asked is None:
+        loaded = load(recorded)  # `irocli init` again: the store keeps its profile
+    elif recorded is not None and recorded != asked and not force:
+        raise BadInput(f"the store has profile {recorded}; recording {asked} would change every deadline: "
+                       f"run `irocli init --profile {asked} --force` to change it")
+    else:
+        store.set_meta("profile", asked or "england")
     note(f"Store ready; profile {loaded.name} ({loaded.title}).")
 
 

@@ -1,6 +1,7 @@
 """The one error boundary: IroError -> one line on stderr and its exit code; anything else -> 70.
 
-Tracebacks only with --debug. Imports only typer and irocli.errors.
+Tracebacks only with --debug, which prints them before the same line and keeps the exit code
+(CONTRACT: a script must not read "overdue" from a debugging run). Imports only typer and irocli.errors.
 """
 
 from __future__ import annotations
@@ -37,8 +38,7 @@ def boundary(func):
         except typer.Exit:
             raise
         except IroError as exc:
-            if DEBUG["on"]:
-                raise
+            _traceback()
             raise fail(str(exc), exc.exit_code) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
@@ -49,8 +49,7 @@ def boundary(func):
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(0) from None
         except Exception as exc:  # noqa: BLE001 - the last line of defence
-            if DEBUG["on"]:
-                raise
+            _traceback()
             store_error = _store_error(exc)
             if store_error:
                 raise fail(store_error, 3) from None
@@ -59,6 +58,14 @@ def boundary(func):
             ) from None
 
     return wrapper
+
+
+def _traceback() -> None:
+    """With --debug, the traceback of the exception being handled, on stderr."""
+    if DEBUG["on"]:
+        import traceback
+
+        traceback.print_exc(file=sys.stderr)
 
 
 def _store_error(exc: Exception) -> str | None:

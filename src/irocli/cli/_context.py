@@ -25,12 +25,15 @@ def root(ctx: typer.Context) -> Root:
     return ctx.find_root().obj
 
 
-def open_store(ctx: typer.Context):
+def open_store(ctx: typer.Context, *, read_only: bool = False, create: bool = False):
+    """The store the root options name. Only ``init`` creates one (``create``); anywhere else a
+    store that is not there is exit 3 naming where irocli looked, and nothing is created
+    (CONTRACT). Reports open it ``read_only``: a snapshot on a read-only share is enough."""
     from irocli.config import resolve_db
     from irocli.store import Store
 
     url, _source = resolve_db(root(ctx).db)
-    store = Store.open(url)
+    store = Store.open(url, create=create, read_only=read_only)
     ctx.call_on_close(store.close)  # connections closed when the command ends: WAL checkpointed
     return store
 

@@ -75,7 +75,7 @@ def child_list(ctx: typer.Context, iro: Iro = None, team: Team = None, fmt: Form
     Example: irocli child list --iro "A. Khan" --format csv
     """
     fmt = output_format(fmt)
-    rows = [child_dict(c) for c in open_store(ctx).list_children(iro=iro, team=team)]
+    rows = [child_dict(c) for c in open_store(ctx, read_only=True).list_children(iro=iro, team=team)]
 
     def table():
         from rich.table import Table
@@ -101,7 +101,7 @@ def child_show(ctx: typer.Context, child_id: ChildId, as_of_: AsOf = None, fmt: 
     from irocli.reports.child import child_page
 
     fmt = output_format(fmt, ("table", "json"))
-    store = open_store(ctx)
+    store = open_store(ctx, read_only=True)
     page = child_page(store, load_profile(ctx, store), child_id, as_of(as_of_))
     if fmt == "json":
         import sys

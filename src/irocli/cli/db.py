@@ -56,7 +56,7 @@ def db_backup(
 
     Example: irocli db backup ~/backups/irocli-2026-11-23.db
     """
-    store = open_store(ctx)
+    store = open_store(ctx, read_only=True)
     store.backup(target)
     note(f"Backed up the store to {target}.")
 
@@ -71,7 +71,7 @@ def db_check(ctx: typer.Context, fmt: Format = "table") -> None:
     Example: irocli db check
     """
     fmt = output_format(fmt)
-    store = open_store(ctx)
+    store = open_store(ctx, read_only=True)
     findings = [finding.as_dict() for finding in store.check()]
 
     def table():

@@ -57,7 +57,7 @@ def email(
     managers = list(to or _config_list(config.get("email", {}).get("to")))
     if not per_iro and not managers:
         raise BadInput("give --to ADDRESS (or [email] to in the config file), or --per-iro")
-    store = open_store(ctx)
+    store = open_store(ctx, read_only=True)
     rows = sort_rows(due_rows(store, load_profile(ctx, store), day, within=days, iro=iro, team=team))
     children = store.list_children(iro=iro, team=team)
     plan, warnings = mail.digests(

@@ -153,7 +153,7 @@ def escalation_show(ctx: typer.Context, esc_id: EscId, as_of_: AsOf = None, fmt:
     from irocli.escalations import _find, row
 
     fmt = output_format(fmt, ("table", "json"))
-    store = open_store(ctx)
+    store = open_store(ctx, read_only=True)
     profile = load_profile(ctx, store)
     child_id, esc = _find(store, whole_number(esc_id, "ESC_ID"))
     lad = ladder(profile)
@@ -209,7 +209,7 @@ def escalation_list(
 
     fmt = output_format(fmt)
     day = as_of(as_of_)
-    store = open_store(ctx)
+    store = open_store(ctx, read_only=True)
     rows = list_rows(store, load_profile(ctx, store), day, open_only=open_, iro=iro, team=team)
     emit_rows(rows, fmt, LIST_FIELDS, lambda: _list_table(rows, f"Escalations as of {day}"))
 
@@ -226,7 +226,7 @@ def escalation_clinic(ctx: typer.Context, iro: Iro = None, team: Team = None, as
 
     fmt = output_format(fmt)
     day = as_of(as_of_)
-    store = open_store(ctx)
+    store = open_store(ctx, read_only=True)
     rows = clinic_rows(store, load_profile(ctx, store), day, iro=iro, team=team)
     start, end = week_of(day)
     emit_rows(rows, fmt, ("clinic", *LIST_FIELDS), lambda: _list_table(rows, f"Clinic, week {start} to {end}"))
@@ -246,7 +246,7 @@ def escalation_themes(
     from irocli.escalations import themes
 
     fmt = output_format(fmt)
-    store = open_store(ctx)
+    store = open_store(ctx, read_only=True)
     rows = themes(store, load_profile(ctx, store), month, iro=iro, team=team)
     fields = ("reason", "opened", "stage_informal", "stage_1", "stage_2", "stage_3", "stage_4", "resolved", "cafcass")
 

@@ -58,7 +58,7 @@ def event_list(ctx: typer.Context, child_id: ChildId, fmt: Format = "table") -> 
     from irocli.reports.child import event_dict
 
     fmt = output_format(fmt)
-    rows = [event_dict(s) for s in open_store(ctx).list_events(child_id, include_voided=True)]
+    rows = [event_dict(s) for s in open_store(ctx, read_only=True).list_events(child_id, include_voided=True)]
 
     def table():
         from irocli.reports.render import events_table

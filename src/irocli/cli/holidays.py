@@ -32,7 +32,7 @@ def holidays_list(ctx: typer.Context, year: Year = None, fmt: Format = "table") 
 
     fmt = output_format(fmt)
     chosen = today().year if year is None else year_arg(year, "--year", FIRST_YEAR, LAST_YEAR)
-    store = open_store(ctx)
+    store = open_store(ctx, read_only=True)
     profile = load_profile(ctx, store)
     rows = [{"date": c.date.isoformat(), "weekday": WEEKDAYS[c.date.weekday()], "name": c.name, "source": c.source}
             for c in closed_days(chosen, profile.closures)]

@@ -31,7 +31,7 @@ def calendar(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Wit
 
     days = whole_number(within, "--within")
     day = as_of(as_of_)
-    store = open_store(ctx)
+    store = open_store(ctx, read_only=True)
     data, count, cancelled = calendar_file(store, load_profile(ctx, store), day, within=days, iro=iro, team=team)
     if output is None:
         sys.stdout.buffer.write(data)

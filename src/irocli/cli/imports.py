@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, date_arg, note, open_store, output_format, root, year_arg
+from irocli.cli._context import as_of, date_arg, note, open_store, output_format, year_arg
 
 app = typer.Typer(help="Load children and events in bulk (all-or-nothing, safe to re-run).",
                   no_args_is_help=True)
@@ -143,33 +143,9 @@ def import_maps(fmt: Annotated[str, typer.Option("--format", "-f", help="Output:
 
 
 def _store(ctx: typer.Context, dry_run: bool):
-    """The store to load into. A dry run never migrates or creates one: with none yet it compares
-    against an empty store in memory."""
-    if not dry_run:
-        return open_store(ctx)
-    import os
-
-    from sqlalchemy import make_url
-
-    from irocli.config import resolve_db
-    from irocli.errors import StoreUnavailable
-    from irocli.store import HEAD, Store
-
-    url, _source = resolve_db(root(ctx).db)
-    parsed = make_url(url)
-    if parsed.drivername.startswith("sqlite") and parsed.database and not os.path.exists(parsed.database):
-        store = Store.open("sqlite://")
-    else:
-        store = Store.open(url, migrate=False)
-        revision = store.revision()
-        if revision is None:
-            store.close()
-            store = Store.open("sqlite://")
-        elif revision != HEAD:
-            store.close()
-            raise StoreUnavailable(f"the store at {store.display_url} needs 'irocli db upgrade' before a dry run")
-    ctx.call_on_close(store.close)
-    return store
+    """The store to load into; a dry run only reads it (it must exist, as for every command but
+    init: a mistyped path must not look like an empty store)."""
+    return open_store(ctx, read_only=dry_run)
 
 
 class _Bars:

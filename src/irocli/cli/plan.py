@@ -33,7 +33,7 @@ def plan(ctx: typer.Context, child_id: ChildId, review_on: ReviewOn = None, late
     fmt = output_format(fmt, ("table", "json"))
     day = as_of(as_of_)
     planned = date_arg(review_on, "--review-on") if review_on is not None else None
-    store = open_store(ctx)
+    store = open_store(ctx, read_only=True)
     result = plan_review(store, load_profile(ctx, store), child_id, day, review_on=planned, latest=latest)
     if fmt == "json":
         from irocli.reports.formats import write_json

@@ -41,7 +41,7 @@ def _report(ctx, *, within, iro, team, as_of_, fmt, sort, title, owner=None):
     fmt = output_format(fmt)
     sort = choice(sort, ("due", "iro", "child"), "--sort")
     day = as_of(as_of_)
-    store = open_store(ctx)
+    store = open_store(ctx, read_only=True)
     profile = load_profile(ctx, store)
     owner = check_owner(owner, profile)
     rows = sort_rows(due_rows(store, profile, day, within=within, iro=iro, team=team), sort)
@@ -100,7 +100,7 @@ def explain(ctx: typer.Context, child_id: ChildId, as_of_: AsOf = None, fmt: For
 
     fmt = output_format(fmt, ("table", "json"))
     day = as_of(as_of_)
-    store = open_store(ctx)
+    store = open_store(ctx, read_only=True)
     profile = load_profile(ctx, store)
     child, rows, flags = explain_child(store, profile, child_id, day)
     if fmt == "json":

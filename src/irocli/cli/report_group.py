@@ -28,7 +28,7 @@ def report_discrepancies(ctx: typer.Context, iro: Iro = None, team: Team = None,
 
     fmt = output_format(fmt)
     day = as_of(as_of_)
-    store = open_store(ctx)
+    store = open_store(ctx, read_only=True)
     profile = load_profile(ctx, store)
     rows = discrepancy_rows(store, profile, day, iro=iro, team=team)
     heading = (f"Review due dates: case system v irocli ({profile.name}) as of {day}"
@@ -71,7 +71,7 @@ def report_kpi(
     start = kpi.year_start(end) if from_ is None else date_arg(from_, "--from")
     if end < start:
         raise BadInput(f"--to {end} is before --from {start}")
-    store = open_store(ctx)
+    store = open_store(ctx, read_only=True)
     report = kpi.compute(store.iter_caseload(iro=iro, team=team), load_profile(ctx, store), start, end, day)
     title = kpi.heading(report, iro, team)
     if html:

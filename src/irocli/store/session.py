@@ -92,24 +92,25 @@ def _sqlstate(error: BaseException | None) -> str | None:
     return getattr(getattr(error, "orig", None), "sqlstate", None)
 
 
-def _pg_connect_args(url: sa.URL) -> dict[str, Any]:
-    """Never hang: a connect timeout and a lock timeout, unless the URL's query sets its own."""
+def _pg_connect_args(url: sa.URL, *, read_only: bool = False) -> dict[str, Any]:
+    """Never hang: a connect timeout and a lock timeout, unless the URL's query sets its own. A
+    reader's transactions are read-only: the server refuses any write."""
+    options = f"-c lock_timeout={PG_LOCK_TIMEOUT_MS}"
+    if read_only:
+        options += " -c default_transaction_read_only=on"
     args = {
         "application_name": "irocli",
         "connect_timeout": PG_CONNECT_TIMEOUT_S,
-        "options": f"-c lock_timeout={PG_LOCK_TIMEOUT_MS}",
+        "options": options,
     }
     return {name: value for name, value in args.items() if name not in url.query}
 
 
 def _prepare_sqlite_file(url: sa.URL) -> None:
     """Create the store's directory (0700) and file (0600) before SQLite creates them 0644."""
-    database = url.database
-    if not url.drivername.startswith("sqlite") or not database or database == ":memory:":
+    path = _sqlite_file(url)
+    if path is None:
         return
-    if database.startswith("file:") or url.query.get("mode") == "memory":
-        return
-    path = os.path.abspath(database)
     directory = os.path.dirname(path)
     try:
         if not os.path.isdir(directory):
@@ -128,17 +129,58 @@ def _prepare_sqlite_file(url: sa.URL) -> None:
         ) from error
 
 
-def _create_engine(url: str) -> sa.Engine:
+def _sqlite_file(url: sa.URL) -> str | None:
+    """The SQLite store's file path, or None (PostgreSQL, or an in-memory database)."""
+    database = url.database
+    if not url.drivername.startswith("sqlite") or not database or database == ":memory:":
+        return None
+    if database.startswith("file:") or url.query.get("mode") == "memory":
+        return None
+    return os.path.abspath(database)
+
+
+def _missing(where: str, detail: str) -> StoreUnavailable:
+    return StoreUnavailable(f"no irocli store at {where} ({detail}): create one with `irocli init`")
+
+
+def _read_only_sqlite(path: str) -> Callable[[], Any]:
+    """A connection factory opening the file read-only (``mode=ro``): a report on a snapshot that
+    can only be read. Where SQLite cannot share the WAL index (no -shm beside a file in a folder
+    it may not write), the file is opened ``immutable``: a snapshot nobody writes."""
+    import pathlib
+    import sqlite3
+
+    uri = pathlib.Path(path).as_uri()
+
+    def connect() -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+            conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            return sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
+
+    return connect
+
+
+def _create_engine(url: str, *, create: bool = True, read_only: bool = False) -> sa.Engine:
     try:
         parsed = sa.make_url(url)
     except sa_exc.ArgumentError as error:
         raise StoreUnavailable(f"not a database URL or path: {display_url(url)}") from error
-    _prepare_sqlite_file(parsed)
+    path = _sqlite_file(parsed)
     options: dict[str, Any] = {}
+    if path is not None and not create and not os.path.isfile(path):
+        # never a new file or folder: a mistyped path must not look like an empty caseload
+        raise _missing(path, "no such file" if not os.path.exists(path) else "not a file")
+    if path is not None and read_only:
+        options["creator"] = _read_only_sqlite(path)
+    elif create:
+        _prepare_sqlite_file(parsed)
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":  # SQLAlchemy's default would be psycopg2: irocli ships psycopg 3
             parsed = parsed.set(drivername="postgresql+psycopg")
-        options["connect_args"] = _pg_connect_args(parsed)
+        options["connect_args"] = _pg_connect_args(parsed, read_only=read_only)
     try:
         engine = sa.create_engine(parsed, **options)
     except (ImportError, sa_exc.SQLAlchemyError) as error:
@@ -146,7 +188,7 @@ def _create_engine(url: str) -> sa.Engine:
             f"cannot open the store at {display_url(url)}: {_first_line(error)}"
         ) from error
     if engine.dialect.name == "sqlite":
-        sa_event.listen(engine, "connect", _sqlite_connect)
+        sa_event.listen(engine, "connect", _sqlite_connect_read_only if read_only else _sqlite_connect)
         sa_event.listen(engine, "begin", _sqlite_begin)
     return engine
 
@@ -162,6 +204,12 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
         cursor.close()
+
+
+def _sqlite_connect_read_only(dbapi_connection: Any, _record: Any) -> None:
+    # as _sqlite_connect, without setting the journal mode: that is a write
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def _sqlite_begin(conn: sa.Connection) -> None:
@@ -194,15 +242,27 @@ class Store:
     # -- opening, migrating, closing ------------------------------------------------------------
 
     @classmethod
-    def open(cls, url: str, *, migrate: bool = True) -> Store:
+    def open(cls, url: str, *, migrate: bool = True, create: bool = True, read_only: bool = False) -> Store:
         """Open the store at ``url`` (an SQLAlchemy URL or a file path).
 
         An empty store is created, and one behind HEAD migrated, unless ``migrate=False``.
+        ``create=False`` (every command but ``init``, CONTRACT) raises StoreUnavailable where there
+        is no store yet -- no file, or a database without irocli's tables -- creating nothing.
+        ``read_only`` (the reports) opens it so that nothing can be written: a store behind HEAD is
+        then StoreUnavailable advising ``irocli db upgrade``.
         """
         url = db_url(url)
-        store = cls(_create_engine(url), url)
+        store = cls(_create_engine(url, create=create, read_only=read_only), url)
         try:
             revision = store.revision()
+            if revision is None and not create:
+                raise _missing(store.display_url, "an empty database")
+            if read_only and revision != HEAD:
+                if revision in REVISIONS:
+                    raise StoreUnavailable(f"the store at {store.display_url} is at schema revision {revision}; "
+                                           f"this irocli needs {HEAD}: run `irocli db upgrade`")
+                raise StoreUnavailable(f"the store at {store.display_url} has schema revision {revision}, "
+                                       f"newer than this irocli knows ({HEAD}): upgrade irocli")
             if migrate and revision != HEAD:
                 if revision is not None and revision not in REVISIONS:
                     raise StoreUnavailable(
