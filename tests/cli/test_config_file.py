@@ -225,3 +225,15 @@ def test_check_address_refuses_with_one_line(value, message):
         check_address(value, "--to")
     assert str(caught.value) == message
     assert "\n" not in str(caught.value)
+
+
+def test_the_readme_config_file_names_every_key_and_passes():
+    import tomllib
+
+    readme = (SRC.parents[1] / "README.md").read_text()
+    section = readme[readme.index("## Config file\n"):]
+    example = tomllib.loads(section[section.index("```toml\n") + 8:section.index("\n```\n", section.index("```toml"))])
+    checked = check_config(example, "README.md")
+    assert {s: set(keys) for s, keys in checked.items() if s != "iros"} == {
+        s: set(keys) for s, keys in CONFIG_SCHEMA.items() if s != "iros"}
+    assert checked["iros"] == {"A. Khan": "a.khan@example.gov.uk", "B. Okafor": "b.okafor@example.gov.uk"}
