@@ -155,7 +155,7 @@ def check_config(data: dict, where: str) -> dict:
             if isinstance(table, dict):
                 raise BadInput(f"unknown section [{section}]{did_you_mean(section, CONFIG_SCHEMA, '[{}]')}",
                                where=where)
-            homes = [f"[{s}]" for s, k in CONFIG_SCHEMA.items() if section in k]
+            homes = [f"[{s}]" for s, k in CONFIG_SCHEMA.items() if section in k and section != ANY_NAME]
             hint = f"; it belongs in {' or '.join(homes)}" if homes else ""
             raise BadInput(f'unknown key "{section}" outside any section{hint}', where=where)
         if not isinstance(table, dict):
