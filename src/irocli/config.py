@@ -101,21 +101,35 @@ def resolve_config_path() -> tuple[Path, str]:
     return default_config_path(), "default"
 
 
-def load_config() -> dict:
-    """The config file's tables ({} when there is none).
+# The config file's schema, declared once: each section's keys and the kind of value each holds.
+# [iros] is open: any IRO's name, as the store spells it, to that IRO's email address.
+ANY_NAME = "*"
+CONFIG_SCHEMA: dict[str, dict[str, str]] = {
+    "smtp": {"host": "text", "port": "port", "user": "text", "password": "text", "from": "sender",
+             "starttls": "flag", "ssl": "flag", "timeout": "seconds"},
+    "iros": {ANY_NAME: "address"},
+    "email": {"to": "addresses", "full_names": "flag"},
+}
 
-    Refuses (BadInput) a file that holds a password and that others may read: secrets live in a
-    0600 file or in the environment, never anywhere looser.
+
+def load_config() -> dict:
+    """The config file's tables, checked against CONFIG_SCHEMA ({} when there is none).
+
+    Values come back in their own types (port an int, starttls a bool, [email] to a list). A file
+    named by IROCLI_CONFIG must exist; the default one need not. Refuses (BadInput) a file that
+    holds a password and that others may read: secrets live in a 0600 file or in the environment.
     """
     import tomllib
 
     from irocli._toml import loads_toml
     from irocli.errors import BadInput
 
-    path, _source = resolve_config_path()
+    path, source = resolve_config_path()
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
+        if source == CONFIG_ENV:
+            raise BadInput(f"{CONFIG_ENV} names {path}, which does not exist") from None
         return {}
     except OSError as exc:
         raise BadInput(f"cannot read the config file ({exc.strerror})", where=str(path)) from None
@@ -125,13 +139,115 @@ def load_config() -> dict:
         raise BadInput(f"not valid TOML ({str(exc).splitlines()[0]})", where=str(path)) from None
     if os.name == "posix" and _holds_password(data) and path.stat().st_mode & 0o077:
         raise BadInput(f"holds a password but others can read it; run: chmod 600 {path}", where=str(path))
-    for table in ("smtp", "iros", "email"):
-        if not isinstance(data.get(table, {}), dict):
-            raise BadInput(f"[{table}] must be a table", where=str(path))
-    for name, address in data.get("iros", {}).items():
-        if not isinstance(address, str) or "@" not in address:
-            raise BadInput(f'[iros] "{name}" must be an email address', where=str(path))
-    return data
+    return check_config(data, str(path))
+
+
+def check_config(data: dict, where: str) -> dict:
+    """The config file's tables with each value checked and in its own type; BadInput naming the file
+    (where) and the section or key that is unknown (with the closest known one) or of the wrong kind."""
+    from irocli._suggest import did_you_mean
+    from irocli.errors import BadInput
+
+    checked: dict = {}
+    for section, table in data.items():
+        keys = CONFIG_SCHEMA.get(section)
+        if keys is None:
+            if isinstance(table, dict):
+                raise BadInput(f"unknown section [{section}]{did_you_mean(section, CONFIG_SCHEMA, '[{}]')}",
+                               where=where)
+            homes = [f"[{s}]" for s, k in CONFIG_SCHEMA.items() if section in k and section != ANY_NAME]
+            hint = f"; it belongs in {' or '.join(homes)}" if homes else ""
+            raise BadInput(f'unknown key "{section}" outside any section{hint}', where=where)
+        if not isinstance(table, dict):
+            raise BadInput(f"[{section}] must be a table", where=where)
+        checked[section] = {}
+        for key, value in table.items():
+            kind = keys.get(key, keys.get(ANY_NAME))
+            if kind is None:
+                raise BadInput(f'unknown key "{key}" in [{section}]{did_you_mean(key, keys)}', where=where)
+            name = f'[{section}] "{key}"' if ANY_NAME in keys else f"[{section}] {key}"
+            checked[section][key] = _CHECKS[kind](value, f"{where}: {name}")
+    return checked
+
+
+def check_address(value: str, where: str) -> str:
+    """The address, normalised (domain lower-cased); BadInput (one line, naming where) unless it is
+    one plain email address: no display name, no angle brackets, a domain with a dot."""
+    return _validated(value, where, display_name=False).normalized
+
+
+def _check_sender(value, where: str) -> str:
+    """[smtp] from: an address, with a display name if wanted ("IRO service <iro@example.gov.uk>")."""
+    _validated(value, where, display_name=True)
+    return value.strip()
+
+
+def _validated(value, where: str, *, display_name: bool):
+    from irocli.errors import BadInput
+
+    if not isinstance(value, str):
+        raise BadInput("must be an email address in quotes", where=where)
+    from email_validator import EmailNotValidError, validate_email  # lazily: --help stays cheap
+
+    try:
+        return validate_email(value.strip(), check_deliverability=False,
+                              allow_display_name=display_name)
+    except EmailNotValidError as exc:
+        reason = " ".join(str(exc).split()).rstrip(".")
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        raise BadInput(f"{shown!r} is not an email address ({reason[:1].lower()}{reason[1:]})",
+                       where=where) from None
+
+
+def _check_text(value, where: str) -> str:
+    from irocli.errors import BadInput
+
+    if not isinstance(value, str):
+        raise BadInput("must be text in quotes", where=where)  # never echoed: it may be a password
+    return value
+
+
+def _check_port(value, where: str) -> int:
+    from irocli.errors import BadInput
+
+    port = value if isinstance(value, int) and not isinstance(value, bool) else (
+        int(value) if isinstance(value, str) and value.strip().isdigit() else 0)
+    if not 1 <= port <= 65535:
+        raise BadInput(f"must be a port number from 1 to 65535 (got {value!r})", where=where)
+    return port
+
+
+def _check_seconds(value, where: str) -> float:
+    from irocli.errors import BadInput
+
+    try:
+        return _number(value, "", float)
+    except BadInput:
+        raise BadInput(f"must be a number of seconds above 0 (got {value!r})", where=where) from None
+
+
+def _check_flag(value, where: str) -> bool:
+    from irocli.errors import BadInput
+
+    try:
+        return _flag(value, "")
+    except BadInput:
+        raise BadInput(f"must be true or false (got {value!r})", where=where) from None
+
+
+def _check_addresses(value, where: str) -> list[str]:
+    from irocli.errors import BadInput
+
+    if isinstance(value, str):
+        return [check_address(value, where)]
+    if not isinstance(value, list):
+        raise BadInput('must be an address or a list of them, e.g. ["manager@example.gov.uk"]', where=where)
+    return [check_address(item, f"{where}[{n}]") for n, item in enumerate(value)]
+
+
+_CHECKS = {"text": _check_text, "port": _check_port, "seconds": _check_seconds, "flag": _check_flag,
+           "address": check_address, "sender": _check_sender,
+           "addresses": _check_addresses}
 
 
 def _holds_password(data: dict) -> bool:

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from irocli._suggest import did_you_mean
 from irocli.engine.calendar import Calendar, Offset
 from irocli.errors import BadInput
 
@@ -53,6 +54,7 @@ _TOP = ("extends", "name", "title", "closures", "leap_birthday", "task_roll", "r
         "escalation", "cp")
 TASK_ROLLS = ("working-day", "none")
 LAPSES = ("deemed-met",)
+_AS_REPR = "'{}'"  # a suggestion quoted as the message quotes the value (repr)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +182,21 @@ def _merged(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     base_path = _locate(base_name) if base_name in SHIPPED else (path.parent / base_name)
     if not base_path.is_file():
         raise BadInput(f"profile {base_name!r} not found", where=f"{path}: extends")
-    return _deep_merge(_merged(base_path, seen + (path.resolve(),)), data)
+    base = _merged(base_path, seen + (path.resolve(),))
+    _check_overrides(data, base, base_name, path)
+    return _deep_merge(base, data)
+
+
+def _check_overrides(data: dict[str, Any], base: dict[str, Any], base_name: str, path: Path) -> None:
+    """A rule table with no type changes the base's rule of that id, which must exist: a misspelt id
+    would otherwise be a silent no-op (enabled = false disabling nothing) or a rule with no type."""
+    over, known = data.get("rules"), base.get("rules")
+    if not isinstance(over, dict) or not isinstance(known, dict):
+        return
+    for rule_id, raw in over.items():
+        if rule_id not in known and isinstance(raw, dict) and "type" not in raw:
+            raise BadInput(f'{base_name} has no rule "{rule_id}" to change (a new rule needs a type)'
+                           f"{did_you_mean(rule_id, known)}", where=f"{path}: rules.{rule_id}")
 
 
 def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -199,7 +215,7 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
 
     for key in data:
         if key not in _TOP:
-            raise BadInput("unknown key", where=where(key))
+            raise BadInput(f"unknown key{did_you_mean(key, _TOP)}", where=where(key))
     name = _str(data.get("name", Path(origin).stem), where("name"))
     closures = tuple(_date(v, where("closures")) for v in _list(data.get("closures", []), where("closures")))
     leap = data.get("leap_birthday", "feb-28")
@@ -221,7 +237,7 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
     reviews = data.get("reviews", {})
     for k in reviews:
         if k not in ("sequence", "short_breaks"):
-            raise BadInput("unknown key", where=where(f"reviews.{k}"))
+            raise BadInput(f"unknown key{did_you_mean(k, ('sequence', 'short_breaks'))}", where=where(f"reviews.{k}"))
     sequence = tuple(_list(reviews.get("sequence", []), where("reviews.sequence")))
     if not sequence:
         raise BadInput("must name at least one review rule", where=where("reviews.sequence"))
@@ -241,7 +257,8 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
             continue
         for k in raw:
             if k not in ("sequence", "unless", "enabled"):
-                raise BadInput("unknown key", where=where(f"{key}.{k}"))
+                raise BadInput(f"unknown key{did_you_mean(k, ('sequence', 'unless', 'enabled'))}",
+                               where=where(f"{key}.{k}"))
         seq = tuple(_list(raw.get("sequence", []), where(f"{key}.sequence")))
         if not seq:
             raise BadInput("must name at least one review rule", where=where(f"{key}.sequence"))
@@ -257,12 +274,14 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
         raise BadInput("must be a table", where=where("cp"))
     for k in cp:
         if k not in ("icpc_anchor", "sequence"):
-            raise BadInput("unknown key", where=where(f"cp.{k}"))
+            raise BadInput(f"unknown key{did_you_mean(k, ('icpc_anchor', 'sequence'))}", where=where(f"cp.{k}"))
     if cp.get("icpc_anchor", "first") not in ("first", "last"):
         raise BadInput("must be 'first' or 'last'", where=where("cp.icpc_anchor"))
     for rule_id in _list(cp.get("sequence", []), where("cp.sequence")):
         if rule_id not in rules or rules[rule_id].type != "conference-review":
-            raise BadInput(f"{rule_id!r} is not a conference-review rule of this profile", where=where("cp.sequence"))
+            conferences = [r.id for r in rules.values() if r.type == "conference-review"]
+            raise BadInput(f"{rule_id!r} is not a conference-review rule of this profile"
+                           f"{did_you_mean(rule_id, conferences, _AS_REPR)}", where=where("cp.sequence"))
     extra = {k: data[k] for k in ("escalation", "cp") if k in data}
     profile = Profile(
         name=name,
@@ -292,14 +311,14 @@ def _rule(rule_id: str, raw: Any, where) -> Rule | None:
         return None
     rtype = raw.get("type")
     if rtype not in RULE_TYPES:
-        raise BadInput(
-            f"type must be one of {', '.join(RULE_TYPES)}", where=where(f"{key}.type")
-        )
+        suggestion = did_you_mean(rtype, RULE_TYPES, _AS_REPR)
+        raise BadInput(f"unknown rule type {rtype!r}{suggestion}" if suggestion
+                       else f"type must be one of {', '.join(RULE_TYPES)}", where=where(f"{key}.type"))
     spec = RULE_TYPES[rtype]
     allowed = set(_COMMON) | set(spec["required"]) | set(spec["optional"])
     for k in raw:
         if k not in allowed:
-            raise BadInput(f"unknown key for a {rtype} rule", where=where(f"{key}.{k}"))
+            raise BadInput(f"unknown key for a {rtype} rule{did_you_mean(k, allowed)}", where=where(f"{key}.{k}"))
     for k in ("title", "source", *spec["required"]):
         if k not in raw:
             raise BadInput("missing", where=where(f"{key}.{k}"))
@@ -374,14 +393,16 @@ def _check_review_ids(ids: tuple[str, ...], rules: dict[str, Rule], where: str) 
     for rule_id in ids:
         rule = rules.get(rule_id)
         if rule is None or rule.type != "review":
-            raise BadInput(f"{rule_id!r} is not a review rule of this profile", where=where)
+            reviews = [r.id for r in rules.values() if r.type == "review"]
+            raise BadInput(f"{rule_id!r} is not a review rule of this profile"
+                           f"{did_you_mean(rule_id, reviews, _AS_REPR)}", where=where)
 
 
 def _kind(kind: Any, where: str) -> str:
     from irocli.domain import EVENT_KINDS
 
     if kind not in EVENT_KINDS:
-        raise BadInput(f"unknown event kind {kind!r}", where=where)
+        raise BadInput(f"unknown event kind {kind!r}{did_you_mean(kind, EVENT_KINDS, _AS_REPR)}", where=where)
     return kind
 
 
