@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -129,6 +130,36 @@ def is_placeholder_dob(day: dt.date | None) -> bool:
     return day == PLACEHOLDER_DOB
 
 
+# A child's id as typed on the command line (`child add`): what case systems use (C001, 123456,
+# LCS-00012, 2024/15.3), short enough for every table. Imports keep the case system's own ids.
+CHILD_ID_TEXT = "1 to 40 letters, digits, '.', '_', '/' or '-', starting with a letter or digit"
+_CHILD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,39}")
+
+
+def check_child_id(text: str, *, field_name: str = "ID") -> str:
+    """The id, or BadInput naming the field and the pattern (CHILD_ID_TEXT)."""
+    if not _CHILD_ID.fullmatch(text):
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise BadInput(f"{field_name} {shown!r} is not a child id (expected {CHILD_ID_TEXT})")
+    return text
+
+
+def check_name(value: str, *, field_name: str, limit: int = 200) -> str:
+    """A person's or team's name as typed: cleaned (clean_name), not empty, one line without control
+    characters (a line break would split every table and e-mail line), at most ``limit`` characters.
+    The value is never quoted back: a child's name is personal."""
+    import unicodedata
+
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
+        raise BadInput(f"{field_name} holds a line break or another control character (a name is one line of text)")
+    cleaned = clean_name(value)
+    if not cleaned:
+        raise BadInput(f"{field_name} is empty")
+    if len(cleaned) > limit:
+        raise BadInput(f"{field_name} is {len(cleaned):,} characters long (at most {limit})")
+    return cleaned
+
+
 def clean_name(value: str | None) -> str | None:
     """A person's or team's name as stored: outer spaces gone, inner runs of whitespace one space;
     None when nothing is left."""
@@ -195,16 +226,31 @@ def parse_kind(text: str, *, where: str | None = None) -> str:
     return kind
 
 
+# The dates irocli accepts anywhere (command line, every importer): a child's whole time in care,
+# with the arithmetic after it (an 18th birthday, the next review) far from Python's year 9999.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2199, 12, 31)
+DATE_RANGE_TEXT = f"a date from {EARLIEST_DATE} to {LATEST_DATE}"
+
+
+def in_date_range(day: dt.date) -> bool:
+    return EARLIEST_DATE <= day <= LATEST_DATE
+
+
 def parse_date(text: str, *, where: str | None = None, field_name: str = "date", personal: bool = False) -> dt.date:
-    """An ISO YYYY-MM-DD date, or BadInput naming the field; the text is quoted back unless it is
-    ``personal`` (a date of birth: an error message may end up in a cron mail or a log)."""
+    """An ISO YYYY-MM-DD date from EARLIEST_DATE to LATEST_DATE, or BadInput naming the field; the
+    text is quoted back unless it is ``personal`` (a date of birth: an error message may end up in a
+    cron mail or a log)."""
+    shown = field_name if personal else f"{field_name} {text[:40]!r}" if isinstance(text, str) else field_name
     try:
-        if len(text) != 10:
+        if len(text) != 10 or not text.isascii():
             raise ValueError
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except (ValueError, TypeError):
-        shown = field_name if personal else f"{field_name} {text!r}"
         raise BadInput(f"{shown} is not a date (expected YYYY-MM-DD)", where=where) from None
+    if not in_date_range(day):
+        raise BadInput(f"{shown} is out of range (expected {DATE_RANGE_TEXT})", where=where)
+    return day
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,18 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def console_replaces_what_it_cannot_show() -> None:
+    """A table on a console whose encoding cannot show a name (cp1252 and "Łukasz") shows "?" for
+    that letter instead of failing; CSV and JSON are written as UTF-8 (reports.formats.utf8)."""
+    import codecs
+    import sys
+
+    out = sys.stdout
+    encoding = getattr(out, "encoding", None)
+    if encoding and codecs.lookup(encoding).name != "utf-8" and hasattr(out, "reconfigure"):
+        out.reconfigure(errors="replace")
+
+
 @app.callback()
 def root_options(
     ctx: typer.Context,
@@ -50,6 +62,7 @@ def root_options(
     """Statutory review deadlines for Independent Reviewing Officers, explained."""
     DEBUG["on"] = debug
     ctx.obj = Root(db_, profile, debug)
+    console_replaces_what_it_cannot_show()
 
 
 @app.command("init")

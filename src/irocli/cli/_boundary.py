@@ -23,8 +23,14 @@ def one_line(message: str) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in message)
 
 
+MAX_MESSAGE = 1000  # a 100,000-character value quoted back stays a line a person can read
+
+
 def fail(message: str, code: int) -> typer.Exit:
-    print(f"Error: {one_line(message)}", file=sys.stderr)
+    line = one_line(message)
+    if len(line) > MAX_MESSAGE:
+        line = f"{line[:MAX_MESSAGE]}… ({len(line) - MAX_MESSAGE:,} more characters)"
+    print(f"Error: {line}", file=sys.stderr)
     return typer.Exit(code)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import typer
 
@@ -63,7 +64,7 @@ def date_arg(value: str, name: str, *, personal: bool = False) -> dt.date:
 
     if value.strip().lower() == "today":
         return today()
-    return parse_date(value, field_name=name, personal=personal)
+    return parse_date(value.strip(), field_name=name, personal=personal)
 
 
 def year_arg(value: str, option: str, first: int, last: int) -> int:
@@ -75,11 +76,81 @@ def year_arg(value: str, option: str, first: int, last: int) -> int:
     return int(value)
 
 
-def whole_number(value: str, option: str) -> int:
-    """A non-negative whole number from the command line, or one line naming the option."""
-    if not value.strip().isdigit():
-        raise BadInput(f"{option} must be a whole number of 0 or more (got {value!r})")
-    return int(value)
+MAX_DAYS = 3660  # ten years: further ahead than any statutory timetable looks
+MAX_ID = 2**31 - 1  # the largest id a store holds (PostgreSQL integer)
+
+
+def whole_number(value: str, option: str, maximum: int = MAX_ID) -> int:
+    """A whole number from 0 to ``maximum`` (ASCII digits only), or one line naming the option."""
+    import re
+
+    text = value.strip()
+    if not re.fullmatch(r"[0-9]{1,12}", text) or int(text) > maximum:
+        raise BadInput(f"{option} must be a whole number from 0 to {maximum} (got {_shown(value)})")
+    return int(text)
+
+
+def day_count(value: str, option: str) -> int:
+    """A number of calendar days from 0 to MAX_DAYS (``--within``), or one line naming the option."""
+    return whole_number(value, option, MAX_DAYS)
+
+
+def child_id(value: str, option: str = "ID") -> str:
+    """A new child's id: the documented pattern (domain.CHILD_ID_TEXT)."""
+    from irocli.domain import check_child_id
+
+    return check_child_id(value.strip(), field_name=option)
+
+
+def name(value: str | None, option: str) -> str | None:
+    """A name (child, IRO, social worker, team): one line, no control characters, not empty."""
+    from irocli.domain import check_name
+
+    return None if value is None else check_name(value, field_name=option)
+
+
+def text(value: str | None, option: str, limit: int = 4000) -> str | None:
+    """Free text (a note, a reason): line breaks allowed, other control characters not."""
+    if value is None:
+        return None
+    if any(not c.isprintable() and c not in "\n\r\t" for c in value):
+        raise BadInput(f"{option} holds a control character")
+    if not value.strip():
+        raise BadInput(f"{option} is empty")
+    if len(value) > limit:
+        raise BadInput(f"{option} is {len(value):,} characters long (at most {limit})")
+    return value.strip()
+
+
+def address(value: str, option: str) -> str:
+    """An e-mail address checked by email-validator (config.check_address), or one line."""
+    from irocli.config import check_address
+
+    return check_address(value, option)
+
+
+def output_path(value: str | Path, option: str, *, new: bool = False) -> Path:
+    """A file to write, checked before any work starts: not a folder, in a folder that exists and
+    can be written; with ``new``, not there yet (never overwritten)."""
+    import os
+
+    path = Path(value).expanduser()
+    if not str(value).strip():
+        raise BadInput(f"{option} is empty")
+    if path.is_dir():
+        raise BadInput(f"{option} {path} is a folder: give a file name in it")
+    if new and path.exists():
+        raise BadInput(f"{option} {path} already exists (never overwritten): give a new file name")
+    folder = path.absolute().parent
+    if not folder.is_dir():
+        raise BadInput(f"{option} {path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise BadInput(f"{option} {path} cannot be written here (permission denied)")
+    return path
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 40 else value[:40] + "…")
 
 
 def output_format(value: str, allowed: tuple[str, ...] = ("table", "json", "csv")) -> str:

@@ -6,6 +6,8 @@ import typer
 
 from irocli.cli._boundary import boundary
 from irocli.cli._context import as_of, date_arg, emit_rows, load_profile, note, open_store, output_format, today
+from irocli.cli._context import child_id as valid_child_id
+from irocli.cli._context import name as valid_name
 from irocli.cli._options import AsOf, ChildId, Dob, Format, Iro, IroName, Name, SocialWorker, Team, TeamName
 
 app = typer.Typer(help="Add, update, list and show children.", no_args_is_help=True)
@@ -24,9 +26,13 @@ def child_add(ctx: typer.Context, child_id: ChildId, name: Name = None, dob: Dob
     from irocli.domain import Child
     from irocli.errors import BadInput
 
-    if not name:
+    if name is None:
         raise BadInput("--name is required for a new child")
-    child = Child(child_id, name, _dob(dob), iro, social_worker, team)
+    if dob is None:
+        raise BadInput("--dob is required for a new child (1900-01-01 where it is not known: kept as unknown)")
+    child_id = valid_child_id(child_id)
+    child = Child(child_id, valid_name(name, "--name"), _dob(dob), valid_name(iro, "--iro"),
+                  valid_name(social_worker, "--social-worker"), valid_name(team, "--team"))
     store = open_store(ctx)
     store.add_child(child, allocated_on=today())
     note(f"Added child {child_id}.")
@@ -41,16 +47,23 @@ def child_update(ctx: typer.Context, child_id: ChildId, name: Name = None, dob: 
 
     Example: irocli child update C001 --iro "B. Patel"
     """
-    fields = {"name": name, "dob": _dob(dob), "iro": iro,
-              "social_worker": social_worker, "team": team}
+    fields = {"name": valid_name(name, "--name"), "dob": _dob(dob), "iro": valid_name(iro, "--iro"),
+              "social_worker": valid_name(social_worker, "--social-worker"), "team": valid_name(team, "--team")}
     open_store(ctx).update_child(child_id, allocated_on=today(), **{k: v for k, v in fields.items() if v is not None})
     note(f"Updated child {child_id}.")
     _note_placeholder(fields["dob"], child_id)
 
 
 def _dob(value: str | None):
-    """--dob parsed, never quoted back (personal data)."""
-    return date_arg(value, "--dob", personal=True) if value else None
+    """--dob parsed, never quoted back (personal data); not after today."""
+    from irocli.errors import BadInput
+
+    if value is None:
+        return None
+    day = date_arg(value, "--dob", personal=True)
+    if day > today():
+        raise BadInput("--dob is after today")
+    return day
 
 
 def _note_placeholder(dob, child_id: str) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import emit_rows, note, open_store, output_format, root
+from irocli.cli._context import emit_rows, note, open_store, output_format, output_path, root
 from irocli.cli._options import Format
 
 app = typer.Typer(
@@ -56,6 +56,7 @@ def db_backup(
 
     Example: irocli db backup ~/backups/irocli-2026-11-23.db
     """
+    target = output_path(target, "TARGET", new=True)
     store = open_store(ctx, read_only=True)
     store.backup(target)
     note(f"Backed up the store to {target}.")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, choice, load_profile, note, open_store, whole_number
+from irocli.cli._context import address, as_of, choice, day_count, load_profile, note, open_store
 from irocli.cli._options import AsOf, Iro, Team
 
 
@@ -48,13 +48,13 @@ def email(
     kind = choice(kind, ("overdue", "due"), "KIND")
     if within is not None and kind == "overdue":
         raise BadInput("--within applies to `irocli email due`, not overdue")
-    days = whole_number(within or "28", "--within") if kind == "due" else None
+    days = day_count(within or "28", "--within") if kind == "due" else None
     day = as_of(as_of_)
     config = load_config()
     settings = smtp_settings(config)
     if not dry_run:
         settings.require()
-    managers = list(to or _config_list(config.get("email", {}).get("to")))
+    managers = [address(a, "--to") for a in to] if to else list(config.get("email", {}).get("to", []))
     if not per_iro and not managers:
         raise BadInput("give --to ADDRESS (or [email] to in the config file), or --per-iro")
     store = open_store(ctx, read_only=True)
@@ -79,20 +79,17 @@ def _deliver(messages, settings, dry_run: bool) -> None:
     import sys
 
     if dry_run:
-        for msg in messages:
-            sys.stdout.write(msg.as_string() + "\n")
+        from irocli.reports.formats import utf8
+
+        with utf8(sys.stdout) as out:
+            for msg in messages:
+                out.write(msg.as_string() + "\n")
         note(f"Dry run: {len(messages)} message(s) printed, none sent.")
         return
     from irocli.notify import send
 
     sent = send(messages, settings)
     note(f"Sent {sent} message(s) via {settings.host}:{settings.port}.")
-
-
-def _config_list(value) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else [str(v) for v in value]
 
 
 def register(app: typer.Typer) -> None:

@@ -12,9 +12,11 @@ from irocli.cli._context import (
     date_arg,
     emit_rows,
     load_profile,
+    name,
     note,
     open_store,
     output_format,
+    text,
     today,
     whole_number,
 )
@@ -36,6 +38,8 @@ def _day(value: str | None):
 def _record(ctx, esc_id: str, action: str, day: str | None, **kwargs) -> None:
     from irocli.escalations import record
 
+    kwargs = {key: name(value, "--by") if key == "by" else text(value, f"--{key}") if isinstance(value, str) else value
+              for key, value in kwargs.items()}
     store = open_store(ctx)
     done = record(store, load_profile(ctx, store), whole_number(esc_id, "ESC_ID"), action, day=_day(day),
                   as_of=today(), **kwargs)
@@ -64,10 +68,12 @@ def escalation_open(
     """
     from irocli.escalations import open_escalation
 
+    impact, actions, discussion = text(impact, "--impact"), text(actions, "--actions"), text(discussion, "--discussion")
+    due_on = date_arg(due, "--due") if due is not None else None
     store = open_store(ctx)
     esc_id = open_escalation(store, load_profile(ctx, store), child_id, reason=reason.strip().lower(),
-                             stage=stage, day=_day(day), due=date_arg(due, "--due") if due else None,
-                             impact=impact, actions=actions, discussion=discussion, by=by, as_of=today())
+                             stage=stage, day=_day(day), due=due_on, impact=impact, actions=actions,
+                             discussion=discussion, by=name(by, "--by"), as_of=today())
     print(esc_id)
     note(f"Opened escalation {esc_id} for {child_id}.")
 
@@ -277,6 +283,7 @@ def praise(
     """
     from irocli.escalations import praise as record_praise
 
-    event_id = record_praise(open_store(ctx), child_id, _day(day), note_, by, as_of=today())
+    note_, by, day_ = text(note_, "--note"), name(by, "--by"), _day(day)
+    event_id = record_praise(open_store(ctx), child_id, day_, note_, by, as_of=today())
     print(event_id)
     note(f"Praise recorded for {child_id} (event {event_id}).")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import date_arg, emit_rows, note, open_store, output_format, today, whole_number
+from irocli.cli._context import date_arg, emit_rows, name, note, open_store, output_format, text, today, whole_number
 from irocli.cli._options import ChildId, Format
 
 app = typer.Typer(help="Record what happened: add, list and void events.", no_args_is_help=True)
@@ -37,6 +37,7 @@ def event_add(
 
     kind = parse_kind(kind)
     day = date_arg(date, "date")
+    note_, by = text(note_, "--note"), name(by, "--by")
     store = open_store(ctx)
     event_id = store.add_event(child_id, kind, day, meeting=meeting, note=note_, recorded_by=by, as_of=today())
     print(event_id)
@@ -79,7 +80,7 @@ def event_void(
 
     Example: irocli event void 42 --reason "entered against the wrong child"
     """
-    ev = open_store(ctx).void_event(whole_number(event_id, "EVENT_ID"), reason)
+    ev = open_store(ctx).void_event(whole_number(event_id, "EVENT_ID"), text(reason, "--reason"))
     note(f"Voided event {event_id} ({ev.kind} on {ev.date}).")
 
 

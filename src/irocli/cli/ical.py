@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, load_profile, note, open_store, whole_number
+from irocli.cli._context import as_of, day_count, load_profile, note, open_store, output_path
 from irocli.cli._options import AsOf, Iro, Team, Within
 
 Output = Annotated[str | None, typer.Option(
@@ -29,16 +29,17 @@ def calendar(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Wit
 
     from irocli.reports.ical import calendar_file
 
-    days = whole_number(within, "--within")
+    days = day_count(within, "--within")
     day = as_of(as_of_)
+    target = None if output is None else output_path(output, "--output")
     store = open_store(ctx, read_only=True)
     data, count, cancelled = calendar_file(store, load_profile(ctx, store), day, within=days, iro=iro, team=team)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    write_private(output, data)
-    note(f"Wrote {count} events to {output}" + (f" ({cancelled} more cancelled: met or missed)." if cancelled else "."))
+    write_private(target, data)
+    note(f"Wrote {count} events to {target}" + (f" ({cancelled} more cancelled: met or missed)." if cancelled else "."))
 
 
 def write_private(path: str, data: bytes) -> None:

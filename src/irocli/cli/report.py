@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, choice, emit_rows, load_profile, open_store, output_format, whole_number
+from irocli.cli._context import as_of, choice, day_count, emit_rows, load_profile, open_store, output_format
 from irocli.cli._options import AsOf, ChildId, FailOnOverdue, Format, Iro, Sort, Team, Within
 
 Owner = Annotated[str | None, typer.Option(
@@ -71,7 +71,7 @@ def due(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Within =
 
     Example: irocli due --iro "A. Khan" --within 14 --owner iro
     """
-    days = whole_number(within, "--within")
+    days = day_count(within, "--within")
     _report(ctx, within=days, iro=iro, team=team, as_of_=as_of_, fmt=fmt, sort=sort, title="Due", owner=owner)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, date_arg, emit_rows, load_profile, note, open_store, output_format
+from irocli.cli._context import as_of, date_arg, emit_rows, load_profile, note, open_store, output_format, output_path
 from irocli.cli._options import AsOf, Format, Iro, Team
 
 app = typer.Typer(help="Reports beyond the daily due list.", no_args_is_help=True)
@@ -60,8 +60,6 @@ def report_kpi(
 
     Example: irocli report kpi --from 2025-04-01 --to 2026-03-31 --as-of 2025-12-31 --html kpi.html
     """
-    from pathlib import Path
-
     from irocli.errors import BadInput
     from irocli.reports import kpi
 
@@ -71,14 +69,15 @@ def report_kpi(
     start = kpi.year_start(end) if from_ is None else date_arg(from_, "--from")
     if end < start:
         raise BadInput(f"--to {end} is before --from {start}")
+    target = None if html is None else output_path(html, "--html")
     store = open_store(ctx, read_only=True)
     report = kpi.compute(store.iter_caseload(iro=iro, team=team), load_profile(ctx, store), start, end, day)
     title = kpi.heading(report, iro, team)
-    if html:
+    if target is not None:
         from irocli.reports.html import page, write
 
-        write(Path(html), page(report, title))
-        note(f"HTML report written to {html}")
+        write(target, page(report, title))
+        note(f"HTML report written to {target}")
     if fmt == "json":
         emit_rows(report, fmt, (), None)
     else:

@@ -282,11 +282,22 @@ _YEAR_FIRST = {"YYYY-MM-DD", "YYYY-MM-DD hh:mm:ss"}
 _TWO_DIGIT_YEAR = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2}(?: .*)?")
 
 
+class OutOfRange(ValueError):
+    """A real date outside the dates irocli accepts (domain.LATEST_DATE); ``day`` is the date, so
+    a map's null_dates (31/12/9999 meaning "none") can still be recognised."""
+
+    def __init__(self, day: dt.date, message: str) -> None:
+        super().__init__(message)
+        self.day = day
+
+
 def date_parser(formats: list[str] | tuple[str, ...]) -> Callable[[str], dt.date]:
     """A function text -> date trying ``formats`` in order; ValueError names what was expected.
 
     The message never repeats the text (a date of birth is personal).
     """
+    from irocli.domain import DATE_RANGE_TEXT, in_date_range
+
     unknown = [f for f in formats if f not in DATE_FORMATS]
     if unknown:
         raise ValueError(f"unknown date format {unknown[0]!r} (known: {', '.join(DATE_FORMATS)})")
@@ -299,6 +310,9 @@ def date_parser(formats: list[str] | tuple[str, ...]) -> Callable[[str], dt.date
         day = memo.get(text)
         if day is None:
             day = memo[text] = slow(text)
+            if not in_date_range(day):
+                del memo[text]
+                raise OutOfRange(day, f"out of range (expected {DATE_RANGE_TEXT})")
         return day
 
     def slow(text: str) -> dt.date:

@@ -25,6 +25,7 @@ from irocli.importers._common import (
     CsvFile,
     ImportResult,
     NoProgress,
+    OutOfRange,
     Progress,
     RowError,
     Skipper,
@@ -513,6 +514,10 @@ class _File:
             return None, column
         try:
             day = self.parse(text)
+        except OutOfRange as error:
+            if error.day not in self.null_dates:
+                raise self.error(row, column, str(error)) from None
+            day = error.day
         except ValueError as error:
             raise self.error(row, column, str(error)) from None
         if dob and is_placeholder_dob(day):

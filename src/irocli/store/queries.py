@@ -91,17 +91,21 @@ def match_name(conn: Connection, column: str, name: str) -> list[str]:
     Raises BadInput naming the known values when none matches: a typo must never look like an
     empty caseload.
     """
+    label = NAME_COLUMNS[column]
+    if not name.strip():
+        raise BadInput(f"the {label} to match is empty")
     known = known_names(conn, column)
     key = name_key(name)
     found = [value for value in known if name_key(value) == key]
     if not found:
-        label = NAME_COLUMNS[column]
         spellings: dict[str, str] = {}  # one per name: the first in code-point order ("A. Khan")
         for value in known:
             spellings.setdefault(name_key(value), clean_name(value) or value)
         shown = sorted(spellings.values(), key=str.casefold)
         listing = f"known: {', '.join(shown)}" if shown else "none is recorded"
-        raise BadInput(f"no child in the store has {label} {clean_name(name) or name!r} ({listing})")
+        asked = clean_name(name) or name
+        asked = asked if len(asked) <= 60 else asked[:60] + "…"
+        raise BadInput(f"no child in the store has {label} {asked} ({listing})")
     return found
 
 
