@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DEMO_DB := $(CURDIR)/demo/irocli-demo.db
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv lint bench clean
+.PHONY: demo test venv lint bench clean docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+
+# docs/cli.md is Typer's own reference of the app (tests/test_docs.py fails when it is stale).
+docs: $(STAMP)
+	$(BIN)/typer irocli.cli utils docs --name irocli --output docs/cli.md
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

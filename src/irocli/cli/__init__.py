@@ -17,9 +17,11 @@ from irocli.cli import email as email_cmd
 from irocli.cli import holidays as holidays_cmd
 from irocli.cli._boundary import DEBUG, boundary
 from irocli.cli._context import Root, note, open_store
+from irocli.cli._usage import UsageGroup
 
 app = typer.Typer(
     name="irocli",
+    cls=UsageGroup,
     help="Statutory review deadlines for Independent Reviewing Officers, explained.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -100,16 +102,22 @@ def init(
 report.register(app)
 ical.register(app)
 plan.register(app)
-app.add_typer(child.app, name="child")
-app.add_typer(event.app, name="event")
-app.add_typer(escalation.app, name="escalation")
+
+def _group(sub: typer.Typer, name: str) -> None:
+    """Add a command group; its usage errors are one line too (UsageGroup)."""
+    app.add_typer(sub, name=name, cls=UsageGroup)
+
+
+_group(child.app, "child")
+_group(event.app, "event")
+_group(escalation.app, "escalation")
 app.command("praise")(boundary(escalation.praise))
-app.add_typer(db.app, name="db")
-app.add_typer(imports.app, name="import")
-app.add_typer(report_group.app, name="report")
+_group(db.app, "db")
+_group(imports.app, "import")
+_group(report_group.app, "report")
 email_cmd.register(app)
 holidays_cmd.register(app)
-app.add_typer(config_cmd.app, name="config")
+_group(config_cmd.app, "config")
 
 
 def main() -> None:

@@ -9,7 +9,19 @@ import typer
 AsOf = Annotated[
     str | None, typer.Option("--as-of", help="Report as on this date (YYYY-MM-DD); default today in London.")
 ]
-Format = Annotated[str, typer.Option("--format", "-f", help="Output: table, json or csv.")]
+
+
+def _format(*formats: str, csv_rows: str | None = None):
+    """--format/-f whose help lists exactly the formats the command accepts (tests/cli/test_usage.py checks)."""
+    listed = f"{', '.join(formats[:-1])} or {formats[-1]}"
+    return typer.Option("--format", "-f", help=f"Output: {listed}" + (f" (csv: one row per {csv_rows})." if csv_rows
+                                                                        else "."))
+
+
+Format = Annotated[str, _format("table", "json", "csv")]
+FormatTableJson = Annotated[str, _format("table", "json")]
+FormatPerObligation = Annotated[str, _format("table", "json", "csv", csv_rows="obligation, met or open")]
+FormatPerStage = Annotated[str, _format("table", "json", "csv", csv_rows="stage reached")]
 Iro = Annotated[str | None, typer.Option("--iro", help="Only this IRO's children (any case, spaces trimmed).")]
 Team = Annotated[str | None, typer.Option("--team", help="Only this team's children (any case, spaces trimmed).")]
 Within = Annotated[str, typer.Option("--within", help="Include open obligations due within DAYS.", metavar="DAYS")]

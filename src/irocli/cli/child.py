@@ -8,7 +8,19 @@ from irocli.cli._boundary import boundary
 from irocli.cli._context import as_of, date_arg, emit_rows, load_profile, note, open_store, output_format, today
 from irocli.cli._context import child_id as valid_child_id
 from irocli.cli._context import name as valid_name
-from irocli.cli._options import AsOf, ChildId, Dob, Format, Iro, IroName, Name, SocialWorker, Team, TeamName
+from irocli.cli._options import (
+    AsOf,
+    ChildId,
+    Dob,
+    Format,
+    FormatPerObligation,
+    Iro,
+    IroName,
+    Name,
+    SocialWorker,
+    Team,
+    TeamName,
+)
 
 app = typer.Typer(help="Add, update, list and show children.", no_args_is_help=True)
 
@@ -106,14 +118,14 @@ def child_list(ctx: typer.Context, iro: Iro = None, team: Team = None, fmt: Form
 
 @app.command("show")
 @boundary
-def child_show(ctx: typer.Context, child_id: ChildId, as_of_: AsOf = None, fmt: Format = "table") -> None:
+def child_show(ctx: typer.Context, child_id: ChildId, as_of_: AsOf = None, fmt: FormatPerObligation = "table") -> None:
     """Show a child before a review: details, events, every obligation met or open.
 
     Example: irocli child show C001 --as-of 2025-06-01
     """
     from irocli.reports.child import child_page
 
-    fmt = output_format(fmt, ("table", "json"))
+    fmt = output_format(fmt)
     store = open_store(ctx, read_only=True)
     page = child_page(store, load_profile(ctx, store), child_id, as_of(as_of_))
     if fmt == "json":
@@ -122,6 +134,13 @@ def child_show(ctx: typer.Context, child_id: ChildId, as_of_: AsOf = None, fmt: 
         from irocli.reports.formats import write_json
 
         write_json(page.as_json(), sys.stdout)
+    elif fmt == "csv":  # one row per obligation, met and open (the events: `irocli event list`)
+        import sys
+
+        from irocli.reports.formats import write_csv
+        from irocli.reports.rows import PAGE_CSV_FIELDS, flat
+
+        write_csv((flat(r) for r in page.obligations), PAGE_CSV_FIELDS, sys.stdout)
     else:
         from irocli.reports.render import console
 

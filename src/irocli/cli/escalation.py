@@ -20,7 +20,7 @@ from irocli.cli._context import (
     today,
     whole_number,
 )
-from irocli.cli._options import AsOf, ChildId, Format, Iro, Team
+from irocli.cli._options import AsOf, ChildId, Format, FormatPerStage, Iro, Team
 
 app = typer.Typer(help="Challenge drift: open, respond, escalate, resolve, refer to Cafcass.",
                   no_args_is_help=True)
@@ -148,7 +148,7 @@ def escalation_actions(ctx: typer.Context, esc_id: EscId, day: Day = None, note_
 
 @app.command("show")
 @boundary
-def escalation_show(ctx: typer.Context, esc_id: EscId, as_of_: AsOf = None, fmt: Format = "table") -> None:
+def escalation_show(ctx: typer.Context, esc_id: EscId, as_of_: AsOf = None, fmt: FormatPerStage = "table") -> None:
     """Show one escalation: its stages, dates, response due and outcome.
 
     Example: irocli escalation show 42
@@ -158,7 +158,7 @@ def escalation_show(ctx: typer.Context, esc_id: EscId, as_of_: AsOf = None, fmt:
     from irocli.engine.escalation import ladder
     from irocli.escalations import _find, row
 
-    fmt = output_format(fmt, ("table", "json"))
+    fmt = output_format(fmt)
     store = open_store(ctx, read_only=True)
     profile = load_profile(ctx, store)
     child_id, esc = _find(store, whole_number(esc_id, "ESC_ID"))
@@ -175,6 +175,12 @@ def escalation_show(ctx: typer.Context, esc_id: EscId, as_of_: AsOf = None, fmt:
         from irocli.reports.formats import write_json
 
         write_json(data, sys.stdout)
+        return
+    if fmt == "csv":  # one row per stage the escalation reached
+        from irocli.reports.formats import write_csv
+
+        fields = ("escalation_id", "child_id", "reason", "stage", "title", "started", "responded")
+        write_csv(({**data, **stage} for stage in data["stages"]), fields, sys.stdout)
         return
     from irocli.reports.render import console, key_values
 

@@ -10,6 +10,7 @@ import typer
 
 from irocli.cli._boundary import boundary
 from irocli.cli._context import as_of, date_arg, note, open_store, output_format, year_arg
+from irocli.cli._options import FormatTableJson
 
 app = typer.Typer(help="Load children and events in bulk (all-or-nothing, safe to re-run).",
                   no_args_is_help=True)
@@ -121,7 +122,7 @@ def import_extract(
 
 @app.command("maps")
 @boundary
-def import_maps(fmt: Annotated[str, typer.Option("--format", "-f", help="Output: table or json.")] = "table") -> None:
+def import_maps(fmt: FormatTableJson = "table") -> None:
     """List the shipped extract maps (copy one to write your own).
 
     Example: irocli import maps

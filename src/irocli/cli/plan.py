@@ -8,17 +8,16 @@ import typer
 
 from irocli.cli._boundary import boundary
 from irocli.cli._context import as_of, date_arg, load_profile, open_store, output_format
-from irocli.cli._options import AsOf, ChildId
+from irocli.cli._options import AsOf, ChildId, FormatTableJson
 
 ReviewOn = Annotated[str | None, typer.Option(
     "--review-on", help="Plan the open review as held on this date (YYYY-MM-DD).", metavar="DATE")]
 Latest = Annotated[bool, typer.Option(
     "--latest", help="Plan it on the latest working day on or before its due date.")]
-Format = Annotated[str, typer.Option("--format", "-f", help="Output: table or json.")]
 
 
 def plan(ctx: typer.Context, child_id: ChildId, review_on: ReviewOn = None, latest: Latest = False,
-         as_of_: AsOf = None, fmt: Format = "table") -> None:
+         as_of_: AsOf = None, fmt: FormatTableJson = "table") -> None:
     """Show the deadlines a date for the open review would set.
 
     Before-tasks are counted back from the planned date (those already too late are marked);

@@ -92,29 +92,29 @@ def overdue(ctx: typer.Context, iro: Iro = None, team: Team = None, as_of_: AsOf
 def explain(ctx: typer.Context, child_id: ChildId, as_of_: AsOf = None, fmt: Format = "table") -> None:
     """Explain each of a child's obligations: rule, source and arithmetic.
 
+    JSON and CSV have one row per obligation, with its offset and arithmetic.
+
     Example: irocli explain C001 --as-of 2025-06-01
     """
-    import sys
-
     from irocli.reports.child import explain as explain_child
+    from irocli.reports.rows import EXPLAIN_CSV_FIELDS
 
-    fmt = output_format(fmt, ("table", "json"))
+    fmt = output_format(fmt)
     day = as_of(as_of_)
     store = open_store(ctx, read_only=True)
     profile = load_profile(ctx, store)
     child, rows, flags = explain_child(store, profile, child_id, day)
-    if fmt == "json":
-        from irocli.reports.formats import write_json
 
-        write_json(rows, sys.stdout)
-        return
-    from rich.text import Text
+    def table():
+        from rich.text import Text
 
-    from irocli.reports.render import console, explain_table, stack
+        from irocli.reports.render import explain_table, stack
 
-    flag_lines = [Text(f"! {f.rule}: {f.message}", style="overdue") for f in flags]
-    console().print(stack(explain_table(rows, f"{child.id}: obligations under profile {profile.name} "
-                                              f"({profile.origin}) as of {day}"), *flag_lines))
+        flag_lines = [Text(f"! {f.rule}: {f.message}", style="overdue") for f in flags]
+        return stack(explain_table(rows, f"{child.id}: obligations under profile {profile.name} "
+                                         f"({profile.origin}) as of {day}"), *flag_lines)
+
+    emit_rows(rows, fmt, EXPLAIN_CSV_FIELDS, table)
 
 
 def register(app: typer.Typer) -> None:

@@ -42,6 +42,12 @@ def explain_row(ob: Obligation, as_of: dt.date) -> dict:
     return row
 
 
+# `explain --format csv`: one row per obligation, explain_row flattened; `child show --format csv`:
+# the page's obligations (obligation_row and its arithmetic), events being `event list`'s.
+EXPLAIN_CSV_FIELDS = (*(f for f in CSV_FIELDS if f not in ("iro", "team")), "offset", "arithmetic")
+PAGE_CSV_FIELDS = (*CSV_FIELDS, "arithmetic")
+
+
 def flat(row: dict) -> dict:
     """A row for CSV: anchor flattened to anchor_kind, anchor_date."""
     out = {k: v for k, v in row.items() if k != "anchor"}
