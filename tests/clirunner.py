@@ -98,6 +98,16 @@ class Cli:
     def tables(self) -> list[str]:
         return tables(self.url)
 
+    def add_child_as_imported(self, child_id: str, name: str, dob: str, iro: str | None = None,
+                              team: str | None = None) -> None:
+        """A child with an id `child add` refuses (a space, a leading "="), as an import keeps the
+        case system's own ids: through the store, as every importer writes."""
+        from irocli.domain import Child
+        from irocli.store import Store
+
+        with Store.open(self.url, create=False) as store:
+            store.add_child(Child(child_id, name, dt.date.fromisoformat(dob), iro, None, team))
+
     def events(self, child: str) -> list[tuple[str, str]]:
         return [(kind, str(day)) for kind, day in self.rows(
             f"SELECT kind, date FROM event WHERE child_id = '{child}' AND voided_at IS NULL ORDER BY date, id")]

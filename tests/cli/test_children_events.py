@@ -42,7 +42,7 @@ def test_event_add_prints_the_new_id_and_list_shows_it(cli):
 
 def test_void_keeps_the_event_but_it_no_longer_counts(cli):
     cli("init", "--profile", "england")
-    cli("child", "add", "C001", "--name", "Sam Jones")
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01")
     cli("event", "add", "C001", "entered-care", "2024-12-20")
     held = cli("event", "add", "C001", "review-held", "2025-01-22").stdout.strip()
     due = json.loads(cli("due", "--as-of", "2025-02-01", "--within", "120", "--format", "json").stdout)
@@ -73,7 +73,7 @@ def test_a_direction_counts_from_the_day_it_was_recorded(cli):
     from clirunner import execute
 
     cli("init", "--profile", "blackpool")
-    cli("child", "add", "C001", "--name", "Sam Jones")
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01")
     cli("event", "add", "C001", "entered-care", "2025-01-06")
     directed = cli("event", "add", "C001", "review-directed", "2025-03-07").stdout.strip()
     # recorded on 2025-01-06 (a review can no longer be entered ahead of today, so the day moves back)

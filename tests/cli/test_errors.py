@@ -20,7 +20,7 @@ import pytest
         (("due", "--within", "-3"), "--within must be a whole number"),
         (("event", "void", "x1", "--reason", "r"), "EVENT_ID must be a whole number"),
         (("--profile", "wales", "due"), "unknown profile 'wales'"),
-        (("child", "add", "C001", "--name", "Dup"), "C001 already exists"),
+        (("child", "add", "C001", "--name", "Dup", "--dob", "2012-05-01"), "C001 already exists"),
         (("child", "add", "C002", "--name", "A B", "--dob", "2012-02-30"), "--dob"),
         (("child", "show", "C404"), "unknown child C404"),
         (("explain", "C404"), "unknown child C404"),
@@ -30,7 +30,7 @@ import pytest
 )
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(cli, args, message):
     cli("init")
-    cli("child", "add", "C001", "--name", "Sam Jones")
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01")
     before = cli.digest()
     result = cli(*args, ok=False)
     assert result.exit_code == 2, (result.stdout, result.stderr)
@@ -96,7 +96,7 @@ def test_user_profile_by_path_is_used(cli, tmp_path):
     path = tmp_path / "myla.toml"
     path.write_text('extends = "england"\nname = "myla"\n[rules."review.first"]\noffset = "15 working days"\n')
     cli("--profile", str(path), "init")
-    cli("child", "add", "C001", "--name", "Sam Jones")
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01")
     cli("event", "add", "C001", "entered-care", "2025-03-03")
     import json
 

@@ -13,7 +13,7 @@ LIST_KEYS = {"escalation_id", "child_id", "stage", "opened", "stage_started", "r
 @pytest.fixture
 def esc_store(cli):
     cli("init", "--profile", "blackpool")
-    cli("child", "add", "C001", "--name", "Sam Jones", "--iro", "A. Khan", "--team", "North")
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01", "--iro", "A. Khan", "--team", "North")
     cli("event", "add", "C001", "entered-care", "2025-01-06")
     return cli
 
@@ -98,7 +98,7 @@ def test_a_stage_the_profile_lacks_is_refused(cli, tmp_path):
         '[escalation]\n[escalation.stages.informal]\nresponse = "5 days"\n'
         '[escalation.stages.1]\nresponse = "5 working days"\n')
     cli("--profile", str(two), "init")
-    cli("child", "add", "C001", "--name", "Sam Jones")
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01")
     before = cli.digest()
     result = cli("escalation", "open", "C001", "--reason", "drift", "--stage", "3", ok=False)
     assert result.exit_code == 2 and "stage 3 is not part of this profile's ladder" in result.stderr

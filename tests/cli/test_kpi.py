@@ -33,7 +33,7 @@ def kpi_store(cli):
     for child, iro, team in [("C1", "A. Khan", "North"), ("C2", "A. Khan", "North"), ("C3", "A. Khan", "South"),
                              ("C4", "B. Okafor", "South"), ("C5", "B. Okafor", "South"),
                              ("C6", "B. Okafor", "North")]:
-        cli("child", "add", child, "--name", f"Child {child}", "--iro", iro, "--team", team)
+        cli("child", "add", child, "--name", f"Child {child}", "--dob", "2012-05-01", "--iro", iro, "--team", team)
     for child, kind, day in [
         ("C1", "entered-care", "2024-12-02"), ("C1", "iro-visit", "2024-12-20"), ("C1", "review-held", "2025-01-02"),
         ("C1", "decisions-circulated", "2025-01-08"), ("C1", "record-distributed", "2025-02-03"),
@@ -222,7 +222,7 @@ FUTURE = (dt.date.today() + dt.timedelta(days=400)).isoformat()
 @pytest.fixture
 def entered_jan6(cli):
     cli("init", "--profile", "england")
-    cli("child", "add", "K1", "--name", "Kay One", "--iro", "A. Khan")
+    cli("child", "add", "K1", "--name", "Kay One", "--dob", "2012-05-01", "--iro", "A. Khan")
     cli("event", "add", "K1", "entered-care", "2025-01-06")
     return cli
 

@@ -27,9 +27,9 @@ def overdue(cli, *args):
 
 def test_names_are_stored_trimmed_with_inner_spaces_collapsed(cli):
     cli("init")
-    cli("child", "add", "C001", "--name", "Sam Jones", "--iro", "  A.   Khan ", "--team", "\tNorth  ",
-        "--social-worker", " K.  Doyle\n")
-    cli("child", "add", "C002", "--name", "Ava Smith", "--iro", "B. Okafor")
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01", "--iro", "  A.   Khan ",
+        "--team", "\u00a0North  ", "--social-worker", " K.  Doyle ")
+    cli("child", "add", "C002", "--name", "Ava Smith", "--dob", "2012-05-01", "--iro", "B. Okafor")
     cli("child", "update", "C002", "--iro", " B.  Okafor  ", "--team", " South ")
     assert cli.rows("SELECT id, iro, social_worker, team FROM child ORDER BY id") == [
         ("C001", "A. Khan", "K. Doyle", "North"), ("C002", "B. Okafor", None, "South")]
@@ -97,7 +97,7 @@ def test_an_unknown_team_is_exit_2_listing_the_known_ones(caseload, args):
 
 def test_a_name_in_a_store_with_no_iro_recorded_says_so(cli):
     cli("init")
-    cli("child", "add", "C001", "--name", "Sam Jones")
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01")
     result = cli("due", "--iro", "A. Khan", ok=False)
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr == "Error: no child in the store has IRO 'A. Khan' (none is recorded)\n"

@@ -53,7 +53,7 @@ def test_a_day_after_the_due_date_is_not_in_time(caseload):
 ], ids=["working-day", "saturday", "sunday", "easter"])
 def test_latest_steps_back_to_a_working_day(cli, held, due, latest):
     cli("init", "--profile", "england")
-    cli("child", "add", "C020", "--name", "Kai Reed", "--iro", "A. Khan")
+    cli("child", "add", "C020", "--name", "Kai Reed", "--dob", "2012-05-01", "--iro", "A. Khan")
     cli("event", "add", "C020", "entered-care", "2024-12-20")
     cli("event", "add", "C020", "review-held", held)
     p = plan(cli, "C020", "--latest", "--as-of", "2025-03-01")
@@ -67,7 +67,7 @@ def test_latest_over_easter_hand_checked(cli):
     # 22, 23, 24, 25, 28 Apr = 2025-04-28; 20 WD also skip 5 May: 22-25 Apr (4), 28 Apr-2 May (9),
     # 6-9 May (13), 12-16 (18), 19, 20 = 2025-05-20; then 6 months = 2025-10-17.
     cli("init", "--profile", "england")
-    cli("child", "add", "C020", "--name", "Kai Reed")
+    cli("child", "add", "C020", "--name", "Kai Reed", "--dob", "2012-05-01")
     cli("event", "add", "C020", "entered-care", "2024-12-20")
     cli("event", "add", "C020", "review-held", "2025-01-21")
     p = plan(cli, "C020", "--latest", "--as-of", "2025-03-01")
@@ -79,7 +79,7 @@ def test_latest_over_easter_hand_checked(cli):
 @pytest.fixture
 def blackpool(cli):
     cli("init", "--profile", "blackpool")
-    cli("child", "add", "C030", "--name", "Mia Cole", "--iro", "A. Khan")
+    cli("child", "add", "C030", "--name", "Mia Cole", "--dob", "2012-05-01", "--iro", "A. Khan")
     cli("event", "add", "C030", "entered-care", "2025-03-03")  # review.first 20 WD = 2025-03-31
     return cli
 

@@ -85,7 +85,7 @@ def test_profile_option_changes_the_rules(caseload):
 
 def test_csv_is_safe_against_formula_injection(cli):
     cli("init")
-    cli("child", "add", "=HYPERLINK(1)", "--name", "X Y", "--iro", "@evil", "--team", "+team")
+    cli.add_child_as_imported("=HYPERLINK(1)", "X Y", "2012-05-01", iro="@evil", team="+team")
     cli("event", "add", "=HYPERLINK(1)", "entered-care", "2025-01-06")
     out = cli("due", "--as-of", "2025-01-07", "--format", "csv").stdout
     rows = list(csv.DictReader(io.StringIO(out)))

@@ -32,7 +32,7 @@ PERSONAL = ("Sam Jones", "Ava Smith", "Leo Brown", "2012-05-01", "2010-02-28", "
 @pytest.mark.parametrize("args", [
     ("event", "add", "C001", "reviewed", "2025-01-06"),
     ("event", "add", "C001", "review-held", "2025-13-01"),
-    ("child", "add", "C001", "--name", "Sam Jones"),
+    ("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01"),
     ("child", "add", "C009", "--name", "Sam Jones", "--dob", "2012-05-32"),
     ("child", "update", "C001", "--dob", "01/05/2012"),
     ("child", "update", "C001", "--dob", "2012-05-01x"),
@@ -70,8 +70,8 @@ def test_every_formula_prefix_is_defused(prefix):
 def test_exported_csv_defuses_a_tab_a_carriage_return_and_a_minus(cli):
     cli("init", "--profile", "england")
     # names are stored trimmed (a leading tab or CR goes), ids as given: the id carries them here
-    cli("child", "add", "\tC8", "--name", "X Y", "--iro", "\tcmd", "--team", "-2+3")
-    cli("child", "add", "\rC9", "--name", "X Z", "--iro", "\r=1", "--team", "@x")
+    cli.add_child_as_imported("\tC8", "X Y", "2012-05-01", iro="\tcmd", team="-2+3")
+    cli.add_child_as_imported("\rC9", "X Z", "2012-05-01", iro="\r=1", team="@x")
     for child in ("\tC8", "\rC9"):
         cli("event", "add", child, "entered-care", "2025-01-06")
     out = cli("due", "--as-of", "2025-01-07", "--format", "csv").stdout
@@ -164,7 +164,7 @@ def test_sql_is_formatted_only_with_reviewed_code_never_values():
 
 def test_values_that_look_like_sql_are_only_data(caseload):
     hostile = "O'Brien'); DROP TABLE event; --"
-    caseload("child", "add", hostile, "--name", "Q R", "--iro", hostile, "--team", "x' OR '1'='1")
+    caseload.add_child_as_imported(hostile, "Q R", "2012-05-01", iro=hostile, team="x' OR '1'='1")
     caseload("event", "add", hostile, "entered-care", "2025-01-06", "--note", "'; DELETE FROM child; --")
     rows = caseload.json("due", "--iro", hostile, "--as-of", "2025-01-07")
     assert rows and {r["child_id"] for r in rows} == {hostile}

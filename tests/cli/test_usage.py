@@ -174,7 +174,7 @@ def test_child_show_csv_is_one_row_per_obligation_as_in_json(caseload):
 
 def test_escalation_show_csv_is_one_row_per_stage(cli):
     cli("init", "--profile", "blackpool")
-    cli("child", "add", "C001", "--name", "Sam Jones", "--iro", "A. Khan", "--team", "North")
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01", "--iro", "A. Khan", "--team", "North")
     cli("event", "add", "C001", "entered-care", "2025-01-06")
     esc = cli("escalation", "open", "C001", "--reason", "drift", "--stage", "1", "--date", "2025-03-03").stdout.strip()
     cli("escalation", "respond", esc, "--date", "2025-03-11")

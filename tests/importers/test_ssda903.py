@@ -389,7 +389,8 @@ BROKEN = [
 
 @pytest.mark.parametrize("case, breaker, message", BROKEN, ids=[c[0] for c in BROKEN])
 def test_a_broken_file_is_one_line_exit_2_and_nothing_written(cli, files903, case, breaker, message):
-    cli("child", "add", "C001", "--name", "Sam Jones")
+    cli("init")
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01")
     before = cli.digest()
     result = cli("import", "ssda903", *breaker(files903), "--as-of", "2026-11-23", ok=False)
     assert result.exit_code == 2, (result.stdout, result.stderr)

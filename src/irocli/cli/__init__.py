@@ -85,8 +85,8 @@ def init(
     from irocli.errors import BadInput
     from irocli.profiles import load
 
-    asked = profile or ctx.obj.profile
-    loaded = load(asked or "england")  # a bad profile fails before anything is written
+    asked = profile if profile is not None else ctx.obj.profile
+    loaded = load(asked if asked is not None else "england")  # a bad profile fails before anything is written
     store = open_store(ctx, create=True)
     recorded = store.get_meta("profile")
     if recorded is not None and asked is None:

@@ -6,6 +6,7 @@ Imports only typer at module level; the store and the engine load inside the fun
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,9 +135,7 @@ def output_path(value: str | Path, option: str, *, new: bool = False) -> Path:
     can be written; with ``new``, not there yet (never overwritten)."""
     import os
 
-    path = Path(value).expanduser()
-    if not str(value).strip():
-        raise BadInput(f"{option} is empty")
+    path = _path(value, option)
     if path.is_dir():
         raise BadInput(f"{option} {path} is a folder: give a file name in it")
     if new and path.exists():
@@ -146,6 +145,38 @@ def output_path(value: str | Path, option: str, *, new: bool = False) -> Path:
         raise BadInput(f"{option} {path}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise BadInput(f"{option} {path} cannot be written here (permission denied)")
+    return path
+
+
+def input_path(value: str | Path, option: str, *, folder: bool | None = False) -> Path:
+    """A file (``folder=False``), a folder (True) or either (None) to read, checked before any work."""
+    path = _path(value, option)
+    if not path.exists():
+        raise BadInput(f"{option} {path} does not exist")
+    if folder is False and path.is_dir():
+        raise BadInput(f"{option} {path} is a folder: give a file")
+    if folder is True and not path.is_dir():
+        raise BadInput(f"{option} {path} is not a folder")
+    return path
+
+
+def _path(value: str | Path, option: str) -> Path:
+    """A path as typed: not empty, no control characters, one the system can look up."""
+    import os
+
+    text_value = str(value)
+    if not text_value.strip():
+        raise BadInput(f"{option} is empty")
+    if any(not c.isprintable() for c in text_value):
+        raise BadInput(f"{option} holds a control character")
+    path = Path(text_value).expanduser()
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        if error.errno not in (errno.ENOENT, errno.ENOTDIR):
+            raise BadInput(f"{option} {_shown(text_value)}: {error.strerror}") from None
     return path
 
 

@@ -32,6 +32,10 @@ FailOnOverdue = Annotated[
 ChildId = Annotated[str, typer.Argument(help="The child's id in the case system, e.g. C001.", show_default=False)]
 Name = Annotated[str | None, typer.Option("--name", help="The child's full name (stored, never logged).")]
 Dob = Annotated[str | None, typer.Option("--dob", help="Date of birth, YYYY-MM-DD.")]
+NewName = Annotated[str, typer.Option("--name", help="The child's full name (stored, never logged).",
+                                      show_default=False)]
+NewDob = Annotated[str, typer.Option("--dob", help="Date of birth, YYYY-MM-DD (1900-01-01 if not known: kept as "
+                                     "unknown).", show_default=False)]
 IroName = Annotated[str | None, typer.Option("--iro", help="The allocated IRO.")]
 SocialWorker = Annotated[str | None, typer.Option("--social-worker", help="The allocated social worker.")]
 TeamName = Annotated[str | None, typer.Option("--team", help="The social work team.")]

@@ -17,6 +17,8 @@ from irocli.cli._options import (
     Iro,
     IroName,
     Name,
+    NewDob,
+    NewName,
     SocialWorker,
     Team,
     TeamName,
@@ -29,19 +31,14 @@ CHILD_FIELDS = ("id", "name", "initials", "dob", "iro", "social_worker", "team")
 
 @app.command("add")
 @boundary
-def child_add(ctx: typer.Context, child_id: ChildId, name: Name = None, dob: Dob = None,
+def child_add(ctx: typer.Context, child_id: ChildId, name: NewName, dob: NewDob,
               iro: IroName = None, social_worker: SocialWorker = None, team: TeamName = None) -> None:
     """Add a child to the store.
 
     Example: irocli child add C001 --name "Sam Jones" --dob 2012-05-01 --iro "A. Khan"
     """
     from irocli.domain import Child
-    from irocli.errors import BadInput
 
-    if name is None:
-        raise BadInput("--name is required for a new child")
-    if dob is None:
-        raise BadInput("--dob is required for a new child (1900-01-01 where it is not known: kept as unknown)")
     child_id = valid_child_id(child_id)
     child = Child(child_id, valid_name(name, "--name"), _dob(dob), valid_name(iro, "--iro"),
                   valid_name(social_worker, "--social-worker"), valid_name(team, "--team"))

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, date_arg, note, open_store, output_format, year_arg
+from irocli.cli._context import as_of, date_arg, input_path, note, open_store, output_format, year_arg
 from irocli.cli._options import FormatTableJson
 
 app = typer.Typer(help="Load children and events in bulk (all-or-nothing, safe to re-run).",
@@ -41,7 +41,8 @@ def import_native(
     """
     from irocli.importers.native import load_native
 
-    shift = date_arg(shift_to, "--shift-to") if shift_to else None
+    shift = date_arg(shift_to, "--shift-to") if shift_to is not None else None
+    directory = input_path(directory, "DIRECTORY", folder=True)
     notes: list[str] = []
     counts = load_native(open_store(ctx), directory, shift_to=shift, notes=notes)
     note(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items()))
@@ -79,6 +80,7 @@ def import_ssda903(
 
     fmt = output_format(fmt, ("table", "json"))
     day = as_of(as_of_)
+    paths = [input_path(path, "PATH", folder=None) for path in paths]
     store = _store(ctx, dry_run)
     with _progress() as progress:
         result = load_ssda903(store, paths, as_of=day, dry_run=dry_run, skip_bad_rows=skip_bad_rows,
@@ -111,7 +113,8 @@ def import_extract(
 
     fmt = output_format(fmt, ("table", "json"))
     day = as_of(as_of_)
-    covers = date_arg(covers_from, "--covers-from") if covers_from else None
+    covers = date_arg(covers_from, "--covers-from") if covers_from is not None else None
+    files = [input_path(path, "FILE", folder=None) for path in files]
     mapping = load_map(map_)  # a bad map fails before the store is opened
     store = _store(ctx, dry_run)
     with _progress() as progress:

@@ -221,10 +221,12 @@ def load_map(name_or_path: str) -> Map:
     if name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path:
         path = Path(name_or_path).expanduser()
     else:
-        path = MAPS / f"{name_or_path}.toml"
-        if not path.exists():
-            names = ", ".join(p.stem for p in sorted(MAPS.glob("*.toml")))
-            raise BadInput(f"unknown map {name_or_path!r} (shipped: {names}; or give a .toml path)", where="--map")
+        shipped = {p.stem: p for p in MAPS.glob("*.toml")}
+        path = shipped.get(name_or_path)
+        if path is None:
+            shown = name_or_path if len(name_or_path) <= 40 else name_or_path[:40] + "…"
+            raise BadInput(f"unknown map {shown!r} (shipped: {', '.join(sorted(shipped))}; or give a .toml path)",
+                           where="--map")
     try:
         data = load_toml(path)  # a BOM (Notepad) is fine
     except FileNotFoundError:

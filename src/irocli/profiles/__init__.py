@@ -149,12 +149,19 @@ def load(name_or_path: str) -> Profile:
 def _locate(name_or_path: str) -> Path:
     if name_or_path in SHIPPED:
         return _HERE / f"{name_or_path}.toml"
+    shown = name_or_path if len(name_or_path) <= 40 else name_or_path[:40] + "…"
+    if not name_or_path.strip() or not name_or_path.isprintable():
+        raise BadInput(f"unknown profile {shown!r} (shipped: {', '.join(SHIPPED)}; or a .toml path)")
     path = Path(name_or_path).expanduser()
-    if path.suffix == ".toml" or path.exists() or "/" in name_or_path:
-        if not path.is_file():
-            raise BadInput(f"profile file {name_or_path} not found")
-        return path
-    raise BadInput(f"unknown profile {name_or_path!r} (shipped: {', '.join(SHIPPED)}; or a .toml path)")
+    try:
+        exists = path.exists()
+        if path.suffix == ".toml" or exists or "/" in name_or_path:
+            if not path.is_file():
+                raise BadInput(f"profile file {shown} not found")
+            return path
+    except OSError as error:
+        raise BadInput(f"profile {shown!r}: {error.strerror}") from None
+    raise BadInput(f"unknown profile {shown!r} (shipped: {', '.join(SHIPPED)}; or a .toml path)")
 
 
 def _read(path: Path) -> dict[str, Any]:

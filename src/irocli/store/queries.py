@@ -105,7 +105,7 @@ def match_name(conn: Connection, column: str, name: str) -> list[str]:
         listing = f"known: {', '.join(shown)}" if shown else "none is recorded"
         asked = clean_name(name) or name
         asked = asked if len(asked) <= 60 else asked[:60] + "…"
-        raise BadInput(f"no child in the store has {label} {asked} ({listing})")
+        raise BadInput(f"no child in the store has {label} {asked!r} ({listing})")
     return found
 
 
