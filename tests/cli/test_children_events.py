@@ -35,7 +35,7 @@ def test_event_add_prints_the_new_id_and_list_shows_it(cli):
     assert first.isdigit() and int(second) == int(first) + 1
     events = json.loads(cli("event", "list", "C001", "--format", "json").stdout)
     assert [(e["kind"], e["date"], e["meeting"]) for e in events] == [
-        ("entered-care", "2025-01-06", True), ("review-held", "2025-02-03", False)]
+        ("entered-care", "2025-01-06", None), ("review-held", "2025-02-03", False)]
     assert events[0]["recorded_by"]
 
 

@@ -180,7 +180,10 @@ def _merged(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
     base_path = _locate(base_name) if base_name in SHIPPED else (path.parent / base_name)
     if not base_path.is_file():
         raise BadInput(f"profile {base_name!r} not found", where=f"{path}: extends")
-    return _deep_merge(_merged(base_path, seen + (path.resolve(),)), data)
+    base = _merged(base_path, seen + (path.resolve(),))
+    # A profile introduces itself: its name and title are its own, never its parent's.
+    data.setdefault("title", f"based on {base.get('name', base_path.stem)}")
+    return _deep_merge({k: v for k, v in base.items() if k not in ("name", "title")}, data)
 
 
 def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
