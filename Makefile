@@ -19,6 +19,7 @@ demo: $(STAMP)
 	rm -rf demo && mkdir -p demo
 	$(BIN)/irocli --db $(DEMO_DB) init --profile blackpool
 	$(BIN)/irocli --db $(DEMO_DB) import native sample_data --shift-to today
+	$(BIN)/irocli --db $(CURDIR)/demo/irocli-903.db init --profile england
 	$(BIN)/irocli --db $(CURDIR)/demo/irocli-903.db import ssda903 sample_data/ssda903
 	COLUMNS=$${COLUMNS:-120} $(BIN)/irocli --db $(DEMO_DB) due
 

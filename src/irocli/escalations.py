@@ -110,14 +110,18 @@ def escalations(store, profile, as_of: dt.date, *, iro=None, team=None):
 
 
 def row(child, esc, lad, cal, as_of: dt.date) -> dict:
+    """One escalation as the list shows it. `days` (to the response due, negative when late) is None
+    once the response is in or the escalation resolved; days at the stage stop at its resolution."""
     found = ladder_rules.response_due(esc, esc.current, lad, cal)
     due = found[0] if found else None
     stage = lad.stages.get(esc.stage)
+    waiting = due is not None and esc.resolved is None and esc.current.responded is None
+    until = min(as_of, esc.resolved) if esc.resolved is not None else as_of
     return {
         "escalation_id": esc.id, "child_id": child.id, "stage": esc.stage, "opened": esc.opened.isoformat(),
         "stage_started": esc.current.started.isoformat(), "response_due": due.isoformat() if due else None,
-        "status": esc.status(due, as_of), "days": (due - as_of).days if due else None, "reason": esc.reason,
-        "iro": child.iro, "team": child.team, "days_at_stage": (as_of - esc.current.started).days,
+        "status": esc.status(due, as_of), "days": (due - as_of).days if waiting else None, "reason": esc.reason,
+        "iro": child.iro, "team": child.team, "days_at_stage": (until - esc.current.started).days,
         "responder": stage.responder if stage else None,
         "resolved": esc.resolved.isoformat() if esc.resolved else None, "outcome": esc.outcome,
     }

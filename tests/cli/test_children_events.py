@@ -36,7 +36,7 @@ def test_event_add_prints_the_new_id_and_list_shows_it(cli):
     assert first.isdigit() and int(second) == int(first) + 1
     events = json.loads(cli("event", "list", "C001", "--format", "json").stdout)
     assert [(e["kind"], e["date"], e["meeting"]) for e in events] == [
-        ("entered-care", "2025-01-06", True), ("review-held", "2025-02-03", False)]
+        ("entered-care", "2025-01-06", None), ("review-held", "2025-02-03", False)]
     assert events[0]["recorded_by"]
 
 
@@ -99,3 +99,27 @@ def test_naming_the_iro_records_the_day_it_was_set_and_that_meets_the_appointmen
     page = json.loads(cli("child", "show", "C010", "--format", "json").stdout)
     [ms] = [o for o in page["obligations"] if o["obligation"] == "ms.iro-before-first-review"]
     assert (ms["status"], ms["met_on"]) == ("met", today().isoformat())
+
+
+def test_update_with_no_option_refuses_in_one_line_and_writes_nothing(cli):
+    cli("init")
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01")
+    before = cli.digest()
+    result = cli("child", "update", "C001", ok=False)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == ("Error: nothing to update: give at least one of --name, --dob, --iro, --social-worker, "
+                             "--team\n")
+    assert cli.digest() == before
+
+
+def test_a_profile_that_extends_another_introduces_itself(cli, tmp_path):
+    mine = tmp_path / "northshire.toml"
+    mine.write_text('extends = "england"\n[rules."review.second"]\noffset = "91 days"\n')
+    result = cli("init", "--profile", str(mine))
+    assert result.stderr == "Store ready; profile northshire (based on england).\n"
+    titled = tmp_path / "westshire.toml"
+    titled.write_text('extends = "blackpool"\nname = "west"\ntitle = "Westshire (2025)"\n')
+    from irocli.profiles import load
+
+    west = load(str(titled))
+    assert (west.name, west.title) == ("west", "Westshire (2025)")

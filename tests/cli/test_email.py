@@ -146,7 +146,7 @@ def test_an_iro_without_an_address_is_one_warning_and_the_others_still_go(caselo
     assert [e.rcpt_tos for e in smtp_server.handler.envelopes] == [["b.okafor@la.gov.uk"]]
     warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
     assert warnings == ['Warning: no address for IRO "A. Khan" in the config file\'s [iros]; '
-                        "their digest (8 obligation(s)) was not sent"]
+                        "their digest (8 obligations) was not sent"]
 
 
 def test_nothing_overdue_sends_nothing_unless_always(caseload, smtp_server, config_file):

@@ -348,3 +348,16 @@ def test_bad_as_of_is_one_line(entered_jan6):
     result = entered_jan6("report", "kpi", "--as-of", "2025-02-30", ok=False)
     assert result.exit_code == 2
     assert result.stderr.strip() == "Error: --as-of '2025-02-30' is not a date (expected YYYY-MM-DD)"
+
+
+def test_html_paints_only_a_caseload_above_the_band_red(kpi_store, tmp_path):
+    import re
+
+    page = tmp_path / "kpi.html"
+    kpi_store("report", "kpi", *PERIOD, "--html", str(page))
+    text = page.read_text()
+    # A. Khan 3 and B. Okafor 2: both below 50, which is not a problem in itself (a part-time IRO)
+    assert text.count('<td class="band-below">below</td>') == 2
+    css = dict(re.findall(r"^(\.band-[^{]+)\{([^}]*)\}", text, re.M))
+    assert "#a30000" in css[".band-above "]
+    assert "#a30000" not in css[".band-below, .band-within "]

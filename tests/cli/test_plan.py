@@ -98,7 +98,7 @@ def test_before_tasks_already_too_late(blackpool):
     assert {r["obligation"] for r in p["before"] if r["too_late"]} == {"task.consult-child", "task.invitations"}
     assert p["too_late"] == 2
     table = blackpool("plan", "C030", "--review-on", "2025-03-31", "--as-of", "2025-03-20").stdout
-    assert "too late (17d ago)" in table and "2 before-tasks already too late" in table
+    assert "too late (17d ago)" in table and "2 tasks before the review are already too late." in table
 
 
 def test_a_done_task_is_not_too_late(blackpool):

@@ -56,8 +56,12 @@ def child_update(ctx: typer.Context, child_id: ChildId, name: Name = None, dob: 
 
     Example: irocli child update C001 --iro "B. Patel"
     """
+    from irocli.errors import BadInput
+
     fields = {"name": valid_name(name, "--name"), "dob": _dob(dob), "iro": valid_name(iro, "--iro"),
               "social_worker": valid_name(social_worker, "--social-worker"), "team": valid_name(team, "--team")}
+    if all(v is None for v in fields.values()):
+        raise BadInput("nothing to update: give at least one of --name, --dob, --iro, --social-worker, --team")
     open_store(ctx).update_child(child_id, allocated_on=today(), **{k: v for k, v in fields.items() if v is not None})
     note(f"Updated child {child_id}.")
     _note_placeholder(fields["dob"], child_id)
@@ -103,12 +107,19 @@ def child_list(ctx: typer.Context, iro: Iro = None, team: Team = None, fmt: Form
         from rich.table import Table
         from rich.text import Text
 
-        t = Table(header_style="bold")
+        from irocli.domain import clean_name
+        from irocli.reports.render import nothing, plural, stack
+
+        whose = ", ".join(p for p in (iro and clean_name(iro), team and f"team {clean_name(team)}") if p)
+        if not rows:
+            return nothing(f"No children{f' for {whose}' if whose else ' in the store'}.")
+        t = Table(title=f"Children{f' for {whose}' if whose else ''}", title_justify="left",
+                  header_style="heading")
         for col in ("Id", "Name", "Date of birth", "IRO", "Social worker", "Team"):
             t.add_column(col)
         for r in rows:
             t.add_row(*(Text(r[k] or "-") for k in ("id", "name", "dob", "iro", "social_worker", "team")))
-        return t
+        return stack(t, Text(plural(len(rows), "child", "children")))
 
     emit_rows(rows, fmt, CHILD_FIELDS, table)
 

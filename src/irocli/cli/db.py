@@ -77,17 +77,19 @@ def db_check(ctx: typer.Context, fmt: Format = "table") -> None:
 
     def table():
         from rich.table import Table
+        from rich.text import Text
 
-        grid = Table(title=f"Problems found in {store.display_url}", title_justify="left")
-        for column in ("check", "child", "event", "detail"):
-            grid.add_column(column)
+        grid = Table(title=f"Problems found in {store.display_url}", title_justify="left", header_style="heading")
+        for column in ("Check", "Child", "Event", "Detail"):
+            grid.add_column(column, no_wrap=column != "Detail")
         for row in findings:
-            grid.add_row(row["check"], row["child_id"] or "", str(row["event_id"] or ""), row["detail"])
+            grid.add_row(Text(row["check"]), Text(row["child_id"] or "-"), Text(str(row["event_id"] or "-")),
+                         Text(row["detail"]))
         return grid
 
     if findings or fmt != "table":
         emit_rows(findings, fmt, ("check", "child_id", "event_id", "detail"), table)
     if findings:
-        note(f"{len(findings)} problem(s) found.")
+        note(f"{len(findings)} problem{'' if len(findings) == 1 else 's'} found.")
         raise typer.Exit(1)
     note(f"No problems found in {store.display_url} (schema revision {store.revision()}).")

@@ -182,26 +182,66 @@ def escalation_show(ctx: typer.Context, esc_id: EscId, as_of_: AsOf = None, fmt:
         fields = ("escalation_id", "child_id", "reason", "stage", "title", "started", "responded")
         write_csv(({**data, **stage} for stage in data["stages"]), fields, sys.stdout)
         return
-    from irocli.reports.render import console, key_values
+    from irocli.reports.render import console, stack
 
-    pairs = [(k.replace("_", " ").capitalize(), None if v is None else str(v))
-             for k, v in data.items() if k != "stages"]
-    pairs += [(f"Stage {v['stage']}", f"{v['title']}: from {v['started']}, response {v['responded'] or '-'}")
-              for v in data["stages"]]
-    console().print(key_values(pairs))
+    console().print(stack(*_show_parts(data, esc)))
+
+
+def _show_parts(data: dict, esc) -> list:
+    """`escalation show` as an IRO reads it: who, why, where it stands, then each stage's dates."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from irocli.reports.render import key_values, plural
+
+    due, days = data["response_due"], data["days"]
+    if esc.current.responded is not None:
+        response = f"received {esc.current.responded}"
+    elif due is None:
+        response = "no time limit at this stage"
+    elif days is None:  # resolved before any response
+        response = f"was due {due}; none recorded"
+    elif days < 0:
+        response = f"due {due}: {plural(-days, 'day')} late"
+    else:
+        response = f"due {due}: " + ("today" if days == 0 else f"in {plural(days, 'day')}")
+    status = {"resolved": f"resolved on {data['resolved']}", "cafcass": f"referred to Cafcass on {data['cafcass']}",
+              "overdue": "open, response overdue", "open": "open"}[data["status"]]
+    since = f"{data['stage_started']} ({plural(data['days_at_stage'], 'day')}" + (
+        ", until resolved)" if data["resolved"] else ")")
+    current = next((v["title"] for v in data["stages"] if v["stage"] == data["stage"]), data["stage"])
+    pairs = [
+        ("Escalation", f"{data['escalation_id']} for {data['child_id']}"),
+        ("IRO", data["iro"]), ("Team", data["team"]),
+        ("Reason", data["reason"]), ("Opened", data["opened"]), ("Status", status),
+        ("Current stage", current), ("At this stage since", since),
+        (f"Response from {data['responder']}" if data["responder"] else "Response", response),
+    ]
+    if data["resolved"]:
+        pairs.append(("Outcome", data["outcome"]))
+    pairs += [("Impact on the child", data["impact"]), ("Actions requested", data["actions"]),
+              ("Discussion with the social worker", data["discussion"])]
+    stages = Table(title="Stages", title_justify="left", header_style="heading")
+    for col in ("Stage", "Started", "Response"):
+        stages.add_column(col, no_wrap=col != "Stage")
+    for v in data["stages"]:
+        stages.add_row(Text(v["title"]), Text(v["started"]), Text(v["responded"] or "none recorded"))
+    return [key_values(pairs), Text(""), stages]
 
 
 def _list_table(rows, title):
     from rich.table import Table
     from rich.text import Text
 
-    t = Table(title=title, title_justify="left", header_style="bold")
+    t = Table(title=title, title_justify="left", header_style="heading")
     for col in ("Id", "Child", "Stage", "Days at stage", "Response due", "Status", "Reason", "IRO"):
-        t.add_column(col)
+        t.add_column(col, no_wrap=col != "Reason")
     for r in rows:
-        style = {"overdue": "bold red", "resolved": "green", "cafcass": "magenta"}.get(r["status"], "")
+        style = {"overdue": "overdue", "resolved": "met", "cafcass": "met-late"}.get(r["status"], "")
+        status = r.get("clinic") or {"resolved": f"resolved {r['resolved']}", "cafcass": "referred to Cafcass",
+                                     "overdue": "response overdue"}.get(r["status"], r["status"])
         t.add_row(Text(str(r["escalation_id"])), Text(r["child_id"]), Text(r["stage"]), Text(str(r["days_at_stage"])),
-                  Text(r["response_due"] or "-", style=style), Text(r.get("clinic") or r["status"], style=style),
+                  Text(r["response_due"] or "-", style=style), Text(status, style=style),
                   Text(r["reason"]), Text(r["iro"] or "-"))
     return t
 
@@ -223,7 +263,13 @@ def escalation_list(
     day = as_of(as_of_)
     store = open_store(ctx, read_only=True)
     rows = list_rows(store, load_profile(ctx, store), day, open_only=open_, iro=iro, team=team)
-    emit_rows(rows, fmt, LIST_FIELDS, lambda: _list_table(rows, f"Escalations as of {day}"))
+    from irocli.domain import clean_name
+    from irocli.reports.render import nothing
+
+    whose = ", ".join(p for p in (iro and clean_name(iro), team and f"team {clean_name(team)}") if p)
+    whose = f" for {whose}" if whose else ""
+    emit_rows(rows, fmt, LIST_FIELDS, lambda: _list_table(rows, f"Escalations{whose} as of {day}") if rows
+              else nothing(f"No {'open ' if open_ else ''}escalations{whose} as of {day}."))
 
 
 @app.command("clinic")
@@ -241,7 +287,11 @@ def escalation_clinic(ctx: typer.Context, iro: Iro = None, team: Team = None, as
     store = open_store(ctx, read_only=True)
     rows = clinic_rows(store, load_profile(ctx, store), day, iro=iro, team=team)
     start, end = week_of(day)
-    emit_rows(rows, fmt, ("clinic", *LIST_FIELDS), lambda: _list_table(rows, f"Clinic, week {start} to {end}"))
+    from irocli.reports.render import nothing
+
+    emit_rows(rows, fmt, ("clinic", *LIST_FIELDS), lambda: _list_table(rows, f"Clinic, week {start} to {end}")
+              if rows else nothing(f"Nothing for the clinic in the week {start} to {end}: no escalation open "
+                                   "or resolved that week."))
 
 
 @app.command("themes")

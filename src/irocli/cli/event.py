@@ -62,9 +62,9 @@ def event_list(ctx: typer.Context, child_id: ChildId, fmt: Format = "table") -> 
     rows = [event_dict(s) for s in open_store(ctx, read_only=True).list_events(child_id, include_voided=True)]
 
     def table():
-        from irocli.reports.render import events_table
+        from irocli.reports.render import events_table, nothing
 
-        return events_table(rows, f"Events for {child_id}")
+        return events_table(rows, f"Events for {child_id}") if rows else nothing(f"No events recorded for {child_id}.")
 
     emit_rows(rows, fmt, EVENT_FIELDS, table)
 

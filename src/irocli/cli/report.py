@@ -49,17 +49,19 @@ def _report(ctx, *, within, iro, team, as_of_, fmt, sort, title, owner=None):
         rows = [row for row in rows if row["owner"] == owner]
 
     def table():
-        from irocli.reports.render import obligations_table, stack, summary_line
-
-        names = {c.id: c.initials for c in store.list_children(iro=iro, team=team)}
         from irocli.domain import clean_name
+        from irocli.reports.render import empty_report, obligations_table, stack, summary_line
 
+        if not rows:
+            return empty_report(within, day, iro=iro and clean_name(iro), team=team and clean_name(team),
+                                owner=owner)
+        names = {c.id: c.initials for c in store.list_children(iro=iro, team=team)}
         heading = (f"{title} as of {day}" + (f" — {clean_name(iro)}" if iro else "")
                    + (f" — team {clean_name(team)}" if team else ""))
         heading += f" — owner {owner}" if owner else ""
         return stack(obligations_table(rows, title=heading, names=names, show_iro=iro is None,
                                        show_owner=owner is None),
-                     summary_line(rows))
+                     summary_line(rows, soon=within is not None))
 
     emit_rows(rows, fmt, CSV_FIELDS, table)
     return rows
@@ -108,11 +110,13 @@ def explain(ctx: typer.Context, child_id: ChildId, as_of_: AsOf = None, fmt: For
     def table():
         from rich.text import Text
 
-        from irocli.reports.render import explain_table, stack
+        from irocli.reports.render import explain_table, nothing, stack
 
         flag_lines = [Text(f"! {f.rule}: {f.message}", style="overdue") for f in flags]
-        return stack(explain_table(rows, f"{child.id}: obligations under profile {profile.name} "
-                                         f"({profile.origin}) as of {day}"), *flag_lines)
+        heading = f"{child.id}: obligations under profile {profile.name} ({profile.title}) as of {day}"
+        body = explain_table(rows, heading) if rows else nothing(f"{child.id} has no obligations under profile "
+                                                                 f"{profile.name} as of {day}.")
+        return stack(body, *flag_lines)
 
     emit_rows(rows, fmt, EXPLAIN_CSV_FIELDS, table)
 

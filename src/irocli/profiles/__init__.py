@@ -191,7 +191,9 @@ def _merged(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
         raise BadInput(f"profile {base_name!r} not found", where=f"{path}: extends")
     base = _merged(base_path, seen + (path.resolve(),))
     _check_overrides(data, base, base_name, path)
-    return _deep_merge(base, data)
+    # A profile introduces itself: its name and title are its own, never its parent's.
+    data.setdefault("title", f"based on {base.get('name', base_path.stem)}")
+    return _deep_merge({k: v for k, v in base.items() if k not in ("name", "title")}, data)
 
 
 def _check_overrides(data: dict[str, Any], base: dict[str, Any], base_name: str, path: Path) -> None:

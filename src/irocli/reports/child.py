@@ -50,16 +50,21 @@ class ChildPage:
         ]
         for flag in self.flags:
             parts.append(Text(f"! {flag.rule}: {flag.message}", style="overdue"))
-        parts.append(render.events_table(self.events, "Timeline"))
-        parts.append(render.status_table(open_rows, "Open obligations"))
-        parts.append(render.status_table(done_rows, "History (met, late, missed)"))
+        parts.append(render.events_table(self.events, "Timeline") if self.events
+                     else render.nothing("Timeline: no events recorded."))
+        parts.append(render.status_table(open_rows, "Open obligations", done=False) if open_rows
+                     else render.nothing(f"Open obligations: none as of {self.as_of}."))
+        parts.append(render.status_table(done_rows, "History (met, late, missed)") if done_rows
+                     else render.nothing("History: nothing met, late or missed yet."))
         return render.stack(*parts)
 
 
 def event_dict(stored) -> dict:
     e = stored.event
     return {
-        "id": e.id, "date": e.date.isoformat(), "kind": e.kind, "meeting": e.meeting, "note": e.note,
+        # meeting says whether a review was held as a meeting: of other kinds it says nothing
+        "id": e.id, "date": e.date.isoformat(), "kind": e.kind,
+        "meeting": e.meeting if e.kind == "review-held" else None, "note": e.note,
         "recorded_at": _iso(stored.recorded_at), "recorded_by": stored.recorded_by,
         "voided_at": _iso(stored.voided_at), "void_reason": stored.void_reason,
     }

@@ -54,8 +54,11 @@ def table(rows: list[dict], title: str):
     from rich.table import Table
     from rich.text import Text
 
-    from irocli.reports.render import stack
+    from irocli.reports.render import nothing, plural, stack
 
+    if not rows:
+        return nothing(f"{title}: no differences (every case-system review due date on record matches irocli's, "
+                       "or none has been imported).")
     grid = Table(title=title, title_justify="left", header_style="heading")
     for name in ("Child", "System due", "irocli due", "Days", "Rule"):
         grid.add_column(name, no_wrap=True)
@@ -71,6 +74,6 @@ def table(rows: list[dict], title: str):
             Text(row["arithmetic"]) + Text(f" ({row['source']})", style="muted"),
         )
     later = sum(1 for r in rows if r["difference_days"] > 0)
-    summary = Text(f"{len(rows)} children whose dates differ; the case system's is the later for {later}. "
-                   "Days = system due − irocli due.")
+    summary = Text(f"{plural(len(rows), 'child', 'children')} whose dates differ; the case system's is the later "
+                   f"for {later}. Days = system due − irocli due.")
     return stack(grid, summary)

@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from irocli.reports.render import THEME, obligations_table, summary_line
+from irocli.reports.render import THEME, obligations_table, plural, summary_line
 
 WIDTH = 100
 UNALLOCATED = "(no IRO)"
@@ -80,11 +80,12 @@ def digests(rows: list[dict], *, kind: str, as_of: dt.date, within: int | None, 
             address = addresses.get(name)
             if not address:
                 warnings.append(f'no address for IRO "{name}" in the config file\'s [iros]; '
-                                f"their digest ({len(by_iro[name])} obligation(s)) was not sent")
+                                f"their digest ({plural(len(by_iro[name]), 'obligation')}) was not sent")
                 continue
             out.append(Digest((address,), by_iro[name], kind, as_of, within, iro=name))
         if unallocated:
-            warnings.append(f"{unallocated} obligation(s) of children with no IRO are in no IRO's digest")
+            warnings.append(f"{plural(unallocated, 'obligation')} of children with no IRO "
+                            f"{'is' if unallocated == 1 else 'are'} in no IRO's digest")
     if managers and (rows or always):
         out.append(Digest(tuple(managers), rows, kind, as_of, within, summary=True))
     return out, warnings
@@ -114,7 +115,7 @@ def _renderables(digest: Digest, names: dict[str, str]) -> list:
                    + (f" for {digest.iro}" if digest.iro else ""), style="heading")
     if not digest.rows:
         return [heading, Text(digest.headline[0].upper() + digest.headline[1:] + ".")]
-    parts: list = [heading, summary_line(digest.rows)]
+    parts: list = [heading, summary_line(digest.rows, soon=digest.kind != "overdue")]
     if digest.summary:
         parts.extend(counts_tables(digest.rows))
     parts.extend(sections(digest, names))

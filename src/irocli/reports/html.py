@@ -21,7 +21,8 @@ table { border-collapse: collapse; margin-bottom: .5rem; }
 th, td { border: 1px solid #c8c8c8; padding: .3rem .6rem; text-align: right; }
 th { background: #eef2f6; }
 td:first-child, th:first-child { text-align: left; }
-.band-above, .band-below { color: #a30000; font-weight: bold; }
+.band-above { color: #a30000; font-weight: bold; }  /* over the band: more children than the Handbook's 70 */
+.band-below, .band-within { color: inherit; }  /* under 50 may be a part-time IRO: not a problem in itself */
 svg text { font-family: inherit; font-size: 12px; fill: #1b1b1b; }
 """
 

@@ -274,7 +274,9 @@ def bar_chart(report: dict, width: int = 40):
         bar = Text("█" * filled, style="met") + Text("░" * (width - filled), style="muted")
         grid.add_row(Text(row["month"]), bar, Text(fmt(pct, "percent")),
                      Text(f"{row['on_time']}/{row['due']} on time"
-                          + (f", {row['pending']} pending" if row["pending"] else "")))
+                          + (f", {row['pending']} pending" if row["pending"] else ""))
+                     if row["due"] else Text("none due" + (f", {row['pending']} pending" if row["pending"] else ""),
+                                             style="muted"))
     return grid
 
 
@@ -293,8 +295,9 @@ def sections(report: dict) -> list[tuple[str, list[tuple[str, str]], list[dict]]
           ("All on time", "all_on_time"), ("% all on time", "percent_all_on_time")],
          [report["children"]]),
         ("Tasks due in the period",
-         [("Task", "task"), ("Due in period", "due_in_period"), ("Pending", "pending"), ("Counted", "due"),
-          ("On time", "on_time"), ("Late", "late"), ("Missed/overdue", "missed_or_overdue"),
+         [("Task", "title"), ("Rule", "task"), ("Due in period", "due_in_period"), ("Pending", "pending"),
+          ("Counted", "due"),
+          ("On time", "on_time"), ("Late", "late"), ("Missed or overdue", "missed_or_overdue"),
           ("% on time", "percent_on_time")],
          report["tasks"]),
         (f"Caseload per IRO at {p['caseload_on']}",
@@ -311,6 +314,9 @@ def sections(report: dict) -> list[tuple[str, list[tuple[str, str]], list[dict]]
     ]
 
 
+_KEYS = ("task", "iro", "stage", "month", "due_in_period", "looked_after_28_days")
+
+
 def tables(report: dict, title: str):
     """Every section as a Rich table, then the monthly bar chart (every cell a Text)."""
     from rich.table import Table
@@ -320,11 +326,16 @@ def tables(report: dict, title: str):
 
     parts = [Text(title, style="heading"), Text(reviews_line(report)), Text(children_line(report))]
     for caption, columns, rows in sections(report):
+        if not rows:
+            parts.append(Text(f"{caption}: none.", style="muted"))
+            continue
         t = Table(title=caption, title_justify="left", header_style="heading")
-        for i, (name, _) in enumerate(columns):
-            t.add_column(name, no_wrap=i == 0)  # keys stay whole; headers of figures may wrap
+        for name, key in columns:
+            t.add_column(name, no_wrap=key in _KEYS)  # keys stay whole; titles and headers of figures may wrap
         for row in rows:
-            t.add_row(*(Text(fmt(row[key], key)) for _, key in columns))
+            # over the band is the problem; under it (a part-time IRO, a small service) is not
+            t.add_row(*(Text(fmt(row[key], key), style="overdue" if key == "band" and row[key] == "above" else "")
+                        for _, key in columns))
         parts.append(t)
     parts.append(bar_chart(report))
     return stack(*parts)

@@ -86,7 +86,7 @@ class ReviewPlan:
                 label, style = state(row)
                 t.add_row(Text(row["due"], style=style), Text(label, style=style),
                           Text(row["title"]) + Text(f"  {row['obligation']}", style="muted"),
-                          Text(row["arithmetic"], style="muted"))
+                          _muted(render.arithmetic(row["arithmetic"])))
             return t
 
         def before_state(row):
@@ -94,7 +94,7 @@ class ReviewPlan:
                 return f"too late ({-row['days']}d ago)", "overdue"
             if row["status"] in ("met", "met-late"):
                 return f"done {row['met_on']}", "met"
-            soon = "due-soon" if row["days"] < render.SOON_DAYS else "due"
+            soon = "due-soon" if render.is_soon(row["days"]) else "due"
             return ("today" if row["days"] == 0 else f"in {row['days']}d"), soon
 
         def after_state(row):
@@ -105,9 +105,17 @@ class ReviewPlan:
         parts.append(table(f"Before the review (counted back from {self.review_on})", self.before, before_state))
         parts.append(table(f"After a review held on {self.review_on}", self.after, after_state))
         n = len(self.too_late)
-        parts.append(Text(f"{n} before-task{'s' if n != 1 else ''} already too late",
-                          style="overdue" if n else "met"))
+        if n:
+            line = f"{render.plural(n, 'task')} before the review {'is' if n == 1 else 'are'} already too late."
+        else:
+            line = "Every task before the review can still be done in time."
+        parts.append(Text(line, style="overdue" if n else "met"))
         return render.stack(*parts)
+
+
+def _muted(text):
+    text.stylize("muted")
+    return text
 
 
 def latest_working_day(calendar, day: dt.date) -> dt.date:

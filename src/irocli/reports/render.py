@@ -5,6 +5,9 @@ Every data cell is a Text (markup would eat "[...]"); styles are named by meanin
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
@@ -22,6 +25,8 @@ THEME = Theme(
         "heading": "bold",
     }
 )
+# "Due soon": due today or within the next SOON_DAYS days, both ends counted, as `--within` counts
+# (`due --within 7` lists a row "in 7d"; the summary's "due within 7 days" counts the same rows).
 SOON_DAYS = 7
 
 
@@ -37,9 +42,41 @@ def console(stderr: bool = False) -> Console:
     return _Console(theme=THEME, stderr=stderr, highlight=False)
 
 
+def is_soon(days: int) -> bool:
+    """Due today or within SOON_DAYS days: day 0 to day SOON_DAYS inclusive, as --within counts."""
+    return 0 <= days <= SOON_DAYS
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """ "1 child", "2 children", "0 obligations"."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def nothing(sentence: str) -> Text:
+    """What an empty table says instead: one sentence, not an empty grid."""
+    return Text(sentence, style="muted")
+
+
+def empty_report(within: int | None, as_of, *, iro: str | None = None, team: str | None = None,
+                 owner: str | None = None) -> Text:
+    """`due` or `overdue` with nothing to list: "Nothing overdue for A. Khan as of 2026-11-29."."""
+    whose = ", ".join(p for p in (iro, team and f"team {team}", owner and f"owner {owner}") if p)
+    what = "Nothing overdue" if within is None else f"Nothing overdue or due within {plural(within, 'day')}"
+    return nothing(f"{what}{f' for {whose}' if whose else ''} as of {as_of}.")
+
+
+_SIGNED = re.compile(r"(\d{4}-\d{2}-\d{2}) ([+-]) (\d)")
+
+
+def arithmetic(text: str) -> Text:
+    """A derivation as people read it: the sign kept with its number ("2026-06-26 −20 working days"),
+    so a wrapped cell never leaves a lone "-" at a line's end that reads as a hyphen."""
+    return Text(_SIGNED.sub(lambda m: f"{m[1]} {'−' if m[2] == '-' else '+'}{m[3]}", text))
+
+
 def _style(row: dict) -> str:
     status = row["status"]
-    if status == "due" and row["days"] < SOON_DAYS:
+    if status == "due" and is_soon(row["days"]):
         return "due-soon"
     return status
 
@@ -84,36 +121,45 @@ def obligations_table(rows: list[dict], *, title: str | None = None, names: dict
     return table
 
 
-def summary_line(rows: list[dict]) -> Text:
+def summary_line(rows: list[dict], *, soon: bool = True) -> Text:
+    """ "23 obligations for 2 children: 17 overdue, 4 due within 7 days" (the rows "today" to "in 7d").
+
+    Without `soon` (the overdue report, where nothing is due soon) the second count is left out."""
     overdue = sum(1 for r in rows if r["status"] == "overdue")
-    soon = sum(1 for r in rows if r["status"] == "due" and r["days"] < SOON_DAYS)
+    due_soon = sum(1 for r in rows if r["status"] == "due" and is_soon(r["days"]))
     children = len({r["child_id"] for r in rows})
-    text = Text(f"{len(rows)} obligations for {children} children: ")
+    text = Text(f"{plural(len(rows), 'obligation')} for {plural(children, 'child', 'children')}: ")
     text.append(f"{overdue} overdue", style="overdue" if overdue else "met")
-    text.append(", ")
-    text.append(f"{soon} due within {SOON_DAYS} days", style="due-soon" if soon else "muted")
+    if soon:
+        text.append(", ")
+        text.append(f"{due_soon} due within {SOON_DAYS} days", style="due-soon" if due_soon else "muted")
     return text
 
 
-def status_table(rows: list[dict], title: str) -> Table:
-    """Obligations with their outcome, for `child show` (met, late, missed and open)."""
+def status_table(rows: list[dict], title: str, *, done: bool = True) -> Table:
+    """Obligations with their outcome, for `child show` (met, late, missed and open); open ones have
+    no "Done" column (done=False): nothing in it could be filled."""
     table = Table(title=title, title_justify="left", header_style="heading")
     table.add_column("Due", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     table.add_column("Obligation")
-    table.add_column("Done", no_wrap=True)
+    if done:
+        table.add_column("Done", no_wrap=True)
     for row in rows:
         style = _style(row)
         status = row["status"]
         if status == "met-late":
             late = (_date(row["met_on"]) - _date(row["due"])).days
             status = f"met {late}d late"
-        table.add_row(
-            Text(row["due"], style=style),
-            Text(status, style=style),
-            Text(row["title"]) + Text(f"  {row['obligation']}", style="muted"),
-            Text(row.get("met_on") or ""),
-        )
+        elif status == "overdue":
+            status = f"overdue, {-row['days']}d late"
+        elif status == "due":
+            status = "due today" if row["days"] == 0 else f"due in {row['days']}d"
+        cells = [Text(row["due"], style=style), Text(status, style=style),
+                 Text(row["title"]) + Text(f"  {row['obligation']}", style="muted")]
+        if done:
+            cells.append(Text(row.get("met_on") or ""))
+        table.add_row(*cells)
     return table
 
 
@@ -130,7 +176,7 @@ def explain_table(rows: list[dict], title: str) -> Table:
             Text(row["obligation"]),
             Text(row["due"], style=style),
             Text(row["status"], style=style),
-            Text(row["arithmetic"]),
+            arithmetic(row["arithmetic"]),
             Text(row["source"], style="muted"),
         )
     return table
@@ -162,16 +208,31 @@ def events_table(events: list[dict], title: str = "Events") -> Table:
             Text(ev["date"], style=style),
             Text(ev["kind"], style=style),
             Text(note, style=style),
-            Text(f"{ev.get('recorded_by') or ''} {ev.get('recorded_at') or ''}".strip(), style="muted"),
+            Text(_recorded(ev), style="muted"),
         )
     return table
+
+
+def _recorded(ev: dict) -> str:
+    """ "2026-11-29 15:48 by jsmith": when (London time, to the minute) and who recorded an event."""
+    when = ev.get("recorded_at") or ""
+    try:
+        stamp = dt.datetime.fromisoformat(when)
+    except ValueError:
+        pass
+    else:
+        if stamp.tzinfo is not None:
+            from zoneinfo import ZoneInfo
+
+            stamp = stamp.astimezone(ZoneInfo("Europe/London"))
+        when = stamp.strftime("%Y-%m-%d %H:%M")
+    who = ev.get("recorded_by")
+    return f"{when} by {who}" if who and when else (when or who or "")
 
 
 def stack(*renderables) -> Group:
     return Group(*renderables)
 
 
-def _date(text: str):
-    import datetime as dt
-
+def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
