@@ -80,8 +80,12 @@ class Cli:
         assert not self.postgres, "this test looks at the SQLite file"
         return Path(self.url)
 
-    def __call__(self, *args: str, ok: bool = True):
+    def __call__(self, *args: str, ok: bool = True, internal_error: bool = False):
         result = self.runner.invoke(app, [str(a) for a in args])
+        # issue 13's acceptance: nothing a test gives irocli reaches exit 70, except the one test
+        # that forces an internal error to check its message (internal_error=True)
+        assert internal_error or (result.exit_code != 70 and "internal error" not in result.stderr), (
+            args[:4], result.stderr[-500:])
         if ok:
             assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr, result.exception)
         return result

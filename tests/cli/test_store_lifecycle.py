@@ -181,3 +181,20 @@ def test_a_store_that_can_only_be_read_is_reported_on(caseload, tmp_path, made_b
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected
     assert sorted(p.name for p in share.iterdir()) == ["snapshot.db"]
+
+
+def test_an_internal_error_is_one_line_exit_70_and_debug_shows_it(caseload, monkeypatch):
+    """The one test that forces an internal error: a fault in irocli itself, not in the input."""
+    from irocli.reports import compute
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("a fault in irocli")
+
+    monkeypatch.setattr(compute, "due_rows", broken)
+    result = caseload("due", ok=False, internal_error=True)
+    assert result.exit_code == 70
+    assert result.stderr == "Error: internal error (RuntimeError); rerun with --debug for details\n"
+    debugging = caseload("--debug", "due", ok=False, internal_error=True)
+    assert debugging.exit_code == 70
+    assert "RuntimeError: a fault in irocli" in debugging.stderr
+    assert debugging.stderr.splitlines()[-1] == result.stderr.strip()
