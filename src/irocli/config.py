@@ -38,6 +38,10 @@ def resolve_db(flag: str | None) -> tuple[str, str]:
     A password on the command line is refused: other users see a process's arguments (ps), and
     shells keep them in history. It belongs in IROCLI_DB, PGPASSWORD or ~/.pgpass instead.
     """
+    if flag is not None and not flag.strip():
+        from irocli.errors import BadInput
+
+        raise BadInput("--db is empty (an unset variable in a script?): give the store's path or URL")
     if flag:
         if _CREDENTIALS.match(flag):
             from irocli.errors import BadInput

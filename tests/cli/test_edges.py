@@ -45,6 +45,7 @@ LONG_ID = "C" * 100_000
         (("event", "add", "C001", "iro-visit", "2025-02-01", "--note", "seen\x1b[31m"), "--note holds a control "
                                                                                           "character"),
         (("due", "--iro", ""), "the IRO to match is empty"),
+        (("--db", "", "due"), "--db is empty (an unset variable in a script?): give the store's path or URL"),
         (("explain", LONG_ID), f"unknown child {LONG_ID[:986]}… (99,014 more characters)"),  # 1,000 shown
     ],
     ids=lambda v: " ".join(a[:20] for a in v) if isinstance(v, tuple) else None,

@@ -53,10 +53,15 @@ def test_a_folder_is_not_a_store(tmp_path):
 def test_an_empty_database_is_not_a_store_and_is_left_empty(cli, args):
     """On PostgreSQL the database exists (an administrator made it) but holds no irocli tables."""
     if not cli.postgres:
-        cli.db.touch()  # an empty file: SQLite would take it for an empty database
+        cli.db.touch()  # an empty file: SQLite would take it for an empty database and write a header
     result = cli(*args, ok=False)
     assert result.exit_code == 3, result.stderr
-    assert "(an empty database): create one with `irocli init`" in result.stderr
+    if cli.postgres:
+        assert "(an empty database): create one with `irocli init`" in result.stderr
+    else:
+        assert result.stderr == f"Error: no irocli store at {cli.db} (an empty file): create one with `irocli init`\n"
+        assert cli.db.stat().st_size == 0
+        assert sorted(p.name for p in cli.db.parent.iterdir()) == [cli.db.name]
     assert len(result.stderr.splitlines()) == 1
     assert cli.tables() == []
 

@@ -170,9 +170,13 @@ def _create_engine(url: str, *, create: bool = True, read_only: bool = False) ->
         raise StoreUnavailable(f"not a database URL or path: {display_url(url)}") from error
     path = _sqlite_file(parsed)
     options: dict[str, Any] = {}
-    if path is not None and not create and not os.path.isfile(path):
-        # never a new file or folder: a mistyped path must not look like an empty caseload
-        raise _missing(path, "no such file" if not os.path.exists(path) else "not a file")
+    if path is not None and not create:
+        # never a new file or folder: a mistyped path must not look like an empty caseload; an empty
+        # file is not opened either (SQLite would write its header into it)
+        if not os.path.isfile(path):
+            raise _missing(path, "no such file" if not os.path.exists(path) else "not a file")
+        if os.path.getsize(path) == 0:
+            raise _missing(path, "an empty file")
     if path is not None and read_only:
         options["creator"] = _read_only_sqlite(path)
     elif create:
