@@ -144,19 +144,32 @@ def check_child_id(text: str, *, field_name: str = "ID") -> str:
     return text
 
 
-def check_name(value: str, *, field_name: str, limit: int = 200) -> str:
-    """A person's or team's name as typed: cleaned (clean_name), not empty, one line without control
-    characters (a line break would split every table and e-mail line), at most ``limit`` characters.
-    The value is never quoted back: a child's name is personal."""
+NAME_LIMIT = 200  # characters: a name longer than this squashes every table it appears in
+
+
+def name_problem(value: str, limit: int = NAME_LIMIT) -> str | None:
+    """Why ``value`` cannot be a person's or team's name, never quoting it, or None: a line break or
+    another control character (it would split every table, CSV row and e-mail line) or more than
+    ``limit`` characters once cleaned. The command line and every importer apply this one rule."""
     import unicodedata
 
     if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
-        raise BadInput(f"{field_name} holds a line break or another control character (a name is one line of text)")
+        return "holds a line break or another control character (a name is one line of text)"
+    cleaned = clean_name(value) or ""
+    if len(cleaned) > limit:
+        return f"is {len(cleaned):,} characters long (at most {limit})"
+    return None
+
+
+def check_name(value: str, *, field_name: str, limit: int = NAME_LIMIT) -> str:
+    """A name as typed on the command line: cleaned (clean_name), not empty, no name_problem. The
+    value is never quoted back: a child's name is personal."""
+    problem = name_problem(value, limit)
+    if problem is not None:
+        raise BadInput(f"{field_name} {problem}")
     cleaned = clean_name(value)
     if not cleaned:
         raise BadInput(f"{field_name} is empty")
-    if len(cleaned) > limit:
-        raise BadInput(f"{field_name} is {len(cleaned):,} characters long (at most {limit})")
     return cleaned
 
 

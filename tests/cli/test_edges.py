@@ -45,6 +45,9 @@ LONG_ID = "C" * 100_000
         (("event", "add", "C001", "iro-visit", "2025-02-01", "--note", "seen\x1b[31m"), "--note holds a control "
                                                                                           "character"),
         (("due", "--iro", ""), "the IRO to match is empty"),
+        (("child", "update", "C001", "--dob", "2025-01-01"),  # C001 entered care on 2024-12-20 (event 4)
+         "C001's event 4 (entered-care on 2024-12-20) would be before the new date of birth: check the date, or "
+         "void the event first"),
         (("--db", "", "due"), "--db is empty (an unset variable in a script?): give the store's path or URL"),
         (("explain", LONG_ID), f"unknown child {LONG_ID[:986]}… (99,014 more characters)"),  # 1,000 shown
     ],

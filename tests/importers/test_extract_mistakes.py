@@ -228,3 +228,35 @@ def test_a_timestamp_that_cannot_be_is_one_line(cli, tmp_path):
     result = load(cli, flat(tmp_path, "101,R1,Amir Shah,04/09/2012,01/02/2024,2024-06-30T25:30:00Z,,,A. Khan,North"),
                   ok=False)
     assert result.stderr.strip().startswith("Error: cla_reviews.csv row 2, field Review Date: not a real date")
+
+
+# -- names are one line of text, in every importer as on the command line (issue 13) -----------------------------
+
+def test_a_name_with_a_line_break_is_refused_naming_row_and_column(cli, tmp_path):
+    cli("init")
+    before = cli.digest()
+    row = '101,R1,"Amir\nShah",04/09/2012,01/02/2024,12/03/2024,,PN1,A. Khan,North'
+    result = load(cli, flat(tmp_path, row), ok=False)
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: cla_reviews.csv row 2, field Child Name: holds a line break or another control "
+                             "character (a name is one line of text)\n")
+    assert "Amir" not in result.stderr
+    assert cli.digest() == before
+
+
+def test_a_huge_iro_name_is_refused(cli, tmp_path):
+    cli("init")
+    result = load(cli, flat(tmp_path, "101,R1,Amir Shah,04/09/2012,01/02/2024,12/03/2024,,PN1," + "K" * 300 + ",North"),
+                  ok=False)
+    assert result.exit_code == 2
+    assert result.stderr == "Error: cla_reviews.csv row 2, field IRO: is 300 characters long (at most 200)\n"
+
+
+def test_a_professionals_name_with_a_control_character_is_refused(cli, ssd):
+    cli("init")
+    professionals = ssd / "ssd_professionals.csv"
+    professionals.write_text(professionals.read_text().replace("P100,S100,A. Khan", "P100,S100,A.\x1bKhan"))
+    result = cli("import", "extract", ssd, "--map", "ssd", ok=False)
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: ssd_professionals.csv row 2, field prof_professional_name: holds a line break or "
+                             "another control character (a name is one line of text)\n")

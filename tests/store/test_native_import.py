@@ -152,6 +152,13 @@ def test_a_voided_event_is_not_brought_back_by_a_reload(store, tmp_path):
             "children.csv row 2: more fields than the header has columns",
         ),
         ("id,dob\nC001,2012-01-01\n", EVENTS, "children.csv: missing column(s): name"),
+        (CHILDREN.replace("Ava Smith", '"Ava\nSmith"'), EVENTS, "children.csv row 3, field name: holds a line break "
+                                                               "or another control character (a name is one line "
+                                                               "of text)"),
+        (CHILDREN.replace("A. Khan", "A.\x01Khan"), EVENTS, "children.csv row 2, field iro: holds a line break or "
+                                                           "another control character (a name is one line of text)"),
+        (CHILDREN.replace("South", "S" * 5000), EVENTS, "children.csv row 3, field team: is 5,000 characters long "
+                                                        "(at most 200)"),
     ],
     ids=[
         "date",
@@ -163,6 +170,9 @@ def test_a_voided_event_is_not_brought_back_by_a_reload(store, tmp_path):
         "no-name",
         "width",
         "header",
+        "line-break-in-name",
+        "control-in-iro",
+        "huge-team",
     ],
 )
 def test_a_bad_row_stops_the_load_and_writes_nothing(

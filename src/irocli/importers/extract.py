@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from irocli.domain import EVENT_KINDS, Child, Event, is_placeholder_dob
+from irocli.domain import EVENT_KINDS, Child, Event, is_placeholder_dob, name_problem
 from irocli.errors import BadInput
 from irocli.importers._common import (
     DATE_FORMATS,
@@ -772,6 +772,9 @@ class _Load:
                 values[fname] = " ".join(p.strip() for p in parts if p) or None
             else:
                 values[fname] = file.first(cells, columns)[0]
+            problem = None if fname == "dob" or values[fname] is None else name_problem(values[fname])
+            if problem is not None:
+                raise file.error(row, columns[0], problem)
         return values
 
     def events(self, child_rows, known: set[str]) -> list[tuple[Event, str]]:
@@ -867,9 +870,12 @@ class _Load:
         for file in self.files.values():
             if file.spec.names:
                 id_col, name_col = file.spec.names
-                for _, cells in file.csv.rows:
+                for row, cells in file.csv.rows:
                     worker, name = file.cell(cells, id_col), file.cell(cells, name_col)
                     if worker is not None and name is not None:
+                        problem = name_problem(name)
+                        if problem is not None:
+                            raise file.error(row, name_col, problem)
                         names[worker.strip()] = name.strip()
         prefix = self.map.key_prefix
         for tname, file in self.files.items():
@@ -893,6 +899,11 @@ class _Load:
                         raise file.error(row, alloc.worker, "is blank (expected the worker's id)")
                     start = file.date(row, cells, [alloc.start]) if alloc.start else None
                     end = file.date(row, cells, [alloc.end], future=True) if alloc.end else None
+                    for column in (alloc.worker, alloc.team):
+                        value = file.cell(cells, column) if column else None
+                        problem = name_problem(value) if value is not None else None
+                        if problem is not None:
+                            raise file.error(row, column, problem)
                 except RowError as error:
                     self.skip(error)
                     continue

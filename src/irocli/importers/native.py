@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from irocli.domain import Child, Event, is_placeholder_dob, parse_date, parse_kind
+from irocli.domain import Child, Event, is_placeholder_dob, name_problem, parse_date, parse_kind
 from irocli.errors import BadInput
 from irocli.importers._common import date_problem, normalise_id, parse_day, placeholder_note
 
@@ -180,6 +180,10 @@ def _children(path: Path, shift: dt.timedelta, placeholders: list[int], as_of: d
             if dob > as_of:  # never quoted back: a date of birth is personal
                 raise BadInput(f"a date after the as-of date {as_of} (expected one on or before it)",
                                where=f"{where}, field dob")
+        for field_name in ("name", "iro", "social_worker", "team"):
+            problem = name_problem(row.get(field_name) or "")
+            if problem is not None:
+                raise BadInput(problem, where=f"{where}, field {field_name}")
         yield Child(
             id=child_id,
             name=row["name"],

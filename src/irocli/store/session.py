@@ -18,7 +18,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import exc as sa_exc
 
 from irocli.config import db_url, display_url
-from irocli.domain import Child, Event, check_event_date, clean_name, is_placeholder_dob
+from irocli.domain import Child, Event, check_event_date, clean_name, date_fault, is_placeholder_dob
 from irocli.errors import BadInput, StoreUnavailable
 from irocli.store import queries
 from irocli.store.records import StoredEvent
@@ -55,6 +55,22 @@ def clean_child(child: Child) -> Child:
     if (dob, iro, social_worker, team) == (child.dob, child.iro, child.social_worker, child.team):
         return child
     return Child(child.id, child.name, dob, iro, social_worker, team)
+
+
+def _refuse_events_before_birth(session: Session, child_id: str, dob: dt.date) -> None:
+    """BadInput when a recorded (not voided) event of the child would fall before a new date of
+    birth: the rule of event entry (domain.date_fault), applied from the other side. Names the
+    event, never the date of birth."""
+    from sqlmodel import select
+
+    from irocli.store.tables import EventRow
+
+    query = (select(EventRow).where(EventRow.child_id == child_id, EventRow.voided_at.is_(None), EventRow.date < dob)
+             .order_by(EventRow.date, EventRow.id))
+    for event in session.exec(query):
+        if date_fault(event.kind, event.date, event.date, dob) == "before-birth":
+            raise BadInput(f"{child_id}'s event {event.id} ({event.kind} on {event.date}) would be before the new "
+                           "date of birth: check the date, or void the event first")
 
 
 def dump_details(details: dict | None) -> str | None:
@@ -450,6 +466,8 @@ class Store:
             changes = {name: value for name, value in fields.items() if value is not None}
             if clear_dob:
                 changes["dob"] = None
+            if changes.get("dob") is not None and changes["dob"] != row.dob:
+                _refuse_events_before_birth(session, child_id, changes["dob"])
             new_iro = changes.get("iro")
             if allocated_on is not None and new_iro and new_iro.casefold() != (row.iro or "").casefold():
                 session.add(_allocation(child_id, changes["iro"], allocated_on))
