@@ -303,12 +303,14 @@ def smtp_settings(config: dict) -> SmtpSettings:
     starttls = _flag(*get("starttls"))
     use_ssl = _flag(*get("ssl"))
     port_value, port_where = get("port")
-    port = _number(port_value, port_where, int) if port_value is not None else (465 if use_ssl else
+    port = _check_port(port_value, port_where) if port_value is not None else (465 if use_ssl else
                                                                                  587 if starttls else 25)
     timeout_value, timeout_where = get("timeout")
     timeout = _number(timeout_value, timeout_where, float) if timeout_value is not None else DEFAULT_SMTP_TIMEOUT
+    sender_value, sender_where = get("from")
+    sender = None if sender_value in (None, "") else _check_sender(sender_value, sender_where)
     return SmtpSettings(host=_text(get("host")[0]), port=port, user=_text(get("user")[0]),
-                        password=_text(get("password")[0]), sender=_text(get("from")[0]),
+                        password=_text(get("password")[0]), sender=sender,
                         starttls=starttls, ssl=use_ssl, timeout=timeout)
 
 

@@ -235,7 +235,11 @@ def earlier_adjournment(events: list[Event], event_id: int) -> Event | None:
 def parse_kind(text: str, *, where: str | None = None) -> str:
     kind = text.strip().lower()
     if kind not in EVENT_KINDS:
-        raise BadInput(f"unknown event kind {text!r} (see 'irocli event kinds')", where=where)
+        from irocli._suggest import did_you_mean
+
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        hint = did_you_mean(kind, EVENT_KINDS, "{}")
+        raise BadInput(f"unknown event kind {shown!r} (see 'irocli event kinds'){hint}", where=where)
     return kind
 
 

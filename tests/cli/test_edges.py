@@ -45,6 +45,10 @@ LONG_ID = "C" * 100_000
         (("event", "add", "C001", "iro-visit", "2025-02-01", "--note", "seen\x1b[31m"), "--note holds a control "
                                                                                           "character"),
         (("due", "--iro", ""), "the IRO to match is empty"),
+        (("event", "add", "C001", "review-hled", "2025-02-01"),
+         "unknown event kind 'review-hled' (see 'irocli event kinds'); did you mean review-held?"),
+        (("--profile", "englnd", "due"), "unknown profile 'englnd' (shipped: england, blackpool, dudley, knowsley, "
+                                         "cpru; or a .toml path); did you mean england?"),
         (("child", "update", "C001", "--dob", "2025-01-01"),  # C001 entered care on 2024-12-20 (event 4)
          "C001's event 4 (entered-care on 2024-12-20) would be before the new date of birth: check the date, or "
          "void the event first"),
@@ -78,3 +82,16 @@ def test_a_backup_never_overwrites(cli, tmp_path):
     assert result.exit_code == 2
     assert result.stderr == f"Error: TARGET {target} already exists (never overwritten): give a new file name\n"
     assert target.read_bytes() == b"keep me"
+
+
+@pytest.mark.parametrize("variable, value, line", [
+    ("IROCLI_SMTP_PORT", "99999", "IROCLI_SMTP_PORT: must be a port number from 1 to 65535 (got '99999')"),
+    ("IROCLI_SMTP_FROM", "bad", "IROCLI_SMTP_FROM: 'bad' is not an email address (an email address must have an "
+                                "@-sign)"),
+])
+def test_smtp_settings_from_the_environment_are_checked_like_the_config_files(caseload, monkeypatch, variable,
+                                                                             value, line):
+    monkeypatch.setenv(variable, value)
+    result = caseload("email", "--to", "manager@example.org", "--dry-run", ok=False)
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {line}\n"

@@ -277,7 +277,8 @@ def test_smtp_settings_from_the_config_file_and_env_wins(caseload, smtp_server, 
     (("--to", "m@la.gov.uk"), {"IROCLI_SMTP_HOST": None}, "no SMTP server: set IROCLI_SMTP_HOST"),
     (("overdue", "--within", "7", "--to", "m@la.gov.uk"), {}, "--within applies to `irocli email due`"),
     (("weekly", "--to", "m@la.gov.uk"), {}, "KIND must be one of overdue, due"),
-    (("--to", "m@la.gov.uk"), {"IROCLI_SMTP_PORT": "smtp"}, "IROCLI_SMTP_PORT must be a positive number"),
+    (("--to", "m@la.gov.uk"), {"IROCLI_SMTP_PORT": "smtp"},
+     "IROCLI_SMTP_PORT: must be a port number from 1 to 65535 (got 'smtp')"),
 ], ids=["no-recipients", "no-host", "within-with-overdue", "unknown-kind", "bad-port"])
 def test_bad_email_input_is_exit_2_with_one_line(caseload, config_file, args, extra, message):
     result = run(caseload, smtp_env(config_file, 2525, **extra), "email", *args)

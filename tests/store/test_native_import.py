@@ -123,7 +123,7 @@ def test_a_voided_event_is_not_brought_back_by_a_reload(store, tmp_path):
             CHILDREN,
             EVENTS.replace("C002,iro-visit", "C002,iro-vist"),
             "events.csv row 6, field kind: unknown event kind 'iro-vist'"
-            " (see 'irocli event kinds')",
+            " (see 'irocli event kinds'); did you mean iro-visit?",
         ),
         (
             CHILDREN,

@@ -151,7 +151,8 @@ def _locate(name_or_path: str) -> Path:
         return _HERE / f"{name_or_path}.toml"
     shown = name_or_path if len(name_or_path) <= 40 else name_or_path[:40] + "…"
     if not name_or_path.strip() or not name_or_path.isprintable():
-        raise BadInput(f"unknown profile {shown!r} (shipped: {', '.join(SHIPPED)}; or a .toml path)")
+        raise BadInput(f"unknown profile {shown!r} (shipped: {', '.join(SHIPPED)}; or a .toml path)"
+                   f"{did_you_mean(name_or_path.lower(), SHIPPED, '{}')}")
     path = Path(name_or_path).expanduser()
     try:
         exists = path.exists()
@@ -161,7 +162,8 @@ def _locate(name_or_path: str) -> Path:
             return path
     except OSError as error:
         raise BadInput(f"profile {shown!r}: {error.strerror}") from None
-    raise BadInput(f"unknown profile {shown!r} (shipped: {', '.join(SHIPPED)}; or a .toml path)")
+    raise BadInput(f"unknown profile {shown!r} (shipped: {', '.join(SHIPPED)}; or a .toml path)"
+                   f"{did_you_mean(name_or_path.lower(), SHIPPED, '{}')}")
 
 
 def _read(path: Path) -> dict[str, Any]:
