@@ -446,3 +446,16 @@ def test_db_check_table(screen):
         │ before-birth │ C001  │ 14    │ event 14 (entered-care 2012-04-30) is dated before the child's date of birth │
         └──────────────┴───────┴───────┴──────────────────────────────────────────────────────────────────────────────┘
     """)
+
+
+def test_a_narrow_terminal_never_cuts_an_escalations_id_child_stage_or_reason(caseload):
+    """`escalation list` at 80 columns: ids, child ids, stages, dates and reasons whole (an IRO acts
+    on them); statuses and names wrap."""
+    from irocli.cli import app
+
+    caseload("escalation", "open", "C001", "--reason", "recommendations", "--date", "2025-05-02")
+    result = caseload.runner.invoke(app, ["escalation", "list", "--as-of", "2025-06-01"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.stderr
+    listing = result.stdout
+    assert "…" not in listing and all(len(line) <= 80 for line in listing.splitlines())
+    assert "│ C001  │ informal │" in listing and "│ recommendations │" in listing and "│ 2025-05-12   │" in listing

@@ -234,12 +234,18 @@ def _list_table(rows, title):
     from rich.text import Text
 
     t = Table(title=title, title_justify="left", header_style="heading")
+    # ids and dates are never cut short (an IRO acts on them); words wrap on a narrow terminal
+    widths = {"Id": max([2] + [len(str(r["escalation_id"])) for r in rows]),
+              "Child": max([5] + [len(r["child_id"]) for r in rows]), "Response due": 10,
+              "Stage": max([5] + [len(r["stage"]) for r in rows]),
+              "Reason": max([6] + [len(r["reason"]) for r in rows])}
+    statuses = [r.get("clinic") or {"resolved": f"resolved {r['resolved']}", "cafcass": "referred to Cafcass",
+                                    "overdue": "response overdue"}.get(r["status"], r["status"]) for r in rows]
+    words = {"Days at stage": 5, "Status": max([6] + [len(w) for text in statuses for w in text.split()])}
     for col in ("Id", "Child", "Stage", "Days at stage", "Response due", "Status", "Reason", "IRO"):
-        t.add_column(col, no_wrap=col != "Reason")
-    for r in rows:
+        t.add_column(col, no_wrap=col in widths, min_width=widths.get(col, words.get(col)))
+    for r, status in zip(rows, statuses, strict=True):
         style = {"overdue": "overdue", "resolved": "met", "cafcass": "met-late"}.get(r["status"], "")
-        status = r.get("clinic") or {"resolved": f"resolved {r['resolved']}", "cafcass": "referred to Cafcass",
-                                     "overdue": "response overdue"}.get(r["status"], r["status"])
         t.add_row(Text(str(r["escalation_id"])), Text(r["child_id"]), Text(r["stage"]), Text(str(r["days_at_stage"])),
                   Text(r["response_due"] or "-", style=style), Text(status, style=style),
                   Text(r["reason"]), Text(r["iro"] or "-"))
