@@ -186,6 +186,16 @@ def test_a_store_that_can_only_be_read_is_reported_on(caseload, tmp_path, made_b
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected
     assert sorted(p.name for p in share.iterdir()) == ["snapshot.db"]
+    write = [*command[:command.index("overdue")], "event", "add", "C001", "iro-visit", "2025-06-01"]
+    if os.geteuid() != 0:
+        share.chmod(0o555)
+    try:
+        refused = subprocess.run(write, capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
+    finally:
+        share.chmod(0o755)
+    assert refused.returncode == 3
+    assert refused.stderr == (f"Error: the store at sqlite:///{snapshot} can only be read here (a read-only file or "
+                              "folder): reports work; recording needs a store you can write\n")
 
 
 def test_an_internal_error_is_one_line_exit_70_and_debug_shows_it(caseload, monkeypatch):

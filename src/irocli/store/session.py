@@ -351,7 +351,19 @@ class Store:
                 f"the store at {self.display_url} is locked by another process "
                 f"(waited {BUSY_TIMEOUT_MS / 1000:g} s)"
             )
+        if ("readonly database" in reason or "unable to open database file" in reason) and self._read_only_file():
+            return StoreUnavailable(
+                f"the store at {self.display_url} can only be read here (a read-only file or folder): reports "
+                "work; recording needs a store you can write"
+            )
         return StoreUnavailable(f"cannot use the store at {self.display_url}: {reason}")
+
+    def _read_only_file(self) -> bool:
+        """Whether the SQLite store's file or its folder cannot be written (access(2) also answers
+        for a read-only file system, root included)."""
+        path = _sqlite_file(self._engine.url)
+        return path is not None and os.path.exists(path) and not (
+            os.access(path, os.W_OK) and os.access(os.path.dirname(path), os.W_OK))
 
     def _migration_failed(self, error: BaseException) -> StoreUnavailable:
         return StoreUnavailable(
