@@ -76,3 +76,31 @@ def test_version():
     result = CliRunner().invoke(app, ["--version"])
     assert result.exit_code == 0 and result.stdout.startswith("irocli ")
     assert isinstance(app, typer.Typer)
+
+
+def test_the_package_is_declared_so_the_build_says_nothing():
+    """Every folder under src/irocli and migrations/ that holds files is a declared package, and every
+    file in it that is not Python is declared package data: setuptools warns about anything it finds
+    by discovery, and `make demo` would print sixty lines of it. The licence is an SPDX string."""
+    import fnmatch
+    import tomllib
+
+    root = ROOT
+    config = tomllib.loads((root / "pyproject.toml").read_text())
+    assert config["project"]["license"] == "MIT"
+    setup = config["tool"]["setuptools"]
+    packages, data = set(setup["packages"]), setup["package-data"]
+    folders = {"irocli": root / "src" / "irocli", "irocli.migrations": root / "migrations"}
+    found = []
+    for base_name, base in folders.items():
+        for path in sorted(base.rglob("*")):
+            if path.is_dir() or "__pycache__" in path.parts or path.suffix == ".pyc":
+                continue
+            package = ".".join([base_name, *path.parent.relative_to(base).parts])
+            found.append(package)
+            assert package in packages, f"{path.relative_to(root)} is in {package}, which pyproject does not declare"
+            if path.suffix != ".py":
+                patterns = data.get(package, [])
+                assert any(fnmatch.fnmatch(path.name, p) for p in patterns), (
+                    f"{path.relative_to(root)} is not declared package data of {package}")
+    assert "irocli.importers.maps" in found and "irocli.profiles" in found

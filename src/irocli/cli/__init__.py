@@ -63,7 +63,7 @@ def root_options(
 ) -> None:
     """Statutory review deadlines for Independent Reviewing Officers, explained."""
     DEBUG["on"] = debug
-    ctx.obj = Root(db_, profile, debug)
+    ctx.obj = Root(db_, profile)
     console_replaces_what_it_cannot_show()
 
 

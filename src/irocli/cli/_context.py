@@ -18,9 +18,10 @@ from irocli.errors import BadInput
 
 @dataclass
 class Root:
+    """The root options every command reads (--debug lives in _boundary.DEBUG)."""
+
     db: str | None
     profile: str | None
-    debug: bool
 
 
 def root(ctx: typer.Context) -> Root:
