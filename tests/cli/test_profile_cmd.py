@@ -21,6 +21,8 @@ offset = "2 months"
 
 [rules."task.record-distributed"]
 enabled = false
+
+[rules."review.first"]  # an empty table changes nothing
 """
 
 
@@ -102,6 +104,8 @@ def test_three_files_deep_each_key_names_its_own(nostore, tmp_path):
                                       "files": [str(own), "blackpool.toml", "england.toml"]}
     assert rules["task.record-distributed"]["enabled"] is False
     assert rules["review.first"]["files"] == ["blackpool.toml", "england.toml"]  # blackpool sets its source
+    assert keys(nostore("profile", "show", str(own), "review.first", "--format", "json"))["offset"] == (
+        "20 working days", "england.toml")
 
 
 def test_show_without_a_rule_lists_every_merged_rule(nostore):

@@ -190,10 +190,11 @@ def _base_path(path: Path, base_name: str) -> Path:
 
 
 def _leaves(data: dict[str, Any], file: str, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], str]:
-    """Every key path of a file's data (down to non-table values) mapped to the file."""
+    """Every key path of a file's data (down to non-table values) mapped to the file. An empty table
+    sets nothing (_deep_merge keeps the base's values under it), so it has no path."""
     out: dict[tuple[str, ...], str] = {}
     for key, value in data.items():
-        if isinstance(value, dict) and value:
+        if isinstance(value, dict):
             out.update(_leaves(value, file, (*prefix, key)))
         else:
             out[(*prefix, key)] = file
