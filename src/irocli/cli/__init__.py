@@ -15,6 +15,7 @@ from irocli.cli import child, db, escalation, event, ical, imports, plan, report
 from irocli.cli import config as config_cmd
 from irocli.cli import email as email_cmd
 from irocli.cli import holidays as holidays_cmd
+from irocli.cli import profile as profile_cmd
 from irocli.cli._boundary import DEBUG, boundary
 from irocli.cli._context import Root, note, open_store
 from irocli.cli._usage import UsageGroup
@@ -82,11 +83,15 @@ def init(
 
     Example: irocli init --profile blackpool
     """
+    from pathlib import Path
+
     from irocli.errors import BadInput
-    from irocli.profiles import load
+    from irocli.profiles import SHIPPED, load
 
     asked = profile if profile is not None else ctx.obj.profile
     loaded = load(asked if asked is not None else "england")  # a bad profile fails before anything is written
+    if asked is not None and asked not in SHIPPED:
+        asked = str(Path(asked).expanduser().resolve())  # a file is recorded as a path that works from any folder
     store = open_store(ctx, create=True)
     recorded = store.get_meta("profile")
     if recorded is not None and asked is None:
@@ -118,6 +123,7 @@ _group(report_group.app, "report")
 email_cmd.register(app)
 holidays_cmd.register(app)
 _group(config_cmd.app, "config")
+_group(profile_cmd.app, "profile")
 
 
 def main() -> None:

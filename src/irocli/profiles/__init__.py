@@ -110,6 +110,8 @@ class Profile:
     # a series of short breaks (REG reg 48): its own review sequence, the last step repeating
     short_break_sequence: tuple[str, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)  # sections later issues read
+    # which file each merged key came from: ("rules", "review.second", "offset") -> "blackpool.toml"
+    origins: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def calendar(self) -> Calendar:
@@ -142,8 +144,61 @@ class Profile:
 def load(name_or_path: str) -> Profile:
     """A shipped profile by name, or a user's profile file by path."""
     path = _locate(name_or_path)
-    data = _merged(path, seen=())
-    return _build(data, str(path))
+    origins: dict[tuple[str, ...], str] = {}
+    data = _merged(path, seen=(), origins=origins)
+    return _build(data, str(path), origins)
+
+
+def files(name_or_path: str) -> list[str]:
+    """The files a profile is read from, itself first, then what it extends, as origins name them."""
+    path, chain = _locate(name_or_path), []
+    while path is not None and len(chain) < 20:
+        chain.append(_file_name(path))
+        base = _read(path).get("extends")
+        path = _base_path(path, base) if isinstance(base, str) else None
+    return chain
+
+
+def merged_rules(name_or_path: str) -> dict[str, dict[str, tuple[Any, str]]]:
+    """Every rule of a profile merged, in file order, disabled ones too: for each rule id, each key
+    with its value and the file that set it ({"review.second": {"offset": ("91 days", "blackpool.toml"),
+    "type": ("review", "england.toml"), …}}). The profile is loaded and checked first (BadInput)."""
+    path = _locate(name_or_path)
+    origins: dict[tuple[str, ...], str] = {}
+    data = _merged(path, seen=(), origins=origins)
+    _build(data, str(path), origins)
+    return {rule_id: {key: (value, origins[("rules", rule_id, key)]) for key, value in raw.items()}
+            for rule_id, raw in data.get("rules", {}).items()}
+
+
+def rule_origins(name_or_path: str, rule_id: str) -> dict[str, tuple[Any, str]]:
+    """One merged rule's keys, each with its value and the file it came from (merged_rules); a rule
+    id the profile does not have is a BadInput naming the closest one."""
+    rules = merged_rules(name_or_path)
+    if rule_id not in rules:
+        raise BadInput(f"profile {name_or_path} has no rule {rule_id!r}{did_you_mean(rule_id, rules, _AS_REPR)}")
+    return rules[rule_id]
+
+
+def _file_name(path: Path) -> str:
+    """A shipped file by its name (england.toml), any other by the path it was given as."""
+    return path.name if path.parent == _HERE and path.stem in SHIPPED else str(path)
+
+
+def _base_path(path: Path, base_name: str) -> Path:
+    return _locate(base_name) if base_name in SHIPPED else (path.parent / base_name)
+
+
+def _leaves(data: dict[str, Any], file: str, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], str]:
+    """Every key path of a file's data (down to non-table values) mapped to the file. An empty table
+    sets nothing (_deep_merge keeps the base's values under it), so it has no path."""
+    out: dict[tuple[str, ...], str] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out.update(_leaves(value, file, (*prefix, key)))
+        else:
+            out[(*prefix, key)] = file
+    return out
 
 
 def _locate(name_or_path: str) -> Path:
@@ -179,22 +234,35 @@ def _read(path: Path) -> dict[str, Any]:
         raise BadInput(f"cannot read profile ({exc.__class__.__name__})", where=str(path)) from None
 
 
-def _merged(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+def _merged(path: Path, seen: tuple[Path, ...], origins: dict[tuple[str, ...], str]) -> dict[str, Any]:
+    """The file's data over what it extends; ``origins`` gets the file each key path came from."""
     if path.resolve() in seen:
         raise BadInput("extends loops back to itself", where=f"{path}: extends")
     data = _read(path)
     base_name = data.pop("extends", None)
     if base_name is None:
+        origins.update(_leaves(data, _file_name(path)))
         return data
     if not isinstance(base_name, str):
         raise BadInput("must be a profile name or path", where=f"{path}: extends")
-    base_path = _locate(base_name) if base_name in SHIPPED else (path.parent / base_name)
+    base_path = _base_path(path, base_name)
     if not base_path.is_file():
         raise BadInput(f"profile {base_name!r} not found", where=f"{path}: extends")
-    base = _merged(base_path, seen + (path.resolve(),))
+    base = _merged(base_path, seen + (path.resolve(),), origins)
     _check_overrides(data, base, base_name, path)
     # A profile introduces itself: its name and title are its own, never its parent's.
     data.setdefault("title", f"based on {base.get('name', base_path.stem)}")
+    for key in [k for k in origins if k[0] in ("name", "title")]:
+        del origins[key]
+    inner = {k[:i] for k in origins for i in range(1, len(k))}  # key paths that are tables in the base
+    for key, file in _leaves(data, _file_name(path)).items():
+        # a value replaces the base's table under that key, a table the base's value (_deep_merge)
+        if key in inner:
+            for old in [k for k in origins if k[:len(key)] == key]:
+                del origins[old]
+        for above in (key[:i] for i in range(1, len(key))):
+            origins.pop(above, None)
+        origins[key] = file
     return _deep_merge({k: v for k, v in base.items() if k not in ("name", "title")}, data)
 
 
@@ -220,7 +288,7 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _build(data: dict[str, Any], origin: str) -> Profile:
+def _build(data: dict[str, Any], origin: str, origins: dict[tuple[str, ...], str] | None = None) -> Profile:
     def where(key: str) -> str:
         return f"{origin}: {key}"
 
@@ -306,6 +374,7 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
         task_roll=task_roll == "working-day",
         short_break_sequence=short_breaks,
         extra=extra,
+        origins=origins or {},
     )
     if "escalation" in extra:  # a bad ladder fails here, not when a report meets an escalation
         from irocli.engine.escalation import ladder
