@@ -308,7 +308,7 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
         extra=extra,
     )
     if "escalation" in extra:  # a bad ladder fails here, not when a report meets an escalation
-        from irocli.engine.escalation import ladder
+        from irocli.engine.escalations import ladder
 
         ladder(profile)
     return profile
