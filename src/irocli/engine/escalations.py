@@ -202,7 +202,7 @@ def response_due(esc: Escalation, visit: StageVisit, lad: Ladder, cal) -> tuple[
     if off is None:
         return None
     due = cal.add(visit.started, off)
-    return due, f"stage {visit.stage} started {visit.started} {'+' if off.n >= 0 else '-'} {off} = {due}"
+    return due, f"stage {visit.stage} started {off.describe(visit.started, due)}"
 
 
 @applies("escalation")

@@ -106,7 +106,7 @@ def _placement_order_check(run: Run, rule) -> None:
         if cyc is not None:
             r = cyc.review
             run.emit(rule, r.due, rule.event, order, met_on=cyc.held,
-                     basis=f"{order} + {rule.offset} = {check}, not placed; "
+                     basis=f"{rule.offset.describe(order, check)}, not placed; "
                            f"the review then open ({r.rule.id}) is due {r.due}", cycle=f"{rule.event}.{n}")
             continue
         # the open review falls before the check: project the schedule forward
@@ -118,7 +118,7 @@ def _placement_order_check(run: Run, rule) -> None:
             pos += 1
             due = run.cal.add(due, run.p.rules[last.seq[min(pos, len(last.seq) - 1)]].offset)
         run.emit(rule, due, rule.event, order,
-                 basis=f"{order} + {rule.offset} = {check}, not placed; the first review due "
+                 basis=f"{rule.offset.describe(order, check)}, not placed; the first review due "
                        f"after it, if each is held on its due date, is due {due}", cycle=f"{rule.event}.{n}")
 
 
