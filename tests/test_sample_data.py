@@ -184,7 +184,7 @@ def test_regenerating_reproduces_the_files_byte_for_byte(tmp_path):
 
 
 def test_escalations_at_several_stages_and_a_child_on_a_plan(children, events, reference_date):
-    from irocli.engine import escalation
+    from irocli.engine import escalations as escalation
 
     profile = load("blackpool")
     lad = escalation.ladder(profile)

@@ -350,14 +350,16 @@ class Obligation:
         if off is None:
             step, offset_text = f"due {landed.isoformat()}", ""
         else:
-            sign = "-" if off.n < 0 else "+"
             offset_text = str(off)
-            step = f"{self.anchor_date.isoformat()} {sign} {off} = {landed.isoformat()}"
+            step = off.describe(self.anchor_date, landed)  # engine.calendar.Offset: the one formatter
         if self.rolled_from is not None:  # RULES §6: a calendar-day task moved off a closed day
             later = self.due > self.rolled_from
             step += (f", not a working day: moved {'on' if later else 'back'} to the "
                      f"{'next' if later else 'previous'} working day {self.due.isoformat()}")
-        arithmetic = f"{self.basis}; {step}" if self.basis else step
+        if self.basis and off is None and self.rolled_from is None and self.basis.endswith(landed.isoformat()):
+            arithmetic = self.basis  # it already ends on the due date: "… = 2025-03-10", not "…; due 2025-03-10"
+        else:
+            arithmetic = f"{self.basis}; {step}" if self.basis else step
         return Derivation(self.anchor_kind, self.anchor_date, offset_text, arithmetic)
 
 

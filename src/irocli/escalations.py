@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from irocli.engine import escalation as ladder_rules
+from irocli.engine import escalations as ladder_rules
 from irocli.errors import BadInput
 
 

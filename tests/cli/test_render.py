@@ -118,8 +118,7 @@ def test_explain_keeps_each_sign_with_its_number(screen):
         ┃ Obligation                 ┃ Due        ┃ Status ┃ Arithmetic                                               ┃ Source                                         ┃
         ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
         │ ms.care-plan               │ 2025-03-17 │ due    │ 2025-03-03 +10 working days = 2025-03-17                 │ REG reg 4(2)                                   │
-        │ esc.response               │ 2025-03-20 │ due    │ escalation 13: timescale agreed when opened: 2025-03-20; │ profile escalation ladder                      │
-        │                            │            │        │ due 2025-03-20                                           │                                                │
+        │ esc.response               │ 2025-03-20 │ due    │ escalation 13: timescale agreed when opened: 2025-03-20  │ profile escalation ladder                      │
         │ task.iro-contact-child     │ 2025-03-28 │ due    │ R = review.first due 2025-03-31; 2025-03-31 −1 day =     │ REG reg 36(1)(b); IRO Handbook paras 3.33-3.34 │
         │                            │            │        │ 2025-03-30, not a working day: moved back to the         │                                                │
         │                            │            │        │ previous working day 2025-03-28                          │                                                │

@@ -117,6 +117,9 @@ def test_explain_arithmetic_for_a_response():
     [ob] = c.of("esc.response")
     assert "stage 1 started 2025-03-03 + 5 working days = 2025-03-10" in ob.derivation.arithmetic
     assert ob.due == dt.date(2025, 3, 10)
+    # the due date is stated once (hand-checked: 3 March + 5 working days, no bank holiday, is 10 March)
+    assert ob.derivation.arithmetic == (f"escalation {ob.cycle.removeprefix('esc').split('.')[0]}: "
+                                        "stage 1 started 2025-03-03 + 5 working days = 2025-03-10")
 
 
 def test_malformed_imported_details_never_break_a_report():

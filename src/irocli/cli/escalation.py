@@ -155,7 +155,7 @@ def escalation_show(ctx: typer.Context, esc_id: EscId, as_of_: AsOf = None, fmt:
     """
     import sys
 
-    from irocli.engine.escalation import ladder
+    from irocli.engine.escalations import ladder
     from irocli.escalations import _find, row
 
     fmt = output_format(fmt)

@@ -61,6 +61,10 @@ class Offset(NamedTuple):
         return f"{n} {unit}"
 
     def describe(self, anchor: dt.date, result: dt.date) -> str:
+        """The arithmetic as `explain` prints it: "2025-03-03 + 20 working days = 2025-03-31".
+
+        The one place "anchor ± offset = due" is written (the engine's bases and Obligation.derivation).
+        """
         sign = "-" if self.n < 0 else "+"
         return f"{anchor.isoformat()} {sign} {self} = {result.isoformat()}"
 

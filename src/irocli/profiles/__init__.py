@@ -377,7 +377,7 @@ def _build(data: dict[str, Any], origin: str, origins: dict[tuple[str, ...], str
         origins=origins or {},
     )
     if "escalation" in extra:  # a bad ladder fails here, not when a report meets an escalation
-        from irocli.engine.escalation import ladder
+        from irocli.engine.escalations import ladder
 
         ladder(profile)
     return profile

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from irocli.domain import Child, Event, Status
 from irocli.engine import REVIEW_TYPES, derive
-from irocli.engine import escalation as ladder_rules
+from irocli.engine import escalations as ladder_rules
 
 # "4 weeks" = 28 calendar days (RULES §0): the old national indicator counted children looked after
 # for at least that long in the year.

@@ -9,6 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from irocli.engine.registry import applies
+
+if TYPE_CHECKING:
+    from irocli.engine.derive import Run
 
 
 @dataclass(slots=True)
@@ -31,7 +37,33 @@ class _State:
     conferences: list[Conference] = field(default_factory=list)
 
 
-def obligations(run) -> None:
+def _conferences(run: Run) -> list[Conference]:
+    """The child's conferences in order, worked out once per run for the three conference rule types."""
+    if run._cp is None:
+        run._cp = _build(run)
+    return run._cp
+
+
+@applies("icpc")
+def initial_conferences(run: Run, rules: list) -> None:
+    """The initial conference (ICPC), due from the strategy discussion (first or last, per the profile)."""
+    _emit(run, "icpc")
+
+
+@applies("conference-review")
+def review_conferences(run: Run, rules: list) -> None:
+    """Review conferences (RCPC) of a plan, each chained from the conference held before it."""
+    _emit(run, "rcpc")
+
+
+def _emit(run: Run, kind: str) -> None:
+    for n, conf in enumerate(_conferences(run), 1):
+        if conf.kind == kind:
+            run.emit(conf.rule, conf.due, conf.anchor_kind, conf.anchor_date, offset=conf.rule.offset,
+                     met_on=conf.held, basis=conf.basis, cycle=f"cp{n}")
+
+
+def _build(run: Run) -> list[Conference]:
     p = run.p
     icpc_rule = next(iter(p.of_type("icpc")), None)
     cp = p.extra.get("cp", {})
@@ -39,7 +71,7 @@ def obligations(run) -> None:
     anchor = cp.get("icpc_anchor", "first")
     if (icpc_rule is None and not sequence) or not (
             "strategy-discussion" in run.by_kind or "icpc-held" in run.by_kind):
-        return  # no child protection events: nothing to derive
+        return []  # no child protection events: nothing to derive
     st = _State()
     for e in run.evs:
         k, d = e.kind, e.date
@@ -73,27 +105,26 @@ def obligations(run) -> None:
             if open_conf is not None and open_conf.kind == "rcpc":
                 st.conferences.remove(open_conf)  # no more review conferences once the plan ends
             st.plan_from = None
-    for n, conf in enumerate(st.conferences, 1):
-        run.emit(conf.rule, conf.due, conf.anchor_kind, conf.anchor_date, offset=conf.rule.offset,
-                 met_on=conf.held, basis=conf.basis, cycle=f"cp{n}")
-    _steps(run, st.conferences)
+    return st.conferences
+
+
 
 
 def _open(st: _State) -> Conference | None:
     return next((c for c in reversed(st.conferences) if c.held is None and c.kind == "rcpc"), None)
 
 
-def _next_review(run, st: _State, sequence, anchor_kind: str, day: dt.date) -> None:
+def _next_review(run: Run, st: _State, sequence, anchor_kind: str, day: dt.date) -> None:
     if not sequence:
         return
     rule = sequence[min(st.position, len(sequence) - 1)]
     st.conferences.append(Conference("rcpc", rule, run.cal.add(day, rule.offset), anchor_kind, day, day))
 
 
-def _steps(run, conferences: list[Conference]) -> None:
+@applies("before-conference")
+def before_conference(run: Run, rules: list) -> None:
     """Convening steps before each conference (dudley's appendices), counted back from it."""
-    rules = run.p.of_type("before-conference")
-    for n, conf in enumerate(conferences, 1):
+    for n, conf in enumerate(_conferences(run), 1):
         r_date = conf.held or conf.due
         r_why = f"{conf.kind} held {conf.held}" if conf.held else f"{conf.rule.id} due {conf.due}"
         until = conf.held or dt.date.max

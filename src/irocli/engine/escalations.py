@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from irocli.engine.calendar import Offset
+from irocli.engine.registry import applies
 from irocli.errors import BadInput
+
+if TYPE_CHECKING:
+    from irocli.engine.derive import Run
 
 STAGE_ORDER = ("informal", "1", "2", "3", "4")
 REASONS = ("statutory", "procedure", "recommendations", "placement", "drift", "other", "safeguarding")
@@ -197,11 +202,17 @@ def response_due(esc: Escalation, visit: StageVisit, lad: Ladder, cal) -> tuple[
     if off is None:
         return None
     due = cal.add(visit.started, off)
-    return due, f"stage {visit.stage} started {visit.started} {'+' if off.n >= 0 else '-'} {off} = {due}"
+    return due, f"stage {visit.stage} started {off.describe(visit.started, due)}"
 
 
-def obligations(run, lad: Ladder) -> None:
-    """Emit esc.* obligations of every escalation into the engine run."""
+@applies("escalation")
+def escalation_obligations(run: Run, rules: list) -> None:
+    """The esc.* rules (response, meeting actions, cap, safeguarding) of every escalation, from the ladder."""
+    if "escalation" in run.p.extra and run.by_kind.get("escalation-opened"):
+        _obligations(run, ladder(run.p))
+
+
+def _obligations(run: Run, lad: Ladder) -> None:
     rules = run.p.rules
     for esc in build(run.evs, run.child_id).values():
         closed = esc.closed

@@ -1,0 +1,98 @@
+"""Tasks around each review (before, midpoint, after) and after an event (RULES §2).
+
+Each function applies the profile's rules of one type to every review cycle the walk built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from irocli.domain import Status
+from irocli.engine.episodes import END, cycle_key, scheduled_review
+from irocli.engine.registry import applies
+
+if TYPE_CHECKING:
+    from irocli.engine.derive import Run
+
+
+@applies("before-review")
+def before_review(run: Run, rules: list) -> None:
+    """Counted back from R, the review's day (held, else booked, else due); never before its window opened."""
+    for ep in run.episodes:
+        for cyc in ep.cycles:
+            held = cyc.held
+            if held is not None and not run.history:
+                continue  # only after-tasks of past reviews can still be open
+            r_date, r_kind, r_why = run.review_date(cyc)
+            until = held if held is not None else END
+            for rule in rules:
+                first = cyc.number == 1 and rule.first_offset is not None
+                off = rule.first_offset if first else rule.offset
+                due = run.cal.add(r_date, off)
+
+                def basis(why=r_why, first=first):
+                    return f"R = {why()}" + (" (initial review)" if first else "")
+                if due < cyc.opened:  # e.g. a first review held early: not before care began
+                    due, off = cyc.opened, None
+                    basis = (f"R = {r_why()}; {r_date} - {rule.offset} falls before the window "
+                             f"opened on {cyc.opened}")
+                done = run.first_on_or_after(rule.completed_by, cyc.opened, cyc.first_window, until)
+                run.emit(rule, due, r_kind, r_date, offset=off, met_on=done, missed=held is not None,
+                         basis=basis, cycle=cycle_key(cyc))
+
+
+@applies("midpoint")
+def midpoint(run: Run, rules: list) -> None:
+    """Halfway between a review and the next one's due date (as scheduled, if adjourned)."""
+    for ep in run.episodes:
+        cycles = ep.cycles
+        for i, cyc in enumerate(cycles):
+            held = cyc.held
+            if (held is not None and not run.history) or cyc.number == 1:
+                continue
+            until = held if held is not None else END
+            start = cycles[i - 1].counted or cyc.opened  # the clock: as scheduled if adjourned
+            due_next = scheduled_review(cyc).due
+            for rule in rules:
+                mid = start + dt.timedelta(days=(due_next - start).days // 2)
+                done = run.first_on_or_after(rule.completed_by, start, False, until)
+                run.emit(rule, mid, "review-held", start, met_on=done, missed=held is not None,
+                         basis=f"midpoint of {start} and next review due {due_next}", cycle=cycle_key(cyc))
+
+
+@applies("after-review")
+def after_review(run: Run, rules: list) -> None:
+    """Counted on from the day a review was held; done before the next review is held."""
+    for ep in run.episodes:
+        cycles = ep.cycles
+        for i, cyc in enumerate(cycles):
+            held = cyc.held
+            if held is None:
+                continue
+            next_held = cycles[i + 1].held if i + 1 < len(cycles) else None
+            until = next_held - dt.timedelta(days=1) if next_held is not None else END
+            for rule in rules:
+                due = run.cal.add(held, rule.offset)
+                done = run.first_on_or_after(rule.completed_by, held, True, until)
+                run.emit(rule, due, "review-held", held, offset=rule.offset, met_on=done, cycle=cycle_key(cyc))
+
+
+@applies("after-event")
+def after_event(run: Run, rules: list) -> None:
+    """Counted on from each event of the rule's kind, until the next one (deemed met if the rule lapses so)."""
+    for rule in rules:
+        dates = run.by_kind.get(rule.event, ())
+        for j, d in enumerate(dates):
+            until = dates[j + 1] - dt.timedelta(days=1) if j + 1 < len(dates) else END
+            due = run.cal.add(d, rule.offset)
+            done = run.first_on_or_after(rule.completed_by, d, True, until)
+            if done is None and rule.lapse == "deemed-met" and due < run.as_of:
+                run.emit(rule, due, rule.event, d, offset=rule.offset, status=Status.MET,
+                         met_on=due, basis="no response by the due date: deemed agreed",
+                         cycle=f"{rule.event}.{j + 1}")
+                continue
+            closed = rule.closed_by and run.first_on_or_after(rule.closed_by, d, True, until)
+            run.emit(rule, due, rule.event, d, offset=rule.offset, met_on=done,
+                     missed=bool(closed) or (not rule.closed_by and run.ended_after(d)),
+                     cycle=f"{rule.event}.{j + 1}")
