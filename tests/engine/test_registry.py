@@ -54,3 +54,16 @@ def test_a_type_can_be_applied_by_one_function_only():
     with pytest.raises(ValueError, match="'age' is already applied by age"):
         applies("age")(lambda run, rules: None)
     assert RULE_TYPES["age"].__module__ == "irocli.engine.milestones"
+
+
+def test_every_rule_id_of_every_shipped_profile_has_a_test():
+    """Each rule id appears, quoted, in some test file (its hand-checked table): a rule added to a
+    profile without a test fails here (issue 14 found ms.twin-track and task.monitoring-form)."""
+    from pathlib import Path
+
+    from irocli.profiles import SHIPPED, load
+
+    tests = Path(__file__).resolve().parents[1]
+    text = "\n".join(p.read_text() for p in tests.rglob("test_*.py") if p.name != "test_registry.py")
+    untested = sorted((name, rule_id) for name in SHIPPED for rule_id in load(name).rules if f'"{rule_id}"' not in text)
+    assert untested == []

@@ -210,3 +210,31 @@ def test_imported_history_raises_no_tasks_up_to_the_tracking_day_but_reviews_sta
     assert [str(o.anchor_date) for o in decisions] == ["2025-12-01"]  # only the review after tracking
     c.assert_absent("ms.care-plan")
     assert [o.rule for o in c.obs if o.rule.startswith("review.")][:2] == ["review.first", "review.second"]
+
+
+# -- the two rules no table had (issue 14): every shipped rule id has a hand-checked test ----------------------
+
+@pytest.mark.parametrize("held, due", [
+    ("2025-01-22", "2025-01-29"),  # Wed + 5 working days: Thu 23, Fri 24, Mon 27, Tue 28, Wed 29
+    ("2025-04-17", "2025-04-28"),  # Maundy Thursday: Good Friday 18 and Easter Monday 21 are bank holidays;
+                                   # Tue 22, Wed 23, Thu 24, Fri 25, Mon 28
+    ("2025-12-23", "2026-01-02"),  # Tue: Christmas 25, Boxing Day 26 closed; Wed 24, Mon 29, Tue 30, Wed 31,
+                                   # (Thu 1 Jan closed) Fri 2
+])
+def test_dudley_monitoring_form_five_working_days_after_each_review(held, due):
+    c = Child("dudley", events(("entered-care", "2024-11-01"), ("review-held", held)), as_of=held)
+    c.assert_due("task.monitoring-form", due, "due", nth=-1)
+
+
+def test_dudley_monitoring_form_met_by_the_form():
+    evs = events(("entered-care", "2024-12-20"), ("review-held", "2025-01-22"), ("monitoring-form", "2025-01-28"))
+    Child("dudley", evs, as_of="2025-02-10").assert_met("task.monitoring-form", "2025-01-29", "2025-01-28", nth=0)
+
+
+def test_blackpool_twin_track_plan_by_the_third_review():
+    # entered Fri 2024-12-20; first review held 2025-01-22; second due 91 days on: 2025-04-23, held then;
+    # the third (subsequent) due 183 days on: Apr 23 + 7 = Apr 30, + 31 + 30 + 31 + 31 + 30 = Sep 30, + 23 = Oct 23
+    held = [("entered-care", "2024-12-20"), ("review-held", "2025-01-22"), ("review-held", "2025-04-23")]
+    Child("blackpool", events(*held), as_of="2025-06-01").assert_due("ms.twin-track", "2025-10-23", "due")
+    met = events(*held, ("twin-track", "2025-09-01"))
+    Child("blackpool", met, as_of="2025-09-02").assert_met("ms.twin-track", "2025-10-23", "2025-09-01")
