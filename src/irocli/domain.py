@@ -11,6 +11,8 @@ from irocli.errors import BadInput
 
 
 class Status(StrEnum):
+    """Where an obligation stands on the as-of date (CONTRACT.md's `status` field)."""
+
     DUE = "due"
     OVERDUE = "overdue"
     MET = "met"
@@ -20,6 +22,7 @@ class Status(StrEnum):
 
     @property
     def is_open(self) -> bool:
+        """True while something is still to be done (due or overdue)."""
         return self in (Status.DUE, Status.OVERDUE)
 
 
@@ -233,6 +236,10 @@ def earlier_adjournment(events: list[Event], event_id: int) -> Event | None:
 
 
 def parse_kind(text: str, *, where: str | None = None) -> str:
+    """The event kind named by ``text`` (case and surrounding space ignored), one of EVENT_KINDS.
+
+    Raises BadInput (with the closest kind as a hint) for a kind irocli does not know.
+    """
     kind = text.strip().lower()
     if kind not in EVENT_KINDS:
         from irocli._suggest import did_you_mean
@@ -251,6 +258,7 @@ DATE_RANGE_TEXT = f"a date from {EARLIEST_DATE} to {LATEST_DATE}"
 
 
 def in_date_range(day: dt.date) -> bool:
+    """True when ``day`` lies from EARLIEST_DATE to LATEST_DATE, both included."""
     return EARLIEST_DATE <= day <= LATEST_DATE
 
 
@@ -272,6 +280,9 @@ def parse_date(text: str, *, where: str | None = None, field_name: str = "date",
 
 @dataclass(frozen=True, slots=True)
 class Child:
+    """A looked-after child as irocli knows them: the case system's id, name, date of birth and
+    who is allocated (IRO, social worker, team). Only the id and initials leave irocli by e-mail."""
+
     id: str
     name: str
     dob: dt.date | None = None
@@ -281,6 +292,7 @@ class Child:
 
     @property
     def initials(self) -> str:
+        """Upper-case first letters of the name's alphabetic words: "Amy o'Brien" → "AO"."""
         return "".join(part[0].upper() for part in self.name.split() if part[:1].isalpha())
 
 
@@ -337,14 +349,17 @@ class Obligation:
     rolled_from: dt.date | None = None  # the closed day a calendar-day task fell on (RULES §6)
 
     def days(self, as_of: dt.date) -> int:
+        """Calendar days from ``as_of`` to the due date (negative when overdue)."""
         return (self.due - as_of).days
 
     @property
     def days_late(self) -> int | None:
+        """Calendar days between the due date and a late completion; None when on time or open."""
         return (self.met_on - self.due).days if self.met_on and self.met_on > self.due else None
 
     @property
     def derivation(self) -> Derivation:
+        """The anchor, offset and arithmetic `explain` prints, worked out when asked for."""
         off = self.offset
         landed = self.rolled_from or self.due
         if off is None:
@@ -381,4 +396,5 @@ class Outcome:
     flags: list[Flag] = field(default_factory=list)
 
     def open(self) -> list[Obligation]:
+        """The obligations still due or overdue."""
         return [o for o in self.obligations if o.status.is_open]
