@@ -22,7 +22,8 @@ HEAD = REVISIONS[-1]
 
 
 def scripts_dir() -> Path:
-    """The directory holding env.py and versions/: the installed irocli.migrations package."""
+    """The directory holding env.py and versions/: the installed irocli.migrations package (or
+    migrations/ beside src/ in a source checkout). StoreUnavailable when neither is there."""
     from importlib.resources import files
 
     try:

@@ -77,7 +77,8 @@ NAME_COLUMNS = {"iro": "IRO", "team": "team", "social_worker": "social worker"}
 
 
 def known_names(conn: Connection, column: str) -> list[str]:
-    """The distinct values of a name column (``NAME_COLUMNS``) as stored, sorted."""
+    """The distinct values of a name column (``NAME_COLUMNS``) as stored, sorted; ValueError for
+    any other column."""
     if column not in NAME_COLUMNS:  # the column is spliced into SQL: only known constants
         raise ValueError(f"not a name column: {column}")
     sql = f"SELECT DISTINCT {column} FROM child WHERE {column} IS NOT NULL"
@@ -117,7 +118,8 @@ Filters = dict[str, list[str]]
 
 
 def match_filters(conn: Connection, iro: str | None, team: str | None) -> Filters:
-    """The stored values each given name matches (see match_name), by column."""
+    """The stored values each given name matches (see match_name), by column (``iro``, ``team``);
+    BadInput when a name matches no child."""
     filters: Filters = {}
     for column, name in (("iro", iro), ("team", team)):
         if name is not None:
