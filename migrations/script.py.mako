@@ -5,7 +5,7 @@ Revises: ${down_revision | comma,n}
 Create Date: ${create_date}
 
 Dialect-neutral: no SQLite-only SQL (the same revision runs on PostgreSQL). After adding a
-revision, add its id to irocli.store.session.REVISIONS.
+revision, add its id to irocli.store.migrate.REVISIONS.
 """
 
 from __future__ import annotations

@@ -87,7 +87,7 @@ def test_processes_writing_at_once_lose_nothing(db_url, tmp_path, workers):
 def test_inits_of_an_empty_store_at_once_migrate_it_once(db_url, tmp_path):
     """The first morning of a team store: eight `init`s find it empty together. One migrates
     it; the others wait (PostgreSQL: an advisory lock; SQLite: BEGIN IMMEDIATE) and find it done."""
-    from irocli.store.session import HEAD
+    from irocli.store import HEAD
 
     env = {**os.environ, "IROCLI_DB": db_url}
     env.pop("IROCLI_PROFILE", None)
@@ -108,9 +108,9 @@ def test_a_postgresql_row_held_past_the_lock_timeout_gives_one_line(pg_cluster, 
     from irocli.domain import Child
     from irocli.errors import StoreUnavailable
     from irocli.store import Store
-    from irocli.store import session as store_session
+    from irocli.store import connection as store_connection
 
-    monkeypatch.setattr(store_session, "PG_LOCK_TIMEOUT_MS", 300)
+    monkeypatch.setattr(store_connection, "PG_LOCK_TIMEOUT_MS", 300)
     url = pg_cluster.new_database()
     blocker = sa.create_engine(url, poolclass=sa.pool.NullPool)
     try:

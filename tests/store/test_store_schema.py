@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from irocli import config
 from irocli.errors import StoreUnavailable
 from irocli.store import HEAD, REVISIONS, Store
+from irocli.store import connection as store_connection
 from irocli.store import migrate as store_migrate
-from irocli.store import session as store_session
 
 
 def columns(db: Path, table: str) -> dict[str, tuple[str, bool, bool]]:
@@ -185,7 +185,7 @@ def test_a_failed_migration_is_unavailable_and_rolled_back(store_path):
 
 
 def test_a_store_locked_past_the_timeout_is_unavailable(store_path, monkeypatch):
-    monkeypatch.setattr(store_session, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(store_connection, "BUSY_TIMEOUT_MS", 200)
     Store.open(str(store_path)).close()
     blocker = sqlite3.connect(store_path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")  # another process holding the write lock

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from irocli.domain import EVENT_KINDS, PRE_BIRTH_KINDS
+from irocli.domain import EVENT_KINDS
 from irocli.errors import BadInput, StoreUnavailable
+from irocli.store import queries
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,44 +28,35 @@ class Finding:
     event_id: int | None = None
 
     def as_dict(self) -> dict:
+        """The finding as a JSON/CSV row: check, child_id, event_id, detail."""
         return {"check": self.check, "child_id": self.child_id, "event_id": self.event_id, "detail": self.detail}
 
 
-# Each check: its name and the query giving (child_id, event_id, kind, date) of each offending row.
-_ORPHANS = ("orphan-event", "SELECT e.child_id, e.id, e.kind, e.date FROM event AS e"
-            " LEFT JOIN child AS c ON c.id = e.child_id WHERE c.id IS NULL ORDER BY e.id")
-_BEFORE_BIRTH = ("before-birth", "SELECT e.child_id, e.id, e.kind, e.date FROM event AS e"
-                 " JOIN child AS c ON c.id = e.child_id"
-                 " WHERE e.voided_at IS NULL AND c.dob IS NOT NULL AND e.date < c.dob"
-                 " AND e.kind NOT IN :pre_birth ORDER BY e.child_id, e.id")
-_KINDS = "SELECT DISTINCT kind FROM event ORDER BY kind"
-
-
 def check(engine: sa.Engine) -> list[Finding]:
-    """Everything wrong with the store that a person should look at; an empty list when sound."""
+    """Everything wrong with the store that a person should look at; an empty list when sound.
+
+    SQLite's integrity and foreign-key checks first (a damaged file stops there), then orphan
+    events, events before birth and unknown event kinds (the queries are in queries.py).
+    """
     findings: list[Finding] = []
     with engine.connect() as conn:
         if conn.dialect.name == "sqlite":
             findings += _sqlite_integrity(conn)
             if findings and findings[0].check == "integrity":
                 return findings  # a damaged file: the queries below could fail on it, and say no more
-        findings += _event_rows(conn, *_ORPHANS, "event {id} ({kind} {date}) belongs to no stored child")
-        findings += _event_rows(conn, *_BEFORE_BIRTH,
-                                "event {id} ({kind} {date}) is dated before the child's date of birth")
-        for (kind,) in conn.execute(sa.text(_KINDS)):
+        findings += _event_findings("orphan-event", queries.orphan_events(conn),
+                                    "event {id} ({kind} {date}) belongs to no stored child")
+        findings += _event_findings("before-birth", queries.events_before_birth(conn),
+                                    "event {id} ({kind} {date}) is dated before the child's date of birth")
+        for kind in queries.event_kinds(conn):
             if kind not in EVENT_KINDS:
                 findings.append(Finding("unknown-kind", f"events of kind {kind!r}, which this irocli does not know"))
     return findings
 
 
-def _event_rows(conn: sa.Connection, name: str, sql: str, detail: str) -> list[Finding]:
-    statement = sa.text(sql)
-    params = {}
-    if ":pre_birth" in sql:
-        statement = statement.bindparams(sa.bindparam("pre_birth", expanding=True))
-        params = {"pre_birth": sorted(PRE_BIRTH_KINDS)}
+def _event_findings(name: str, rows: list[tuple], detail: str) -> list[Finding]:
     return [Finding(name, detail.format(id=event_id, kind=kind, date=date), child_id, event_id)
-            for child_id, event_id, kind, date in conn.execute(statement, params)]
+            for child_id, event_id, kind, date in rows]
 
 
 def _sqlite_integrity(conn: sa.Connection) -> list[Finding]:

@@ -15,9 +15,15 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy import Connection, Engine
 
+# Every Alembic revision in migrations/versions, oldest first; HEAD is the newest. A test checks
+# both against the scripts, so adding a revision without listing it here fails CI.
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+HEAD = REVISIONS[-1]
+
 
 def scripts_dir() -> Path:
-    """The directory holding env.py and versions/: the installed irocli.migrations package."""
+    """The directory holding env.py and versions/: the installed irocli.migrations package (or
+    migrations/ beside src/ in a source checkout). StoreUnavailable when neither is there."""
     from importlib.resources import files
 
     try:

@@ -1,4 +1,5 @@
-"""The store's reads: SQLAlchemy Core text with bound parameters, returning domain values.
+"""The store's reads: every SELECT irocli runs is here, SQLAlchemy Core text with bound parameters,
+returning domain values (or records.StoredEvent / records.KeyedEvent).
 
 Must not import sqlmodel, alembic or irocli.store.tables: reports read through here, and those
 imports cost about 360 ms together (PERFORMANCE.md, surprise 2). Plain rows stream straight into
@@ -10,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import Connection, Date, bindparam, inspect, text
 
-from irocli.domain import FORWARD_KINDS, Child, Event, clean_name, name_key
+from irocli.domain import FORWARD_KINDS, PRE_BIRTH_KINDS, Child, Event, clean_name, name_key
 from irocli.errors import BadInput
-from irocli.store.records import StoredEvent
+from irocli.store.records import KeyedEvent, StoredEvent
 
 # Bound parameters per IN (...) list: well under SQLite's and PostgreSQL's limits.
 CHUNK = 500
+# Keys per query when an import looks up source keys on SQLite through the driver (its limit is
+# 32,766 variables).
+SQLITE_CHUNK = 5000
 # Rows fetched per round trip when streaming a caseload.
 YIELD_PER = 1000
 
@@ -73,7 +77,8 @@ NAME_COLUMNS = {"iro": "IRO", "team": "team", "social_worker": "social worker"}
 
 
 def known_names(conn: Connection, column: str) -> list[str]:
-    """The distinct values of a name column (``NAME_COLUMNS``) as stored, sorted."""
+    """The distinct values of a name column (``NAME_COLUMNS``) as stored, sorted; ValueError for
+    any other column."""
     if column not in NAME_COLUMNS:  # the column is spliced into SQL: only known constants
         raise ValueError(f"not a name column: {column}")
     sql = f"SELECT DISTINCT {column} FROM child WHERE {column} IS NOT NULL"
@@ -113,7 +118,8 @@ Filters = dict[str, list[str]]
 
 
 def match_filters(conn: Connection, iro: str | None, team: str | None) -> Filters:
-    """The stored values each given name matches (see match_name), by column."""
+    """The stored values each given name matches (see match_name), by column (``iro``, ``team``);
+    BadInput when a name matches no child."""
     filters: Filters = {}
     for column, name in (("iro", iro), ("team", team)):
         if name is not None:
@@ -122,6 +128,8 @@ def match_filters(conn: Connection, iro: str | None, team: str | None) -> Filter
 
 
 def filter_sql(filters: Filters, alias: str = "") -> tuple[list[str], dict]:
+    """WHERE conditions (``alias`` before each column) and their bound parameters for ``filters``:
+    ``iro IN (:iro0, :iro1)``; placeholders only, the names go in the parameters."""
     where, params = [], {}
     for column, values in filters.items():
         names = [f"{column}{i}" for i in range(len(values))]
@@ -131,16 +139,26 @@ def filter_sql(filters: Filters, alias: str = "") -> tuple[list[str], dict]:
 
 
 def chunks(ids: Sequence[str]) -> Iterator[list[str]]:
+    """``ids`` in lists of at most CHUNK, in order."""
     for start in range(0, len(ids), CHUNK):
         yield list(ids[start : start + CHUNK])
 
 
+def schema_revision(conn: Connection) -> str | None:
+    """The Alembic revision recorded in the store, or None when it has no ``alembic_version`` table."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def get_child(conn: Connection, child_id: str) -> Child | None:
+    """The stored child ``child_id``, or None."""
     row = conn.execute(text(f"{_CHILD} WHERE id = :id"), {"id": child_id}).first()
     return None if row is None else _child(row, date_parser(conn))
 
 
 def existing_child_ids(conn: Connection, child_ids: Iterable[str]) -> set[str]:
+    """Those of ``child_ids`` the store holds."""
     statement = text("SELECT id FROM child WHERE id IN :ids").bindparams(
         bindparam("ids", expanding=True)
     )
@@ -150,14 +168,36 @@ def existing_child_ids(conn: Connection, child_ids: Iterable[str]) -> set[str]:
     return found
 
 
-def children_by_id(conn: Connection, child_ids: Sequence[str]) -> list[Child]:
-    """The stored children among ``child_ids`` (at most CHUNK of them), in no particular order."""
-    statement = text(f"{_CHILD} WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
-    parse = date_parser(conn)
-    return [_child(row, parse) for row in conn.execute(statement, {"ids": list(child_ids)})]
+def children_by_id(conn: Connection, ids: Iterable[str]) -> dict[str, Child]:
+    """The stored children among ``ids``, by id (an import compares them with those it brings).
+
+    On SQLite through the driver's cursor, SQLITE_CHUNK ids a query: a national import looks up
+    tens of thousands, and SQLAlchemy's statement layer would cost more than SQLite.
+    """
+    found: dict[str, Child] = {}
+    wanted = sorted(ids)
+    if conn.dialect.name != "sqlite":
+        statement = text(f"{_CHILD} WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+        parse = date_parser(conn)
+        for chunk in chunks(wanted):
+            found.update((row[0], _child(row, parse)) for row in conn.execute(statement, {"ids": chunk}))
+        return found
+    sql = "SELECT id, name, dob, iro, social_worker, team FROM child WHERE id IN "
+    cursor = conn.connection.driver_connection.cursor()
+    parse = dt.date.fromisoformat
+    try:
+        for start in range(0, len(wanted), SQLITE_CHUNK):
+            chunk = wanted[start:start + SQLITE_CHUNK]
+            for row in cursor.execute(sql + "(" + ",".join("?" * len(chunk)) + ")", chunk).fetchall():
+                found[row[0]] = Child(row[0], row[1], parse(row[2]) if row[2] else None, row[3], row[4], row[5])
+    finally:
+        cursor.close()
+    return found
 
 
 def list_children(conn: Connection, iro: str | None, team: str | None) -> list[Child]:
+    """Children sorted by id, only those whose IRO / team match the names given (match_filters:
+    BadInput when a name matches no child)."""
     where, params = filter_sql(match_filters(conn, iro, team))
     sql = _CHILD + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
     parse = date_parser(conn)
@@ -165,6 +205,7 @@ def list_children(conn: Connection, iro: str | None, team: str | None) -> list[C
 
 
 def stored_events(conn: Connection, child_id: str, include_voided: bool) -> list[StoredEvent]:
+    """One child's events as recorded, by date then id; voided ones only with ``include_voided``."""
     sql = _EVENT + " WHERE child_id = :child_id"
     if not include_voided:
         sql += " AND voided_at IS NULL"
@@ -183,6 +224,7 @@ def stored_events(conn: Connection, child_id: str, include_voided: bool) -> list
 
 
 def stored_event(conn: Connection, event_id: int) -> StoredEvent | None:
+    """The event ``event_id`` as recorded (voided or not), or None."""
     row = conn.execute(text(_EVENT + " WHERE id = :id"), {"id": event_id}).first()
     if row is None:
         return None
@@ -197,6 +239,7 @@ def stored_event(conn: Connection, event_id: int) -> StoredEvent | None:
 
 
 def events_for(conn: Connection, child_ids: Iterable[str]) -> dict[str, list[Event]]:
+    """Each requested child's non-voided events by date then id (an empty list for none)."""
     ids = list(dict.fromkeys(child_ids))
     result: dict[str, list[Event]] = {child_id: [] for child_id in ids}
     statement = text(
@@ -213,7 +256,32 @@ def events_for(conn: Connection, child_ids: Iterable[str]) -> dict[str, list[Eve
     return result
 
 
+def events_before(conn: Connection, child_id: str, day: dt.date) -> list[Event]:
+    """One child's non-voided events dated before ``day``, by date then id (kind, date, id and
+    child id only: a change of date of birth checks them)."""
+    statement = text(
+        "SELECT id, child_id, kind, date FROM event"
+        " WHERE child_id = :child_id AND voided_at IS NULL AND date < :day ORDER BY date, id"
+    ).bindparams(bindparam("day", type_=Date))
+    parse = date_parser(conn)
+    return [Event(row[2], parse(row[3]), row[0], row[1])
+            for row in conn.execute(statement, {"child_id": child_id, "day": day})]
+
+
+def latest_event_dates(conn: Connection, kind: str, filters: Filters) -> dict[str, dt.date]:
+    """Each child's latest non-voided event date of ``kind``, by child id, among the children
+    ``filters`` (from match_filters) select."""
+    sql = ("SELECT e.child_id, MAX(e.date) FROM event AS e JOIN child AS c ON c.id = e.child_id"
+           " WHERE e.kind = :kind AND e.voided_at IS NULL")
+    where, params = filter_sql(filters, "c.")
+    sql += "".join(f" AND {condition}" for condition in where)
+    params["kind"] = kind
+    parse = date_parser(conn)
+    return {row[0]: parse(row[1]) for row in conn.execute(text(sql + " GROUP BY e.child_id"), params)}
+
+
 def existing_source_keys(conn: Connection, keys: Iterable[str]) -> set[str]:
+    """Those of ``keys`` already stored as an event's source key (voided events included)."""
     statement = text("SELECT source_key FROM event WHERE source_key IN :keys").bindparams(
         bindparam("keys", expanding=True)
     )
@@ -223,7 +291,62 @@ def existing_source_keys(conn: Connection, keys: Iterable[str]) -> set[str]:
     return found
 
 
+def events_by_source_key(conn: Connection, keys: Iterable[str]) -> dict[str, KeyedEvent]:
+    """The stored events among ``keys``, by key, voided ones included (an import compares them).
+
+    On SQLite through the driver's cursor, SQLITE_CHUNK keys a query: a national import looks up
+    hundreds of thousands, and SQLAlchemy's statement layer would cost more than SQLite.
+    """
+    sql = "SELECT source_key, id, kind, date, meeting, note, details, voided_at FROM event WHERE source_key IN "
+    parse = date_parser(conn)
+    found: dict[str, KeyedEvent] = {}
+    wanted = sorted(set(keys))
+    if conn.dialect.name == "sqlite":
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            for start in range(0, len(wanted), SQLITE_CHUNK):
+                chunk = wanted[start:start + SQLITE_CHUNK]
+                rows = cursor.execute(sql + "(" + ",".join("?" * len(chunk)) + ")", chunk).fetchall()
+                for row in rows:
+                    found[row[0]] = KeyedEvent(row[1], row[2], parse(row[3]), bool(row[4]), row[5], row[6],
+                                               row[7] is not None)
+        finally:
+            cursor.close()
+        return found
+    statement = text(sql + ":keys").bindparams(bindparam("keys", expanding=True))
+    for chunk in chunks(wanted):
+        for row in conn.execute(statement, {"keys": chunk}):
+            found[row[0]] = KeyedEvent(row[1], row[2], parse(row[3]), bool(row[4]), row[5], row[6],
+                                       row[7] is not None)
+    return found
+
+
+def orphan_events(conn: Connection) -> list[tuple]:
+    """``(child_id, event_id, kind, date)`` of each event whose child is not stored, by event id
+    (a store checked by ``irocli db check``; foreign keys keep it from happening through irocli)."""
+    sql = ("SELECT e.child_id, e.id, e.kind, e.date FROM event AS e"
+           " LEFT JOIN child AS c ON c.id = e.child_id WHERE c.id IS NULL ORDER BY e.id")
+    return [tuple(row) for row in conn.execute(text(sql))]
+
+
+def events_before_birth(conn: Connection) -> list[tuple]:
+    """``(child_id, event_id, kind, date)`` of each non-voided event dated before its child's date of
+    birth, child-protection kinds that may be (domain.PRE_BIRTH_KINDS) excepted; by child, event id."""
+    statement = text(
+        "SELECT e.child_id, e.id, e.kind, e.date FROM event AS e JOIN child AS c ON c.id = e.child_id"
+        " WHERE e.voided_at IS NULL AND c.dob IS NOT NULL AND e.date < c.dob"
+        " AND e.kind NOT IN :pre_birth ORDER BY e.child_id, e.id"
+    ).bindparams(bindparam("pre_birth", expanding=True))
+    return [tuple(row) for row in conn.execute(statement, {"pre_birth": sorted(PRE_BIRTH_KINDS)})]
+
+
+def event_kinds(conn: Connection) -> list[str]:
+    """Every event kind stored, sorted (unknown ones included: a check looks for them)."""
+    return list(conn.execute(text("SELECT DISTINCT kind FROM event ORDER BY kind")).scalars())
+
+
 def get_meta(conn: Connection, key: str) -> str | None:
+    """The setting ``key`` kept in the store (``profile``, ...), or None when unset."""
     return conn.execute(text("SELECT value FROM meta WHERE key = :key"), {"key": key}).scalar()
 
 

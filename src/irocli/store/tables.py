@@ -23,6 +23,9 @@ metadata = SQLModel.metadata
 
 
 class ChildRow(SQLModel, table=True):
+    """A child: the authority's id, name, date of birth (None when unknown) and the names of IRO,
+    social worker and team as stored (records.clean_child); timestamps naive UTC."""
+
     __tablename__ = "child"
 
     id: str = Field(sa_type=sa.Text, primary_key=True)  # the local authority's child id
@@ -36,6 +39,9 @@ class ChildRow(SQLModel, table=True):
 
 
 class EventRow(SQLModel, table=True):
+    """An event of a child on a calendar date: kind (domain.EVENT_KINDS), whether a meeting took
+    place, a note, an import's source key, who recorded it and when (naive UTC), and its voiding."""
+
     __tablename__ = "event"
     __table_args__ = (sa.Index("ix_event_child_date", "child_id", "date"),)
 
@@ -60,6 +66,8 @@ class EventRow(SQLModel, table=True):
 
 
 class MetaRow(SQLModel, table=True):
+    """A setting kept in the store (``profile``, ...): key and text value."""
+
     __tablename__ = "meta"
 
     key: str = Field(sa_type=sa.Text, primary_key=True)

@@ -1,0 +1,517 @@
+"""The Store: a migrated database that speaks domain values. Opening, migrating and closing it,
+write transactions (retried on PostgreSQL when they lose a race) and every write.
+
+Reads go through irocli.store.queries, connections through irocli.store.connection, imports'
+loads through irocli.store.bulk. Writes import sqlmodel and irocli.store.tables inside the method,
+and alembic loads only when the schema is behind HEAD: a report that only reads never pays for
+either (PERFORMANCE.md, surprise 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+from irocli.config import db_url, display_url
+from irocli.domain import Child, Event, check_event_date, clean_name, date_fault, is_placeholder_dob
+from irocli.errors import BadInput, StoreUnavailable
+from irocli.store import bulk, connection, queries
+from irocli.store.migrate import HEAD, REVISIONS
+from irocli.store.records import CHILD_FIELDS, NAME_FIELDS, StoredEvent, clean_child, dump_details, os_user, utc_now
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sqlmodel import Session
+
+    from irocli.store.maintenance import Finding
+    from irocli.store.tables import EventRow
+
+T = TypeVar("T")
+
+
+class Store:
+    """A migrated irocli store. Open with ``Store.open(url)``; close with ``close()`` (or ``with``).
+
+    Every method speaks domain values (Child, Event, StoredEvent); a database that cannot be used
+    is StoreUnavailable (exit 3), a request the data refuses (an unknown child, a duplicate) BadInput.
+    """
+
+    def __init__(self, engine: sa.Engine, url: str) -> None:
+        self.url = url
+        self._engine = engine
+        self._postgres = engine.dialect.name == "postgresql"
+        self._migrator = engine.execution_options(irocli_write=True)
+        # PostgreSQL writers run REPEATABLE READ: each sees one snapshot, and one that would
+        # overwrite a row another committed since fails with a serialisation failure and is run
+        # again (_transaction). Every rule a write keeps is one row's or a constraint's, so this
+        # is as good as SQLite's one-writer-at-a-time, without SERIALIZABLE's predicate locks
+        # aborting a national import whenever someone records a visit.
+        self._writer = (
+            self._migrator.execution_options(isolation_level="REPEATABLE READ") if self._postgres else self._migrator
+        )
+
+    # -- opening, migrating, closing ------------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str, *, migrate: bool = True, create: bool = True, read_only: bool = False) -> Store:
+        """Open the store at ``url`` (an SQLAlchemy URL or a file path).
+
+        An empty store is created, and one behind HEAD migrated, unless ``migrate=False``.
+        ``create=False`` (every command but ``init``, CONTRACT) raises StoreUnavailable where there
+        is no store yet -- no file, or a database without irocli's tables -- creating nothing.
+        ``read_only`` (the reports) opens it so that nothing can be written: a store behind HEAD is
+        then StoreUnavailable advising ``irocli db upgrade``.
+        """
+        url = db_url(url)
+        store = cls(connection.create_engine(url, create=create, read_only=read_only), url)
+        try:
+            revision = store.revision()
+            if revision is None and not create:
+                raise connection.missing(store.display_url, "an empty database")
+            if read_only and revision != HEAD:
+                if revision in REVISIONS:
+                    raise StoreUnavailable(f"the store at {store.display_url} is at schema revision {revision}; "
+                                           f"this irocli needs {HEAD}: run `irocli db upgrade`")
+                raise StoreUnavailable(f"the store at {store.display_url} has schema revision {revision}, "
+                                       f"newer than this irocli knows ({HEAD}): upgrade irocli")
+            if migrate and revision != HEAD:
+                if revision is not None and revision not in REVISIONS:
+                    raise StoreUnavailable(
+                        f"the store at {store.display_url} has schema revision {revision}, "
+                        f"newer than this irocli knows ({HEAD}): upgrade irocli"
+                    )
+                store.upgrade()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    @property
+    def display_url(self) -> str:
+        """The store's URL or path as messages show it: the password masked (config.display_url)."""
+        return display_url(self.url)
+
+    def revision(self) -> str | None:
+        """The schema revision recorded in the store (None for an empty store). Plain SQL."""
+        with self._read() as conn:
+            return queries.schema_revision(conn)
+
+    def upgrade(self) -> str | None:
+        """Run Alembic's upgrade to head in one transaction; returns the revision reached."""
+        from irocli.store import migrate
+
+        try:
+            migrate.upgrade(self._migrator)
+        except StoreUnavailable:
+            raise
+        except sa_exc.DBAPIError as error:
+            if "locked" in connection.first_line(error):
+                raise self._unavailable(error) from error
+            raise self._migration_failed(error) from error
+        except Exception as error:  # alembic's CommandError, a broken script: all exit 3
+            raise self._migration_failed(error) from error
+        return self.revision()
+
+    def close(self) -> None:
+        """Close every connection of the store (a closed store is not used again)."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- errors -------------------------------------------------------------------------------
+
+    def _unavailable(self, error: BaseException) -> StoreUnavailable:
+        return connection.unavailable(error, self.display_url, self._engine.url)
+
+    def _migration_failed(self, error: BaseException) -> StoreUnavailable:
+        return StoreUnavailable(
+            f"cannot migrate the store at {self.display_url} to revision {HEAD}: "
+            f"{connection.first_line(error)}"
+        )
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except sa_exc.SQLAlchemyError as error:
+            raise self._unavailable(error) from error
+
+    @contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        with self._guard(), self._engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        """One write transaction through a SQLModel Session (sqlmodel is imported here only)."""
+        from sqlmodel import Session
+
+        with self._guard(), Session(self._writer, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def _transaction(self, work: Callable[[Session], T], *, retry_duplicates: bool = False) -> T:
+        """``work(session)`` in one write transaction, and its result.
+
+        On PostgreSQL a transaction that lost a race to another writer (a serialisation failure
+        or a deadlock; with ``retry_duplicates`` also a key another transaction inserted first)
+        is rolled back and run again after a short random wait, up to PG_ATTEMPTS times in all.
+        """
+        if not self._postgres:
+            with self._session() as session:
+                return work(session)
+        from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+        race_lost = connection.RACE_LOST
+        retried = race_lost | {connection.UNIQUE_VIOLATION} if retry_duplicates else race_lost
+        for attempt in Retrying(
+            retry=retry_if_exception(lambda error: connection.sqlstate(error) in retried),
+            stop=stop_after_attempt(connection.PG_ATTEMPTS),
+            wait=wait_random_exponential(multiplier=0.02, max=1),
+            reraise=True,
+        ):
+            with attempt, self._session() as session:
+                return work(session)
+        raise AssertionError("unreachable: tenacity returns or re-raises")
+
+    # -- children -----------------------------------------------------------------------------
+
+    def add_child(self, child: Child, *, allocated_on: dt.date | None = None) -> None:
+        """Add a new child (names stored clean, a placeholder date of birth as unknown).
+
+        With ``allocated_on`` and an IRO named, an `iro-allocated` event of that day is recorded in
+        the same transaction: the IRO named on the child, with the date it was set (RULES §3,
+        ms.iro-before-first-review).
+        """
+        from irocli.store.tables import ChildRow
+
+        now = utc_now()
+        child = clean_child(child)
+
+        def work(session: Session) -> None:
+            if session.get(ChildRow, child.id) is not None:
+                raise BadInput(f"child {child.id} already exists")
+            session.add(
+                ChildRow(
+                    id=child.id,
+                    name=child.name,
+                    dob=child.dob,
+                    iro=child.iro,
+                    social_worker=child.social_worker,
+                    team=child.team,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            if child.iro and allocated_on is not None:
+                session.flush()
+                session.add(_allocation(child.id, child.iro, allocated_on))
+
+        try:
+            self._transaction(work)
+        except StoreUnavailable as error:
+            # Another process added the same id between our check and our insert.
+            if isinstance(error.__cause__, sa_exc.IntegrityError):
+                raise BadInput(f"child {child.id} already exists") from error
+            raise
+
+    def update_child(self, child_id: str, *, allocated_on: dt.date | None = None, **fields: Any) -> Child:
+        """Set the given fields (name, dob, iro, social_worker, team); None leaves one as it is.
+
+        Names are stored clean (a blank one leaves the field as it is); the placeholder date of
+        birth 1900-01-01 sets the date of birth to unknown. With ``allocated_on``, a change of IRO
+        records an `iro-allocated` event of that day (as :meth:`add_child`).
+        """
+        from irocli.store.tables import ChildRow
+
+        unknown = set(fields) - set(CHILD_FIELDS)
+        if unknown:
+            raise TypeError(f"update_child() got unknown fields: {', '.join(sorted(unknown))}")
+        clear_dob = is_placeholder_dob(fields.get("dob"))
+        fields = {name: clean_name(value) if name in NAME_FIELDS else value for name, value in fields.items()}
+
+        def work(session: Session) -> Child:
+            row = session.get(ChildRow, child_id)
+            if row is None:
+                raise BadInput(f"unknown child {child_id}")
+            changes = {name: value for name, value in fields.items() if value is not None}
+            if clear_dob:
+                changes["dob"] = None
+            if changes.get("dob") is not None and changes["dob"] != row.dob:
+                _refuse_events_before_birth(session, child_id, changes["dob"])
+            new_iro = changes.get("iro")
+            if allocated_on is not None and new_iro and new_iro.casefold() != (row.iro or "").casefold():
+                session.add(_allocation(child_id, changes["iro"], allocated_on))
+            if changes:
+                for name, value in changes.items():
+                    setattr(row, name, value)
+                row.updated_at = utc_now()
+            return Child(row.id, row.name, row.dob, row.iro, row.social_worker, row.team)
+
+        return self._transaction(work)
+
+    def get_child(self, child_id: str) -> Child:
+        """The stored child ``child_id``; BadInput when there is none."""
+        with self._read() as conn:
+            child = queries.get_child(conn, child_id)
+        if child is None:
+            raise BadInput(f"unknown child {child_id}")
+        return child
+
+    def list_children(self, iro: str | None = None, team: str | None = None) -> list[Child]:
+        """Children sorted by id, optionally only one IRO's and/or one team's.
+
+        Names match as people type them (queries.match_name); one that matches no child is
+        BadInput listing the known ones.
+        """
+        with self._read() as conn:
+            return queries.list_children(conn, iro, team)
+
+    def existing_child_ids(self, child_ids: Iterable[str]) -> set[str]:
+        """Those of ``child_ids`` the store already holds."""
+        with self._read() as conn:
+            return queries.existing_child_ids(conn, child_ids)
+
+    # -- events -------------------------------------------------------------------------------
+
+    def add_event(
+        self,
+        child_id: str,
+        kind: str,
+        date: dt.date,
+        *,
+        meeting: bool = True,
+        note: str | None = None,
+        recorded_by: str | None = None,
+        source_key: str | None = None,
+        details: dict | None = None,
+        as_of: dt.date | None = None,
+    ) -> int:
+        """Record an event of child ``child_id`` on calendar day ``date``; returns its id.
+        ``recorded_by`` defaults to the OS user; ``details`` are stored as JSON (records.dump_details).
+        BadInput for an unknown child, or a ``source_key`` already recorded.
+
+        With ``as_of`` (a person entering it: the day of entry), the date is checked first
+        (domain.check_event_date): not after ``as_of`` unless a booking, not before the child's
+        birth unless child-protection work; BadInput, and nothing written, when it fails.
+        """
+        from irocli.store.tables import ChildRow, EventRow
+
+        by = recorded_by if recorded_by is not None else os_user()
+
+        def work(session: Session) -> int | None:
+            child = session.get(ChildRow, child_id)
+            if child is None:
+                raise BadInput(f"unknown child {child_id}")
+            if as_of is not None:
+                check_event_date(kind, date, as_of=as_of, dob=child.dob, child_id=child_id)
+            row = EventRow(
+                child_id=child_id,
+                kind=kind,
+                date=date,
+                meeting=meeting,
+                note=note,
+                source_key=source_key,
+                recorded_at=utc_now(),
+                recorded_by=by,
+                details=dump_details(details),
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+        try:
+            event_id = self._transaction(work)
+        except StoreUnavailable as error:
+            if source_key is not None and isinstance(error.__cause__, sa_exc.IntegrityError):
+                raise BadInput(
+                    f"an event with source key {source_key} is already recorded"
+                ) from error
+            raise
+        assert event_id is not None
+        return event_id
+
+    def void_event(self, event_id: int, reason: str) -> Event:
+        """Mark an event voided (it stays listed, but no longer counts); returns the event.
+
+        BadInput for a blank reason, an unknown event or one already voided.
+        """
+        from irocli.store.tables import EventRow
+
+        if not reason or not reason.strip():
+            raise BadInput("a reason is needed to void an event")
+
+        def work(session: Session) -> Event:
+            row = session.get(EventRow, event_id)
+            if row is None:
+                raise BadInput(f"unknown event {event_id}")
+            if row.voided_at is not None:
+                raise BadInput(f"event {event_id} is already voided")
+            row.voided_at = utc_now()
+            row.void_reason = reason.strip()
+            return Event(row.kind, row.date, row.id, row.child_id, row.meeting, row.note)
+
+        return self._transaction(work)
+
+    def list_events(self, child_id: str, include_voided: bool = True) -> list[StoredEvent]:
+        """One child's events by date then id, voided ones included unless asked otherwise."""
+        with self._read() as conn:
+            if queries.get_child(conn, child_id) is None:
+                raise BadInput(f"unknown child {child_id}")
+            return queries.stored_events(conn, child_id, include_voided)
+
+    def get_event(self, event_id: int) -> StoredEvent:
+        """The event ``event_id`` as recorded (voided or not); BadInput when there is none."""
+        with self._read() as conn:
+            stored = queries.stored_event(conn, event_id)
+        if stored is None:
+            raise BadInput(f"unknown event {event_id}")
+        return stored
+
+    def events_for(self, child_ids: Iterable[str]) -> dict[str, list[Event]]:
+        """Non-voided events by date then id for each requested child (an empty list if none)."""
+        with self._read() as conn:
+            return queries.events_for(conn, child_ids)
+
+    def latest_event_dates(self, kind: str, iro: str | None = None, team: str | None = None) -> dict[str, dt.date]:
+        """Each child's latest non-voided event date of ``kind``, by child id (one IRO's / one team's
+        children only; names match as in list_children, BadInput when one matches no child)."""
+        with self._read() as conn:
+            return queries.latest_event_dates(conn, kind, queries.match_filters(conn, iro, team))
+
+    def iter_caseload(
+        self,
+        iro: str | None = None,
+        team: str | None = None,
+        child_ids: Iterable[str] | None = None,
+    ) -> Iterator[tuple[Child, list[Event]]]:
+        """Stream children (by id) with their non-voided events (by date, id); filters combine.
+
+        Names match as in list_children, checked now (BadInput), before anything streams.
+        """
+        with self._read() as conn:
+            filters = queries.match_filters(conn, iro, team)
+        return self._stream_caseload(filters, child_ids)
+
+    def _stream_caseload(self, filters: queries.Filters, child_ids: Iterable[str] | None
+                         ) -> Iterator[tuple[Child, list[Event]]]:
+        try:
+            with self._engine.connect() as conn:
+                yield from queries.caseload(conn, filters, child_ids)
+        except sa_exc.SQLAlchemyError as error:
+            raise self._unavailable(error) from error
+
+    # -- bulk loads (importers) -----------------------------------------------------------------
+
+    def bulk_load(
+        self,
+        children: Iterable[Child],
+        events: Iterable[tuple[Event, str]],
+        *,
+        recorded_by: str | None = None,
+        update: bool = False,
+        dry_run: bool = False,
+    ) -> dict[str, int]:
+        """Load children and keyed events in ONE transaction, idempotently.
+
+        New children are added; for a stored child, each non-None field replaces the stored
+        value. Each event comes with its source key; every event's ``child_id`` must be among
+        ``children`` or already stored. A key not yet stored is added. A stored key (voided ones
+        included) is left as it is, unless ``update`` is set: then a stored, non-voided event
+        whose kind, date, meeting, note or details differ is updated in place (a voided one
+        stays voided and untouched: the person's decision stands). A key given twice in one
+        call counts once (the first wins). With ``dry_run`` nothing is written, not even a
+        transaction begun: the counts say what a real load would do.
+
+        Returns counts: children_added, children_updated, children_unchanged, events_added,
+        events_unchanged, and with ``update`` also events_updated.
+        """
+        children = list(children)
+        events = list(events)
+        if dry_run:
+            with self._read() as conn:
+                return bulk.plan_load(conn, children, events, update).counts
+        by = recorded_by if recorded_by is not None else os_user()
+        now = utc_now()
+
+        def work(session: Session) -> bulk.BulkPlan:
+            conn = session.connection()
+            plan = bulk.plan_load(conn, children, events, update)
+            bulk.write_plan(conn, plan, recorded_by=by, now=now)
+            return plan
+
+        # Another import committing the same keys first is a race lost too: run again, they are
+        # found stored and counted unchanged.
+        plan = self._transaction(work, retry_duplicates=True)
+        return plan.counts
+
+    # -- looking after the store ------------------------------------------------------------------
+
+    def check(self) -> list[Finding]:
+        """Problems a person should look at (integrity, orphan events, events before birth, unknown
+        kinds; see maintenance.check); an empty list when the store is sound. StoreUnavailable when
+        the store cannot be read."""
+        from irocli.store import maintenance
+
+        with self._guard():
+            return maintenance.check(self._engine)
+
+    def backup(self, target: Path) -> None:
+        """Copy an SQLite store to a new file ``target`` (0600), safely while others write.
+
+        BadInput for a PostgreSQL store, or a target that exists or has no folder; StoreUnavailable
+        when the copy cannot be written or fails its check (see maintenance.backup).
+        """
+        from irocli.store import maintenance
+
+        with self._guard():
+            maintenance.backup(self._engine, target)
+
+    # -- settings kept in the store -------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        """The setting ``key`` kept in the store (see config.py: flag > env > store > default), or None."""
+        with self._read() as conn:
+            return queries.get_meta(conn, key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Keep the setting ``key`` (``profile``, ...) in the store, replacing any value it had."""
+        from irocli.store.tables import MetaRow
+
+        def work(session: Session) -> None:
+            row = session.get(MetaRow, key)
+            if row is None:
+                session.add(MetaRow(key=key, value=value))
+            else:
+                row.value = value
+
+        self._transaction(work)
+
+
+def _allocation(child_id: str, iro: str, day: dt.date) -> EventRow:
+    """The `iro-allocated` event that records the IRO named on a child, and the day it was set."""
+    from irocli.store.tables import EventRow
+
+    return EventRow(child_id=child_id, kind="iro-allocated", date=day, meeting=True,
+                    note=f"IRO named on the child: {iro}", recorded_at=utc_now(), recorded_by=os_user())
+
+
+def _refuse_events_before_birth(session: Session, child_id: str, dob: dt.date) -> None:
+    """BadInput when a recorded (not voided) event of the child would fall before a new date of
+    birth: the rule of event entry (domain.date_fault), applied from the other side. Names the
+    event, never the date of birth."""
+    for event in queries.events_before(session.connection(), child_id, dob):
+        if date_fault(event.kind, event.date, event.date, dob) == "before-birth":
+            raise BadInput(f"{child_id}'s event {event.id} ({event.kind} on {event.date}) would be before the new "
+                           "date of birth: check the date, or void the event first")
+
