@@ -40,6 +40,8 @@ def boundary(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
+            if "fmt" in kwargs:
+                kwargs["fmt"] = _checked_format(func, kwargs["fmt"])
             return func(*args, **kwargs)
         except typer.Exit:
             raise
@@ -64,6 +66,19 @@ def boundary(func):
             ) from None
 
     return wrapper
+
+
+def _checked_format(func, value: str) -> str:
+    """--format checked against the formats its option type carries (cli/_options.Formats): a command
+    never sees a format its help does not offer. BadInput (exit 2) otherwise."""
+    import typing
+
+    from irocli.cli._options import Formats
+    from irocli.reports.output import check_format
+
+    hint = typing.get_type_hints(func, include_extras=True).get("fmt")
+    allowed = next((m for m in getattr(hint, "__metadata__", ()) if isinstance(m, Formats)), None)
+    return value if allowed is None else check_format(value, allowed)
 
 
 def _traceback() -> None:

@@ -186,10 +186,10 @@ def _shown(value: str) -> str:
 
 
 def output_format(value: str, allowed: tuple[str, ...] = ("table", "json", "csv")) -> str:
-    value = value.lower()
-    if value not in allowed:
-        raise BadInput(f"--format must be one of {', '.join(allowed)} (got {value!r})")
-    return value
+    """--format checked against ``allowed`` (reports.output.check_format; kept for cli/imports.py)."""
+    from irocli.reports.output import check_format
+
+    return check_format(value, allowed)
 
 
 def choice(value: str, allowed: tuple[str, ...], option: str) -> str:
@@ -199,19 +199,10 @@ def choice(value: str, allowed: tuple[str, ...], option: str) -> str:
 
 
 def emit_rows(rows, fmt: str, csv_fields, table_factory) -> None:
-    """Write rows as JSON or CSV to stdout, or render the table the factory builds."""
-    from irocli.reports import formats
+    """reports.output.emit of a list of rows (kept for callers of the old name)."""
+    from irocli.reports.output import emit
 
-    if fmt == "json":
-        formats.write_json(rows, sys.stdout)
-    elif fmt == "csv":
-        from irocli.reports.rows import flat
-
-        formats.write_csv((flat(r) for r in rows), csv_fields, sys.stdout)
-    else:
-        from irocli.reports.render import console
-
-        console().print(table_factory())
+    emit(rows, fmt, fields=csv_fields, table=table_factory)
 
 
 def note(message: str) -> None:

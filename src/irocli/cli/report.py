@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, choice, day_count, emit_rows, load_profile, open_store, output_format
+from irocli.cli._context import as_of, choice, day_count, load_profile, open_store
 from irocli.cli._options import AsOf, ChildId, FailOnOverdue, Format, Iro, Sort, Team, Within
 
 Owner = Annotated[str | None, typer.Option(
@@ -35,35 +35,21 @@ def check_owner(owner: str | None, profile) -> str | None:
 
 
 def _report(ctx, *, within, iro, team, as_of_, fmt, sort, title, owner=None):
-    from irocli.reports.compute import due_rows
+    """Rows of the due list (only ``owner``'s when given), emitted in ``fmt``; returns them."""
+    from irocli.reports import render
+    from irocli.reports.compute import child_initials, due_rows
+    from irocli.reports.output import emit
     from irocli.reports.rows import CSV_FIELDS, sort_rows
 
-    fmt = output_format(fmt)
     sort = choice(sort, ("due", "iro", "child"), "--sort")
     day = as_of(as_of_)
     store = open_store(ctx, read_only=True)
     profile = load_profile(ctx, store)
     owner = check_owner(owner, profile)
-    rows = sort_rows(due_rows(store, profile, day, within=within, iro=iro, team=team), sort)
-    if owner is not None:
-        rows = [row for row in rows if row["owner"] == owner]
-
-    def table():
-        from irocli.domain import clean_name
-        from irocli.reports.render import empty_report, obligations_table, stack, summary_line
-
-        if not rows:
-            return empty_report(within, day, iro=iro and clean_name(iro), team=team and clean_name(team),
-                                owner=owner)
-        names = {c.id: c.initials for c in store.list_children(iro=iro, team=team)}
-        heading = (f"{title} as of {day}" + (f" — {clean_name(iro)}" if iro else "")
-                   + (f" — team {clean_name(team)}" if team else ""))
-        heading += f" — owner {owner}" if owner else ""
-        return stack(obligations_table(rows, title=heading, names=names, show_iro=iro is None,
-                                       show_owner=owner is None),
-                     summary_line(rows, soon=within is not None))
-
-    emit_rows(rows, fmt, CSV_FIELDS, table)
+    rows = sort_rows(due_rows(store, profile, day, within=within, iro=iro, team=team, owner=owner), sort)
+    emit(rows, fmt, fields=CSV_FIELDS, table=lambda: render.due_report(
+        rows, title=title, as_of=day, within=within, iro=iro, team=team, owner=owner,
+        names=rows and child_initials(store, iro=iro, team=team)))
     return rows
 
 
@@ -98,27 +84,16 @@ def explain(ctx: typer.Context, child_id: ChildId, as_of_: AsOf = None, fmt: For
 
     Example: irocli explain C001 --as-of 2025-06-01
     """
+    from irocli.reports import render
     from irocli.reports.child import explain as explain_child
+    from irocli.reports.output import emit
     from irocli.reports.rows import EXPLAIN_CSV_FIELDS
 
-    fmt = output_format(fmt)
     day = as_of(as_of_)
     store = open_store(ctx, read_only=True)
     profile = load_profile(ctx, store)
     child, rows, flags = explain_child(store, profile, child_id, day)
-
-    def table():
-        from rich.text import Text
-
-        from irocli.reports.render import explain_table, nothing, stack
-
-        flag_lines = [Text(f"! {f.rule}: {f.message}", style="overdue") for f in flags]
-        heading = f"{child.id}: obligations under profile {profile.name} ({profile.title}) as of {day}"
-        body = explain_table(rows, heading) if rows else nothing(f"{child.id} has no obligations under profile "
-                                                                 f"{profile.name} as of {day}.")
-        return stack(body, *flag_lines)
-
-    emit_rows(rows, fmt, EXPLAIN_CSV_FIELDS, table)
+    emit(rows, fmt, fields=EXPLAIN_CSV_FIELDS, table=lambda: render.explain_report(child.id, profile, day, rows, flags))
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, date_arg, emit_rows, load_profile, note, open_store, output_format, output_path
+from irocli.cli._context import as_of, date_arg, load_profile, note, open_store, output_path
 from irocli.cli._options import AsOf, Format, Iro, Team
 
 app = typer.Typer(help="Reports beyond the daily due list.", no_args_is_help=True)
@@ -24,16 +24,16 @@ def report_discrepancies(ctx: typer.Context, iro: Iro = None, team: Team = None,
 
     Example: irocli report discrepancies --as-of 2026-03-31 --format csv
     """
-    from irocli.reports.discrepancies import FIELDS, discrepancy_rows, table
+    from irocli.reports import render
+    from irocli.reports.discrepancies import FIELDS, discrepancy_rows
+    from irocli.reports.output import emit
 
-    fmt = output_format(fmt)
     day = as_of(as_of_)
     store = open_store(ctx, read_only=True)
     profile = load_profile(ctx, store)
     rows = discrepancy_rows(store, profile, day, iro=iro, team=team)
-    heading = (f"Review due dates: case system v irocli ({profile.name}) as of {day}"
-               + (f" — {iro}" if iro else "") + (f" — team {team}" if team else ""))
-    emit_rows(rows, fmt, FIELDS, lambda: table(rows, heading))
+    emit(rows, fmt, fields=FIELDS,
+         table=lambda: render.discrepancies_table(rows, profile.name, day, iro=iro, team=team))
 
 
 @app.command("kpi")
@@ -60,25 +60,19 @@ def report_kpi(
 
     Example: irocli report kpi --from 2025-04-01 --to 2026-03-31 --as-of 2025-12-31 --html kpi.html
     """
-    from irocli.errors import BadInput
-    from irocli.reports import kpi
+    from irocli.reports import kpi, render
+    from irocli.reports.formats import write_private
+    from irocli.reports.html import page
+    from irocli.reports.output import emit
 
-    fmt = output_format(fmt)
     day = as_of(as_of_)
     end = day if to is None else date_arg(to, "--to")
-    start = kpi.year_start(end) if from_ is None else date_arg(from_, "--from")
-    if end < start:
-        raise BadInput(f"--to {end} is before --from {start}")
+    start = kpi.period_start(end, None if from_ is None else date_arg(from_, "--from"))
     target = None if html is None else output_path(html, "--html")
     store = open_store(ctx, read_only=True)
     report = kpi.compute(store.iter_caseload(iro=iro, team=team), load_profile(ctx, store), start, end, day)
     title = kpi.heading(report, iro, team)
     if target is not None:
-        from irocli.reports.html import page, write
-
-        write(target, page(report, title))
+        write_private(target, page(report, title))
         note(f"HTML report written to {target}")
-    if fmt == "json":
-        emit_rows(report, fmt, (), None)
-    else:
-        emit_rows(kpi.flat_rows(report), fmt, kpi.CSV_FIELDS, lambda: kpi.tables(report, title))
+    emit(report, fmt, rows=kpi.flat_rows(report), fields=kpi.CSV_FIELDS, table=lambda: render.kpi_report(report, title))

@@ -2,7 +2,7 @@
 
 Pure over (child, events) pairs and a profile: the caller passes the caseload in, plain dicts come
 out (JSON as is; CSV and the table are views of the same dict). Imports the engine and domain only;
-Rich loads inside the render functions.
+reports/render.kpi_report and reports/html.page draw it.
 """
 
 from __future__ import annotations
@@ -32,6 +32,17 @@ def _pct(part: int, whole: int) -> float | None:
 def year_start(day: dt.date) -> dt.date:
     """1 April of the reporting year (April to March, as SSDA903) that holds `day`."""
     return dt.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def period_start(end: dt.date, start: dt.date | None = None) -> dt.date:
+    """The period's first day: ``start``, or 1 April of the reporting year holding ``end``.
+    BadInput when ``end`` is before it (naming --to and --from)."""
+    from irocli.errors import BadInput
+
+    start = year_start(end) if start is None else start
+    if end < start:
+        raise BadInput(f"--to {end} is before --from {start}")
+    return start
 
 
 def _months(start: dt.date, end: dt.date) -> list[str]:
@@ -257,29 +268,6 @@ def children_line(report: dict) -> str:
             f"({c['looked_after_28_days']} looked after ≥ {MIN_DAYS_LOOKED_AFTER} days).")
 
 
-def bar_chart(report: dict, width: int = 40):
-    """Monthly % of reviews held on time as plain block bars (a Rich Table, no markup)."""
-    from rich.table import Table
-    from rich.text import Text
-
-    grid = Table(title="Reviews held on time, by month", title_justify="left", header_style="heading",
-                 box=None, show_header=False)
-    grid.add_column("Month", no_wrap=True)
-    grid.add_column("Bar", no_wrap=True)
-    grid.add_column("%", no_wrap=True, justify="right")
-    grid.add_column("n", no_wrap=True)
-    for row in report["monthly"]:
-        pct = row["percent_on_time"]
-        filled = round(width * pct / 100) if pct is not None else 0
-        bar = Text("█" * filled, style="met") + Text("░" * (width - filled), style="muted")
-        grid.add_row(Text(row["month"]), bar, Text(fmt(pct, "percent")),
-                     Text(f"{row['on_time']}/{row['due']} on time"
-                          + (f", {row['pending']} pending" if row["pending"] else ""))
-                     if row["due"] else Text("none due" + (f", {row['pending']} pending" if row["pending"] else ""),
-                                             style="muted"))
-    return grid
-
-
 def sections(report: dict) -> list[tuple[str, list[tuple[str, str]], list[dict]]]:
     """(caption, [(column heading, key)], rows) for each table: the terminal and HTML share them."""
     p = report["period"]
@@ -312,30 +300,3 @@ def sections(report: dict) -> list[tuple[str, list[tuple[str, str]], list[dict]]
           ("Overdue", "overdue"), ("Pending", "pending"), ("% on time", "percent_on_time")],
          report["monthly"]),
     ]
-
-
-_KEYS = ("task", "iro", "stage", "month", "due_in_period", "looked_after_28_days")
-
-
-def tables(report: dict, title: str):
-    """Every section as a Rich table, then the monthly bar chart (every cell a Text)."""
-    from rich.table import Table
-    from rich.text import Text
-
-    from irocli.reports.render import stack
-
-    parts = [Text(title, style="heading"), Text(reviews_line(report)), Text(children_line(report))]
-    for caption, columns, rows in sections(report):
-        if not rows:
-            parts.append(Text(f"{caption}: none.", style="muted"))
-            continue
-        t = Table(title=caption, title_justify="left", header_style="heading")
-        for name, key in columns:
-            t.add_column(name, no_wrap=key in _KEYS)  # keys stay whole; titles and headers of figures may wrap
-        for row in rows:
-            # over the band is the problem; under it (a part-time IRO, a small service) is not
-            t.add_row(*(Text(fmt(row[key], key), style="overdue" if key == "band" and row[key] == "above" else "")
-                        for _, key in columns))
-        parts.append(t)
-    parts.append(bar_chart(report))
-    return stack(*parts)
