@@ -10,7 +10,11 @@ from irocli.cli._boundary import boundary
 from irocli.cli._context import address, as_of, choice, day_count, load_profile, note, open_store
 from irocli.cli._options import AsOf, Iro, Team
 
+app = typer.Typer()
 
+
+@app.command("email")
+@boundary
 def email(
     ctx: typer.Context,
     kind: Annotated[str, typer.Argument(help="What to report: overdue (default) or due (overdue + due within DAYS).",
@@ -90,7 +94,3 @@ def _deliver(messages, settings, dry_run: bool) -> None:
 
     sent = send(messages, settings)
     note(f"Sent {sent} message(s) via {settings.host}:{settings.port}.")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("email")(boundary(email))

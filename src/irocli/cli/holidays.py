@@ -10,6 +10,8 @@ from irocli.cli._boundary import boundary
 from irocli.cli._context import load_profile, note, open_store, today, year_arg
 from irocli.cli._options import Format
 
+app = typer.Typer()
+
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 FIELDS = ("date", "weekday", "name", "source")
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -18,6 +20,8 @@ Year = Annotated[str | None, typer.Option(
     "--year", help=f"The year to list ({FIRST_YEAR}-{LAST_YEAR}); default this year in London.", metavar="YEAR")]
 
 
+@app.command("holidays")
+@boundary
 def holidays_list(ctx: typer.Context, year: Year = None, fmt: Format = "table") -> None:
     """List the weekdays of a year that are not working days, and why.
 
@@ -41,7 +45,3 @@ def holidays_list(ctx: typer.Context, year: Year = None, fmt: Format = "table") 
     emit(rows, fmt, fields=FIELDS, table=lambda: render.closed_days(rows, chosen, profile.name, version))
     if fmt != "table":
         note(version)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("holidays")(boundary(holidays_list))

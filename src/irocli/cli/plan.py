@@ -10,12 +10,16 @@ from irocli.cli._boundary import boundary
 from irocli.cli._context import as_of, date_arg, load_profile, open_store
 from irocli.cli._options import AsOf, ChildId, FormatTableJson
 
+app = typer.Typer()
+
 ReviewOn = Annotated[str | None, typer.Option(
     "--review-on", help="Plan the open review as held on this date (YYYY-MM-DD).", metavar="DATE")]
 Latest = Annotated[bool, typer.Option(
     "--latest", help="Plan it on the latest working day on or before its due date.")]
 
 
+@app.command("plan")
+@boundary
 def plan(ctx: typer.Context, child_id: ChildId, review_on: ReviewOn = None, latest: Latest = False,
          as_of_: AsOf = None, fmt: FormatTableJson = "table") -> None:
     """Show the deadlines a date for the open review would set.
@@ -34,7 +38,3 @@ def plan(ctx: typer.Context, child_id: ChildId, review_on: ReviewOn = None, late
     store = open_store(ctx, read_only=True)
     result = plan_review(store, load_profile(ctx, store), child_id, day, review_on=planned, latest=latest)
     emit(result.as_json(), fmt, table=lambda: render.review_plan(result))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("plan")(boundary(plan))

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from irocli.domain import Child, Event, Status
 from irocli.engine import REVIEW_TYPES, derive
-from irocli.engine import escalations as ladder_rules
+from irocli.reports.escalations import known_escalations, stage_counts
 
 # "4 weeks" = 28 calendar days (RULES §0): the old national indicator counted children looked after
 # for at least that long in the year.
@@ -121,7 +121,7 @@ def compute(caseload: Iterable[tuple[Child, list[Event]]], profile, start: dt.da
     reviews, tasks = [], []
     children = {"looked_after_28_days": 0, "denominator": 0, "all_on_time": 0}
     per_iro: dict[str, int] = {}
-    esc = {s: {"stage": s, "opened": 0, "escalated_to": 0, "resolved": 0} for s in ladder_rules.STAGE_ORDER}
+    escs = []
     for child, events in caseload:
         eps = episodes(events, as_of)
         if in_care_on(eps, known_to):
@@ -142,14 +142,7 @@ def compute(caseload: Iterable[tuple[Child, list[Event]]], profile, start: dt.da
             if judged:
                 children["denominator"] += 1
                 children["all_on_time"] += all(o.status is Status.MET for o in judged)
-        for e in ladder_rules.build([e for e in events if e.date <= as_of], child.id).values():
-            if start <= e.opened <= end:
-                esc[e.visits[0].stage]["opened"] += 1
-            for visit in e.visits[1:]:
-                if start <= visit.started <= end:
-                    esc[visit.stage]["escalated_to"] += 1
-            if e.resolved is not None and start <= e.resolved <= end:
-                esc[e.stage]["resolved"] += 1
+        escs.extend(known_escalations(events, child.id, as_of))
     return {
         "period": {"from": start.isoformat(), "to": end.isoformat(), "profile": profile.name,
                    "as_of": as_of.isoformat(), "caseload_on": known_to.isoformat()},
@@ -162,7 +155,7 @@ def compute(caseload: Iterable[tuple[Child, list[Event]]], profile, start: dt.da
         "caseload": [{"iro": iro, "children": n, "band": _band(n), "band_low": CASELOAD_BAND[0],
                       "band_high": CASELOAD_BAND[1], "source": CASELOAD_SOURCE}
                      for iro, n in sorted(per_iro.items())],
-        "escalations": [row for row in esc.values() if row["opened"] or row["escalated_to"] or row["resolved"]],
+        "escalations": stage_counts(escs, start, end),
         "monthly": _monthly(reviews, start, end, as_of),
     }
 

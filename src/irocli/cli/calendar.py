@@ -10,10 +10,14 @@ from irocli.cli._boundary import boundary
 from irocli.cli._context import as_of, day_count, load_profile, note, open_store, output_path
 from irocli.cli._options import AsOf, Iro, Team, Within
 
+app = typer.Typer()
+
 Output = Annotated[str | None, typer.Option(
     "--output", "-o", help="Write the .ics to FILE (mode 0600) instead of stdout.", metavar="FILE")]
 
 
+@app.command("calendar")
+@boundary
 def calendar(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Within = "28",
              as_of_: AsOf = None, output: Output = None) -> None:
     """Export open obligations as an iCalendar (.ics) file.
@@ -41,7 +45,3 @@ def calendar(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Wit
         return
     write_private(target, data)
     note(f"Wrote {count} events to {target}" + (f" ({cancelled} more cancelled: met or missed)." if cancelled else "."))
-
-
-def register(app: typer.Typer) -> None:
-    app.command("calendar")(boundary(calendar))
