@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 
 from rich.console import Console, Group
 from rich.table import Table
@@ -620,3 +621,26 @@ def profile_rules(doc: dict):
                     Text(shown(row["offset"]) if row["enabled"] else "disabled"), Text("\n".join(row["files"])))
     return stack(Text(f"Profile {doc['name']}: {doc['title']} ({' over '.join(doc['files'])})", style="heading"),
                  out)
+
+
+# ------------------------------------------------------------------ e-mail
+
+UNALLOCATED = "(no IRO)"
+
+
+def counts_tables(rows: list[dict]) -> list[Table]:
+    """The manager's counts: by IRO and by obligation, overdue and due."""
+    tables = []
+    for title, column, key in (("By IRO", "IRO", lambda r: r.get("iro") or UNALLOCATED),
+                               ("By obligation", "Obligation", lambda r: f"{r['title']}  {r['obligation']}")):
+        overdue = Counter(key(r) for r in rows if r["status"] == "overdue")
+        due = Counter(key(r) for r in rows if r["status"] != "overdue")
+        table = Table(title=title, title_justify="left", header_style="heading")
+        table.add_column(column)
+        table.add_column("Overdue", justify="right")
+        table.add_column("Due", justify="right")
+        for label in sorted(set(overdue) | set(due), key=lambda k: (-overdue[k], -due[k], k)):
+            table.add_row(Text(label), Text(str(overdue[label]), style="overdue" if overdue[label] else ""),
+                          Text(str(due[label])))
+        tables.append(table)
+    return tables
