@@ -64,6 +64,11 @@ def email(
     post = mailing(rows, store.list_children(iro=iro, team=team), config, kind=kind, as_of=day, within=days,
                    managers=managers, per_iro=per_iro, always=always, full_names=full_names,
                    sender=settings.sender)
+    _deliver(post, settings, dry_run)
+
+
+def _deliver(post, settings, dry_run: bool) -> None:
+    """The warnings, then the messages sent (notify.send) or printed (--dry-run), or why there are none."""
     for warning in post.warnings:
         note(f"Warning: {warning}")
     if post.nothing_sent:
