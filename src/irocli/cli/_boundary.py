@@ -27,6 +27,7 @@ MAX_MESSAGE = 1000  # a 100,000-character value quoted back stays a line a perso
 
 
 def fail(message: str, code: int) -> typer.Exit:
+    """Print "Error: <message>" on stderr (one line, cut at MAX_MESSAGE); the Exit(code) to raise."""
     line = one_line(message)
     if len(line) > MAX_MESSAGE:
         line = f"{line[:MAX_MESSAGE]}… ({len(line) - MAX_MESSAGE:,} more characters)"

@@ -106,6 +106,7 @@ def _tally(obligations, as_of: dt.date) -> dict:
 
 
 def in_care_on(eps, day: dt.date) -> bool:
+    """Whether ``day`` falls in one of the (entered, left) episodes (the day of leaving is not in care)."""
     return any(entered <= day and (left is None or day < left) for entered, left in eps)
 
 
@@ -241,6 +242,7 @@ def fmt(value, key: str = "") -> str:
 
 
 def heading(report: dict, iro: str | None = None, team: str | None = None) -> str:
+    """The title: "Review KPIs <from> to <to> (<profile>) as of <date>", then the IRO and team filters."""
     p = report["period"]
     return (f"Review KPIs {p['from']} to {p['to']} ({p['profile']}) as of {p['as_of']}"
             + (f" — {iro}" if iro else "")
@@ -248,6 +250,7 @@ def heading(report: dict, iro: str | None = None, team: str | None = None) -> st
 
 
 def reviews_line(report: dict) -> str:
+    """The per-review headline: on time of counted, its denominator, and the pending ones left out."""
     r = report["reviews"]
     return (f"Reviews on time: {r['on_time']} of {r['due']} ({fmt(r['percent_on_time'], 'percent')}); "
             f"denominator: on time + late + overdue = {r['on_time']} + {r['late']} + {r['overdue']}. "
@@ -255,6 +258,7 @@ def reviews_line(report: dict) -> str:
 
 
 def children_line(report: dict) -> str:
+    """The per-child headline: children whose reviews were all on time, and its definition."""
     c = report["children"]
     return (f"Children whose reviews were all on time: {c['all_on_time']} of {c['denominator']} "
             f"({fmt(c['percent_all_on_time'], 'percent')}); denominator: {c['definition']} "
