@@ -1,4 +1,5 @@
-"""SMTP delivery with timeouts: every failure becomes one DeliveryFailed line, never a password.
+"""SMTP delivery with timeouts, the only code that sends mail: every failure becomes one DeliveryFailed
+line, never a password. Messages are built by reports/email.py.
 
 Imports only the stdlib and irocli.errors at module level; settings come from config.py.
 """
@@ -17,7 +18,10 @@ from irocli.errors import DeliveryFailed
 def send(messages: Sequence[EmailMessage], settings) -> int:
     """Send every message over one SMTP connection; returns how many were sent.
 
+    ``settings``: config.SmtpSettings (host, port, user, password, ssl, starttls, timeout in seconds).
     The timeout bounds the connect and each command, so a cron job never hangs on a dead server.
+    Raises DeliveryFailed (exit 4) with one line naming the server, the error class and how many were
+    sent before it; the password never appears in it.
     """
     where = f"{settings.host}:{settings.port}"
     sent = 0

@@ -66,7 +66,7 @@ def test_a_bad_profile_file_is_one_line_naming_file_and_key(cli, tmp_path, conte
 
 
 def test_a_store_that_cannot_be_opened_exits_3(tmp_path):
-    from tests.cli.conftest import Cli
+    from clirunner import Cli
 
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
@@ -77,7 +77,7 @@ def test_a_store_that_cannot_be_opened_exits_3(tmp_path):
 
 
 def test_a_file_that_is_not_a_store_exits_3(tmp_path):
-    from tests.cli.conftest import Cli
+    from clirunner import Cli
 
     path = tmp_path / "junk.db"
     path.write_bytes(b"this is not sqlite" * 100)

@@ -1,7 +1,8 @@
 """The command line: a thin layer that parses, calls the core and renders.
 
 At module level only typer is imported, so `irocli --help` stays fast; every command imports the
-store, engine and Rich inside its body.
+store, engine and Rich inside its body. This module holds the root app, its options and `main`; each
+command or command group lives in a module of its own that exports `app`.
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ from typing import Annotated
 import typer
 
 from irocli import __version__
-from irocli.cli import child, db, escalation, event, ical, imports, plan, report, report_group
+from irocli.cli import calendar, child, db, due, escalation, event, imports, init, plan, praise, report
 from irocli.cli import config as config_cmd
 from irocli.cli import email as email_cmd
 from irocli.cli import holidays as holidays_cmd
 from irocli.cli import profile as profile_cmd
-from irocli.cli._boundary import DEBUG, boundary
-from irocli.cli._context import Root, note, open_store
+from irocli.cli._boundary import DEBUG
+from irocli.cli._context import Root
 from irocli.cli._usage import UsageGroup
 
 app = typer.Typer(
@@ -31,6 +32,7 @@ app = typer.Typer(
 
 
 def _version(value: bool) -> None:
+    """--version: print it and stop before any command runs."""
     if value:
         print(f"irocli {__version__}")
         raise typer.Exit()
@@ -68,63 +70,15 @@ def root_options(
     console_replaces_what_it_cannot_show()
 
 
-@app.command("init")
-@boundary
-def init(
-    ctx: typer.Context,
-    profile: Annotated[str | None, typer.Option("--profile", help="Profile to record in the store.")] = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Record --profile even though the store has another (every deadline changes).")] = False,
-) -> None:
-    """Create the store (or migrate an existing one) and record its rule profile.
-
-    The only command that creates a store. On an existing store with another profile it refuses
-    (exit 2) unless --force: changing the profile changes every deadline (CONTRACT).
-
-    Example: irocli init --profile blackpool
-    """
-    from pathlib import Path
-
-    from irocli.errors import BadInput
-    from irocli.profiles import SHIPPED, load
-
-    asked = profile if profile is not None else ctx.obj.profile
-    loaded = load(asked if asked is not None else "england")  # a bad profile fails before anything is written
-    if asked is not None and asked not in SHIPPED:
-        asked = str(Path(asked).expanduser().resolve())  # a file is recorded as a path that works from any folder
-    store = open_store(ctx, create=True)
-    recorded = store.get_meta("profile")
-    if recorded is not None and asked is None:
-        loaded = load(recorded)  # `irocli init` again: the store keeps its profile
-    elif recorded is not None and recorded != asked and not force:
-        raise BadInput(f"the store has profile {recorded}; recording {asked} would change every deadline: "
-                       f"run `irocli init --profile {asked} --force` to change it")
-    else:
-        store.set_meta("profile", asked or "england")
-    note(f"Store ready; profile {loaded.name} ({loaded.title}).")
-
-
-report.register(app)
-ical.register(app)
-plan.register(app)
-
-def _group(sub: typer.Typer, name: str) -> None:
-    """Add a command group; its usage errors are one line too (UsageGroup)."""
-    app.add_typer(sub, name=name, cls=UsageGroup)
-
-
-_group(child.app, "child")
-_group(event.app, "event")
-_group(escalation.app, "escalation")
-app.command("praise")(boundary(escalation.praise))
-_group(db.app, "db")
-_group(imports.app, "import")
-_group(report_group.app, "report")
-email_cmd.register(app)
-holidays_cmd.register(app)
-_group(config_cmd.app, "config")
-_group(profile_cmd.app, "profile")
+# Every command module exports `app`. Top-level commands join the root without a name (their
+# commands merge into it, in this order); command groups join under their noun.
+for module in (init, due, calendar, plan, praise, email_cmd, holidays_cmd):
+    app.add_typer(module.app)
+for module, noun in ((child, "child"), (event, "event"), (escalation, "escalation"), (db, "db"),
+                     (imports, "import"), (report, "report"), (config_cmd, "config"), (profile_cmd, "profile")):
+    app.add_typer(module.app, name=noun, cls=UsageGroup)  # usage errors one line in groups too
 
 
 def main() -> None:
+    """The console script: run the app (Typer/Click parse sys.argv and exit with the command's code)."""
     app()

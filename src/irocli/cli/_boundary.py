@@ -27,6 +27,7 @@ MAX_MESSAGE = 1000  # a 100,000-character value quoted back stays a line a perso
 
 
 def fail(message: str, code: int) -> typer.Exit:
+    """Print "Error: <message>" on stderr (one line, cut at MAX_MESSAGE); the Exit(code) to raise."""
     line = one_line(message)
     if len(line) > MAX_MESSAGE:
         line = f"{line[:MAX_MESSAGE]}… ({len(line) - MAX_MESSAGE:,} more characters)"
@@ -40,6 +41,8 @@ def boundary(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
+            if "fmt" in kwargs:
+                kwargs["fmt"] = _checked_format(func, kwargs["fmt"])
             return func(*args, **kwargs)
         except typer.Exit:
             raise
@@ -64,6 +67,19 @@ def boundary(func):
             ) from None
 
     return wrapper
+
+
+def _checked_format(func, value: str) -> str:
+    """--format checked against the formats its option type carries (cli/_options.Formats): a command
+    never sees a format its help does not offer. BadInput (exit 2) otherwise."""
+    import typing
+
+    from irocli.cli._options import Formats
+    from irocli.reports.output import check_format
+
+    hint = typing.get_type_hints(func, include_extras=True).get("fmt")
+    allowed = next((m for m in getattr(hint, "__metadata__", ()) if isinstance(m, Formats)), None)
+    return value if allowed is None else check_format(value, allowed)
 
 
 def _traceback() -> None:

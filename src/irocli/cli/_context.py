@@ -25,6 +25,7 @@ class Root:
 
 
 def root(ctx: typer.Context) -> Root:
+    """The root options of this invocation."""
     return ctx.find_root().obj
 
 
@@ -42,6 +43,7 @@ def open_store(ctx: typer.Context, *, read_only: bool = False, create: bool = Fa
 
 
 def load_profile(ctx: typer.Context, store=None):
+    """The rule profile: --profile, $IROCLI_PROFILE, the store's recorded one, then england (BadInput for a bad one)."""
     from irocli.config import resolve_profile
     from irocli.profiles import load
 
@@ -51,6 +53,7 @@ def load_profile(ctx: typer.Context, store=None):
 
 
 def today() -> dt.date:
+    """Today in Europe/London (what "today" means in every date option)."""
     from zoneinfo import ZoneInfo
 
     return dt.datetime.now(ZoneInfo("Europe/London")).date()
@@ -62,6 +65,7 @@ def as_of(value: str | None) -> dt.date:
 
 
 def date_arg(value: str, name: str, *, personal: bool = False) -> dt.date:
+    """A date option: YYYY-MM-DD or `today`; BadInput naming ``name`` (the value not quoted when ``personal``)."""
     from irocli.domain import parse_date
 
     if value.strip().lower() == "today":
@@ -186,32 +190,24 @@ def _shown(value: str) -> str:
 
 
 def output_format(value: str, allowed: tuple[str, ...] = ("table", "json", "csv")) -> str:
-    value = value.lower()
-    if value not in allowed:
-        raise BadInput(f"--format must be one of {', '.join(allowed)} (got {value!r})")
-    return value
+    """--format checked against ``allowed`` (reports.output.check_format; kept for cli/imports.py)."""
+    from irocli.reports.output import check_format
+
+    return check_format(value, allowed)
 
 
 def choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    """``value`` when it is one of ``allowed``; else BadInput naming ``option`` and the choices."""
     if value not in allowed:
         raise BadInput(f"{option} must be one of {', '.join(allowed)} (got {value!r})")
     return value
 
 
 def emit_rows(rows, fmt: str, csv_fields, table_factory) -> None:
-    """Write rows as JSON or CSV to stdout, or render the table the factory builds."""
-    from irocli.reports import formats
+    """reports.output.emit of a list of rows (kept for callers of the old name)."""
+    from irocli.reports.output import emit
 
-    if fmt == "json":
-        formats.write_json(rows, sys.stdout)
-    elif fmt == "csv":
-        from irocli.reports.rows import flat
-
-        formats.write_csv((flat(r) for r in rows), csv_fields, sys.stdout)
-    else:
-        from irocli.reports.render import console
-
-        console().print(table_factory())
+    emit(rows, fmt, fields=csv_fields, table=table_factory)
 
 
 def note(message: str) -> None:

@@ -1,4 +1,8 @@
-"""Shared options, declared once as Annotated aliases. Imports only typer."""
+"""Shared options, declared once as Annotated aliases. Imports only typer.
+
+A --format alias carries the formats it accepts (`Formats`): its help lists them and the error
+boundary (cli/_boundary.py) refuses any other before the command runs, so the two cannot disagree.
+"""
 
 from __future__ import annotations
 
@@ -11,17 +15,22 @@ AsOf = Annotated[
 ]
 
 
+class Formats(tuple):
+    """The formats one --format option accepts, in the order its help and its error list them."""
+
+
 def _format(*formats: str, csv_rows: str | None = None):
-    """--format/-f whose help lists exactly the formats the command accepts (tests/cli/test_usage.py checks)."""
+    """--format/-f whose help lists exactly the formats it accepts, and carries them (tests/cli/test_usage.py)."""
     listed = f"{', '.join(formats[:-1])} or {formats[-1]}"
-    return typer.Option("--format", "-f", help=f"Output: {listed}" + (f" (csv: one row per {csv_rows})." if csv_rows
-                                                                        else "."))
+    option = typer.Option("--format", "-f", help=f"Output: {listed}" + (f" (csv: one row per {csv_rows})."
+                                                                          if csv_rows else "."))
+    return Annotated[str, option, Formats(formats)]
 
 
-Format = Annotated[str, _format("table", "json", "csv")]
-FormatTableJson = Annotated[str, _format("table", "json")]
-FormatPerObligation = Annotated[str, _format("table", "json", "csv", csv_rows="obligation, met or open")]
-FormatPerStage = Annotated[str, _format("table", "json", "csv", csv_rows="stage reached")]
+Format = _format("table", "json", "csv")
+FormatTableJson = _format("table", "json")
+FormatPerObligation = _format("table", "json", "csv", csv_rows="obligation, met or open")
+FormatPerStage = _format("table", "json", "csv", csv_rows="stage reached")
 Iro = Annotated[str | None, typer.Option("--iro", help="Only this IRO's children (any case, spaces trimmed).")]
 Team = Annotated[str | None, typer.Option("--team", help="Only this team's children (any case, spaces trimmed).")]
 Within = Annotated[str, typer.Option("--within", help="Include open obligations due within DAYS.", metavar="DAYS")]

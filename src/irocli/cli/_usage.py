@@ -91,6 +91,7 @@ class UsageGroup(TyperGroup):
     """A command group whose usage errors are one line (see the module's docstring)."""
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        """No arguments: help on stderr and exit 2, as Click does, but not as a usage error."""
         if not args and self.no_args_is_help and not ctx.resilient_parsing:
             # what Click does (help on stderr, exit 2), without a usage error to tell from the others
             typer.echo(ctx.get_help(), err=True, color=ctx.color)
@@ -98,6 +99,7 @@ class UsageGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
     def resolve_command(self, ctx: typer.Context, args: list[str]):
+        """An unknown command is a usage error naming the closest one."""
         name = args[0]
         if self.get_command(ctx, name) is None and not ctx.resilient_parsing and not name.startswith("-"):
             visible = [n for n in self.list_commands(ctx) if not self.get_command(ctx, n).hidden]
@@ -109,6 +111,7 @@ class UsageGroup(TyperGroup):
         return super().resolve_command(ctx, args)
 
     def make_context(self, info_name, args, parent=None, **extra):
+        """The root's own usage errors (a bad root option) as one line."""
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
         except typer.TyperException as exc:
@@ -117,6 +120,7 @@ class UsageGroup(TyperGroup):
             raise
 
     def invoke(self, ctx: typer.Context):
+        """Any group's usage error, printed once by the root as one line."""
         try:
             return super().invoke(ctx)
         except typer.TyperException as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, date_arg, emit_rows, load_profile, note, open_store, output_format, today
+from irocli.cli._context import as_of, date_arg, load_profile, note, open_store, today
 from irocli.cli._context import child_id as valid_child_id
 from irocli.cli._context import name as valid_name
 from irocli.cli._options import (
@@ -25,8 +25,6 @@ from irocli.cli._options import (
 )
 
 app = typer.Typer(help="Add, update, list and show children.", no_args_is_help=True)
-
-CHILD_FIELDS = ("id", "name", "initials", "dob", "iro", "social_worker", "team")
 
 
 @app.command("add")
@@ -87,12 +85,6 @@ def _note_placeholder(dob, child_id: str) -> None:
         note(f"Note: {child_id}: 1900-01-01 is the case systems' placeholder: date of birth stored as unknown.")
 
 
-def child_dict(child) -> dict:
-    return {"id": child.id, "name": child.name, "initials": child.initials,
-            "dob": child.dob.isoformat() if child.dob else None, "iro": child.iro,
-            "social_worker": child.social_worker, "team": child.team}
-
-
 @app.command("list")
 @boundary
 def child_list(ctx: typer.Context, iro: Iro = None, team: Team = None, fmt: Format = "table") -> None:
@@ -100,28 +92,12 @@ def child_list(ctx: typer.Context, iro: Iro = None, team: Team = None, fmt: Form
 
     Example: irocli child list --iro "A. Khan" --format csv
     """
-    fmt = output_format(fmt)
+    from irocli.reports import render
+    from irocli.reports.child import CHILD_FIELDS, child_dict
+    from irocli.reports.output import emit
+
     rows = [child_dict(c) for c in open_store(ctx, read_only=True).list_children(iro=iro, team=team)]
-
-    def table():
-        from rich.table import Table
-        from rich.text import Text
-
-        from irocli.domain import clean_name
-        from irocli.reports.render import nothing, plural, stack
-
-        whose = ", ".join(p for p in (iro and clean_name(iro), team and f"team {clean_name(team)}") if p)
-        if not rows:
-            return nothing(f"No children{f' for {whose}' if whose else ' in the store'}.")
-        t = Table(title=f"Children{f' for {whose}' if whose else ''}", title_justify="left",
-                  header_style="heading")
-        for col in ("Id", "Name", "Date of birth", "IRO", "Social worker", "Team"):
-            t.add_column(col)
-        for r in rows:
-            t.add_row(*(Text(r[k] or "-") for k in ("id", "name", "dob", "iro", "social_worker", "team")))
-        return stack(t, Text(plural(len(rows), "child", "children")))
-
-    emit_rows(rows, fmt, CHILD_FIELDS, table)
+    emit(rows, fmt, fields=CHILD_FIELDS, table=lambda: render.children_table(rows, iro=iro, team=team))
 
 
 @app.command("show")
@@ -131,25 +107,12 @@ def child_show(ctx: typer.Context, child_id: ChildId, as_of_: AsOf = None, fmt: 
 
     Example: irocli child show C001 --as-of 2025-06-01
     """
+    from irocli.reports import render
     from irocli.reports.child import child_page
+    from irocli.reports.output import emit
+    from irocli.reports.rows import PAGE_CSV_FIELDS
 
-    fmt = output_format(fmt)
     store = open_store(ctx, read_only=True)
     page = child_page(store, load_profile(ctx, store), child_id, as_of(as_of_))
-    if fmt == "json":
-        import sys
-
-        from irocli.reports.formats import write_json
-
-        write_json(page.as_json(), sys.stdout)
-    elif fmt == "csv":  # one row per obligation, met and open (the events: `irocli event list`)
-        import sys
-
-        from irocli.reports.formats import write_csv
-        from irocli.reports.rows import PAGE_CSV_FIELDS, flat
-
-        write_csv((flat(r) for r in page.obligations), PAGE_CSV_FIELDS, sys.stdout)
-    else:
-        from irocli.reports.render import console
-
-        console().print(page.renderable())
+    # CSV: one row per obligation, met and open (the events: `irocli event list`)
+    emit(page.as_json(), fmt, rows=page.obligations, fields=PAGE_CSV_FIELDS, table=lambda: render.child_page(page))

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import emit_rows, note, open_store, output_format, output_path, root
+from irocli.cli._context import note, open_store, output_path, root
 from irocli.cli._options import Format
 
 app = typer.Typer(
@@ -71,24 +71,14 @@ def db_check(ctx: typer.Context, fmt: Format = "table") -> None:
 
     Example: irocli db check
     """
-    fmt = output_format(fmt)
+    from irocli.reports import render
+    from irocli.reports.output import emit
+
     store = open_store(ctx, read_only=True)
     findings = [finding.as_dict() for finding in store.check()]
-
-    def table():
-        from rich.table import Table
-        from rich.text import Text
-
-        grid = Table(title=f"Problems found in {store.display_url}", title_justify="left", header_style="heading")
-        for column in ("Check", "Child", "Event", "Detail"):
-            grid.add_column(column, no_wrap=column != "Detail")
-        for row in findings:
-            grid.add_row(Text(row["check"]), Text(row["child_id"] or "-"), Text(str(row["event_id"] or "-")),
-                         Text(row["detail"]))
-        return grid
-
     if findings or fmt != "table":
-        emit_rows(findings, fmt, ("check", "child_id", "event_id", "detail"), table)
+        emit(findings, fmt, fields=("check", "child_id", "event_id", "detail"),
+             table=lambda: render.findings_table(findings, store.display_url))
     if findings:
         note(f"{len(findings)} problem{'' if len(findings) == 1 else 's'} found.")
         raise typer.Exit(1)

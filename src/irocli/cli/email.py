@@ -1,7 +1,9 @@
-"""`irocli email`: per-IRO digests and a manager summary of the due/overdue rows, over SMTP."""
+"""`irocli email`: per-IRO digests and a manager summary of the due/overdue rows: parses, builds them
+with reports/email.py, then sends them with notify.py (or prints them with --dry-run)."""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -9,8 +11,13 @@ import typer
 from irocli.cli._boundary import boundary
 from irocli.cli._context import address, as_of, choice, day_count, load_profile, note, open_store
 from irocli.cli._options import AsOf, Iro, Team
+from irocli.errors import BadInput
+
+app = typer.Typer()
 
 
+@app.command("email")
+@boundary
 def email(
     ctx: typer.Context,
     kind: Annotated[str, typer.Argument(help="What to report: overdue (default) or due (overdue + due within DAYS).",
@@ -40,57 +47,53 @@ def email(
     Example: irocli email overdue --per-iro --to manager@la.gov.uk
     """
     from irocli.config import load_config, smtp_settings
-    from irocli.errors import BadInput
-    from irocli.reports import email as mail
     from irocli.reports.compute import due_rows
+    from irocli.reports.email import mailing
     from irocli.reports.rows import sort_rows
 
     kind = choice(kind, ("overdue", "due"), "KIND")
-    if within is not None and kind == "overdue":
-        raise BadInput("--within applies to `irocli email due`, not overdue")
-    days = day_count(within or "28", "--within") if kind == "due" else None
+    days = _within(kind, within)
     day = as_of(as_of_)
     config = load_config()
     settings = smtp_settings(config)
     if not dry_run:
         settings.require()
+    managers = _managers(to, config, per_iro)
+    store = open_store(ctx, read_only=True)
+    rows = sort_rows(due_rows(store, load_profile(ctx, store), day, within=days, iro=iro, team=team))
+    post = mailing(rows, store.list_children(iro=iro, team=team), config, kind=kind, as_of=day, within=days,
+                   managers=managers, per_iro=per_iro, always=always, full_names=full_names,
+                   sender=settings.sender)
+    _deliver(post, settings, dry_run)
+
+
+def _deliver(post, settings, dry_run: bool) -> None:
+    """The warnings, then the messages sent (notify.send) or printed (--dry-run), or why there are none."""
+    for warning in post.warnings:
+        note(f"Warning: {warning}")
+    if post.nothing_sent:
+        note(post.nothing_sent)
+    elif dry_run:
+        from irocli.reports.formats import write_messages
+
+        note(f"Dry run: {write_messages(post.messages, sys.stdout)} message(s) printed, none sent.")
+    else:
+        from irocli.notify import send
+
+        note(f"Sent {send(post.messages, settings)} message(s) via {settings.host}:{settings.port}.")
+
+
+def _within(kind: str, within: str | None) -> int | None:
+    """--within: calendar days for `email due` (default 28); refused for `email overdue`."""
+    if within is not None and kind == "overdue":
+        raise BadInput("--within applies to `irocli email due`, not overdue")
+    return day_count(within or "28", "--within") if kind == "due" else None
+
+
+def _managers(to: list[str] | None, config: dict, per_iro: bool) -> list[str]:
+    """The manager summary's addresses: --to (each checked), else [email] to; BadInput when there
+    are none and no --per-iro."""
     managers = [address(a, "--to") for a in to] if to else list(config.get("email", {}).get("to", []))
     if not per_iro and not managers:
         raise BadInput("give --to ADDRESS (or [email] to in the config file), or --per-iro")
-    store = open_store(ctx, read_only=True)
-    rows = sort_rows(due_rows(store, load_profile(ctx, store), day, within=days, iro=iro, team=team))
-    children = store.list_children(iro=iro, team=team)
-    plan, warnings = mail.digests(
-        rows, kind=kind, as_of=day, within=days, managers=managers, per_iro=per_iro,
-        addresses=config.get("iros", {}), iros={c.iro for c in children if c.iro}, always=always)
-    for warning in warnings:
-        note(f"Warning: {warning}")
-    names = mail.child_labels(children, full_names or config.get("email", {}).get("full_names") is True)
-    messages = [mail.message(d, names, settings.sender or "irocli@localhost") for d in plan]
-    if not messages:
-        headline = mail.Digest((), rows, kind, day, days).headline
-        note(f"{headline[0].upper()}{headline[1:]}; no email sent"
-             + ("." if rows else " (--always sends one anyway)."))
-        return
-    _deliver(messages, settings, dry_run)
-
-
-def _deliver(messages, settings, dry_run: bool) -> None:
-    import sys
-
-    if dry_run:
-        from irocli.reports.formats import utf8
-
-        with utf8(sys.stdout) as out:
-            for msg in messages:
-                out.write(msg.as_string() + "\n")
-        note(f"Dry run: {len(messages)} message(s) printed, none sent.")
-        return
-    from irocli.notify import send
-
-    sent = send(messages, settings)
-    note(f"Sent {sent} message(s) via {settings.host}:{settings.port}.")
-
-
-def register(app: typer.Typer) -> None:
-    app.command("email")(boundary(email))
+    return managers

@@ -7,12 +7,10 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import date_arg, emit_rows, name, note, open_store, output_format, text, today, whole_number
+from irocli.cli._context import date_arg, name, note, open_store, text, today, whole_number
 from irocli.cli._options import ChildId, Format
 
 app = typer.Typer(help="Record what happened: add, list and void events.", no_args_is_help=True)
-
-EVENT_FIELDS = ("id", "date", "kind", "meeting", "note", "recorded_at", "recorded_by", "voided_at", "void_reason")
 
 
 @app.command("add")
@@ -56,17 +54,12 @@ def event_list(ctx: typer.Context, child_id: ChildId, fmt: Format = "table") -> 
 
     Example: irocli event list C001 --format json
     """
-    from irocli.reports.child import event_dict
+    from irocli.reports import render
+    from irocli.reports.child import EVENT_FIELDS, event_dict
+    from irocli.reports.output import emit
 
-    fmt = output_format(fmt)
     rows = [event_dict(s) for s in open_store(ctx, read_only=True).list_events(child_id, include_voided=True)]
-
-    def table():
-        from irocli.reports.render import events_table, nothing
-
-        return events_table(rows, f"Events for {child_id}") if rows else nothing(f"No events recorded for {child_id}.")
-
-    emit_rows(rows, fmt, EVENT_FIELDS, table)
+    emit(rows, fmt, fields=EVENT_FIELDS, table=lambda: render.event_list(rows, child_id))
 
 
 @app.command("void")
@@ -92,19 +85,8 @@ def event_kinds(fmt: Format = "table") -> None:
     Example: irocli event kinds
     """
     from irocli.domain import EVENT_KINDS
+    from irocli.reports import render
+    from irocli.reports.output import emit
 
-    fmt = output_format(fmt)
     rows = [{"kind": k, "meaning": v} for k, v in EVENT_KINDS.items()]
-
-    def table():
-        from rich.table import Table
-        from rich.text import Text
-
-        t = Table(header_style="bold")
-        t.add_column("Kind")
-        t.add_column("Meaning")
-        for r in rows:
-            t.add_row(Text(r["kind"]), Text(r["meaning"]))
-        return t
-
-    emit_rows(rows, fmt, ("kind", "meaning"), table)
+    emit(rows, fmt, fields=("kind", "meaning"), table=lambda: render.event_kinds(rows))

@@ -7,8 +7,10 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import emit_rows, load_profile, note, open_store, output_format, today, year_arg
+from irocli.cli._context import load_profile, note, open_store, today, year_arg
 from irocli.cli._options import Format
+
+app = typer.Typer()
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 FIELDS = ("date", "weekday", "name", "source")
@@ -18,6 +20,8 @@ Year = Annotated[str | None, typer.Option(
     "--year", help=f"The year to list ({FIRST_YEAR}-{LAST_YEAR}); default this year in London.", metavar="YEAR")]
 
 
+@app.command("holidays")
+@boundary
 def holidays_list(ctx: typer.Context, year: Year = None, fmt: Format = "table") -> None:
     """List the weekdays of a year that are not working days, and why.
 
@@ -29,34 +33,15 @@ def holidays_list(ctx: typer.Context, year: Year = None, fmt: Format = "table") 
     """
     from irocli.engine._bank_holidays import package_version
     from irocli.engine.calendar import closed_days
+    from irocli.reports import render
+    from irocli.reports.output import emit
 
-    fmt = output_format(fmt)
     chosen = today().year if year is None else year_arg(year, "--year", FIRST_YEAR, LAST_YEAR)
     store = open_store(ctx, read_only=True)
     profile = load_profile(ctx, store)
     rows = [{"date": c.date.isoformat(), "weekday": WEEKDAYS[c.date.weekday()], "name": c.name, "source": c.source}
             for c in closed_days(chosen, profile.closures)]
     version = f"Bank holidays from the holidays package {package_version()} (GB, subdiv ENG)."
-
-    def table():
-        from rich.table import Table
-        from rich.text import Text
-
-        from irocli.reports.render import stack
-
-        out = Table(header_style="heading")
-        for column in ("Date", "Day", "Name", "Source"):
-            out.add_column(column, no_wrap=column != "Name")
-        for row in rows:
-            out.add_row(*(Text(row[k]) for k in FIELDS))
-        # Heading and footer as lines of their own: a table title would wrap to the table's width.
-        return stack(Text(f"Days closed in {chosen} under profile {profile.name} (weekends not listed)",
-                          style="heading"), out, Text(version, style="muted"))
-
-    emit_rows(rows, fmt, FIELDS, table)
+    emit(rows, fmt, fields=FIELDS, table=lambda: render.closed_days(rows, chosen, profile.name, version))
     if fmt != "table":
         note(version)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("holidays")(boundary(holidays_list))

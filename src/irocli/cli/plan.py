@@ -7,8 +7,10 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, date_arg, load_profile, open_store, output_format
+from irocli.cli._context import as_of, date_arg, load_profile, open_store
 from irocli.cli._options import AsOf, ChildId, FormatTableJson
+
+app = typer.Typer()
 
 ReviewOn = Annotated[str | None, typer.Option(
     "--review-on", help="Plan the open review as held on this date (YYYY-MM-DD).", metavar="DATE")]
@@ -16,6 +18,8 @@ Latest = Annotated[bool, typer.Option(
     "--latest", help="Plan it on the latest working day on or before its due date.")]
 
 
+@app.command("plan")
+@boundary
 def plan(ctx: typer.Context, child_id: ChildId, review_on: ReviewOn = None, latest: Latest = False,
          as_of_: AsOf = None, fmt: FormatTableJson = "table") -> None:
     """Show the deadlines a date for the open review would set.
@@ -25,24 +29,12 @@ def plan(ctx: typer.Context, child_id: ChildId, review_on: ReviewOn = None, late
 
     Example: irocli plan C001 --review-on 2025-04-14
     """
-    import sys
-
+    from irocli.reports import render
+    from irocli.reports.output import emit
     from irocli.reports.plan import plan_review
 
-    fmt = output_format(fmt, ("table", "json"))
     day = as_of(as_of_)
     planned = date_arg(review_on, "--review-on") if review_on is not None else None
     store = open_store(ctx, read_only=True)
     result = plan_review(store, load_profile(ctx, store), child_id, day, review_on=planned, latest=latest)
-    if fmt == "json":
-        from irocli.reports.formats import write_json
-
-        write_json(result.as_json(), sys.stdout)
-    else:
-        from irocli.reports.render import console
-
-        console().print(result.renderable())
-
-
-def register(app: typer.Typer) -> None:
-    app.command("plan")(boundary(plan))
+    emit(result.as_json(), fmt, table=lambda: render.review_plan(result))

@@ -1,4 +1,4 @@
-"""`irocli due`, `overdue`, `explain`: the daily reports. Parses, computes via reports/, renders."""
+"""`irocli report …`: reports beyond the daily due list. Parses, computes via reports/, renders."""
 
 from __future__ import annotations
 
@@ -7,120 +7,72 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, choice, day_count, emit_rows, load_profile, open_store, output_format
-from irocli.cli._options import AsOf, ChildId, FailOnOverdue, Format, Iro, Sort, Team, Within
+from irocli.cli._context import as_of, date_arg, load_profile, note, open_store, output_path
+from irocli.cli._options import AsOf, Format, Iro, Team
 
-Owner = Annotated[str | None, typer.Option(
-    "--owner", metavar="NAME",
-    help="Only obligations this owner must act on: iro (an IRO's own list), social-worker, team-manager, "
-         "business-support, local-authority, or another owner the profile names.")]
+app = typer.Typer(help="Reports beyond the daily due list.", no_args_is_help=True)
 
 
-def profile_owners(profile) -> list[str]:
-    """The owners the profile's rules name (RULES §6 "who acts"), sorted."""
-    return sorted({rule.owner for rule in profile.rules.values()})
+@app.command("discrepancies")
+@boundary
+def report_discrepancies(ctx: typer.Context, iro: Iro = None, team: Team = None, as_of_: AsOf = None,
+                         fmt: Format = "table") -> None:
+    """Children whose case-system review due date differs from irocli's.
 
+    The case system's date comes from an imported extract (e.g. clar_cla_review_due_date via
+    'irocli import extract --map ssd'); irocli's is the open review and the rule behind it.
 
-def check_owner(owner: str | None, profile) -> str | None:
-    """The owner as given (trimmed, lower case), or BadInput listing the profile's owners."""
-    if owner is None:
-        return None
-    from irocli.errors import BadInput
+    Example: irocli report discrepancies --as-of 2026-03-31 --format csv
+    """
+    from irocli.reports import render
+    from irocli.reports.discrepancies import FIELDS, discrepancy_rows
+    from irocli.reports.output import emit
 
-    name = owner.strip().lower()
-    known = profile_owners(profile)
-    if name not in known:
-        raise BadInput(f"unknown owner {owner!r} (profile {profile.name} uses: {', '.join(known)})")
-    return name
-
-
-def _report(ctx, *, within, iro, team, as_of_, fmt, sort, title, owner=None):
-    from irocli.reports.compute import due_rows
-    from irocli.reports.rows import CSV_FIELDS, sort_rows
-
-    fmt = output_format(fmt)
-    sort = choice(sort, ("due", "iro", "child"), "--sort")
     day = as_of(as_of_)
     store = open_store(ctx, read_only=True)
     profile = load_profile(ctx, store)
-    owner = check_owner(owner, profile)
-    rows = sort_rows(due_rows(store, profile, day, within=within, iro=iro, team=team), sort)
-    if owner is not None:
-        rows = [row for row in rows if row["owner"] == owner]
-
-    def table():
-        from irocli.domain import clean_name
-        from irocli.reports.render import empty_report, obligations_table, stack, summary_line
-
-        if not rows:
-            return empty_report(within, day, iro=iro and clean_name(iro), team=team and clean_name(team),
-                                owner=owner)
-        names = {c.id: c.initials for c in store.list_children(iro=iro, team=team)}
-        heading = (f"{title} as of {day}" + (f" — {clean_name(iro)}" if iro else "")
-                   + (f" — team {clean_name(team)}" if team else ""))
-        heading += f" — owner {owner}" if owner else ""
-        return stack(obligations_table(rows, title=heading, names=names, show_iro=iro is None,
-                                       show_owner=owner is None),
-                     summary_line(rows, soon=within is not None))
-
-    emit_rows(rows, fmt, CSV_FIELDS, table)
-    return rows
+    rows = discrepancy_rows(store, profile, day, iro=iro, team=team)
+    emit(rows, fmt, fields=FIELDS,
+         table=lambda: render.discrepancies_table(rows, profile.name, day, iro=iro, team=team))
 
 
-def due(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Within = "28",
-        as_of_: AsOf = None, fmt: Format = "table", sort: Sort = "due", owner: Owner = None) -> None:
-    """Show what is due within DAYS (default 28), and everything overdue.
+@app.command("kpi")
+@boundary
+def report_kpi(
+    ctx: typer.Context,
+    from_: Annotated[str | None, typer.Option("--from", metavar="DATE", show_default=False, help=(
+        "First day of the period (YYYY-MM-DD); default 1 April of the reporting year holding --to."))] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="DATE", show_default=False, help=(
+        "Last day of the period (YYYY-MM-DD or 'today'); may be after --as-of; default --as-of."))] = None,
+    as_of_: AsOf = None,
+    iro: Iro = None,
+    team: Team = None,
+    fmt: Format = "table",
+    html: Annotated[str | None, typer.Option("--html", metavar="FILE", help=(
+        "Also write a self-contained HTML page (tables and an SVG chart), readable by you only."))] = None,
+) -> None:
+    """Review timeliness, tasks, caseloads and escalations over a period.
 
-    Example: irocli due --iro "A. Khan" --within 14 --owner iro
+    Reviews and tasks count when their due date falls in the period, judged as known on --as-of:
+    on time, late, overdue (due before --as-of, not held) or pending (not yet due: not counted in
+    any percentage). Caseloads are children in care on --to (or --as-of, if earlier). Per-child
+    timeliness follows the old national indicator (looked after 28+ days).
+
+    Example: irocli report kpi --from 2025-04-01 --to 2026-03-31 --as-of 2025-12-31 --html kpi.html
     """
-    days = day_count(within, "--within")
-    _report(ctx, within=days, iro=iro, team=team, as_of_=as_of_, fmt=fmt, sort=sort, title="Due", owner=owner)
+    from irocli.reports import kpi, render
+    from irocli.reports.formats import write_private
+    from irocli.reports.html import page
+    from irocli.reports.output import emit
 
-
-def overdue(ctx: typer.Context, iro: Iro = None, team: Team = None, as_of_: AsOf = None,
-            fmt: Format = "table", sort: Sort = "due", fail_on_overdue: FailOnOverdue = False,
-            owner: Owner = None) -> None:
-    """Show everything overdue; with --fail-on-overdue exit 1 if anything is.
-
-    Example: irocli overdue --team North --format csv --fail-on-overdue
-    Example: irocli overdue --owner social-worker   (what to chase)
-    """
-    rows = _report(ctx, within=None, iro=iro, team=team, as_of_=as_of_, fmt=fmt, sort=sort, title="Overdue",
-                   owner=owner)
-    if fail_on_overdue and rows:
-        raise typer.Exit(1)
-
-
-def explain(ctx: typer.Context, child_id: ChildId, as_of_: AsOf = None, fmt: Format = "table") -> None:
-    """Explain each of a child's obligations: rule, source and arithmetic.
-
-    JSON and CSV have one row per obligation, with its offset and arithmetic.
-
-    Example: irocli explain C001 --as-of 2025-06-01
-    """
-    from irocli.reports.child import explain as explain_child
-    from irocli.reports.rows import EXPLAIN_CSV_FIELDS
-
-    fmt = output_format(fmt)
     day = as_of(as_of_)
+    end = day if to is None else date_arg(to, "--to")
+    start = kpi.period_start(end, None if from_ is None else date_arg(from_, "--from"))
+    target = None if html is None else output_path(html, "--html")
     store = open_store(ctx, read_only=True)
-    profile = load_profile(ctx, store)
-    child, rows, flags = explain_child(store, profile, child_id, day)
-
-    def table():
-        from rich.text import Text
-
-        from irocli.reports.render import explain_table, nothing, stack
-
-        flag_lines = [Text(f"! {f.rule}: {f.message}", style="overdue") for f in flags]
-        heading = f"{child.id}: obligations under profile {profile.name} ({profile.title}) as of {day}"
-        body = explain_table(rows, heading) if rows else nothing(f"{child.id} has no obligations under profile "
-                                                                 f"{profile.name} as of {day}.")
-        return stack(body, *flag_lines)
-
-    emit_rows(rows, fmt, EXPLAIN_CSV_FIELDS, table)
-
-
-def register(app: typer.Typer) -> None:
-    for func, name in ((due, "due"), (overdue, "overdue"), (explain, "explain")):
-        app.command(name)(boundary(func))
+    report = kpi.compute(store.iter_caseload(iro=iro, team=team), load_profile(ctx, store), start, end, day)
+    title = kpi.heading(report, iro, team)
+    if target is not None:
+        write_private(target, page(report, title))
+        note(f"HTML report written to {target}")
+    emit(report, fmt, rows=kpi.flat_rows(report), fields=kpi.CSV_FIELDS, table=lambda: render.kpi_report(report, title))

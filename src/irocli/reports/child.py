@@ -1,4 +1,4 @@
-"""The page an IRO reads before a review: details, timeline, every obligation and flag."""
+"""The page an IRO reads before a review, and the child and event rows: documents only (render.py draws them)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,21 @@ from irocli.domain import Child, Flag
 from irocli.engine import derive
 from irocli.reports.rows import explain_row, obligation_row
 
+CHILD_FIELDS = ("id", "name", "initials", "dob", "iro", "social_worker", "team")
+
+
+def child_dict(child: Child) -> dict:
+    """A child as a row of `child list`: CHILD_FIELDS, dates ISO, missing values None."""
+    return {"id": child.id, "name": child.name, "initials": child.initials,
+            "dob": child.dob.isoformat() if child.dob else None, "iro": child.iro,
+            "social_worker": child.social_worker, "team": child.team}
+
 
 @dataclass
 class ChildPage:
+    """`child show`'s document: the child, their events (event_dict rows, voided ones included) and
+    every obligation (obligation_row plus arithmetic) with the engine's flags, as of a date."""
+
     child: Child
     as_of: dt.date
     profile_name: str
@@ -20,6 +32,7 @@ class ChildPage:
     flags: list[Flag]
 
     def as_json(self) -> dict:
+        """The page as JSON: child, as_of, profile, events, obligations, flags."""
         c = self.child
         return {
             "child": {"id": c.id, "name": c.name, "dob": c.dob.isoformat() if c.dob else None,
@@ -31,35 +44,9 @@ class ChildPage:
             "flags": [{"rule": f.rule, "date": f.date.isoformat(), "message": f.message} for f in self.flags],
         }
 
-    def renderable(self):
-        from rich.text import Text
-
-        from irocli.reports import render
-
-        c = self.child
-        open_rows = [r for r in self.obligations if r["status"] in ("due", "overdue")]
-        done_rows = [r for r in self.obligations if r["status"] not in ("due", "overdue")]
-        parts = [
-            render.key_values([
-                ("Child", f"{c.id}  {c.name}"),
-                ("Date of birth", c.dob.isoformat() if c.dob else None),
-                ("IRO", c.iro), ("Social worker", c.social_worker), ("Team", c.team),
-                ("Profile", self.profile_name), ("As of", self.as_of.isoformat()),
-            ]),
-            Text(""),
-        ]
-        for flag in self.flags:
-            parts.append(Text(f"! {flag.rule}: {flag.message}", style="overdue"))
-        parts.append(render.events_table(self.events, "Timeline") if self.events
-                     else render.nothing("Timeline: no events recorded."))
-        parts.append(render.status_table(open_rows, "Open obligations", done=False) if open_rows
-                     else render.nothing(f"Open obligations: none as of {self.as_of}."))
-        parts.append(render.status_table(done_rows, "History (met, late, missed)") if done_rows
-                     else render.nothing("History: nothing met, late or missed yet."))
-        return render.stack(*parts)
-
-
 def event_dict(stored) -> dict:
+    """A stored event as a row (EVENT_FIELDS): id, date, kind, meeting, note, who recorded it and when,
+    whether and why it was voided. Times ISO to the second."""
     e = stored.event
     return {
         # meeting says whether a review was held as a meeting: of other kinds it says nothing
@@ -76,7 +63,11 @@ def _iso(value) -> str | None:
     return value.isoformat(timespec="seconds") if isinstance(value, dt.datetime) else str(value)
 
 
+EVENT_FIELDS = ("id", "date", "kind", "meeting", "note", "recorded_at", "recorded_by", "voided_at", "void_reason")
+
+
 def child_page(store, profile, child_id: str, as_of: dt.date) -> ChildPage:
+    """The page for one child as of a date (obligations derived with history). BadInput for an unknown child."""
     child = store.get_child(child_id)
     stored = store.list_events(child_id, include_voided=True)
     events = [s.event for s in stored if s.voided_at is None]
@@ -90,6 +81,8 @@ def child_page(store, profile, child_id: str, as_of: dt.date) -> ChildPage:
 
 
 def explain(store, profile, child_id: str, as_of: dt.date) -> tuple[Child, list[dict], list[Flag]]:
+    """The child, one reports.rows.explain_row per obligation (with history) and the engine's flags.
+    BadInput for an unknown child."""
     child = store.get_child(child_id)
     events = store.events_for([child_id]).get(child_id, [])
     outcome = derive(child_id, events, profile, as_of, dob=child.dob, history=True)

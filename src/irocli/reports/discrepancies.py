@@ -2,7 +2,7 @@
 
 The system's date comes from an extract (events of kind system-review-due; the latest per child);
 irocli's is the child's open review obligation under the active profile. Imports the engine and
-domain; the store is passed in; Rich only inside table().
+domain; the store is passed in; render.discrepancies_table draws the rows.
 """
 
 from __future__ import annotations
@@ -47,33 +47,3 @@ def discrepancy_rows(store, profile, as_of: dt.date, *, iro: str | None = None, 
         })
     rows.sort(key=lambda r: r["child_id"])
     return rows
-
-
-def table(rows: list[dict], title: str):
-    """The rows as a Rich table (every cell a Text: markup would eat user data)."""
-    from rich.table import Table
-    from rich.text import Text
-
-    from irocli.reports.render import nothing, plural, stack
-
-    if not rows:
-        return nothing(f"{title}: no differences (every case-system review due date on record matches irocli's, "
-                       "or none has been imported).")
-    grid = Table(title=title, title_justify="left", header_style="heading")
-    for name in ("Child", "System due", "irocli due", "Days", "Rule"):
-        grid.add_column(name, no_wrap=True)
-    grid.add_column("Arithmetic (source)")
-    for row in rows:
-        days = row["difference_days"]
-        grid.add_row(
-            Text(row["child_id"]),
-            Text(row["system_due"]),
-            Text(row["irocli_due"]),
-            Text(f"{days:+d}", style="overdue" if days > 0 else "due"),
-            Text(row["obligation"]),
-            Text(row["arithmetic"]) + Text(f" ({row['source']})", style="muted"),
-        )
-    later = sum(1 for r in rows if r["difference_days"] > 0)
-    summary = Text(f"{plural(len(rows), 'child', 'children')} whose dates differ; the case system's is the later "
-                   f"for {later}. Days = system due − irocli due.")
-    return stack(grid, summary)

@@ -1,4 +1,5 @@
-"""Email digests: the same rows and Rich tables as the terminal, as a plain-text and an HTML part.
+"""Email digests: who gets which rows, and each message built from the terminal's own Rich tables
+as a plain-text and an HTML part.
 
 Imports Rich, the stdlib and reports/render.py; nothing here sends (notify.py does) or reads the store.
 """
@@ -8,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
-from collections import Counter
 from dataclasses import dataclass
 
 from rich import box
@@ -16,10 +16,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from irocli.reports.render import THEME, obligations_table, plural, summary_line
+from irocli.reports.render import THEME, counts_tables, obligations_table, plural, summary_line
 
 WIDTH = 100
-UNALLOCATED = "(no IRO)"
 # Styles named by meaning in render.THEME, as inline CSS (mail clients ignore <style> blocks).
 CSS = {"overdue": "color:#b00020;font-weight:bold", "due-soon": "color:#8a5a00", "met": "color:#1b5e20",
        "muted": "color:#666666", "heading": "font-weight:bold"}
@@ -27,7 +26,7 @@ CSS = {"overdue": "color:#b00020;font-weight:bold", "due-soon": "color:#8a5a00",
 
 @dataclass(frozen=True)
 class Digest:
-    """One email: who it goes to and which rows it reports."""
+    """One email: who it goes to and which rows it reports (reports.rows.obligation_row dicts)."""
 
     to: tuple[str, ...]
     rows: list[dict]
@@ -39,11 +38,13 @@ class Digest:
 
     @property
     def subject(self) -> str:
+        """ "IRO deadlines for A. Khan: 2 overdue as of 2025-03-25"."""
         whose = f" for {self.iro}" if self.iro else ""
         return f"IRO deadlines{whose}: {self.headline} as of {self.as_of}"
 
     @property
     def headline(self) -> str:
+        """ "2 overdue", "nothing overdue", "1 overdue, 3 due within 28 days"."""
         overdue = sum(1 for r in self.rows if r["status"] == "overdue")
         if self.kind == "overdue":
             return f"{overdue} overdue" if overdue else "nothing overdue"
@@ -89,24 +90,6 @@ def digests(rows: list[dict], *, kind: str, as_of: dt.date, within: int | None, 
     if managers and (rows or always):
         out.append(Digest(tuple(managers), rows, kind, as_of, within, summary=True))
     return out, warnings
-
-
-def counts_tables(rows: list[dict]) -> list[Table]:
-    """The manager's counts: by IRO and by obligation, overdue and due."""
-    tables = []
-    for title, column, key in (("By IRO", "IRO", lambda r: r.get("iro") or UNALLOCATED),
-                               ("By obligation", "Obligation", lambda r: f"{r['title']}  {r['obligation']}")):
-        overdue = Counter(key(r) for r in rows if r["status"] == "overdue")
-        due = Counter(key(r) for r in rows if r["status"] != "overdue")
-        table = Table(title=title, title_justify="left", header_style="heading")
-        table.add_column(column)
-        table.add_column("Overdue", justify="right")
-        table.add_column("Due", justify="right")
-        for label in sorted(set(overdue) | set(due), key=lambda k: (-overdue[k], -due[k], k)):
-            table.add_row(Text(label), Text(str(overdue[label]), style="overdue" if overdue[label] else ""),
-                          Text(str(due[label])))
-        tables.append(table)
-    return tables
 
 
 def _renderables(digest: Digest, names: dict[str, str]) -> list:
@@ -227,6 +210,34 @@ def message(digest: Digest, names: dict[str, str], sender: str):
     page = render_html(digest, names)
     msg.add_alternative(page, subtype="html", cte=_cte(page))
     return msg
+
+
+@dataclass
+class Mailing:
+    """What `irocli email` would send: the messages, warnings for the person, and when no message
+    is left, the sentence saying why."""
+
+    messages: list
+    warnings: list[str]
+    nothing_sent: str | None
+
+
+def mailing(rows: list[dict], children, config: dict, *, kind: str, as_of: dt.date, within: int | None,
+            managers: list[str], per_iro: bool, always: bool, full_names: bool, sender: str | None) -> Mailing:
+    """The messages for ``rows`` (sorted due rows) of ``children`` (domain Child values): per-IRO
+    digests to the config file's [iros] addresses, the manager summary to ``managers``; children
+    named by initials unless ``full_names`` or [email] full_names is true. ``within``: calendar days."""
+    plan, warnings = digests(
+        rows, kind=kind, as_of=as_of, within=within, managers=managers, per_iro=per_iro,
+        addresses=config.get("iros", {}), iros={c.iro for c in children if c.iro}, always=always)
+    names = child_labels(children, full_names or config.get("email", {}).get("full_names") is True)
+    messages = [message(d, names, sender or "irocli@localhost") for d in plan]
+    nothing_sent = None
+    if not messages:
+        headline = Digest((), rows, kind, as_of, within).headline
+        nothing_sent = (f"{headline[0].upper()}{headline[1:]}; no email sent"
+                        + ("." if rows else " (--always sends one anyway)."))
+    return Mailing(messages, warnings, nothing_sent)
 
 
 def _cte(body: str) -> str:

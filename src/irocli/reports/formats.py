@@ -1,6 +1,7 @@
-"""JSON and CSV writers: straight to a text stream, never through Rich (it would wrap).
+"""The output layer's writers of data: JSON, CSV, e-mail messages and owner-only files.
 
-CSV cells are made safe against spreadsheet formula injection. Imports only the stdlib.
+Straight to a stream or a file, never through Rich (it would wrap). CSV cells are made safe against
+spreadsheet formula injection. Imports only the stdlib and irocli.errors.
 """
 
 from __future__ import annotations
@@ -9,9 +10,13 @@ import codecs
 import csv
 import io
 import json
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TextIO
+
+from irocli.errors import BadInput
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -42,12 +47,15 @@ def utf8(out: TextIO) -> Iterator[TextIO]:
 
 
 def write_json(rows: Sequence[dict] | dict, out: TextIO) -> None:
+    """A list of rows or one document as indented JSON (UTF-8, non-ASCII kept), then a newline."""
     with utf8(out) as stream:
         json.dump(rows, stream, indent=2, ensure_ascii=False)
         stream.write("\n")
 
 
 def write_csv(rows: Iterable[dict], fields: Sequence[str], out: TextIO) -> None:
+    """A header of ``fields`` then one line per row (keys not in ``fields`` left out, None as empty),
+    every cell formula-safe (``safe_cell``)."""
     # RFC 4180 line ends: with them the writer also quotes a field holding a lone CR, which would
     # otherwise end the row early in a spreadsheet.
     with utf8(out) as stream:
@@ -55,3 +63,32 @@ def write_csv(rows: Iterable[dict], fields: Sequence[str], out: TextIO) -> None:
         writer.writeheader()
         for row in rows:
             writer.writerow({k: safe_cell(row.get(k)) for k in fields})
+
+
+def write_messages(messages: Iterable, out: TextIO) -> int:
+    """E-mail messages as RFC 822 text, one after another (``email --dry-run``); returns how many."""
+    count = 0
+    with utf8(out) as stream:
+        for message in messages:
+            stream.write(message.as_string() + "\n")
+            count += 1
+    return count
+
+
+def write_private(path: str | Path, data: bytes | str) -> None:
+    """Write a file only its owner can read or write (mode 0600), whatever the umask or the old file's
+    mode: a calendar or a KPI page describes a caseload. Text is written as UTF-8.
+
+    Raises BadInput naming the path when the file cannot be opened for writing.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
+    os.chmod(path, 0o600)  # an existing file keeps its old mode through O_CREAT: narrowed before any byte
+    if isinstance(data, str):
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(data)
+    else:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)

@@ -1,14 +1,12 @@
 """The KPI report as one self-contained HTML page: inline CSS, an inline SVG chart, nothing fetched.
 
-The same sections as the terminal tables (reports/kpi.sections); every value is escaped. Imports
-only the stdlib and reports/kpi.
+The same sections as the terminal tables (reports/kpi.sections); every value is escaped. Part of
+the output layer: reports/formats.write_private writes it, owner-only. Imports only the stdlib and reports/kpi.
 """
 
 from __future__ import annotations
 
-import os
 from html import escape
-from pathlib import Path
 
 from irocli.reports.kpi import children_line, fmt, reviews_line, sections
 
@@ -82,11 +80,3 @@ def page(report: dict, title: str) -> str:
         out.append(_table(columns, rows))
     out.append("</body></html>\n")
     return "\n".join(out)
-
-
-def write(path: Path, text: str) -> None:
-    """Write the page readable by its owner only (0600): it describes a caseload."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.chmod(path, 0o600)  # an existing file keeps its old mode through O_CREAT

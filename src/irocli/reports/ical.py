@@ -46,6 +46,7 @@ def event_uid(row: dict) -> str:
 
 
 def sequence(stamp: dt.datetime) -> int:
+    """SEQUENCE for an export stamped ``stamp``: whole minutes since SEQUENCE_EPOCH (never negative)."""
     return max(0, int((stamp - SEQUENCE_EPOCH).total_seconds() // 60))
 
 
@@ -56,6 +57,7 @@ def summary(row: dict, initials: str | None) -> str:
 
 
 def description(row: dict) -> str:
+    """The event's DESCRIPTION: rule, source, due and status, anchor, arithmetic, owner and IRO, one a line."""
     status = row["status"] + (f" on {row['met_on']}" if row.get("met_on") else "")
     lines = [
         f"Rule: {row['obligation']}",
@@ -73,6 +75,7 @@ def description(row: dict) -> str:
 
 
 def is_open(row: dict) -> bool:
+    """Whether the row is still to do (due or overdue), not met or missed."""
     return row["status"] in ("due", "overdue")
 
 

@@ -2,7 +2,7 @@
 
 Pure over (child, events) pairs and a profile: the caller passes the caseload in, plain dicts come
 out (JSON as is; CSV and the table are views of the same dict). Imports the engine and domain only;
-Rich loads inside the render functions.
+reports/render.kpi_report and reports/html.page draw it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from irocli.domain import Child, Event, Status
 from irocli.engine import REVIEW_TYPES, derive
-from irocli.engine import escalations as ladder_rules
+from irocli.reports.escalations import known_escalations, stage_counts
 
 # "4 weeks" = 28 calendar days (RULES §0): the old national indicator counted children looked after
 # for at least that long in the year.
@@ -32,6 +32,17 @@ def _pct(part: int, whole: int) -> float | None:
 def year_start(day: dt.date) -> dt.date:
     """1 April of the reporting year (April to March, as SSDA903) that holds `day`."""
     return dt.date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def period_start(end: dt.date, start: dt.date | None = None) -> dt.date:
+    """The period's first day: ``start``, or 1 April of the reporting year holding ``end``.
+    BadInput when ``end`` is before it (naming --to and --from)."""
+    from irocli.errors import BadInput
+
+    start = year_start(end) if start is None else start
+    if end < start:
+        raise BadInput(f"--to {end} is before --from {start}")
+    return start
 
 
 def _months(start: dt.date, end: dt.date) -> list[str]:
@@ -95,6 +106,7 @@ def _tally(obligations, as_of: dt.date) -> dict:
 
 
 def in_care_on(eps, day: dt.date) -> bool:
+    """Whether ``day`` falls in one of the (entered, left) episodes (the day of leaving is not in care)."""
     return any(entered <= day and (left is None or day < left) for entered, left in eps)
 
 
@@ -110,7 +122,7 @@ def compute(caseload: Iterable[tuple[Child, list[Event]]], profile, start: dt.da
     reviews, tasks = [], []
     children = {"looked_after_28_days": 0, "denominator": 0, "all_on_time": 0}
     per_iro: dict[str, int] = {}
-    esc = {s: {"stage": s, "opened": 0, "escalated_to": 0, "resolved": 0} for s in ladder_rules.STAGE_ORDER}
+    escs = []
     for child, events in caseload:
         eps = episodes(events, as_of)
         if in_care_on(eps, known_to):
@@ -131,14 +143,7 @@ def compute(caseload: Iterable[tuple[Child, list[Event]]], profile, start: dt.da
             if judged:
                 children["denominator"] += 1
                 children["all_on_time"] += all(o.status is Status.MET for o in judged)
-        for e in ladder_rules.build([e for e in events if e.date <= as_of], child.id).values():
-            if start <= e.opened <= end:
-                esc[e.visits[0].stage]["opened"] += 1
-            for visit in e.visits[1:]:
-                if start <= visit.started <= end:
-                    esc[visit.stage]["escalated_to"] += 1
-            if e.resolved is not None and start <= e.resolved <= end:
-                esc[e.stage]["resolved"] += 1
+        escs.extend(known_escalations(events, child.id, as_of))
     return {
         "period": {"from": start.isoformat(), "to": end.isoformat(), "profile": profile.name,
                    "as_of": as_of.isoformat(), "caseload_on": known_to.isoformat()},
@@ -151,7 +156,7 @@ def compute(caseload: Iterable[tuple[Child, list[Event]]], profile, start: dt.da
         "caseload": [{"iro": iro, "children": n, "band": _band(n), "band_low": CASELOAD_BAND[0],
                       "band_high": CASELOAD_BAND[1], "source": CASELOAD_SOURCE}
                      for iro, n in sorted(per_iro.items())],
-        "escalations": [row for row in esc.values() if row["opened"] or row["escalated_to"] or row["resolved"]],
+        "escalations": stage_counts(escs, start, end),
         "monthly": _monthly(reviews, start, end, as_of),
     }
 
@@ -237,6 +242,7 @@ def fmt(value, key: str = "") -> str:
 
 
 def heading(report: dict, iro: str | None = None, team: str | None = None) -> str:
+    """The title: "Review KPIs <from> to <to> (<profile>) as of <date>", then the IRO and team filters."""
     p = report["period"]
     return (f"Review KPIs {p['from']} to {p['to']} ({p['profile']}) as of {p['as_of']}"
             + (f" — {iro}" if iro else "")
@@ -244,6 +250,7 @@ def heading(report: dict, iro: str | None = None, team: str | None = None) -> st
 
 
 def reviews_line(report: dict) -> str:
+    """The per-review headline: on time of counted, its denominator, and the pending ones left out."""
     r = report["reviews"]
     return (f"Reviews on time: {r['on_time']} of {r['due']} ({fmt(r['percent_on_time'], 'percent')}); "
             f"denominator: on time + late + overdue = {r['on_time']} + {r['late']} + {r['overdue']}. "
@@ -251,33 +258,11 @@ def reviews_line(report: dict) -> str:
 
 
 def children_line(report: dict) -> str:
+    """The per-child headline: children whose reviews were all on time, and its definition."""
     c = report["children"]
     return (f"Children whose reviews were all on time: {c['all_on_time']} of {c['denominator']} "
             f"({fmt(c['percent_all_on_time'], 'percent')}); denominator: {c['definition']} "
             f"({c['looked_after_28_days']} looked after ≥ {MIN_DAYS_LOOKED_AFTER} days).")
-
-
-def bar_chart(report: dict, width: int = 40):
-    """Monthly % of reviews held on time as plain block bars (a Rich Table, no markup)."""
-    from rich.table import Table
-    from rich.text import Text
-
-    grid = Table(title="Reviews held on time, by month", title_justify="left", header_style="heading",
-                 box=None, show_header=False)
-    grid.add_column("Month", no_wrap=True)
-    grid.add_column("Bar", no_wrap=True)
-    grid.add_column("%", no_wrap=True, justify="right")
-    grid.add_column("n", no_wrap=True)
-    for row in report["monthly"]:
-        pct = row["percent_on_time"]
-        filled = round(width * pct / 100) if pct is not None else 0
-        bar = Text("█" * filled, style="met") + Text("░" * (width - filled), style="muted")
-        grid.add_row(Text(row["month"]), bar, Text(fmt(pct, "percent")),
-                     Text(f"{row['on_time']}/{row['due']} on time"
-                          + (f", {row['pending']} pending" if row["pending"] else ""))
-                     if row["due"] else Text("none due" + (f", {row['pending']} pending" if row["pending"] else ""),
-                                             style="muted"))
-    return grid
 
 
 def sections(report: dict) -> list[tuple[str, list[tuple[str, str]], list[dict]]]:
@@ -312,30 +297,3 @@ def sections(report: dict) -> list[tuple[str, list[tuple[str, str]], list[dict]]
           ("Overdue", "overdue"), ("Pending", "pending"), ("% on time", "percent_on_time")],
          report["monthly"]),
     ]
-
-
-_KEYS = ("task", "iro", "stage", "month", "due_in_period", "looked_after_28_days")
-
-
-def tables(report: dict, title: str):
-    """Every section as a Rich table, then the monthly bar chart (every cell a Text)."""
-    from rich.table import Table
-    from rich.text import Text
-
-    from irocli.reports.render import stack
-
-    parts = [Text(title, style="heading"), Text(reviews_line(report)), Text(children_line(report))]
-    for caption, columns, rows in sections(report):
-        if not rows:
-            parts.append(Text(f"{caption}: none.", style="muted"))
-            continue
-        t = Table(title=caption, title_justify="left", header_style="heading")
-        for name, key in columns:
-            t.add_column(name, no_wrap=key in _KEYS)  # keys stay whole; titles and headers of figures may wrap
-        for row in rows:
-            # over the band is the problem; under it (a part-time IRO, a small service) is not
-            t.add_row(*(Text(fmt(row[key], key), style="overdue" if key == "band" and row[key] == "above" else "")
-                        for _, key in columns))
-        parts.append(t)
-    parts.append(bar_chart(report))
-    return stack(*parts)

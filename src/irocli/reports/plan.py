@@ -1,7 +1,7 @@
 """What-if planning for one child's open review: the deadlines a chosen review date implies.
 
 Pure functions over store reads and the engine: the hypothetical events exist only in memory and
-are never written to the store. Imports the engine and domain; Rich only inside renderable().
+are never written to the store. Imports the engine and domain; render.review_plan draws the result.
 """
 
 from __future__ import annotations
@@ -22,6 +22,10 @@ _NOT_AFTER = REVIEW_TYPES | {"before-review"}
 
 @dataclass
 class ReviewPlan:
+    """The plan for one child's open review held on ``review_on``: the open review's row, the
+    before-tasks counted back from that day (each with ``too_late``) and what follows it (the next
+    review first), each an obligation_row with its arithmetic; dates ISO, days in calendar days."""
+
     child: Child
     as_of: dt.date
     profile_name: str
@@ -34,13 +38,16 @@ class ReviewPlan:
 
     @property
     def in_time(self) -> bool:
+        """Whether the planned day is on or before the open review's due date."""
         return self.review_on.isoformat() <= self.open_review["due"]
 
     @property
     def too_late(self) -> list[dict]:
+        """The before-tasks whose due date has already passed on the as-of date."""
         return [r for r in self.before if r["too_late"]]
 
     def as_json(self) -> dict:
+        """The plan as `plan --format json` prints it."""
         return {
             "child_id": self.child.id,
             "as_of": self.as_of.isoformat(),
@@ -55,68 +62,6 @@ class ReviewPlan:
             "flags": [{"rule": f.rule, "date": f.date.isoformat(), "message": f.message} for f in self.flags],
         }
 
-    def renderable(self):
-        from rich.table import Table
-        from rich.text import Text
-
-        from irocli.reports import render
-
-        due = self.open_review["due"]
-        timing = "in time" if self.in_time else \
-            f"{(self.review_on - dt.date.fromisoformat(due)).days} days after the due date"
-        parts = [
-            render.key_values([
-                ("Child", f"{self.child.id} {self.child.initials}".strip()),
-                ("Profile", self.profile_name), ("As of", self.as_of.isoformat()),
-                ("Open review", f"{self.open_review['title']} ({self.open_review['obligation']}) due {due}"),
-                ("Review on", f"{self.review_on.isoformat()} ({timing}; {self.basis})"),
-            ]),
-            Text(""),
-        ]
-        if self.review_on < self.as_of:
-            parts.append(Text(f"! {self.review_on} is before {self.as_of}: that date has passed", style="overdue"))
-        for flag in self.flags:
-            parts.append(Text(f"! {flag.rule}: {flag.message}", style="overdue"))
-
-        def table(title: str, rows: list[dict], state) -> Table:
-            t = Table(title=title, title_justify="left", header_style="heading")
-            for col in ("Due", "State", "Obligation", "Arithmetic"):
-                t.add_column(col, no_wrap=col in ("Due", "State"))
-            for row in rows:
-                label, style = state(row)
-                t.add_row(Text(row["due"], style=style), Text(label, style=style),
-                          Text(row["title"]) + Text(f"  {row['obligation']}", style="muted"),
-                          _muted(render.arithmetic(row["arithmetic"])))
-            return t
-
-        def before_state(row):
-            if row["too_late"]:
-                return f"too late ({-row['days']}d ago)", "overdue"
-            if row["status"] in ("met", "met-late"):
-                return f"done {row['met_on']}", "met"
-            soon = "due-soon" if render.is_soon(row["days"]) else "due"
-            return ("today" if row["days"] == 0 else f"in {row['days']}d"), soon
-
-        def after_state(row):
-            if row["status"] in ("met", "met-late"):
-                return f"done {row['met_on']}", "met"
-            return f"in {row['days']}d" if row["days"] >= 0 else f"{-row['days']}d ago", "due"
-
-        parts.append(table(f"Before the review (counted back from {self.review_on})", self.before, before_state))
-        parts.append(table(f"After a review held on {self.review_on}", self.after, after_state))
-        n = len(self.too_late)
-        if n:
-            line = f"{render.plural(n, 'task')} before the review {'is' if n == 1 else 'are'} already too late."
-        else:
-            line = "Every task before the review can still be done in time."
-        parts.append(Text(line, style="overdue" if n else "met"))
-        return render.stack(*parts)
-
-
-def _muted(text):
-    text.stylize("muted")
-    return text
-
 
 def latest_working_day(calendar, day: dt.date) -> dt.date:
     """day itself when it is a working day, else the working day before it."""
@@ -128,7 +73,11 @@ def latest_working_day(calendar, day: dt.date) -> dt.date:
 def plan_review(store, profile, child_id: str, as_of: dt.date, *, review_on: dt.date | None = None,
                 latest: bool = False) -> ReviewPlan:
     """The deadlines that follow if the child's open review is held on review_on (or, with
-    latest, on the latest working day on or before its due date)."""
+    latest, on the latest working day on or before its due date).
+
+    Raises BadInput for an unknown child, no open review, both or neither of review_on/latest, or a
+    day not after the event that opened the review window.
+    """
     if (review_on is None) == (not latest):
         raise BadInput("give either --review-on DATE or --latest")
     child = store.get_child(child_id)  # BadInput for an unknown child

@@ -1,12 +1,15 @@
-"""Rich renderables for people. They decide nothing about the terminal: the Console does.
+"""The output layer's tables: every Rich renderable irocli prints, built from rows and documents.
 
-Every data cell is a Text (markup would eat "[...]"); styles are named by meaning in THEME.
+They decide nothing about the terminal: the Console does (width, colour, NO_COLOR). Every data cell
+is a Text (markup would eat "[...]"); styles are named by meaning in the one THEME. Reports compute
+the rows; nothing here reads the store or applies a rule.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 
 from rich.console import Console, Group
 from rich.table import Table
@@ -39,6 +42,7 @@ class _Console(Console):
 
 
 def console(stderr: bool = False) -> Console:
+    """The themed console on stdout (or stderr): colour and width follow the terminal and NO_COLOR."""
     return _Console(theme=THEME, stderr=stderr, highlight=False)
 
 
@@ -164,6 +168,7 @@ def status_table(rows: list[dict], title: str, *, done: bool = True) -> Table:
 
 
 def explain_table(rows: list[dict], title: str) -> Table:
+    """Obligation, due, status, arithmetic and source: one row per reports.rows.explain_row."""
     table = Table(title=title, title_justify="left", header_style="heading", show_lines=False)
     table.add_column("Obligation")
     table.add_column("Due", no_wrap=True)
@@ -183,6 +188,7 @@ def explain_table(rows: list[dict], title: str) -> Table:
 
 
 def key_values(pairs: list[tuple[str, str | None]]) -> Table:
+    """A two-column grid of (label, value); a missing value shows as "-"."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="heading")
     table.add_column()
@@ -192,6 +198,7 @@ def key_values(pairs: list[tuple[str, str | None]]) -> Table:
 
 
 def events_table(events: list[dict], title: str = "Events") -> Table:
+    """Id, date, kind, note, recorded: one row per reports.child.event_dict, voided ones struck through."""
     table = Table(title=title, title_justify="left", header_style="heading")
     for col in ("Id", "Date", "Kind", "Note", "Recorded"):
         table.add_column(col)
@@ -231,8 +238,409 @@ def _recorded(ev: dict) -> str:
 
 
 def stack(*renderables) -> Group:
+    """Renderables printed one under another."""
     return Group(*renderables)
 
 
 def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
+
+
+# ------------------------------------------------------------------ the daily reports: due, overdue, explain
+
+def due_report(rows: list[dict], *, title: str, as_of: dt.date, within: int | None, iro: str | None = None,
+               team: str | None = None, owner: str | None = None, names: dict[str, str] | None = None):
+    """`due` / `overdue`: the obligations table headed "Due as of …" with the filters, then the
+    summary line; with no rows, the one sentence of `empty_report`. ``names``: child id → initials."""
+    from irocli.domain import clean_name
+
+    if not rows:
+        return empty_report(within, as_of, iro=iro and clean_name(iro), team=team and clean_name(team), owner=owner)
+    heading = (f"{title} as of {as_of}" + (f" — {clean_name(iro)}" if iro else "")
+               + (f" — team {clean_name(team)}" if team else ""))
+    heading += f" — owner {owner}" if owner else ""
+    return stack(obligations_table(rows, title=heading, names=names, show_iro=iro is None, show_owner=owner is None),
+                 summary_line(rows, soon=within is not None))
+
+
+def flag_lines(flags) -> list[Text]:
+    """Each engine Flag as a "! rule: message" line."""
+    return [Text(f"! {f.rule}: {f.message}", style="overdue") for f in flags]
+
+
+def explain_report(child_id: str, profile, as_of: dt.date, rows: list[dict], flags):
+    """`explain`: the explain table under its heading (or one sentence), then the child's flags."""
+    heading = f"{child_id}: obligations under profile {profile.name} ({profile.title}) as of {as_of}"
+    body = explain_table(rows, heading) if rows else nothing(f"{child_id} has no obligations under profile "
+                                                             f"{profile.name} as of {as_of}.")
+    return stack(body, *flag_lines(flags))
+
+
+# ------------------------------------------------------------------ children and events
+
+def child_page(page):
+    """`child show`: details, flags, timeline, open obligations, then history (reports.child.ChildPage)."""
+    c = page.child
+    open_rows = [r for r in page.obligations if r["status"] in ("due", "overdue")]
+    done_rows = [r for r in page.obligations if r["status"] not in ("due", "overdue")]
+    parts = [
+        key_values([
+            ("Child", f"{c.id}  {c.name}"),
+            ("Date of birth", c.dob.isoformat() if c.dob else None),
+            ("IRO", c.iro), ("Social worker", c.social_worker), ("Team", c.team),
+            ("Profile", page.profile_name), ("As of", page.as_of.isoformat()),
+        ]),
+        Text(""),
+        *flag_lines(page.flags),
+    ]
+    parts.append(events_table(page.events, "Timeline") if page.events
+                 else nothing("Timeline: no events recorded."))
+    parts.append(status_table(open_rows, "Open obligations", done=False) if open_rows
+                 else nothing(f"Open obligations: none as of {page.as_of}."))
+    parts.append(status_table(done_rows, "History (met, late, missed)") if done_rows
+                 else nothing("History: nothing met, late or missed yet."))
+    return stack(*parts)
+
+
+def children_table(rows: list[dict], *, iro: str | None = None, team: str | None = None):
+    """`child list`: id, name, date of birth, IRO, social worker, team, then the count."""
+    from irocli.domain import clean_name
+
+    whose = ", ".join(p for p in (iro and clean_name(iro), team and f"team {clean_name(team)}") if p)
+    if not rows:
+        return nothing(f"No children{f' for {whose}' if whose else ' in the store'}.")
+    t = Table(title=f"Children{f' for {whose}' if whose else ''}", title_justify="left", header_style="heading")
+    for col in ("Id", "Name", "Date of birth", "IRO", "Social worker", "Team"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(*(Text(r[k] or "-") for k in ("id", "name", "dob", "iro", "social_worker", "team")))
+    return stack(t, Text(plural(len(rows), "child", "children")))
+
+
+def event_list(rows: list[dict], child_id: str):
+    """`event list`: the events table, or one sentence when there are none."""
+    return events_table(rows, f"Events for {child_id}") if rows else nothing(f"No events recorded for {child_id}.")
+
+
+def event_kinds(rows: list[dict]) -> Table:
+    """`event kinds`: each kind and what it means."""
+    t = Table(header_style="bold")
+    t.add_column("Kind")
+    t.add_column("Meaning")
+    for r in rows:
+        t.add_row(Text(r["kind"]), Text(r["meaning"]))
+    return t
+
+
+# ------------------------------------------------------------------ plan
+
+def review_plan(plan):
+    """`plan`: the open review and the planned day, the tasks before it (too late marked) and after it."""
+    due = plan.open_review["due"]
+    timing = "in time" if plan.in_time else \
+        f"{(plan.review_on - dt.date.fromisoformat(due)).days} days after the due date"
+    parts = [
+        key_values([
+            ("Child", f"{plan.child.id} {plan.child.initials}".strip()),
+            ("Profile", plan.profile_name), ("As of", plan.as_of.isoformat()),
+            ("Open review", f"{plan.open_review['title']} ({plan.open_review['obligation']}) due {due}"),
+            ("Review on", f"{plan.review_on.isoformat()} ({timing}; {plan.basis})"),
+        ]),
+        Text(""),
+    ]
+    if plan.review_on < plan.as_of:
+        parts.append(Text(f"! {plan.review_on} is before {plan.as_of}: that date has passed", style="overdue"))
+    parts.extend(flag_lines(plan.flags))
+    parts.append(_plan_table(f"Before the review (counted back from {plan.review_on})", plan.before, _before_state))
+    parts.append(_plan_table(f"After a review held on {plan.review_on}", plan.after, _after_state))
+    n = len(plan.too_late)
+    if n:
+        line = f"{plural(n, 'task')} before the review {'is' if n == 1 else 'are'} already too late."
+    else:
+        line = "Every task before the review can still be done in time."
+    parts.append(Text(line, style="overdue" if n else "met"))
+    return stack(*parts)
+
+
+def _plan_table(title: str, rows: list[dict], state) -> Table:
+    t = Table(title=title, title_justify="left", header_style="heading")
+    for col in ("Due", "State", "Obligation", "Arithmetic"):
+        t.add_column(col, no_wrap=col in ("Due", "State"))
+    for row in rows:
+        label, style = state(row)
+        sums = arithmetic(row["arithmetic"])
+        sums.stylize("muted")
+        t.add_row(Text(row["due"], style=style), Text(label, style=style),
+                  Text(row["title"]) + Text(f"  {row['obligation']}", style="muted"), sums)
+    return t
+
+
+def _before_state(row: dict) -> tuple[str, str]:
+    if row["too_late"]:
+        return f"too late ({-row['days']}d ago)", "overdue"
+    if row["status"] in ("met", "met-late"):
+        return f"done {row['met_on']}", "met"
+    soon = "due-soon" if is_soon(row["days"]) else "due"
+    return ("today" if row["days"] == 0 else f"in {row['days']}d"), soon
+
+
+def _after_state(row: dict) -> tuple[str, str]:
+    if row["status"] in ("met", "met-late"):
+        return f"done {row['met_on']}", "met"
+    return f"in {row['days']}d" if row["days"] >= 0 else f"{-row['days']}d ago", "due"
+
+
+# ------------------------------------------------------------------ escalations
+
+def escalations_table(rows: list[dict], title: str) -> Table:
+    """`escalation list` and `clinic`: id, child, stage, days at it, response due, status, reason, IRO."""
+    t = Table(title=title, title_justify="left", header_style="heading")
+    # ids and dates are never cut short (an IRO acts on them); words wrap on a narrow terminal
+    widths = {"Id": max([2] + [len(str(r["escalation_id"])) for r in rows]),
+              "Child": max([5] + [len(r["child_id"]) for r in rows]), "Response due": 10,
+              "Stage": max([5] + [len(r["stage"]) for r in rows]),
+              "Reason": max([6] + [len(r["reason"]) for r in rows])}
+    statuses = [r.get("clinic") or {"resolved": f"resolved {r['resolved']}", "cafcass": "referred to Cafcass",
+                                    "overdue": "response overdue"}.get(r["status"], r["status"]) for r in rows]
+    words = {"Days at stage": 5, "Status": max([6] + [len(w) for text in statuses for w in text.split()])}
+    for col in ("Id", "Child", "Stage", "Days at stage", "Response due", "Status", "Reason", "IRO"):
+        t.add_column(col, no_wrap=col in widths, min_width=widths.get(col, words.get(col)))
+    for r, status in zip(rows, statuses, strict=True):
+        style = {"overdue": "overdue", "resolved": "met", "cafcass": "met-late"}.get(r["status"], "")
+        t.add_row(Text(str(r["escalation_id"])), Text(r["child_id"]), Text(r["stage"]), Text(str(r["days_at_stage"])),
+                  Text(r["response_due"] or "-", style=style), Text(status, style=style),
+                  Text(r["reason"]), Text(r["iro"] or "-"))
+    return t
+
+
+def escalation_list(rows: list[dict], as_of: dt.date, *, open_only: bool, iro: str | None = None,
+                    team: str | None = None):
+    """`escalation list`: the table headed with the filters, or one sentence when there are none."""
+    from irocli.domain import clean_name
+
+    whose = ", ".join(p for p in (iro and clean_name(iro), team and f"team {clean_name(team)}") if p)
+    whose = f" for {whose}" if whose else ""
+    if rows:
+        return escalations_table(rows, f"Escalations{whose} as of {as_of}")
+    return nothing(f"No {'open ' if open_only else ''}escalations{whose} as of {as_of}.")
+
+
+def clinic(rows: list[dict], start: dt.date, end: dt.date):
+    """`escalation clinic` for the week [start, end] (Monday to Sunday)."""
+    if rows:
+        return escalations_table(rows, f"Clinic, week {start} to {end}")
+    return nothing(f"Nothing for the clinic in the week {start} to {end}: no escalation open or resolved that week.")
+
+
+def escalation_page(data: dict):
+    """`escalation show` as an IRO reads it: who, why, where it stands, then each stage's dates.
+
+    ``data``: reports.escalations.show_document (the list row plus impact, actions, discussion,
+    cafcass and stages)."""
+    due, days = data["response_due"], data["days"]
+    responded = data["stages"][-1]["responded"]  # the current stage's
+    if responded is not None:
+        response = f"received {responded}"
+    elif due is None:
+        response = "no time limit at this stage"
+    elif days is None:  # resolved before any response
+        response = f"was due {due}; none recorded"
+    elif days < 0:
+        response = f"due {due}: {plural(-days, 'day')} late"
+    else:
+        response = f"due {due}: " + ("today" if days == 0 else f"in {plural(days, 'day')}")
+    status = {"resolved": f"resolved on {data['resolved']}", "cafcass": f"referred to Cafcass on {data['cafcass']}",
+              "overdue": "open, response overdue", "open": "open"}[data["status"]]
+    since = f"{data['stage_started']} ({plural(data['days_at_stage'], 'day')}" + (
+        ", until resolved)" if data["resolved"] else ")")
+    current = next((v["title"] for v in data["stages"] if v["stage"] == data["stage"]), data["stage"])
+    pairs = [
+        ("Escalation", f"{data['escalation_id']} for {data['child_id']}"),
+        ("IRO", data["iro"]), ("Team", data["team"]),
+        ("Reason", data["reason"]), ("Opened", data["opened"]), ("Status", status),
+        ("Current stage", current), ("At this stage since", since),
+        (f"Response from {data['responder']}" if data["responder"] else "Response", response),
+    ]
+    if data["resolved"]:
+        pairs.append(("Outcome", data["outcome"]))
+    pairs += [("Impact on the child", data["impact"]), ("Actions requested", data["actions"]),
+              ("Discussion with the social worker", data["discussion"])]
+    stages = Table(title="Stages", title_justify="left", header_style="heading")
+    for col in ("Stage", "Started", "Response"):
+        stages.add_column(col, no_wrap=col != "Stage")
+    for v in data["stages"]:
+        stages.add_row(Text(v["title"]), Text(v["started"]), Text(v["responded"] or "none recorded"))
+    return stack(key_values(pairs), Text(""), stages)
+
+
+def themes_table(rows: list[dict], month: str, fields: tuple[str, ...]) -> Table:
+    """`escalation themes`: one column per field ("stage_1" headed "Stage 1"), blank where a row has none."""
+    t = Table(title=f"Themes, {month}", title_justify="left", header_style="bold")
+    for f in fields:
+        t.add_column(f.replace("_", " ").capitalize())
+    for r in rows:
+        t.add_row(*(Text(str(r.get(f, "")) if r.get(f) is not None else "") for f in fields))
+    return t
+
+
+# ------------------------------------------------------------------ other reports
+
+def discrepancies_table(rows: list[dict], profile_name: str, as_of: dt.date, *, iro: str | None = None,
+                        team: str | None = None):
+    """`report discrepancies`: case-system v irocli review due dates, days = system − irocli."""
+    title = (f"Review due dates: case system v irocli ({profile_name}) as of {as_of}"
+             + (f" — {iro}" if iro else "") + (f" — team {team}" if team else ""))
+    if not rows:
+        return nothing(f"{title}: no differences (every case-system review due date on record matches irocli's, "
+                       "or none has been imported).")
+    grid = Table(title=title, title_justify="left", header_style="heading")
+    for name in ("Child", "System due", "irocli due", "Days", "Rule"):
+        grid.add_column(name, no_wrap=True)
+    grid.add_column("Arithmetic (source)")
+    for row in rows:
+        days = row["difference_days"]
+        grid.add_row(
+            Text(row["child_id"]),
+            Text(row["system_due"]),
+            Text(row["irocli_due"]),
+            Text(f"{days:+d}", style="overdue" if days > 0 else "due"),
+            Text(row["obligation"]),
+            Text(row["arithmetic"]) + Text(f" ({row['source']})", style="muted"),
+        )
+    later = sum(1 for r in rows if r["difference_days"] > 0)
+    summary = Text(f"{plural(len(rows), 'child', 'children')} whose dates differ; the case system's is the later "
+                   f"for {later}. Days = system due − irocli due.")
+    return stack(grid, summary)
+
+
+_KPI_KEYS = ("task", "iro", "stage", "month", "due_in_period", "looked_after_28_days")
+
+
+def kpi_report(report: dict, title: str):
+    """`report kpi`: the two headline lines, every section of reports.kpi.sections as a table, then
+    the monthly bar chart."""
+    from irocli.reports.kpi import children_line, fmt, reviews_line, sections
+
+    parts = [Text(title, style="heading"), Text(reviews_line(report)), Text(children_line(report))]
+    for caption, columns, rows in sections(report):
+        if not rows:
+            parts.append(Text(f"{caption}: none.", style="muted"))
+            continue
+        t = Table(title=caption, title_justify="left", header_style="heading")
+        for name, key in columns:
+            t.add_column(name, no_wrap=key in _KPI_KEYS)  # keys stay whole; titles and headers of figures may wrap
+        for row in rows:
+            # over the band is the problem; under it (a part-time IRO, a small service) is not
+            t.add_row(*(Text(fmt(row[key], key), style="overdue" if key == "band" and row[key] == "above" else "")
+                        for _, key in columns))
+        parts.append(t)
+    parts.append(kpi_bar_chart(report))
+    return stack(*parts)
+
+
+def kpi_bar_chart(report: dict, width: int = 40) -> Table:
+    """Monthly % of reviews held on time as plain block bars ``width`` characters long."""
+    from irocli.reports.kpi import fmt
+
+    grid = Table(title="Reviews held on time, by month", title_justify="left", header_style="heading",
+                 box=None, show_header=False)
+    grid.add_column("Month", no_wrap=True)
+    grid.add_column("Bar", no_wrap=True)
+    grid.add_column("%", no_wrap=True, justify="right")
+    grid.add_column("n", no_wrap=True)
+    for row in report["monthly"]:
+        pct = row["percent_on_time"]
+        filled = round(width * pct / 100) if pct is not None else 0
+        bar = Text("█" * filled, style="met") + Text("░" * (width - filled), style="muted")
+        grid.add_row(Text(row["month"]), bar, Text(fmt(pct, "percent")),
+                     Text(f"{row['on_time']}/{row['due']} on time"
+                          + (f", {row['pending']} pending" if row["pending"] else ""))
+                     if row["due"] else Text("none due" + (f", {row['pending']} pending" if row["pending"] else ""),
+                                             style="muted"))
+    return grid
+
+
+def findings_table(findings: list[dict], where: str) -> Table:
+    """`db check`: check, child, event, detail for each problem found in the store at ``where``."""
+    grid = Table(title=f"Problems found in {where}", title_justify="left", header_style="heading")
+    for column in ("Check", "Child", "Event", "Detail"):
+        grid.add_column(column, no_wrap=column != "Detail")
+    for row in findings:
+        grid.add_row(Text(row["check"]), Text(row["child_id"] or "-"), Text(str(row["event_id"] or "-")),
+                     Text(row["detail"]))
+    return grid
+
+
+def closed_days(rows: list[dict], year: int, profile_name: str, version: str):
+    """`holidays`: a heading line, date/day/name/source of each closed weekday, then the package line."""
+    out = Table(header_style="heading")
+    for column in ("Date", "Day", "Name", "Source"):
+        out.add_column(column, no_wrap=column != "Name")
+    for row in rows:
+        out.add_row(*(Text(row[k]) for k in ("date", "weekday", "name", "source")))
+    # Heading and footer as lines of their own: a table title would wrap to the table's width.
+    return stack(Text(f"Days closed in {year} under profile {profile_name} (weekends not listed)", style="heading"),
+                 out, Text(version, style="muted"))
+
+
+# ------------------------------------------------------------------ profiles
+
+def profiles_table(rows: list[dict]) -> Table:
+    """`profile list`: name, title, files (rows of reports.profiles.profile_rows)."""
+    from irocli.reports.profiles import shown
+
+    out = Table(header_style="heading")
+    for column in ("Name", "Title", "Files"):
+        out.add_column(column, no_wrap=column != "Title")
+    for row in rows:
+        out.add_row(Text(row["name"]), Text(row["title"]), Text(shown(row["files"])))
+    return out
+
+
+def rule_keys(name: str, rule_id: str, rows: list[dict]):
+    """`profile show NAME RULE`: each key of the rule, its value and the file it came from."""
+    from irocli.reports.profiles import shown
+
+    out = Table(header_style="heading")
+    for column in ("Key", "Value", "From"):
+        out.add_column(column, no_wrap=column != "Value")
+    for row in rows:
+        out.add_row(Text(row["key"]), Text(shown(row["value"])), Text(row["from"]))
+    return stack(Text(f"Rule {rule_id} of profile {name}", style="heading"), out)
+
+
+def profile_rules(doc: dict):
+    """`profile show NAME`: every merged rule's id, type, title, offset (or "disabled") and files."""
+    from irocli.reports.profiles import shown
+
+    out = Table(header_style="heading")
+    for column in ("Rule", "Type", "Title", "Offset", "Files"):  # on a narrow console the title wraps first
+        out.add_column(column, overflow="fold")
+    for row in doc["rules"]:
+        out.add_row(Text(row["id"]), Text(str(row["type"])), Text(str(row["title"])),
+                    Text(shown(row["offset"]) if row["enabled"] else "disabled"), Text("\n".join(row["files"])))
+    return stack(Text(f"Profile {doc['name']}: {doc['title']} ({' over '.join(doc['files'])})", style="heading"),
+                 out)
+
+
+# ------------------------------------------------------------------ e-mail
+
+UNALLOCATED = "(no IRO)"
+
+
+def counts_tables(rows: list[dict]) -> list[Table]:
+    """The manager's counts: by IRO and by obligation, overdue and due."""
+    tables = []
+    for title, column, key in (("By IRO", "IRO", lambda r: r.get("iro") or UNALLOCATED),
+                               ("By obligation", "Obligation", lambda r: f"{r['title']}  {r['obligation']}")):
+        overdue = Counter(key(r) for r in rows if r["status"] == "overdue")
+        due = Counter(key(r) for r in rows if r["status"] != "overdue")
+        table = Table(title=title, title_justify="left", header_style="heading")
+        table.add_column(column)
+        table.add_column("Overdue", justify="right")
+        table.add_column("Due", justify="right")
+        for label in sorted(set(overdue) | set(due), key=lambda k: (-overdue[k], -due[k], k)):
+            table.add_row(Text(label), Text(str(overdue[label]), style="overdue" if overdue[label] else ""),
+                          Text(str(due[label])))
+        tables.append(table)
+    return tables

@@ -15,6 +15,8 @@ CSV_FIELDS = ("child_id", "obligation", "title", "due", "status", "days", "ancho
 
 
 def obligation_row(ob: Obligation, child: Child | None, as_of: dt.date) -> dict:
+    """The CONTRACT row of one obligation (FIELDS, plus met_on once met): dates ISO, `days` calendar
+    days from ``as_of`` to the due date (negative when overdue)."""
     row = {
         "child_id": ob.child_id,
         "obligation": ob.rule,
@@ -34,6 +36,7 @@ def obligation_row(ob: Obligation, child: Child | None, as_of: dt.date) -> dict:
 
 
 def explain_row(ob: Obligation, as_of: dt.date) -> dict:
+    """`explain`'s row: obligation_row without iro and team, with the rule's offset and the arithmetic text."""
     d = ob.derivation
     row = obligation_row(ob, None, as_of)
     del row["iro"], row["team"]
@@ -58,6 +61,7 @@ def flat(row: dict) -> dict:
 
 
 def sort_rows(rows: list[dict], by: str = "due") -> list[dict]:
+    """Rows ordered by due date (then child, rule), by IRO (unallocated last) or by child."""
     if by == "iro":
         return sorted(rows, key=lambda r: (r.get("iro") or "~", r["due"], r["child_id"]))
     if by == "child":

@@ -10,10 +10,14 @@ from irocli.cli._boundary import boundary
 from irocli.cli._context import as_of, day_count, load_profile, note, open_store, output_path
 from irocli.cli._options import AsOf, Iro, Team, Within
 
+app = typer.Typer()
+
 Output = Annotated[str | None, typer.Option(
     "--output", "-o", help="Write the .ics to FILE (mode 0600) instead of stdout.", metavar="FILE")]
 
 
+@app.command("calendar")
+@boundary
 def calendar(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Within = "28",
              as_of_: AsOf = None, output: Output = None) -> None:
     """Export open obligations as an iCalendar (.ics) file.
@@ -27,6 +31,7 @@ def calendar(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Wit
     """
     import sys
 
+    from irocli.reports.formats import write_private
     from irocli.reports.ical import calendar_file
 
     days = day_count(within, "--within")
@@ -40,22 +45,3 @@ def calendar(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Wit
         return
     write_private(target, data)
     note(f"Wrote {count} events to {target}" + (f" ({cancelled} more cancelled: met or missed)." if cancelled else "."))
-
-
-def write_private(path: str, data: bytes) -> None:
-    """Write bytes to a file only its owner can read (0600), whatever the umask or its old mode."""
-    import os
-
-    from irocli.errors import BadInput
-
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        raise BadInput(f"cannot write {path}: {exc.strerror}") from None
-    with os.fdopen(fd, "wb") as fh:
-        os.fchmod(fd, 0o600)
-        fh.write(data)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("calendar")(boundary(calendar))

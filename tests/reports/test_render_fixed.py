@@ -1,0 +1,276 @@
+"""The main tables at a fixed width: rows written by hand in, the exact text a person reads out.
+
+A Console of width 100 writing to a string, no colour (Rich's tests/render.py): what the table says,
+where it wraps and what it leaves out, independent of the terminal running the tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import textwrap
+
+from rich.console import Console
+
+from irocli.domain import Child, Flag
+from irocli.reports import render
+from irocli.reports.child import ChildPage
+
+AS_OF = dt.date(2025, 3, 25)
+KHAN = Child("C001", "Sam Jones", dt.date(2012, 5, 1), "A. Khan", "J. Smith", "North")
+
+
+def rendered(renderable) -> str:
+    """The renderable as a 100-column terminal without colour shows it (the padding at line ends dropped)."""
+    out = io.StringIO()
+    Console(width=100, file=out, color_system=None, theme=render.THEME, highlight=False).print(renderable)
+    return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())
+
+
+def expected(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def obligation(child_id, rule, title, due, status, days, *, iro="A. Khan", owner="iro", met_on=None, **extra):
+    """A row as reports.rows.obligation_row makes it."""
+    row = {"child_id": child_id, "obligation": rule, "title": title, "due": due, "status": status, "days": days,
+           "anchor": {"kind": "review-held", "date": "2025-01-22"}, "iro": iro, "team": "North",
+           "source": "REG reg 33(2)(b)", "owner": owner, **extra}
+    if met_on:
+        row["met_on"] = met_on
+    return row
+
+
+DUE_ROWS = [
+    obligation("C002", "review.first", "First review", "2025-03-31", "due", 6),
+    obligation("C001", "task.invitations", "Invitations sent", "2025-03-10", "overdue", -15, owner="social-worker"),
+    obligation("C001", "review.second", "Second review", "2025-04-22", "due", 28, iro="B. Okafor"),
+]
+
+
+def test_due_table_lists_due_when_child_obligation_iro_owner_then_counts():
+    rows = sorted(DUE_ROWS, key=lambda r: r["due"])
+    table = render.due_report(rows, title="Due", as_of=AS_OF, within=28, names={"C001": "SJ", "C002": "AS"})
+    assert rendered(table) == expected("""
+        Due as of 2025-03-25
+        ┏━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
+        ┃ Due        ┃ When     ┃ Child   ┃ Obligation                         ┃ IRO       ┃ Owner         ┃
+        ┡━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩
+        │ 2025-03-10 │ 15d late │ C001 SJ │ Invitations sent  task.invitations │ A. Khan   │ social-worker │
+        │ 2025-03-31 │ in 6d    │ C002 AS │ First review  review.first         │ A. Khan   │ iro           │
+        │ 2025-04-22 │ in 28d   │ C001 SJ │ Second review  review.second       │ B. Okafor │ iro           │
+        └────────────┴──────────┴─────────┴────────────────────────────────────┴───────────┴───────────────┘
+        3 obligations for 2 children: 1 overdue, 1 due within 7 days
+        """)
+
+
+def test_overdue_for_one_iro_leaves_out_the_iro_column_and_the_due_soon_count():
+    rows = [DUE_ROWS[1]]
+    table = render.due_report(rows, title="Overdue", as_of=AS_OF, within=None, iro="a.  khan", names={"C001": "SJ"})
+    assert rendered(table) == expected("""
+        Overdue as of 2025-03-25 — a. khan
+        ┏━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
+        ┃ Due        ┃ When     ┃ Child   ┃ Obligation                         ┃ Owner         ┃
+        ┡━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩
+        │ 2025-03-10 │ 15d late │ C001 SJ │ Invitations sent  task.invitations │ social-worker │
+        └────────────┴──────────┴─────────┴────────────────────────────────────┴───────────────┘
+        1 obligation for 1 child: 1 overdue
+        """)
+
+
+def test_an_empty_due_list_is_one_sentence():
+    assert rendered(render.due_report([], title="Due", as_of=AS_OF, within=14, team="north", owner="iro")) == (
+        "Nothing overdue or due within 14 days for team north, owner iro as of 2025-03-25.\n")
+
+
+def test_child_show_page():
+    events = [
+        {"id": 1, "date": "2024-12-20", "kind": "entered-care", "meeting": None, "note": None,
+         "recorded_at": "2024-12-20T09:15:00+00:00", "recorded_by": "jsmith", "voided_at": None, "void_reason": None},
+        {"id": 2, "date": "2025-01-22", "kind": "review-held", "meeting": False, "note": "by video [remote]",
+         "recorded_at": "2025-06-02T16:40:09+00:00", "recorded_by": "akhan", "voided_at": None, "void_reason": None},
+        {"id": 3, "date": "2025-01-23", "kind": "review-held", "meeting": True, "note": None,
+         "recorded_at": "2025-01-23T10:00:00", "recorded_by": "akhan", "voided_at": "2025-01-24T10:00:00",
+         "void_reason": "entered twice"},
+    ]
+    obligations = [
+        obligation("C001", "review.first", "First review", "2025-01-22", "met", -62, met_on="2025-01-22"),
+        obligation("C001", "task.decisions", "Decisions circulated", "2025-01-27", "met-late", -57,
+                   met_on="2025-01-30"),
+        obligation("C001", "task.invitations", "Invitations sent", "2025-03-25", "due", 0),
+        obligation("C001", "review.second", "Second review", "2025-04-22", "due", 28),
+    ]
+    flags = [Flag("review.adjourn-once", dt.date(2025, 2, 1), "this review was already adjourned")]
+    page = ChildPage(KHAN, AS_OF, "england", events, obligations, flags)
+    assert rendered(render.child_page(page)) == expected("""
+        Child          C001  Sam Jones
+        Date of birth  2012-05-01
+        IRO            A. Khan
+        Social worker  J. Smith
+        Team           North
+        Profile        england
+        As of          2025-03-25
+
+        ! review.adjourn-once: this review was already adjourned
+        Timeline
+        ┏━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+        ┃ Id ┃ Date       ┃ Kind         ┃ Note                          ┃ Recorded                   ┃
+        ┡━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+        │ 1  │ 2024-12-20 │ entered-care │                               │ 2024-12-20 09:15 by jsmith │
+        │ 2  │ 2025-01-22 │ review-held  │ no meeting; by video [remote] │ 2025-06-02 17:40 by akhan  │
+        │ 3  │ 2025-01-23 │ review-held  │ VOIDED: entered twice         │ 2025-01-23 10:00 by akhan  │
+        └────┴────────────┴──────────────┴───────────────────────────────┴────────────────────────────┘
+        Open obligations
+        ┏━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+        ┃ Due        ┃ Status     ┃ Obligation                         ┃
+        ┡━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+        │ 2025-03-25 │ due today  │ Invitations sent  task.invitations │
+        │ 2025-04-22 │ due in 28d │ Second review  review.second       │
+        └────────────┴────────────┴────────────────────────────────────┘
+        History (met, late, missed)
+        ┏━━━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┓
+        ┃ Due        ┃ Status      ┃ Obligation                           ┃ Done       ┃
+        ┡━━━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━┩
+        │ 2025-01-22 │ met         │ First review  review.first           │ 2025-01-22 │
+        │ 2025-01-27 │ met 3d late │ Decisions circulated  task.decisions │ 2025-01-30 │
+        └────────────┴─────────────┴──────────────────────────────────────┴────────────┘
+        """)
+
+
+def test_explain_shows_the_arithmetic_with_its_sign_kept_and_the_source():
+    rows = [
+        {**obligation("C001", "review.second", "Second review", "2025-04-22", "due", 28),
+         "offset": "6 months", "arithmetic": "review-held 2025-01-22 + 3 months = 2025-04-22"},
+        {**obligation("C001", "task.invitations", "Invitations sent", "2025-03-10", "overdue", -15,
+                      source="Blackpool IRO procedure 4.2"),
+         "offset": "-20 working days", "arithmetic": "review due 2025-04-07 - 20 working days = 2025-03-10"},
+    ]
+    flags = [Flag("review.adjourn-once", dt.date(2025, 2, 1), "this review was already adjourned")]
+
+    class Profile:
+        name, title = "england", "England (national minimum)"
+
+    assert rendered(render.explain_report("C001", Profile, AS_OF, rows, flags)) == expected("""
+        C001: obligations under profile england (England (national minimum)) as of 2025-03-25
+        ┏━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+        ┃ Obligation       ┃ Due        ┃ Status  ┃ Arithmetic                ┃ Source                     ┃
+        ┡━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+        │ review.second    │ 2025-04-22 │ due     │ review-held 2025-01-22 +3 │ REG reg 33(2)(b)           │
+        │                  │            │         │ months = 2025-04-22       │                            │
+        │ task.invitations │ 2025-03-10 │ overdue │ review due 2025-04-07 −20 │ Blackpool IRO procedure    │
+        │                  │            │         │ working days = 2025-03-10 │ 4.2                        │
+        └──────────────────┴────────────┴─────────┴───────────────────────────┴────────────────────────────┘
+        ! review.adjourn-once: this review was already adjourned
+        """)
+
+
+def escalation(esc_id, child_id, stage, status, due, *, days_at_stage, reason="drift", iro="A. Khan",
+               resolved=None):
+    return {"escalation_id": esc_id, "child_id": child_id, "stage": stage, "opened": "2025-03-03",
+            "stage_started": "2025-03-03", "response_due": due, "status": status, "days": None, "reason": reason,
+            "iro": iro, "team": "North", "days_at_stage": days_at_stage, "responder": "Team manager",
+            "resolved": resolved, "outcome": None}
+
+
+def test_escalation_list_keeps_ids_and_dates_whole():
+    rows = [
+        escalation(12, "C001", "1", "overdue", "2025-03-10", days_at_stage=22),
+        escalation(7, "C002", "informal", "open", "2025-03-28", days_at_stage=4, reason="recommendations"),
+        escalation(30, "C003", "2", "cafcass", None, days_at_stage=40, iro=None),
+        escalation(3, "C001", "3", "resolved", "2025-02-20", days_at_stage=9, resolved="2025-03-01"),
+    ]
+    assert rendered(render.escalation_list(rows, AS_OF, open_only=False)) == expected("""
+        Escalations as of 2025-03-25
+        ┏━━━━┳━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┳━━━━━━━━━┓
+        ┃ Id ┃ Child ┃ Stage    ┃ Days at stage ┃ Response due ┃ Status        ┃ Reason          ┃ IRO     ┃
+        ┡━━━━╇━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━╇━━━━━━━━━┩
+        │ 12 │ C001  │ 1        │ 22            │ 2025-03-10   │ response      │ drift           │ A. Khan │
+        │    │       │          │               │              │ overdue       │                 │         │
+        │ 7  │ C002  │ informal │ 4             │ 2025-03-28   │ open          │ recommendations │ A. Khan │
+        │ 30 │ C003  │ 2        │ 40            │ -            │ referred to   │ drift           │ -       │
+        │    │       │          │               │              │ Cafcass       │                 │         │
+        │ 3  │ C001  │ 3        │ 9             │ 2025-02-20   │ resolved      │ drift           │ A. Khan │
+        │    │       │          │               │              │ 2025-03-01    │                 │         │
+        └────┴───────┴──────────┴───────────────┴──────────────┴───────────────┴─────────────────┴─────────┘
+        """)
+
+
+def test_an_empty_escalation_list_names_its_filters():
+    assert rendered(render.escalation_list([], AS_OF, open_only=True, iro="a. khan", team="north")) == (
+        "No open escalations for a. khan, team north as of 2025-03-25.\n")
+
+
+KPI = {
+    "period": {"from": "2024-04-01", "to": "2025-03-31", "profile": "england", "as_of": "2025-03-25",
+               "caseload_on": "2025-03-25"},
+    "reviews": {"due": 4, "on_time": 3, "late": 1, "overdue": 0, "pending": 1, "percent_on_time": 75.0,
+                "percent_late": 25.0, "percent_overdue": 0.0, "days_late_median": 6, "days_late_worst": 6,
+                "due_in_period": 5, "definition": "..."},
+    "children": {"looked_after_28_days": 2, "denominator": 2, "all_on_time": 1, "percent_all_on_time": 50.0,
+                 "definition": "children looked after for at least 28 days in the period up to 2025-03-25 with a "
+                               "review due in it and not pending; on time = every such review held by its due date"},
+    "tasks": [{"task": "task.invitations", "title": "Invitations sent", "due": 2, "on_time": 1, "late": 0,
+               "missed_or_overdue": 1, "percent_on_time": 50.0, "pending": 0, "due_in_period": 2}],
+    "caseload": [{"iro": "A. Khan", "children": 72, "band": "above", "band_low": 50, "band_high": 70,
+                  "source": "IRO Handbook (2010) para 7.15"}],
+    "escalations": [],
+    "monthly": [
+        {"month": "2025-01", "due": 2, "on_time": 2, "late": 0, "overdue": 0, "pending": 0, "percent_on_time": 100.0},
+        {"month": "2025-02", "due": 2, "on_time": 1, "late": 1, "overdue": 0, "pending": 0, "percent_on_time": 50.0},
+        {"month": "2025-03", "due": 0, "on_time": 0, "late": 0, "overdue": 0, "pending": 1, "percent_on_time": None},
+    ],
+}
+
+
+def test_kpi_tables_sections_then_the_monthly_bars():
+    assert rendered(render.kpi_report(KPI, "Review KPIs 2024-04-01 to 2025-03-31 (england) as of 2025-03-25")) == (
+        expected("""
+        Review KPIs 2024-04-01 to 2025-03-31 (england) as of 2025-03-25
+        Reviews on time: 3 of 4 (75.0%); denominator: on time + late + overdue = 3 + 1 + 0. Pending: 1 due
+        on or after 2025-03-25 and not held, not counted.
+        Children whose reviews were all on time: 1 of 2 (50.0%); denominator: children looked after for at
+        least 28 days in the period up to 2025-03-25 with a review due in it and not pending; on time =
+        every such review held by its due date (2 looked after ≥ 28 days).
+        Reviews due in the period (per review)
+        ┏━━━━━━━━━━━━━━━┳━━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━━━┳━━━━━━━┓
+        ┃               ┃       ┃        ┃       ┃      ┃        ┃       ┃        ┃       ┃ Days   ┃ Days  ┃
+        ┃               ┃       ┃        ┃ On    ┃      ┃        ┃ % on  ┃        ┃ %     ┃ late   ┃ late  ┃
+        ┃ Due in period ┃ Pend… ┃ Count… ┃ time  ┃ Late ┃ Overd… ┃ time  ┃ % late ┃ over… ┃ median ┃ worst ┃
+        ┡━━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━╇━━━━━━╇━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━╇━━━━━━━━╇━━━━━━━┩
+        │ 5             │ 1     │ 4      │ 3     │ 1    │ 0      │ 75.0% │ 25.0%  │ 0.0%  │ 6      │ 6     │
+        └───────────────┴───────┴────────┴───────┴──────┴────────┴───────┴────────┴───────┴────────┴───────┘
+        Children whose reviews were all on time (per child)
+        ┏━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
+        ┃ Looked after ≥ 28 days ┃ Denominator ┃ All on time ┃ % all on time ┃
+        ┡━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩
+        │ 2                      │ 2           │ 1           │ 50.0%         │
+        └────────────────────────┴─────────────┴─────────────┴───────────────┘
+        Tasks due in the period
+        ┏━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━┳━━━━━━━━┳━━━━━━┳━━━━━━━━━┳━━━━━━━━┓
+        ┃         ┃                  ┃               ┃        ┃         ┃        ┃      ┃ Missed  ┃        ┃
+        ┃         ┃                  ┃               ┃        ┃         ┃ On     ┃      ┃ or      ┃ % on   ┃
+        ┃ Task    ┃ Rule             ┃ Due in period ┃ Pendi… ┃ Counted ┃ time   ┃ Late ┃ overdue ┃ time   ┃
+        ┡━━━━━━━━━╇━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━╇━━━━━━━━╇━━━━━━╇━━━━━━━━━╇━━━━━━━━┩
+        │ Invita… │ task.invitations │ 2             │ 0      │ 2       │ 1      │ 0    │ 1       │ 50.0%  │
+        │ sent    │                  │               │        │         │        │      │         │        │
+        └─────────┴──────────────────┴───────────────┴────────┴─────────┴────────┴──────┴─────────┴────────┘
+        Caseload per IRO at 2025-03-25
+        ┏━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+        ┃ IRO     ┃ Children in care ┃ Band 50–70 ┃ Source                        ┃
+        ┡━━━━━━━━━╇━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+        │ A. Khan │ 72               │ above      │ IRO Handbook (2010) para 7.15 │
+        └─────────┴──────────────────┴────────────┴───────────────────────────────┘
+        Escalations in the period, by stage: none.
+        Reviews by month
+        ┏━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━┳━━━━━━┳━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━┓
+        ┃ Month   ┃ Counted ┃ On time ┃ Late ┃ Overdue ┃ Pending ┃ % on time ┃
+        ┡━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━╇━━━━━━╇━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━┩
+        │ 2025-01 │ 2       │ 2       │ 0    │ 0       │ 0       │ 100.0%    │
+        │ 2025-02 │ 2       │ 1       │ 1    │ 0       │ 0       │ 50.0%     │
+        │ 2025-03 │ 0       │ 0       │ 0    │ 0       │ 1       │ n/a       │
+        └─────────┴─────────┴─────────┴──────┴─────────┴─────────┴───────────┘
+        Reviews held on time, by month
+         2025-01  ████████████████████████████████████████  100.0%  2/2 on time
+         2025-02  ████████████████████░░░░░░░░░░░░░░░░░░░░   50.0%  1/2 on time
+         2025-03  ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░     n/a  none due, 1 pending
+        """))
