@@ -129,9 +129,9 @@ REVIEWED = {
     "(' WHERE ' + ' AND '.join(where) if where else '')",  # queries: "iro IN (:iro0, …)", placeholders only
     "column",  # queries.known_names: a key of NAME_COLUMNS, checked before use
     "' AND '.join(where)",
-    "sql",  # session: a constant SELECT … IN, followed by "?" placeholders only
+    "sql",  # queries (fast paths): a constant SELECT … IN, followed by "?" placeholders only
     "','.join('?' * len(chunk))",
-    "table.name", "', '.join(names)", "', '.join('?' * len(names))",  # session._insert: names, placeholders
+    "table.name", "', '.join(names)", "', '.join('?' * len(names))",  # bulk._insert: names, placeholders
     "BUSY_TIMEOUT_MS",  # an int constant
 }
 SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|PRAGMA|WHERE|FROM|CREATE|DROP|ALTER)\b")
