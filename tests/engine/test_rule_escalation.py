@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.engine.conftest import Child, D
+from tests.engine.support import Child, D
 
 from irocli.domain import Event
 

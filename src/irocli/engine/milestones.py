@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
-from irocli.engine.episodes import END, scheduled_review
+from irocli.engine.episodes import END, Episode, scheduled_review
 from irocli.engine.registry import applies
 
 if TYPE_CHECKING:
@@ -41,16 +42,21 @@ def at_review(run: Run, rules: list) -> None:
                      basis=lambda r=r, n=rule.position: f"by the {_ordinal(n)} review ({r.rule.id} due {r.due})")
 
 
+def _by_birthday(run: Run, rules: list) -> Iterator[tuple[Any, dt.date, list[Episode]]]:
+    """Each age rule with the day the child reaches its age and the episodes of full-time care
+    (age milestones are not for a series of short breaks, REG reg 48); rules are skipped without a dob."""
+    full_time = [ep for ep in run.episodes if not ep.short_breaks]
+    for rule in rules:
+        bday = run.birthday(rule.age)
+        if bday is not None:
+            yield rule, bday, full_time
+
+
 @applies("first-review-after-age")
 def first_review_after_age(run: Run, rules: list) -> None:
     """At the first review on or after a birthday (full-time care only)."""
-    for rule in rules:
-        bday = run.birthday(rule.age)
-        if bday is None:
-            continue
-        for ep in run.episodes:
-            if ep.short_breaks:
-                continue  # age milestones are for children in full-time care (REG reg 48)
+    for rule, bday, episodes in _by_birthday(run, rules):
+        for ep in episodes:
             cyc = next((c for c in ep.cycles if run.review_date(c)[0] >= bday), None)
             if cyc is None:
                 continue
@@ -64,13 +70,8 @@ def first_review_after_age(run: Run, rules: list) -> None:
 @applies("age")
 def age(run: Run, rules: list) -> None:
     """Counted from a birthday (or from becoming eligible after it), within an episode; shown a year ahead."""
-    for rule in rules:
-        bday = run.birthday(rule.age)
-        if bday is None:
-            continue
-        for ep in run.episodes:
-            if ep.short_breaks:
-                continue
+    for rule, bday, episodes in _by_birthday(run, rules):
+        for ep in episodes:
             anchor = bday
             if rule.eligible_after is not None:
                 anchor = max(bday, run.cal.add(ep.start, rule.eligible_after))
