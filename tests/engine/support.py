@@ -57,3 +57,16 @@ class Child:
 
     def assert_absent(self, rule: str) -> None:
         assert not [o for o in self.obs if o.rule == rule], f"{rule} should not be there"
+
+
+def assert_profile_fails(tmp_path, text: str, where: str, message: str) -> None:
+    """A profile file holding `text` fails to load with exactly "<file>: <where>: <message>"."""
+    import pytest
+
+    from irocli.errors import BadInput
+
+    path = tmp_path / "myla.toml"
+    path.write_text(text)
+    with pytest.raises(BadInput) as caught:
+        load(str(path))
+    assert str(caught.value) == f"{path}: {where}: {message}"

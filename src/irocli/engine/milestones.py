@@ -134,8 +134,8 @@ def _meeting_interval(run: Run, rule) -> None:
     if rule.event not in run.by_kind:
         return
     meetings = sorted(e.date for e in run.evs if e.kind == "review-held" and e.meeting)
-    ends = run.by_kind.get("placement-change", []) + run.by_kind.get("left-care", []) \
-        + run.by_kind.get("adoption-order", [])
+    # the kinds that end the run ([policies] meeting-interval-ends)
+    ends = [d for kind in sorted(run.p.policies.meeting_interval_ends.values) for d in run.by_kind.get(kind, ())]
     for n, start in enumerate(run.by_kind.get(rule.event, ()), 1):
         end = min((d for d in ends if d > start), default=END)
         anchor_kind, last, k = rule.event, start, 0
