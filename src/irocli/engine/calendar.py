@@ -48,6 +48,8 @@ class Offset(NamedTuple):
 
     @classmethod
     def parse(cls, text: str, *, where: str | None = None) -> Offset:
+        """An offset from text such as "20 working days", "-14 days", "3 months" ("wd" is working
+        days); BadInput (with `where`, e.g. "england.toml: rules.review.first.offset") otherwise."""
         m = _OFFSET.match(text.lower()) if isinstance(text, str) else None
         unit = UNITS.get(m.group(2)) if m else None
         if unit is None:
@@ -137,6 +139,7 @@ class Calendar:
             )
 
     def is_working_day(self, day: dt.date) -> bool:
+        """Whether day is an England and Wales working day (REG reg 2) and not a local closure."""
         self._cover(day, 0)
         return day.toordinal() in self._set
 

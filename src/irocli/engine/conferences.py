@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class Conference:
+    """One child protection conference due (RULES §4): an ICPC counted from a strategy discussion, or a
+    review conference counted from the conference before it; `held` is the day it took place."""
+
     kind: str  # "icpc" or "rcpc"
     rule: object
     due: dt.date

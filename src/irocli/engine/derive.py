@@ -36,10 +36,13 @@ def derive(
     dob: dt.date | None = None,
     history: bool = True,
 ) -> Outcome:
-    """Every obligation of one child as of a date.
+    """Every obligation of one child as of a date: an Outcome whose obligations are sorted by (due, rule id),
+    each with its rule, anchor, offset (calendar or working days) and arithmetic, plus flags for the IRO.
 
-    Events after as_of are ignored, so a past as-of date shows the picture as it was then. With
-    history=False only open obligations are built (the due list needs nothing else).
+    `events` are the child's (non-voided) events in any order; `profile` a loaded profiles.Profile;
+    `dob` the date of birth (age milestones and the 18th birthday need it). Events after as_of are
+    ignored, so a past as-of date shows the picture as it was then. With history=False only open
+    obligations are built (the due list needs nothing else). Pure: raises nothing for any events.
     """
     run = Run(child_id, _timeline(events, as_of), profile, as_of, dob, history)
     if run.known_from > dt.date.min:

@@ -41,6 +41,9 @@ class StageError(BadInput):
 
 @dataclass(slots=True)
 class StageVisit:
+    """One stage an escalation reached: when it started, the timescale agreed when opened (informal
+    only), the response, the meetings held at it and the day it ended (escalated further)."""
+
     stage: str
     started: dt.date
     agreed_due: dt.date | None = None
@@ -51,6 +54,9 @@ class StageVisit:
 
 @dataclass(slots=True)
 class Escalation:
+    """One escalation of one child, as its events tell it (never stored): opened with a reason at a
+    stage, the stages it visited in order, and how it closed (resolved or referred to Cafcass)."""
+
     id: int
     child_id: str
     reason: str
@@ -66,10 +72,12 @@ class Escalation:
 
     @property
     def current(self) -> StageVisit:
+        """The stage visit in progress (the last one)."""
         return self.visits[-1]
 
     @property
     def stage(self) -> str:
+        """The key of the current stage ("informal", "1" .. "4")."""
         return self.current.stage
 
     @property
@@ -79,6 +87,8 @@ class Escalation:
         return min(days) if days else None
 
     def status(self, response_due: dt.date | None, as_of: dt.date) -> str:
+        """resolved, cafcass, overdue (no response at the current stage and its due date before
+        as_of) or open."""
         if self.resolved is not None:
             return "resolved"
         if self.cafcass is not None:
@@ -112,7 +122,9 @@ def _literal(text: str) -> str:
 
 
 def build(events, child_id: str) -> dict[int, Escalation]:
-    """Every escalation of one child from its (non-voided) events, in date order."""
+    """Every escalation of one child from its (non-voided) events, in date order, keyed by the id of the
+    `escalation-opened` event. Malformed imported details (an unknown stage, an unparsable date) are
+    ignored, never raised."""
     found: dict[int, Escalation] = {}
     keys: dict[str, int] = {}  # an imported escalation may be named by a key instead of an id
     for e in events:
@@ -161,7 +173,10 @@ def _date(value) -> dt.date | None:
 
 
 def response_due(esc: Escalation, visit: StageVisit, lad: Ladder, cal) -> tuple[dt.date, str] | None:
-    """When the stage's response falls due, and how that was worked out."""
+    """(due date, how it was worked out) for the response at one stage visit, or None when the stage sets
+    no time: the timescale agreed when opened, else the stage's `response` (calendar or working days)
+    counted from the day the stage started, else esc.response's offset for an informal stage not on the
+    ladder (RULES §5)."""
     if visit.agreed_due is not None:
         return visit.agreed_due, f"timescale agreed when opened: {visit.agreed_due}"
     stage = lad.stages.get(visit.stage)
@@ -236,6 +251,8 @@ def check_escalate(esc: Escalation, lad: Ladder, to: str | None) -> str:
 
 
 def check_open(esc: Escalation, action: str) -> None:
+    """BadInput when `action` (respond, escalate, resolve, cafcass, meeting, actions) cannot be recorded:
+    the escalation is resolved, or referred to Cafcass (then it can only be resolved)."""
     if esc.resolved is not None:
         raise BadInput(f"escalation {esc.id} was already resolved on {esc.resolved}; cannot {action}")
     if esc.cafcass is not None and action in ("respond", "escalate", "meeting", "actions"):

@@ -54,7 +54,7 @@ def _by_birthday(run: Run, rules: list) -> Iterator[tuple[Any, dt.date, list[Epi
 
 @applies("first-review-after-age")
 def first_review_after_age(run: Run, rules: list) -> None:
-    """At the first review on or after a birthday (full-time care only)."""
+    """At the first review on or after the birthday of the rule's age (full-time care only, REG reg 48)."""
     for rule, bday, episodes in _by_birthday(run, rules):
         for ep in episodes:
             cyc = next((c for c in ep.cycles if run.review_date(c)[0] >= bday), None)
@@ -125,7 +125,8 @@ def _placement_order_check(run: Run, rule) -> None:
 
 @applies("meeting-interval")
 def meeting_intervals(run: Run, rules: list) -> None:
-    """Meetings at most an interval apart from an event until the placement changes or care ends."""
+    """Review meetings at most the rule's offset apart, counted from the rule's event and then from each
+    meeting, until a kind of [policies] meeting-interval-ends (a placement change, leaving care)."""
     for rule in rules:
         _meeting_interval(run, rule)
 

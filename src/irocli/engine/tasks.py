@@ -28,7 +28,9 @@ def _cycles(run: Run) -> Iterator[tuple[Cycle | None, Cycle, Cycle | None]]:
 
 @applies("before-review")
 def before_review(run: Run, rules: list) -> None:
-    """Counted back from R, the review's day (held, else booked, else due); never before its window opened."""
+    """Counted back from R, the review's day (held, else booked, else due), by the rule's offset
+    (first_offset for an episode's first review) in calendar or working days; never before the
+    window opened (RULES §2). A calendar-day date on a closed day rolls back (RULES §6)."""
     for ep in run.episodes:
         for cyc in ep.cycles:
             held = cyc.held
@@ -54,7 +56,8 @@ def before_review(run: Run, rules: list) -> None:
 
 @applies("midpoint")
 def midpoint(run: Run, rules: list) -> None:
-    """Halfway between a review and the next one's due date (as scheduled, if adjourned)."""
+    """Halfway (calendar days, rounded down) between a review and the next one's due date (as scheduled,
+    if adjourned); done strictly after the review (RULES §2)."""
     for before, cyc, _ in _cycles(run):
         held = cyc.held
         if (held is not None and not run.history) or cyc.number == 1 or before is None:
@@ -71,7 +74,8 @@ def midpoint(run: Run, rules: list) -> None:
 
 @applies("after-review")
 def after_review(run: Run, rules: list) -> None:
-    """Counted on from the day a review was held; done before the next review is held."""
+    """Counted on from the day a review was held by the rule's offset (calendar or working days); done
+    before the next review is held (RULES §2)."""
     for _, cyc, after in _cycles(run):
         held = cyc.held
         if held is None:
