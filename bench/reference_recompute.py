@@ -21,7 +21,7 @@ restarts, adjournments, bookings, directed reviews and proposed changes. If the 
 the reference says so on stderr (its output would then not be comparable).
 
 Working days: a sorted list of working-day ordinals built from irocli's cached bank-holiday table
-(irocli.engine._bank_holidays: the holidays package's days, cached per version), one bisect per
+(irocli.engine._bank_holidays: the holidays package's days, a committed table), one bisect per
 deadline. Months: cached relativedelta instances, as the engine does.
 """
 

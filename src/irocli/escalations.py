@@ -32,7 +32,10 @@ def open_escalation(store, profile, child_id: str, *, reason: str, stage: str, d
     lad = ladder_rules.ladder(profile)
     if reason not in ladder_rules.REASONS:
         raise BadInput(f"--reason must be one of {', '.join(ladder_rules.REASONS)} (got {reason!r})")
-    stage = ladder_rules.parse_stage(stage, lad)
+    try:
+        stage = ladder_rules.parse_stage(stage, lad)
+    except ladder_rules.StageError as error:  # the engine names the field; the user typed --stage
+        raise error.naming("--stage") from None
     if due is not None and due < day:
         raise BadInput(f"--due {due} is before the escalation opens ({day})")
     if due is not None and stage != "informal":
@@ -65,7 +68,10 @@ def record(store, profile, esc_id: int, action: str, *, day: dt.date, note: str 
                            f"({esc.current.responded})")
         kind = "escalation-response"
     elif action == "escalate":
-        details["to"] = ladder_rules.check_escalate(esc, lad, to_stage)
+        try:
+            details["to"] = ladder_rules.check_escalate(esc, lad, to_stage)
+        except ladder_rules.StageError as error:  # the engine names the field; the user typed --to-stage
+            raise error.naming("--to-stage") from None
         kind = "escalation-escalated"
     elif action == "resolve":
         if not outcome or not outcome.strip():

@@ -208,8 +208,8 @@ def test_weekend_holidays_do_not_change_working_days():
 
 
 # --- The table and the package -----------------------------------------------------------------
-# The table is built from the installed package and cached per package version; the cache itself
-# is tested in test_bank_holiday_cache.py. Here: whatever the cache holds is the package's table.
+# The table is committed data scripts/bank_holidays.py writes from the installed package (tested in
+# test_bank_holiday_table.py). Here: the table is the package's, and years beyond it come from the package.
 
 FIRST, LAST = _bank_holidays.DEFAULT_FIRST_YEAR, _bank_holidays.DEFAULT_LAST_YEAR
 

@@ -4,9 +4,9 @@ the key, with the closest known name when one is close (issue 13)."""
 from __future__ import annotations
 
 import pytest
+from tests.engine.support import assert_profile_fails
 
 from irocli.engine.calendar import Offset
-from irocli.errors import BadInput
 from irocli.profiles import load
 
 RULE = 'title = "T"\nsource = "S"\n'
@@ -42,11 +42,7 @@ RULE = 'title = "T"\nsource = "S"\n'
 ], ids=["top-key", "top-key-not-close", "rule-id-disabled", "rule-id-changed", "rule-id-not-close", "rule-type",
         "rule-type-not-close", "rule-key", "review-sequence", "reviews-key", "trigger-key", "trigger-kind", "cp-key"])
 def test_a_misspelt_name_in_a_profile_suggests_the_closest(tmp_path, text, where, message):
-    path = tmp_path / "myla.toml"
-    path.write_text(text)
-    with pytest.raises(BadInput) as caught:
-        load(str(path))
-    assert str(caught.value) == f"{path}: {where}: {message}"
+    assert_profile_fails(tmp_path, text, where, message)
 
 
 def test_a_new_rule_with_a_type_is_added_whatever_its_id(tmp_path):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.engine.conftest import Child, events
+from tests.engine.support import Child, events
 
 SD = ("strategy-discussion", "2025-04-04")  # Fri before Easter
 

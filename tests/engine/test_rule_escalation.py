@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.engine.conftest import Child, D
+from tests.engine.support import Child, D
 
 from irocli.domain import Event
 
@@ -126,3 +126,55 @@ def test_malformed_imported_details_never_break_a_report():
     evs = esc(("open", "2025-03-03", "1", "drift", "07/03/2025"), ("escalate", "2025-03-05", "None"))
     c = Child("blackpool", evs, as_of="2025-03-06")
     c.assert_due("esc.response", "2025-03-10", "due")  # the bad agreed date is ignored, stage 1 stands
+
+
+@pytest.mark.parametrize("profile, opened_at, source", [
+    # Blackpool stage 1 cites its own paragraph of seeds/000, not the ladder
+    ("blackpool", "1", "000 Stage 1 - Formal Issues resolution"),
+    ("cpru", "2", "001 DRP stage 2: response within 5 working days; actions from the meeting within 24 hours"),
+    ("knowsley", "informal", "003 Informal Outcome Resolution 3"),
+    # england's default ladder gives its stages no source: the rule's own is cited
+    ("england", "1", "profile escalation ladder"),
+])
+def test_explain_cites_the_stage_source_for_a_stage_response(profile, opened_at, source):
+    c = Child(profile, esc(("open", "2025-03-03", opened_at)), as_of="2025-03-04")
+    [ob] = c.of("esc.response")
+    assert ob.source == source
+
+
+def test_a_later_stage_cites_its_own_source_and_the_cap_its_rule():
+    # Knowsley: opened at stage 1 on Mon 3 Mar 2025, escalated to 2 on Wed 12 Mar
+    evs = esc(("open", "2025-03-03", "1"), ("escalate", "2025-03-12", "2"))
+    c = Child("knowsley", evs, as_of="2025-03-13")
+    [two] = [o for o in c.of("esc.response") if o.cycle.endswith(".2")]
+    assert (two.due, two.source) == (D("2025-03-19"), "003 Stage 2: aiming for 5 working days")  # Wed 12 + 5 WD
+    # the cap (20 WD from stage 1 on Mon 3 Mar: 31 Mar) keeps the rule's source
+    [cap] = c.of("esc.cap")
+    assert (cap.due, cap.source) == (D("2025-03-31"), "003 Formal Outcome Resolution 1 and 5: within 20 working days")
+
+
+def test_the_cpru_stage_2_meeting_actions_cite_the_stage():
+    evs = esc(("open", "2025-03-03", "2"), ("meeting", "2025-03-06"))
+    [ob] = Child("cpru", evs, as_of="2025-03-06").of("esc.meeting-actions")
+    assert (ob.due, ob.source) == (D("2025-03-07"), "001 DRP stage 2: response within 5 working days; "
+                                   "actions from the meeting within 24 hours")
+
+
+def test_the_engine_names_the_field_never_a_cli_option():
+    from irocli.engine.escalations import StageError, build, check_escalate, ladder, parse_stage
+    from irocli.profiles import load
+
+    lad = ladder(load("blackpool"))
+    with pytest.raises(StageError) as caught:
+        parse_stage("9", lad)
+    assert str(caught.value) == "stage must be one of informal, 1, 2, 3, 4 (got '9')"
+    assert str(caught.value.naming("--stage")) == "--stage must be one of informal, 1, 2, 3, 4 (got '9')"
+    [opened] = build(esc(("open", "2025-03-03", "2")), "C1").values()
+    with pytest.raises(StageError) as caught:
+        check_escalate(opened, lad, "1")
+    assert str(caught.value) == f"escalation {OPEN_ID} is at stage 2: to_stage must be a later stage"
+    assert str(caught.value.naming("--to-stage")) == (f"escalation {OPEN_ID} is at stage 2: "
+                                                      "--to-stage must be a later stage")
+    with pytest.raises(StageError) as caught:
+        check_escalate(opened, lad, "{x}")
+    assert str(caught.value) == "to_stage must be one of informal, 1, 2, 3, 4 (got '{x}')"

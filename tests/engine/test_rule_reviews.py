@@ -7,7 +7,7 @@ comments show the count where it crosses a month end or a bank holiday.
 from __future__ import annotations
 
 import pytest
-from tests.engine.conftest import Child, events
+from tests.engine.support import Child, events
 
 
 @pytest.mark.parametrize(
@@ -234,7 +234,7 @@ def test_review_outside_an_episode_is_flagged():
 
 
 def test_a_direction_recorded_before_a_review_is_met_by_it():
-    from tests.engine.conftest import D
+    from tests.engine.support import D
 
     from irocli.domain import Event
 
@@ -246,7 +246,7 @@ def test_a_direction_recorded_before_a_review_is_met_by_it():
 
 
 def test_a_direction_recorded_after_the_last_review_stays_open():
-    from tests.engine.conftest import D
+    from tests.engine.support import D
 
     from irocli.domain import Event
 
@@ -258,7 +258,7 @@ def test_a_direction_recorded_after_the_last_review_stays_open():
 
 
 def test_a_booking_recorded_before_an_earlier_review_belongs_to_that_review():
-    from tests.engine.conftest import D
+    from tests.engine.support import D
 
     from irocli.domain import Event
 
@@ -273,7 +273,7 @@ def test_a_booking_recorded_before_an_earlier_review_belongs_to_that_review():
 # --- regressions found in review ---------------------------------------------------------------
 
 def test_a_booking_recorded_on_the_day_of_a_review_is_for_the_next_one():
-    from tests.engine.conftest import D
+    from tests.engine.support import D
 
     from irocli.domain import Event
 
@@ -300,7 +300,7 @@ def test_a_review_recorded_twice_on_one_day_counts_once():
 
 
 def test_authorisation_flag_ends_with_the_episode_and_with_a_booking_in_time():
-    from tests.engine.conftest import D
+    from tests.engine.support import D
 
     from irocli.domain import Event
 

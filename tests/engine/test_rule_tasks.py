@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.engine.conftest import Child, events
+from tests.engine.support import Child, events
 
 from irocli.profiles import load
 
@@ -193,7 +193,7 @@ offset = "0 days"
 completed_by = ["left-care"]
 source = "test"
 ''')
-    from tests.engine.conftest import D
+    from tests.engine.support import D
 
     from irocli.engine import derive
 

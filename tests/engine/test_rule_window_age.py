@@ -7,7 +7,7 @@ Good Friday 2025-04-18, Easter Monday 2025-04-21.
 from __future__ import annotations
 
 import pytest
-from tests.engine.conftest import Child, D, events
+from tests.engine.support import Child, D, events
 
 W = ("history-known-from", "2023-04-01")  # the 2023-24 return's window opened
 

@@ -2,9 +2,10 @@
 
 Working days follow REG reg 2: not Saturday, Sunday, Christmas Day, Good Friday or an England and
 Wales bank holiday (substitutes and one-offs included), nor a profile's local closure day. Bank
-holidays come from the installed holidays package, through a per-version cache (_bank_holidays.py)
-so that start-up does not import it. Arithmetic runs on a sorted index of working-day ordinals built
-once, so each deadline is one bisect rather than a day-by-day loop.
+holidays come from the committed table scripts/bank_holidays.py writes from the holidays package
+(_bank_holidays.py reads it; nothing here writes a file), so that start-up does not import it.
+Arithmetic runs on a sorted index of working-day ordinals built once, so each deadline is one bisect
+rather than a day-by-day loop.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ class Offset(NamedTuple):
 
     @classmethod
     def parse(cls, text: str, *, where: str | None = None) -> Offset:
+        """An offset from text such as "20 working days", "-14 days", "3 months" ("wd" is working
+        days); BadInput (with `where`, e.g. "england.toml: rules.review.first.offset") otherwise."""
         m = _OFFSET.match(text.lower()) if isinstance(text, str) else None
         unit = UNITS.get(m.group(2)) if m else None
         if unit is None:
@@ -76,7 +79,7 @@ def _months(n: int) -> relativedelta:
 
 def bank_holidays(first_year: int, last_year: int) -> frozenset[dt.date]:
     """England and Wales bank holidays in the years given, from the installed holidays package
-    (country_holidays("GB", subdiv="ENG"), observed days kept), read through its cache."""
+    (country_holidays("GB", subdiv="ENG"), observed days kept), read from the committed table."""
     from irocli.engine import _bank_holidays
 
     return frozenset(_bank_holidays.bank_holidays(first_year, last_year))
@@ -136,6 +139,7 @@ class Calendar:
             )
 
     def is_working_day(self, day: dt.date) -> bool:
+        """Whether day is an England and Wales working day (REG reg 2) and not a local closure."""
         self._cover(day, 0)
         return day.toordinal() in self._set
 

@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class Conference:
+    """One child protection conference due (RULES §4): an ICPC counted from a strategy discussion, or a
+    review conference counted from the conference before it; `held` is the day it took place."""
+
     kind: str  # "icpc" or "rcpc"
     rule: object
     due: dt.date
@@ -66,9 +69,8 @@ def _emit(run: Run, kind: str) -> None:
 def _build(run: Run) -> list[Conference]:
     p = run.p
     icpc_rule = next(iter(p.of_type("icpc")), None)
-    cp = p.extra.get("cp", {})
-    sequence = [p.rules[r] for r in cp.get("sequence", []) if r in p.rules]
-    anchor = cp.get("icpc_anchor", "first")
+    sequence = [p.rules[r] for r in p.cp.sequence if r in p.rules]
+    anchor = p.cp.icpc_anchor
     if (icpc_rule is None and not sequence) or not (
             "strategy-discussion" in run.by_kind or "icpc-held" in run.by_kind):
         return []  # no child protection events: nothing to derive

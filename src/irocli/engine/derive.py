@@ -19,15 +19,6 @@ from irocli.engine.calendar import Calendar, Offset
 from irocli.engine.episodes import END, Cycle, Episode, Req, walk
 from irocli.engine.registry import RULE_TYPES
 
-# Obligations a `tracking-started` event silences before its date: tasks and milestones, which
-# imported returns never record. Reviews, conferences and escalations are always derived.
-_TASK_TYPES = frozenset({"before-review", "after-review", "after-event", "midpoint", "at-review", "age",
-                         "first-review-after-age", "authorisation", "before-conference"})
-# Tasks whose calendar-day dates move off a closed day (RULES §6): before-tasks back, the rest on.
-# Statutory review dates, age milestones and conferences never move: the law sets that day.
-_ROLL_BACK = frozenset({"before-review", "before-conference"})
-_ROLL_ON = frozenset({"after-review", "after-event", "midpoint"})
-_ROLLED = _ROLL_BACK | _ROLL_ON
 _ADULT = Offset(18, "years")  # CA 1989 s105(1): a child is a person under 18
 
 # Same-day order: an episode opens first and closes last; bookings, triggers and requirements
@@ -45,10 +36,13 @@ def derive(
     dob: dt.date | None = None,
     history: bool = True,
 ) -> Outcome:
-    """Every obligation of one child as of a date.
+    """Every obligation of one child as of a date: an Outcome whose obligations are sorted by (due, rule id),
+    each with its rule, anchor, offset (calendar or working days) and arithmetic, plus flags for the IRO.
 
-    Events after as_of are ignored, so a past as-of date shows the picture as it was then. With
-    history=False only open obligations are built (the due list needs nothing else).
+    `events` are the child's (non-voided) events in any order; `profile` a loaded profiles.Profile;
+    `dob` the date of birth (age milestones and the 18th birthday need it). Events after as_of are
+    ignored, so a past as-of date shows the picture as it was then. With history=False only open
+    obligations are built (the due list needs nothing else). Pure: raises nothing for any events.
     """
     run = Run(child_id, _timeline(events, as_of), profile, as_of, dob, history)
     if run.known_from > dt.date.min:
@@ -126,7 +120,8 @@ class Run:
     bookings_outside: dict[int, tuple[Cycle, dt.date, Req]]  # reviews booked after their due date, by id(cycle)
 
     __slots__ = ("child_id", "evs", "p", "cal", "as_of", "dob", "history", "out", "by_kind", "tracked_from",
-                 "known_from", "adult_on", "types", "episodes", "bookings_outside", "_cp")
+                 "known_from", "adult_on", "types", "episodes", "bookings_outside", "_cp", "_untracked", "_rolled",
+                 "_roll_back")
 
     def __init__(self, child_id: str, evs: list[Event], profile, as_of: dt.date, dob: dt.date | None,
                  history: bool) -> None:
@@ -154,19 +149,27 @@ class Run:
         if extended and self.adult_on != END:
             self.adult_on = max(self.adult_on, max(extended) + dt.timedelta(days=1))
         self.types = profile.rules_by_type  # rule lists by type, worked out once per profile
+        policies = profile.policies  # [policies]: which types tracking silences, which roll off closed days
+        self._untracked = policies.untracked_types.values
+        self._rolled = policies.rolled if profile.task_roll else frozenset()
+        self._roll_back = policies.roll_back.values
         self.episodes = []
         self.bookings_outside = {}
         self._cp = None  # conferences.py's state, built once for its three rule types
 
     def emit(self, rule, due: dt.date, anchor_kind: str, anchor_date: dt.date, *, offset: Offset | None = None,
              met_on: dt.date | None = None, missed: bool = False, basis: str | Callable[[], str] | None = None,
-             status: Status | None = None, cycle: str | None = None) -> None:
-        """Add one obligation unless it falls outside what is judged (after 18, before known history)."""
+             status: Status | None = None, cycle: str | None = None, source: str | None = None) -> None:
+        """Add one obligation of `rule` due on `due` (a date; `offset` the distance from the anchor,
+        calendar or working days) unless it falls outside what is judged (after 18, before known
+        history, before tracking started for an untracked type). A calendar-day date of a rolled type
+        on a closed day moves to a working day (RULES §6; [policies] roll-back-types / roll-on-types).
+        `source` cites something narrower than the rule's own source (an escalation stage)."""
         rolled = None
-        if rule.type in _ROLLED and self.p.task_roll and (offset is None or offset.unit != "working days") \
+        if rule.type in self._rolled and (offset is None or offset.unit != "working days") \
                 and not self.cal.is_working_day(due):
             # before-tasks move back; one clamped to the day its window opened (no offset) moves on
-            back = rule.type in _ROLL_BACK and offset is not None
+            back = rule.type in self._roll_back and offset is not None
             rolled, due = due, (self.cal.previous_working_day(due) if back else self.cal.next_working_day(due))
         if due >= self.adult_on or due < self.known_from:
             return  # after the 18th birthday, or before the history known here: not judged
@@ -179,12 +182,12 @@ class Run:
                 status = Status.OVERDUE if due < self.as_of else Status.DUE
         if not self.history and not status.is_open:
             return
-        if (anchor_date <= self.tracked_from or due <= self.tracked_from) and rule.type in _TASK_TYPES:
+        if (anchor_date <= self.tracked_from or due <= self.tracked_from) and rule.type in self._untracked:
             return  # imported history: the tasks around it were never recorded here
         if callable(basis):  # derivation text built only for obligations that are kept
             basis = basis()
         self.out.obligations.append(
-            Obligation(self.child_id, rule.id, rule.title, rule.source, due, status,
+            Obligation(self.child_id, rule.id, rule.title, source or rule.source, due, status,
                        anchor_kind, anchor_date, offset, met_on, basis, rule.owner, cycle, rolled)
         )
 

@@ -51,6 +51,7 @@ class Cycle:
 
     @property
     def review(self) -> Req:
+        """The review obligation this cycle awaits: the earliest due of those raised in it."""
         return min(self.reqs, key=lambda r: r.due)
 
 

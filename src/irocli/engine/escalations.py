@@ -11,12 +11,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from irocli.engine.calendar import Offset
 from irocli.engine.registry import applies
 from irocli.errors import BadInput
 
 if TYPE_CHECKING:
     from irocli.engine.derive import Run
+    from irocli.profiles.schema import Ladder
 
 STAGE_ORDER = ("informal", "1", "2", "3", "4")
 REASONS = ("statutory", "procedure", "recommendations", "placement", "drift", "other", "safeguarding")
@@ -26,32 +26,24 @@ ESCALATION_KINDS = frozenset({
 })
 
 
-@dataclass(frozen=True, slots=True)
-class Stage:
-    key: str  # "informal", "1" .. "4"
-    title: str
-    responder: str
-    response: Offset | None  # None: no response time set (e.g. a Cafcass referral stage)
-    source: str
-    meeting_actions: Offset | None = None
+class StageError(BadInput):
+    """A stage value the ladder refuses. Names the field ("stage", "to_stage"), never a CLI option:
+    `naming(option)` gives the same message with the caller's own name for the value."""
 
+    def __init__(self, field: str, template: str) -> None:
+        self.field, self.template = field, template
+        super().__init__(template.format(field=field))
 
-@dataclass(frozen=True)
-class Ladder:
-    stages: dict[str, Stage]
-    informal_default: Offset | None
-    cap: Offset | None
-    safeguarding: Offset | None
-    source: str
-    default: bool  # a documented default, not the authority's own ladder
-
-    def next_after(self, stage: str) -> str | None:
-        later = [s for s in STAGE_ORDER[STAGE_ORDER.index(stage) + 1:] if s in self.stages]
-        return later[0] if later else None
+    def naming(self, name: str) -> BadInput:
+        """The same error naming the value as the caller knows it (the CLI: its option)."""
+        return BadInput(self.template.format(field=name))
 
 
 @dataclass(slots=True)
 class StageVisit:
+    """One stage an escalation reached: when it started, the timescale agreed when opened (informal
+    only), the response, the meetings held at it and the day it ended (escalated further)."""
+
     stage: str
     started: dt.date
     agreed_due: dt.date | None = None
@@ -62,6 +54,9 @@ class StageVisit:
 
 @dataclass(slots=True)
 class Escalation:
+    """One escalation of one child, as its events tell it (never stored): opened with a reason at a
+    stage, the stages it visited in order, and how it closed (resolved or referred to Cafcass)."""
+
     id: int
     child_id: str
     reason: str
@@ -77,10 +72,12 @@ class Escalation:
 
     @property
     def current(self) -> StageVisit:
+        """The stage visit in progress (the last one)."""
         return self.visits[-1]
 
     @property
     def stage(self) -> str:
+        """The key of the current stage ("informal", "1" .. "4")."""
         return self.current.stage
 
     @property
@@ -90,6 +87,8 @@ class Escalation:
         return min(days) if days else None
 
     def status(self, response_due: dt.date | None, as_of: dt.date) -> str:
+        """resolved, cafcass, overdue (no response at the current stage and its due date before
+        as_of) or open."""
         if self.resolved is not None:
             return "resolved"
         if self.cafcass is not None:
@@ -100,50 +99,32 @@ class Escalation:
 
 
 def ladder(profile) -> Ladder:
-    """The profile's ladder, validated; a bad value is one line naming file and key."""
-    raw = profile.extra.get("escalation")
-    where = f"{profile.origin}: escalation"
-    if not isinstance(raw, dict) or not isinstance(raw.get("stages"), dict):
-        raise BadInput("the profile has no escalation ladder", where=where)
-
-    def offset(value, key):
-        # "agreed": the IRO gives the timescale when opening; "none": this stage sets no time
-        if value is None or value in ("agreed", "none"):
-            return None
-        return Offset.parse(str(value), where=f"{where}.{key}")
-
-    stages = {}
-    for key, st in raw["stages"].items():
-        k = f"stages.{key}"
-        if key not in STAGE_ORDER:
-            raise BadInput(f"stage must be one of {', '.join(STAGE_ORDER)}", where=f"{where}.{k}")
-        if not isinstance(st, dict):
-            raise BadInput("must be a table", where=f"{where}.{k}")
-        for name in st:
-            if name not in ("title", "responder", "response", "source", "meeting_actions"):
-                raise BadInput("unknown key", where=f"{where}.{k}.{name}")
-        stages[key] = Stage(key, str(st.get("title", key)), str(st.get("responder", "")),
-                            offset(st.get("response"), f"{k}.response"), str(st.get("source", raw.get("source", ""))),
-                            offset(st.get("meeting_actions"), f"{k}.meeting_actions"))
-    for name in raw:
-        if name not in ("stages", "informal_default", "cap", "safeguarding", "source", "default"):
-            raise BadInput("unknown key", where=f"{where}.{name}")
-    return Ladder(stages, offset(raw.get("informal_default"), "informal_default"), offset(raw.get("cap"), "cap"),
-                  offset(raw.get("safeguarding"), "safeguarding"), str(raw.get("source", "")),
-                  bool(raw.get("default", False)))
+    """The profile's ladder (profiles.Ladder, built and checked once at load); BadInput naming the
+    profile when it has none."""
+    if profile.escalation is None:
+        raise BadInput("the profile has no escalation ladder", where=f"{profile.origin}: escalation")
+    return profile.escalation
 
 
-def parse_stage(text: str, lad: Ladder, *, option: str = "--stage") -> str:
+def parse_stage(text: str, lad: Ladder, *, field: str = "stage") -> str:
+    """A stage key ("informal", "1" .. "4") on this ladder; StageError naming `field` otherwise."""
     key = text.strip().lower()
     if key not in STAGE_ORDER:
-        raise BadInput(f"{option} must be one of {', '.join(STAGE_ORDER)} (got {text!r})")
+        raise StageError(field, f"{{field}} must be one of {', '.join(STAGE_ORDER)} (got {_literal(text)})")
     if key not in lad.stages:
-        raise BadInput(f"stage {key} is not part of this profile's ladder ({', '.join(lad.stages)})")
+        raise StageError(field, f"stage {key} is not part of this profile's ladder ({', '.join(lad.stages)})")
     return key
 
 
+def _literal(text: str) -> str:
+    """text quoted as repr, safe inside a StageError template."""
+    return repr(text).replace("{", "{{").replace("}", "}}")
+
+
 def build(events, child_id: str) -> dict[int, Escalation]:
-    """Every escalation of one child from its (non-voided) events, in date order."""
+    """Every escalation of one child from its (non-voided) events, in date order, keyed by the id of the
+    `escalation-opened` event. Malformed imported details (an unknown stage, an unparsable date) are
+    ignored, never raised."""
     found: dict[int, Escalation] = {}
     keys: dict[str, int] = {}  # an imported escalation may be named by a key instead of an id
     for e in events:
@@ -192,13 +173,14 @@ def _date(value) -> dt.date | None:
 
 
 def response_due(esc: Escalation, visit: StageVisit, lad: Ladder, cal) -> tuple[dt.date, str] | None:
-    """When the stage's response falls due, and how that was worked out."""
+    """(due date, how it was worked out) for the response at one stage visit, or None when the stage sets
+    no time: the timescale agreed when opened, else the stage's `response` (calendar or working days)
+    counted from the day the stage started, else esc.response's offset for an informal stage not on the
+    ladder (RULES §5)."""
     if visit.agreed_due is not None:
         return visit.agreed_due, f"timescale agreed when opened: {visit.agreed_due}"
     stage = lad.stages.get(visit.stage)
-    off = stage.response if stage is not None else None
-    if off is None and visit.stage == "informal":
-        off = lad.informal_default
+    off = stage.response if stage is not None else (lad.default_response if visit.stage == "informal" else None)
     if off is None:
         return None
     due = cal.add(visit.started, off)
@@ -208,52 +190,53 @@ def response_due(esc: Escalation, visit: StageVisit, lad: Ladder, cal) -> tuple[
 @applies("escalation")
 def escalation_obligations(run: Run, rules: list) -> None:
     """The esc.* rules (response, meeting actions, cap, safeguarding) of every escalation, from the ladder."""
-    if "escalation" in run.p.extra and run.by_kind.get("escalation-opened"):
+    if run.p.escalation is not None and run.by_kind.get("escalation-opened"):
         _obligations(run, ladder(run.p))
 
 
 def _obligations(run: Run, lad: Ladder) -> None:
     rules = run.p.rules
+    response, meeting_actions = rules.get("esc.response"), rules.get("esc.meeting-actions")
+    cap, safeguarding = rules.get("esc.cap"), rules.get("esc.safeguarding")
     for esc in build(run.evs, run.child_id).values():
         closed = esc.closed
         for i, visit in enumerate(esc.visits):
+            stage = lad.stages.get(visit.stage)
+            source = stage.source if stage is not None and stage.source else None  # the stage's own, if any
             found = response_due(esc, visit, lad, run.cal)
-            rule = rules.get("esc.response")
-            if found is not None and rule is not None:
+            if found is not None and response is not None:
                 due, basis = found
                 ended = visit.ended or closed
-                run.emit(rule, due, "escalation-opened" if i == 0 else "escalation-escalated", visit.started,
+                run.emit(response, due, "escalation-opened" if i == 0 else "escalation-escalated", visit.started,
                          met_on=visit.responded, missed=ended is not None and visit.responded is None,
-                         basis=f"escalation {esc.id}: {basis}", cycle=f"esc{esc.id}.{visit.stage}")
-            stage = lad.stages.get(visit.stage)
-            rule = rules.get("esc.meeting-actions")
-            if stage is not None and stage.meeting_actions is not None and rule is not None:
+                         basis=f"escalation {esc.id}: {basis}", cycle=f"esc{esc.id}.{visit.stage}", source=source)
+            if stage is not None and stage.meeting_actions is not None and meeting_actions is not None:
                 for meeting in visit.meetings:
                     due = run.cal.add(meeting, stage.meeting_actions)
                     done = next((d for d in esc.actions_recorded if d >= meeting), None)
-                    run.emit(rule, due, "escalation-meeting", meeting, offset=stage.meeting_actions,
+                    run.emit(meeting_actions, due, "escalation-meeting", meeting, offset=stage.meeting_actions,
                              met_on=done, missed=done is None and closed is not None,
                              basis=f"escalation {esc.id}, stage {visit.stage} meeting",
-                             cycle=f"esc{esc.id}.{visit.stage}.m{visit.meetings.index(meeting) + 1}")
-        rule = rules.get("esc.cap")
+                             cycle=f"esc{esc.id}.{visit.stage}.m{visit.meetings.index(meeting) + 1}", source=source)
         formal = next((v for v in esc.visits if v.stage != "informal"), None)
-        if lad.cap is not None and rule is not None and formal is not None:
-            due = run.cal.add(formal.started, lad.cap)
-            run.emit(rule, due, "escalation-opened" if formal is esc.visits[0] else "escalation-escalated",
-                     formal.started, offset=lad.cap, met_on=esc.resolved,
+        if cap is not None and cap.offset is not None and formal is not None:
+            due = run.cal.add(formal.started, cap.offset)
+            run.emit(cap, due, "escalation-opened" if formal is esc.visits[0] else "escalation-escalated",
+                     formal.started, offset=cap.offset, met_on=esc.resolved,
                      missed=esc.resolved is None and esc.cafcass is not None,
                      basis=f"escalation {esc.id}: formal process from stage {formal.stage}", cycle=f"esc{esc.id}")
-        rule = rules.get("esc.safeguarding")
-        if esc.reason == "safeguarding" and lad.safeguarding is not None and rule is not None:
-            due = run.cal.add(esc.opened, lad.safeguarding)
+        if esc.reason == "safeguarding" and safeguarding is not None and safeguarding.offset is not None:
+            due = run.cal.add(esc.opened, safeguarding.offset)
             first = esc.visits[0].responded
-            run.emit(rule, due, "escalation-opened", esc.opened, offset=lad.safeguarding, met_on=first,
+            run.emit(safeguarding, due, "escalation-opened", esc.opened, offset=safeguarding.offset, met_on=first,
                      missed=first is None and closed is not None, basis=f"escalation {esc.id}: safeguarding",
                      cycle=f"esc{esc.id}")
 
 
 def check_escalate(esc: Escalation, lad: Ladder, to: str | None) -> str:
-    """The stage an escalation may move to, or BadInput saying why not."""
+    """The stage an escalation may move to: `to` (a later stage on the ladder), or the next one when
+    `to` is None. BadInput when it is resolved or at the last stage; StageError (field "to_stage")
+    when `to` is not a later stage of the ladder."""
     if esc.resolved is not None:
         raise BadInput(f"escalation {esc.id} was resolved on {esc.resolved}")
     if to is None:
@@ -261,13 +244,15 @@ def check_escalate(esc: Escalation, lad: Ladder, to: str | None) -> str:
         if nxt is None:
             raise BadInput(f"escalation {esc.id} is at the last stage ({esc.stage}); refer it to Cafcass instead")
         return nxt
-    to = parse_stage(to, lad, option="--to-stage")
+    to = parse_stage(to, lad, field="to_stage")
     if STAGE_ORDER.index(to) <= STAGE_ORDER.index(esc.stage):
-        raise BadInput(f"escalation {esc.id} is at stage {esc.stage}: --to-stage must be a later stage")
+        raise StageError("to_stage", f"escalation {esc.id} is at stage {esc.stage}: {{field}} must be a later stage")
     return to
 
 
 def check_open(esc: Escalation, action: str) -> None:
+    """BadInput when `action` (respond, escalate, resolve, cafcass, meeting, actions) cannot be recorded:
+    the escalation is resolved, or referred to Cafcass (then it can only be resolved)."""
     if esc.resolved is not None:
         raise BadInput(f"escalation {esc.id} was already resolved on {esc.resolved}; cannot {action}")
     if esc.cafcass is not None and action in ("respond", "escalate", "meeting", "actions"):

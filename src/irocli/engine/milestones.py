@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
-from irocli.engine.episodes import END, scheduled_review
+from irocli.engine.episodes import END, Episode, scheduled_review
 from irocli.engine.registry import applies
 
 if TYPE_CHECKING:
@@ -41,16 +42,21 @@ def at_review(run: Run, rules: list) -> None:
                      basis=lambda r=r, n=rule.position: f"by the {_ordinal(n)} review ({r.rule.id} due {r.due})")
 
 
-@applies("first-review-after-age")
-def first_review_after_age(run: Run, rules: list) -> None:
-    """At the first review on or after a birthday (full-time care only)."""
+def _by_birthday(run: Run, rules: list) -> Iterator[tuple[Any, dt.date, list[Episode]]]:
+    """Each age rule with the day the child reaches its age and the episodes of full-time care
+    (age milestones are not for a series of short breaks, REG reg 48); rules are skipped without a dob."""
+    full_time = [ep for ep in run.episodes if not ep.short_breaks]
     for rule in rules:
         bday = run.birthday(rule.age)
-        if bday is None:
-            continue
-        for ep in run.episodes:
-            if ep.short_breaks:
-                continue  # age milestones are for children in full-time care (REG reg 48)
+        if bday is not None:
+            yield rule, bday, full_time
+
+
+@applies("first-review-after-age")
+def first_review_after_age(run: Run, rules: list) -> None:
+    """At the first review on or after the birthday of the rule's age (full-time care only, REG reg 48)."""
+    for rule, bday, episodes in _by_birthday(run, rules):
+        for ep in episodes:
             cyc = next((c for c in ep.cycles if run.review_date(c)[0] >= bday), None)
             if cyc is None:
                 continue
@@ -64,13 +70,8 @@ def first_review_after_age(run: Run, rules: list) -> None:
 @applies("age")
 def age(run: Run, rules: list) -> None:
     """Counted from a birthday (or from becoming eligible after it), within an episode; shown a year ahead."""
-    for rule in rules:
-        bday = run.birthday(rule.age)
-        if bday is None:
-            continue
-        for ep in run.episodes:
-            if ep.short_breaks:
-                continue
+    for rule, bday, episodes in _by_birthday(run, rules):
+        for ep in episodes:
             anchor = bday
             if rule.eligible_after is not None:
                 anchor = max(bday, run.cal.add(ep.start, rule.eligible_after))
@@ -124,7 +125,8 @@ def _placement_order_check(run: Run, rule) -> None:
 
 @applies("meeting-interval")
 def meeting_intervals(run: Run, rules: list) -> None:
-    """Meetings at most an interval apart from an event until the placement changes or care ends."""
+    """Review meetings at most the rule's offset apart, counted from the rule's event and then from each
+    meeting, until a kind of [policies] meeting-interval-ends (a placement change, leaving care)."""
     for rule in rules:
         _meeting_interval(run, rule)
 
@@ -133,8 +135,8 @@ def _meeting_interval(run: Run, rule) -> None:
     if rule.event not in run.by_kind:
         return
     meetings = sorted(e.date for e in run.evs if e.kind == "review-held" and e.meeting)
-    ends = run.by_kind.get("placement-change", []) + run.by_kind.get("left-care", []) \
-        + run.by_kind.get("adoption-order", [])
+    # the kinds that end the run ([policies] meeting-interval-ends)
+    ends = [d for kind in sorted(run.p.policies.meeting_interval_ends.values) for d in run.by_kind.get(kind, ())]
     for n, start in enumerate(run.by_kind.get(rule.event, ()), 1):
         end = min((d for d in ends if d > start), default=END)
         anchor_kind, last, k = rule.event, start, 0

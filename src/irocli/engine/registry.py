@@ -15,7 +15,8 @@ RULE_TYPES: dict[str, Callable[[Any, list[Any]], None]] = {}
 
 
 def applies(*types: str) -> Callable[[Callable], Callable]:
-    """Register the decorated function as the one that applies rules of these types."""
+    """Register the decorated function fn(run, rules) as the one that applies rules of these types
+    (each a profile `type`, e.g. "age"); ValueError when a type already has a function."""
 
     def register(fn: Callable) -> Callable:
         for rtype in types:

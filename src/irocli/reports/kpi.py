@@ -138,7 +138,7 @@ def compute(caseload: Iterable[tuple[Child, list[Event]]], profile, start: dt.da
                 tasks.append(o)
         reviews.extend(mine)
         judged = [o for o in mine if judge(o, as_of) != "pending"]
-        if days_looked_after(eps, start, known_to) >= MIN_DAYS_LOOKED_AFTER:
+        if days_looked_after(eps, start, known_to) >= profile.kpi.min_days_looked_after:
             children["looked_after_28_days"] += 1
             if judged:
                 children["denominator"] += 1
@@ -149,12 +149,13 @@ def compute(caseload: Iterable[tuple[Child, list[Event]]], profile, start: dt.da
                    "as_of": as_of.isoformat(), "caseload_on": known_to.isoformat()},
         "reviews": _review_summary(reviews, as_of),
         "children": {**children, "percent_all_on_time": _pct(children["all_on_time"], children["denominator"]),
-                     "definition": (f"children looked after for at least {MIN_DAYS_LOOKED_AFTER} days in the "
-                                    f"period up to {known_to} with a review due in it and not pending; on time "
+                     "definition": (f"children looked after for at least {profile.kpi.min_days_looked_after} days "
+                                    f"in the period up to {known_to} with a review due in it and not pending; on time "
                                     "= every such review held by its due date")},
         "tasks": _task_rows(tasks, profile, as_of),
-        "caseload": [{"iro": iro, "children": n, "band": _band(n), "band_low": CASELOAD_BAND[0],
-                      "band_high": CASELOAD_BAND[1], "source": CASELOAD_SOURCE}
+        "caseload": [{"iro": iro, "children": n, "band": _band(n, profile.kpi.caseload_band),
+                      "band_low": profile.kpi.caseload_band[0], "band_high": profile.kpi.caseload_band[1],
+                      "source": profile.kpi.caseload_source}
                      for iro, n in sorted(per_iro.items())],
         "escalations": stage_counts(escs, start, end),
         "monthly": _monthly(reviews, start, end, as_of),
@@ -193,8 +194,8 @@ def _task_rows(tasks, profile, as_of: dt.date) -> list[dict]:
     return rows
 
 
-def _band(n: int) -> str:
-    low, high = CASELOAD_BAND
+def _band(n: int, band: tuple[int, int]) -> str:
+    low, high = band
     return "below" if n < low else "above" if n > high else "within"
 
 

@@ -1,0 +1,515 @@
+"""Reading a profile: find the file, merge what it `extends` underneath, check every key once, build
+the typed Profile (schema.py) and remember which file each key came from.
+
+Any error is a BadInput naming the file and the key (with "did you mean"). Imports no database, CLI or
+rendering code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from irocli._suggest import did_you_mean
+from irocli.engine.calendar import Offset
+from irocli.errors import BadInput
+from irocli.profiles.schema import (
+    CONFERENCES,
+    DEFAULT_KPI,
+    DEFAULT_POLICIES,
+    ICPC_ANCHORS,
+    LAPSES,
+    OWNERS,
+    RULE_TYPES,
+    SHIPPED,
+    STAGE_ORDER,
+    TASK_ROLLS,
+    WINDOWS,
+    CpSettings,
+    KpiSettings,
+    Ladder,
+    Policies,
+    Policy,
+    Profile,
+    Rule,
+    Stage,
+    Trigger,
+)
+
+_HERE = Path(__file__).parent
+_COMMON = ("type", "title", "source", "enabled", "owner")
+_TOP = ("extends", "name", "title", "closures", "leap_birthday", "task_roll", "reviews", "triggers", "rules",
+        "escalation", "cp", "policies", "kpi")
+_AS_REPR = "'{}'"  # a suggestion quoted as the message quotes the value (repr)
+
+
+def load(name_or_path: str) -> Profile:
+    """A shipped profile by name (SHIPPED) or a user's profile file by path, merged over what it
+    `extends`, every section checked and typed once (schema.Profile). BadInput naming the file and
+    the key of the first problem (with "did you mean" where a known name is close)."""
+    path = _locate(name_or_path)
+    origins: dict[tuple[str, ...], str] = {}
+    data = _merged(path, seen=(), origins=origins)
+    return _build(data, str(path), origins)
+
+
+def files(name_or_path: str) -> list[str]:
+    """The files a profile is read from, itself first, then what it extends, as origins name them."""
+    path, chain = _locate(name_or_path), []
+    while path is not None and len(chain) < 20:
+        chain.append(_file_name(path))
+        base = _read(path).get("extends")
+        path = _base_path(path, base) if isinstance(base, str) else None
+    return chain
+
+
+def merged_rules(name_or_path: str) -> dict[str, dict[str, tuple[Any, str]]]:
+    """Every rule of a profile merged, in file order, disabled ones too: for each rule id, each key
+    with its value and the file that set it ({"review.second": {"offset": ("91 days", "blackpool.toml"),
+    "type": ("review", "england.toml"), …}}). The profile is loaded and checked first (BadInput)."""
+    path = _locate(name_or_path)
+    origins: dict[tuple[str, ...], str] = {}
+    data = _merged(path, seen=(), origins=origins)
+    _build(data, str(path), origins)
+    return {rule_id: {key: (value, origins[("rules", rule_id, key)]) for key, value in raw.items()}
+            for rule_id, raw in data.get("rules", {}).items()}
+
+
+def rule_origins(name_or_path: str, rule_id: str) -> dict[str, tuple[Any, str]]:
+    """One merged rule's keys, each with its value and the file it came from (merged_rules); a rule
+    id the profile does not have is a BadInput naming the closest one."""
+    rules = merged_rules(name_or_path)
+    if rule_id not in rules:
+        raise BadInput(f"profile {name_or_path} has no rule {rule_id!r}{did_you_mean(rule_id, rules, _AS_REPR)}")
+    return rules[rule_id]
+
+
+def _file_name(path: Path) -> str:
+    """A shipped file by its name (england.toml), any other by the path it was given as."""
+    return path.name if path.parent == _HERE and path.stem in SHIPPED else str(path)
+
+
+def _base_path(path: Path, base_name: str) -> Path:
+    return _locate(base_name) if base_name in SHIPPED else (path.parent / base_name)
+
+
+def _leaves(data: dict[str, Any], file: str, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], str]:
+    """Every key path of a file's data (down to non-table values) mapped to the file. An empty table
+    sets nothing (_deep_merge keeps the base's values under it), so it has no path."""
+    out: dict[tuple[str, ...], str] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out.update(_leaves(value, file, (*prefix, key)))
+        else:
+            out[(*prefix, key)] = file
+    return out
+
+
+def _locate(name_or_path: str) -> Path:
+    if name_or_path in SHIPPED:
+        return _HERE / f"{name_or_path}.toml"
+    shown = name_or_path if len(name_or_path) <= 40 else name_or_path[:40] + "…"
+    if not name_or_path.strip() or not name_or_path.isprintable():
+        raise BadInput(f"unknown profile {shown!r} (shipped: {', '.join(SHIPPED)}; or a .toml path)"
+                   f"{did_you_mean(name_or_path.lower(), SHIPPED, '{}')}")
+    path = Path(name_or_path).expanduser()
+    try:
+        exists = path.exists()
+        if path.suffix == ".toml" or exists or "/" in name_or_path:
+            if not path.is_file():
+                raise BadInput(f"profile file {shown} not found")
+            return path
+    except OSError as error:
+        raise BadInput(f"profile {shown!r}: {error.strerror}") from None
+    raise BadInput(f"unknown profile {shown!r} (shipped: {', '.join(SHIPPED)}; or a .toml path)"
+                   f"{did_you_mean(name_or_path.lower(), SHIPPED, '{}')}")
+
+
+def _read(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    from irocli._toml import load_toml
+
+    try:
+        return load_toml(path)  # a profile saved in Notepad starts with a BOM
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInput(f"not valid TOML ({exc})", where=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"cannot read profile ({exc.__class__.__name__})", where=str(path)) from None
+
+
+def _merged(path: Path, seen: tuple[Path, ...], origins: dict[tuple[str, ...], str]) -> dict[str, Any]:
+    """The file's data over what it extends; ``origins`` gets the file each key path came from."""
+    if path.resolve() in seen:
+        raise BadInput("extends loops back to itself", where=f"{path}: extends")
+    data = _read(path)
+    base_name = data.pop("extends", None)
+    if base_name is None:
+        origins.update(_leaves(data, _file_name(path)))
+        return data
+    if not isinstance(base_name, str):
+        raise BadInput("must be a profile name or path", where=f"{path}: extends")
+    base_path = _base_path(path, base_name)
+    if not base_path.is_file():
+        raise BadInput(f"profile {base_name!r} not found", where=f"{path}: extends")
+    base = _merged(base_path, seen + (path.resolve(),), origins)
+    _check_overrides(data, base, base_name, path)
+    # A profile introduces itself: its name and title are its own, never its parent's.
+    data.setdefault("title", f"based on {base.get('name', base_path.stem)}")
+    for key in [k for k in origins if k[0] in ("name", "title")]:
+        del origins[key]
+    inner = {k[:i] for k in origins for i in range(1, len(k))}  # key paths that are tables in the base
+    for key, file in _leaves(data, _file_name(path)).items():
+        # a value replaces the base's table under that key, a table the base's value (_deep_merge)
+        if key in inner:
+            for old in [k for k in origins if k[:len(key)] == key]:
+                del origins[old]
+        for above in (key[:i] for i in range(1, len(key))):
+            origins.pop(above, None)
+        origins[key] = file
+    return _deep_merge({k: v for k, v in base.items() if k not in ("name", "title")}, data)
+
+
+def _check_overrides(data: dict[str, Any], base: dict[str, Any], base_name: str, path: Path) -> None:
+    """A rule table with no type changes the base's rule of that id, which must exist: a misspelt id
+    would otherwise be a silent no-op (enabled = false disabling nothing) or a rule with no type."""
+    over, known = data.get("rules"), base.get("rules")
+    if not isinstance(over, dict) or not isinstance(known, dict):
+        return
+    for rule_id, raw in over.items():
+        if rule_id not in known and isinstance(raw, dict) and "type" not in raw:
+            raise BadInput(f'{base_name} has no rule "{rule_id}" to change (a new rule needs a type)'
+                           f"{did_you_mean(rule_id, known)}", where=f"{path}: rules.{rule_id}")
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _build(data: dict[str, Any], origin: str, origins: dict[tuple[str, ...], str] | None = None) -> Profile:
+    def where(key: str) -> str:
+        return f"{origin}: {key}"
+
+    for key in data:
+        if key not in _TOP:
+            raise BadInput(f"unknown key{did_you_mean(key, _TOP)}", where=where(key))
+    name = _str(data.get("name", Path(origin).stem), where("name"))
+    closures = tuple(_date(v, where("closures")) for v in _list(data.get("closures", []), where("closures")))
+    leap = data.get("leap_birthday", "feb-28")
+    if leap not in ("feb-28", "mar-01"):
+        raise BadInput("must be 'feb-28' or 'mar-01'", where=where("leap_birthday"))
+
+    for section in ("reviews", "triggers", "rules", "cp", "escalation", "policies", "kpi"):
+        if section in data and not isinstance(data[section], dict):
+            raise BadInput("must be a table", where=where(section))
+    rules: dict[str, Rule] = {}
+    raw_rules = data.get("rules", {})
+    if not isinstance(raw_rules, dict):
+        raise BadInput("must be a table of rules", where=where("rules"))
+    for rule_id, raw in raw_rules.items():
+        rule = _rule(rule_id, raw, where)
+        if rule is not None:
+            rules[rule_id] = rule
+
+    reviews = data.get("reviews", {})
+    for k in reviews:
+        if k not in ("sequence", "short_breaks"):
+            raise BadInput(f"unknown key{did_you_mean(k, ('sequence', 'short_breaks'))}", where=where(f"reviews.{k}"))
+    sequence = tuple(_list(reviews.get("sequence", []), where("reviews.sequence")))
+    if not sequence:
+        raise BadInput("must name at least one review rule", where=where("reviews.sequence"))
+    _check_review_ids(sequence, rules, where("reviews.sequence"))
+    short_breaks = tuple(_list(reviews.get("short_breaks", list(sequence)), where("reviews.short_breaks")))
+    if not short_breaks:
+        raise BadInput("must name at least one review rule", where=where("reviews.short_breaks"))
+    _check_review_ids(short_breaks, rules, where("reviews.short_breaks"))
+    task_roll = data.get("task_roll", "working-day")
+    if task_roll not in TASK_ROLLS:
+        raise BadInput(f"must be one of {', '.join(TASK_ROLLS)}", where=where("task_roll"))
+
+    triggers: dict[str, Trigger] = {}
+    for event, raw in data.get("triggers", {}).items():
+        key = f"triggers.{event}"
+        if not isinstance(raw, dict) or raw.get("enabled", True) is False:
+            continue
+        for k in raw:
+            if k not in ("sequence", "unless", "enabled"):
+                raise BadInput(f"unknown key{did_you_mean(k, ('sequence', 'unless', 'enabled'))}",
+                               where=where(f"{key}.{k}"))
+        seq = tuple(_list(raw.get("sequence", []), where(f"{key}.sequence")))
+        if not seq:
+            raise BadInput("must name at least one review rule", where=where(f"{key}.sequence"))
+        _check_review_ids(seq, rules, where(f"{key}.sequence"))
+        _kind(event, where(key))
+        unless = raw.get("unless")
+        if unless is not None:
+            _kind(unless, where(f"{key}.unless"))
+        triggers[event] = Trigger(event, seq, unless)
+
+    return Profile(
+        name=name,
+        title=_str(data.get("title", name), where("title")),
+        origin=origin,
+        sequence=sequence,
+        triggers=triggers,
+        rules=rules,
+        closures=closures,
+        leap_birthday=leap,
+        task_roll=task_roll == "working-day",
+        short_break_sequence=short_breaks,
+        cp=_cp(data.get("cp", {}), rules, where),
+        # a bad ladder fails here, not when a report meets an escalation
+        escalation=_ladder(data["escalation"], rules, where) if "escalation" in data else None,
+        policies=_policies(data.get("policies", {}), where),
+        kpi=_kpi(data.get("kpi", {}), where),
+        origins=origins or {},
+    )
+
+
+def _keys(raw: dict[str, Any], allowed: tuple[str, ...], where, key: str) -> None:
+    """Every key of a table is one the schema knows (else BadInput with "did you mean")."""
+    for k in raw:
+        if k not in allowed:
+            raise BadInput(f"unknown key{did_you_mean(k, allowed)}", where=where(f"{key}.{k}"))
+
+
+def _cp(cp: Any, rules: dict[str, Rule], where) -> CpSettings:
+    """`[cp]`: which strategy discussion anchors the ICPC and the conference-review sequence (RULES §4)."""
+    _keys(cp, ("icpc_anchor", "sequence"), where, "cp")
+    anchor = cp.get("icpc_anchor", "first")
+    if anchor not in ICPC_ANCHORS:
+        raise BadInput("must be 'first' or 'last'", where=where("cp.icpc_anchor"))
+    sequence = tuple(_list(cp.get("sequence", []), where("cp.sequence")))
+    for rule_id in sequence:
+        if rule_id not in rules or rules[rule_id].type != "conference-review":
+            conferences = [r.id for r in rules.values() if r.type == "conference-review"]
+            raise BadInput(f"{rule_id!r} is not a conference-review rule of this profile"
+                           f"{did_you_mean(rule_id, conferences, _AS_REPR)}", where=where("cp.sequence"))
+    return CpSettings(anchor, sequence)
+
+
+# Ladder-wide time limits that were once [escalation] keys: each is now its rule's own offset.
+_MOVED = {"informal_default": "esc.response", "cap": "esc.cap", "safeguarding": "esc.safeguarding"}
+_STAGE_KEYS = ("title", "responder", "response", "source", "meeting_actions")
+
+
+def _ladder(raw: Any, rules: dict[str, Rule], where) -> Ladder:
+    """`[escalation]`: the stages in STAGE_ORDER, each with its responder, response time and source
+    (RULES §5). A stage's "agreed" or "none" response sets no time; an informal stage that names no
+    response takes esc.response's offset."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("stages"), dict):
+        raise BadInput("the profile has no escalation ladder", where=where("escalation"))
+    for name in raw:
+        if name in _MOVED:
+            raise BadInput(f'moved: write it as offset in [rules."{_MOVED[name]}"]', where=where(f"escalation.{name}"))
+        if name not in ("stages", "source", "default"):
+            raise BadInput("unknown key", where=where(f"escalation.{name}"))
+
+    def offset(value: Any, key: str) -> Offset | None:
+        # "agreed": the IRO gives the timescale when opening; "none": this stage sets no time
+        if value is None or value in ("agreed", "none"):
+            return None
+        return Offset.parse(str(value), where=where(f"escalation.{key}"))
+
+    response = rules.get("esc.response")
+    default_response = response.offset if response is not None else None
+    stages = {}
+    for key, st in raw["stages"].items():
+        k = f"stages.{key}"
+        if key not in STAGE_ORDER:
+            raise BadInput(f"stage must be one of {', '.join(STAGE_ORDER)}", where=where(f"escalation.{k}"))
+        if not isinstance(st, dict):
+            raise BadInput("must be a table", where=where(f"escalation.{k}"))
+        for name in st:
+            if name not in _STAGE_KEYS:
+                raise BadInput("unknown key", where=where(f"escalation.{k}.{name}"))
+        given = offset(st.get("response"), f"{k}.response")
+        if "response" not in st and key == "informal":
+            given = default_response
+        stages[key] = Stage(key, str(st.get("title", key)), str(st.get("responder", "")), given,
+                            str(st.get("source", "")), offset(st.get("meeting_actions"), f"{k}.meeting_actions"))
+    return Ladder(stages, str(raw.get("source", "")), bool(raw.get("default", False)), default_response)
+
+
+_POLICIES = {  # key: (what each value must be, the Policies field)
+    "meeting-interval-ends": ("event", "meeting_interval_ends"),
+    "untracked-types": ("type", "untracked_types"),
+    "roll-back-types": ("type", "roll_back"),
+    "roll-on-types": ("type", "roll_on"),
+}
+
+
+def _policies(raw: Any, where) -> Policies:
+    """`[policies.<name>]`: each a list of event kinds or rule types (`values`) and its `source`; a
+    policy the profile does not name keeps irocli's default (DEFAULT_POLICIES)."""
+    if not isinstance(raw, dict):
+        raise BadInput("must be a table", where=where("policies"))
+    _keys(raw, tuple(_POLICIES), where, "policies")
+    found: dict[str, Policy] = {}
+    for name, table in raw.items():
+        key = f"policies.{name}"
+        if not isinstance(table, dict):
+            raise BadInput("must be a table", where=where(key))
+        _keys(table, ("values", "source"), where, key)
+        if "source" not in table:
+            raise BadInput("missing", where=where(f"{key}.source"))
+        what, attr = _POLICIES[name]
+        values = _list(table.get("values", []), where(f"{key}.values"))
+        for value in values:
+            if what == "event":
+                _kind(value, where(f"{key}.values"))
+            elif value not in RULE_TYPES:
+                raise BadInput(f"unknown rule type {value!r}{did_you_mean(value, RULE_TYPES, _AS_REPR)}",
+                               where=where(f"{key}.values"))
+        found[attr] = Policy(frozenset(values), _str(table["source"], where(f"{key}.source")))
+    return Policies(**{attr: found.get(attr, getattr(DEFAULT_POLICIES, attr)) for _, attr in _POLICIES.values()})
+
+
+def _kpi(raw: Any, where) -> KpiSettings:
+    """`[kpi]`: the KPI report's minimum days looked after and caseload band, each with its source."""
+    if not isinstance(raw, dict):
+        raise BadInput("must be a table", where=where("kpi"))
+    names = ("min_days_looked_after", "min_days_source", "caseload_band", "caseload_source")
+    _keys(raw, names, where, "kpi")
+    days = raw.get("min_days_looked_after", DEFAULT_KPI.min_days_looked_after)
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        raise BadInput("must be a whole number of days from 1", where=where("kpi.min_days_looked_after"))
+    band = raw.get("caseload_band", list(DEFAULT_KPI.caseload_band))
+    if not (isinstance(band, list) and len(band) == 2 and all(type(n) is int and n >= 0 for n in band)
+            and band[0] <= band[1]):
+        raise BadInput("must be [low, high], two whole numbers", where=where("kpi.caseload_band"))
+    days_source = _str(raw.get("min_days_source", DEFAULT_KPI.min_days_source), where("kpi.min_days_source"))
+    band_source = _str(raw.get("caseload_source", DEFAULT_KPI.caseload_source), where("kpi.caseload_source"))
+    return KpiSettings(days, days_source, (band[0], band[1]), band_source)
+
+
+def _rule(rule_id: str, raw: Any, where) -> Rule | None:
+    key = f"rules.{rule_id}"
+    if not isinstance(raw, dict):
+        raise BadInput("must be a table", where=where(key))
+    if raw.get("enabled", True) is False:
+        return None
+    rtype = raw.get("type")
+    if rtype not in RULE_TYPES:
+        suggestion = did_you_mean(rtype, RULE_TYPES, _AS_REPR)
+        raise BadInput(f"unknown rule type {rtype!r}{suggestion}" if suggestion
+                       else f"type must be one of {', '.join(RULE_TYPES)}", where=where(f"{key}.type"))
+    spec = RULE_TYPES[rtype]
+    allowed = set(_COMMON) | set(spec["required"]) | set(spec["optional"])
+    for k in raw:
+        if k not in allowed:
+            raise BadInput(f"unknown key for a {rtype} rule{did_you_mean(k, allowed)}", where=where(f"{key}.{k}"))
+    for k in ("title", "source", *spec["required"]):
+        if k not in raw:
+            raise BadInput("missing", where=where(f"{key}.{k}"))
+
+    def offset(k: str) -> Offset | None:
+        if k not in raw:
+            return None
+        return Offset.parse(_str(raw[k], where(f"{key}.{k}")), where=where(f"{key}.{k}"))
+
+    completed = tuple(_list(raw.get("completed_by", []), where(f"{key}.completed_by")))
+    for kind in completed:
+        _kind(kind, where(f"{key}.completed_by"))
+    closed_by = tuple(_list(raw.get("closed_by", []), where(f"{key}.closed_by")))
+    for kind in closed_by:
+        _kind(kind, where(f"{key}.closed_by"))
+    event = raw.get("event")
+    events: tuple[str, ...] = ()
+    if isinstance(event, list) and rtype == "requirement" and event:
+        events = tuple(_kind(k, where(f"{key}.event")) for k in event)
+        event = events[0]
+    elif event is not None:
+        events = (_kind(event, where(f"{key}.event")),)
+    once = raw.get("once", False)
+    if not isinstance(once, bool):
+        raise BadInput("must be true or false", where=where(f"{key}.once"))
+    unless = raw.get("unless")
+    if unless is not None:
+        _kind(unless, where(f"{key}.unless"))
+    when = raw.get("when")
+    if when is not None and when != "held":
+        raise BadInput("must be 'held'", where=where(f"{key}.when"))
+    position = raw.get("position")
+    if position is not None and (not isinstance(position, int) or position < 1):
+        raise BadInput("must be a whole number from 1", where=where(f"{key}.position"))
+    lapse = raw.get("lapse")
+    if lapse is not None and lapse not in LAPSES:
+        raise BadInput(f"must be one of {', '.join(LAPSES)}", where=where(f"{key}.lapse"))
+    conference = raw.get("conference")
+    if conference is not None and conference not in CONFERENCES:
+        raise BadInput(f"must be one of {', '.join(CONFERENCES)}", where=where(f"{key}.conference"))
+    window = raw.get("window")
+    if window is not None and window not in WINDOWS:
+        raise BadInput(f"must be one of {', '.join(WINDOWS)}", where=where(f"{key}.window"))
+    owner = raw.get("owner", "iro")
+    if not isinstance(owner, str) or not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", owner):
+        raise BadInput(f"must be a lower-case name such as {', '.join(OWNERS)}", where=where(f"{key}.owner"))
+    return Rule(
+        id=rule_id,
+        type=rtype,
+        title=_str(raw["title"], where(f"{key}.title")),
+        source=_str(raw["source"], where(f"{key}.source")),
+        offset=offset("offset"),
+        first_offset=offset("first_offset"),
+        event=event,
+        completed_by=completed,
+        position=position,
+        age=offset("age"),
+        eligible_after=offset("eligible_after"),
+        lapse=lapse,
+        conference=conference,
+        window=window,
+        closed_by=closed_by,
+        owner=owner,
+        events=events,
+        once=once,
+        unless=unless,
+        when=when,
+    )
+
+
+def _check_review_ids(ids: tuple[str, ...], rules: dict[str, Rule], where: str) -> None:
+    for rule_id in ids:
+        rule = rules.get(rule_id)
+        if rule is None or rule.type != "review":
+            reviews = [r.id for r in rules.values() if r.type == "review"]
+            raise BadInput(f"{rule_id!r} is not a review rule of this profile"
+                           f"{did_you_mean(rule_id, reviews, _AS_REPR)}", where=where)
+
+
+def _kind(kind: Any, where: str) -> str:
+    from irocli.domain import EVENT_KINDS
+
+    if kind not in EVENT_KINDS:
+        raise BadInput(f"unknown event kind {kind!r}{did_you_mean(kind, EVENT_KINDS, _AS_REPR)}", where=where)
+    return kind
+
+
+def _str(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise BadInput("must be a non-empty string", where=where)
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise BadInput("must be a list", where=where)
+    return value
+
+
+def _date(value: Any, where: str) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise BadInput(f"{value!r} is not a date (expected YYYY-MM-DD)", where=where) from None

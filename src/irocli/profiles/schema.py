@@ -1,0 +1,258 @@
+"""The typed shape of a profile: what each section holds once the loader (loader.py) has checked it.
+
+Values only: no file reading, no validation messages. Imports the engine's calendar (Offset,
+Calendar) and nothing that touches a database, the CLI or rendering.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from irocli.engine.calendar import Calendar, Offset
+from irocli.engine.escalations import STAGE_ORDER
+
+SHIPPED = ("england", "blackpool", "dudley", "knowsley", "cpru")
+
+# What each rule type means is engine code; which rules exist, their numbers, ids, titles and
+# sources are data. Keys each type accepts (besides title, source, type, enabled, owner):
+RULE_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
+    "review": {"required": ("offset",), "optional": ()},
+    # event: one kind or a list; once: only the first of them in an episode raises it
+    "requirement": {"required": ("event", "offset"), "optional": ("once", "unless")},
+    "adjournment": {"required": ("offset",), "optional": ()},
+    "authorisation": {"required": ("completed_by",), "optional": ()},
+    "before-review": {"required": ("offset", "completed_by"), "optional": ("first_offset",)},
+    "after-review": {"required": ("offset", "completed_by"), "optional": ()},
+    "after-event": {"required": ("event", "offset", "completed_by"), "optional": ("lapse", "closed_by")},
+    "midpoint": {"required": ("completed_by",), "optional": ()},
+    # when = "held": judged against the day the review is held (else its booked or due date),
+    # and completed by a completing event dated any time before it
+    "at-review": {"required": ("position", "completed_by"), "optional": ("when",)},
+    "age": {"required": ("age", "offset", "completed_by"), "optional": ("eligible_after",)},
+    "first-review-after-age": {"required": ("age", "completed_by"), "optional": ()},
+    "placement-order-check": {"required": ("event", "offset"), "optional": ()},
+    "meeting-interval": {"required": ("event", "offset"), "optional": ()},
+    "icpc": {"required": ("offset",), "optional": ()},
+    "conference-review": {"required": ("offset",), "optional": ()},
+    "before-conference": {"required": ("conference", "offset", "completed_by"), "optional": ("window",)},
+    # dates from the [escalation] ladder's stages; esc.cap, esc.safeguarding (and esc.response's
+    # default for a stage that names no time) carry their own offset
+    "escalation": {"required": (), "optional": ("offset",)},
+}
+CONFERENCES = ("icpc", "rcpc")
+WINDOWS = ("on-the-day",)
+# Who acts (RULES §2 "who", §6): CONTRACT's owners; a profile may name its own (a lower-case slug).
+OWNERS = ("iro", "social-worker", "team-manager", "business-support", "local-authority")
+TASK_ROLLS = ("working-day", "none")
+LAPSES = ("deemed-met",)
+ICPC_ANCHORS = ("first", "last")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule of a profile (`[rules."<id>"]`): what is due, when, who acts, and why.
+
+    Offsets are calendar or working days as written ("20 working days", "-14 days", "3 months").
+    `source` is the regulation or seed procedure `explain` cites.
+    """
+
+    id: str
+    type: str
+    title: str
+    source: str
+    offset: Offset | None = None
+    first_offset: Offset | None = None
+    event: str | None = None
+    completed_by: tuple[str, ...] = ()
+    position: int | None = None
+    age: Offset | None = None
+    eligible_after: Offset | None = None
+    lapse: str | None = None
+    conference: str | None = None
+    window: str | None = None
+    closed_by: tuple[str, ...] = ()  # events after which an undone task is missed, not overdue
+    events: tuple[str, ...] = ()  # a requirement's raising kinds (event, or each of a list)
+    once: bool = False
+    unless: str | None = None
+    when: str | None = None
+    owner: str = "iro"  # who must act on it: one of OWNERS or the profile's own slug
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """An event kind that restarts the review sequence from its own first step (RULES §1.2 step 3),
+    unless an `unless` kind was seen earlier in the episode."""
+
+    event: str
+    sequence: tuple[str, ...]
+    unless: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What the engine looks up for every child, worked out once per profile."""
+
+    requirement_by_event: dict[str, Rule]  # each raising kind of each requirement rule
+    adjournment: Rule | None
+    authorisation: Rule | None
+    structural: frozenset[str]  # the kinds the review walk must see; the rest it skips
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One step of an escalation ladder (`[escalation.stages.<key>]`, RULES §5).
+
+    `response` is the time the responder has, counted from the day the stage starts (None: the
+    IRO agrees it when opening, or the stage sets none, e.g. a Cafcass referral). `source` is the
+    stage's own citation; "" when the profile gives none (the esc.* rule's source is cited then).
+    """
+
+    key: str  # "informal", "1" .. "4"
+    title: str
+    responder: str
+    response: Offset | None
+    source: str
+    meeting_actions: Offset | None = None  # actions from a meeting at this stage recorded within this
+
+
+@dataclass(frozen=True, slots=True)
+class Ladder:
+    """A profile's dispute-resolution ladder: its stages in STAGE_ORDER and the ladder's own source.
+
+    The ladder-wide time limits are the offsets of the esc.* rules (esc.cap, esc.safeguarding;
+    esc.response's offset is the response time of an informal stage that names none).
+    """
+
+    stages: dict[str, Stage]
+    source: str
+    default: bool  # a documented default, not the authority's own ladder
+    default_response: Offset | None = None  # esc.response's offset
+
+    def next_after(self, stage: str) -> str | None:
+        """The next stage on this ladder after `stage` (one of STAGE_ORDER), or None at the last."""
+        later = [s for s in STAGE_ORDER[STAGE_ORDER.index(stage) + 1:] if s in self.stages]
+        return later[0] if later else None
+
+
+@dataclass(frozen=True, slots=True)
+class CpSettings:
+    """`[cp]`: child protection conferences (RULES §4). `icpc_anchor`: which strategy discussion of an
+    enquiry anchors the ICPC ("first" or "last"); `sequence`: the conference-review rules in order,
+    the last repeating."""
+
+    icpc_anchor: str = "first"
+    sequence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A named set of event kinds or rule types the engine consults, with the source that sets it."""
+
+    values: frozenset[str]
+    source: str
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.values
+
+
+@dataclass(frozen=True)
+class Policies:
+    """`[policies]`: choices that were once code, each citing its source (STYLE.md).
+
+    meeting_interval_ends: event kinds that end a meeting-interval rule's run (RULES §1.1);
+    untracked_types: rule types a `tracking-started` event silences before its date (RULES §6);
+    roll_back / roll_on: rule types whose calendar-day dates move off a closed day to the previous /
+    next working day when `task_roll = "working-day"` (RULES §6).
+    """
+
+    meeting_interval_ends: Policy
+    untracked_types: Policy
+    roll_back: Policy
+    roll_on: Policy
+
+    @cached_property
+    def rolled(self) -> frozenset[str]:
+        """Every rule type whose calendar-day dates move off a closed day."""
+        return self.roll_back.values | self.roll_on.values
+
+
+@dataclass(frozen=True, slots=True)
+class KpiSettings:
+    """`[kpi]`: the management report's thresholds, each with its source.
+
+    min_days_looked_after: calendar days a child must be looked after in the period to count in the
+    per-child measure; caseload_band: (low, high) children per full-time IRO.
+    """
+
+    min_days_looked_after: int
+    min_days_source: str
+    caseload_band: tuple[int, int]
+    caseload_source: str
+
+
+# What a profile that does not extend england (and sets no [policies] / [kpi]) gets: the values
+# england.toml states with their sources.
+DEFAULT_POLICIES = Policies(
+    meeting_interval_ends=Policy(frozenset({"placement-change", "left-care", "adoption-order"}),
+                                 "RULES §1.1 (irocli default)"),
+    untracked_types=Policy(frozenset({"before-review", "after-review", "after-event", "midpoint", "at-review",
+                                      "age", "first-review-after-age", "authorisation", "before-conference"}),
+                           "RULES §6 (irocli default)"),
+    roll_back=Policy(frozenset({"before-review", "before-conference"}), "RULES §6 (irocli default)"),
+    roll_on=Policy(frozenset({"after-review", "after-event", "midpoint"}), "RULES §6 (irocli default)"),
+)
+DEFAULT_KPI = KpiSettings(28, "RULES §0 (irocli default)", (50, 70), "IRO Handbook (2010) para 7.15")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A loaded, checked and merged profile: every section typed (see loader.load)."""
+
+    name: str
+    title: str
+    origin: str  # the file(s) it came from, for messages
+    sequence: tuple[str, ...]
+    triggers: dict[str, Trigger]
+    rules: dict[str, Rule]
+    closures: tuple[dt.date, ...] = ()
+    leap_birthday: str = "feb-28"
+    task_roll: bool = True  # calendar-day tasks move off closed days (RULES §6)
+    # a series of short breaks (REG reg 48): its own review sequence, the last step repeating
+    short_break_sequence: tuple[str, ...] = ()
+    cp: CpSettings = field(default_factory=CpSettings)
+    escalation: Ladder | None = None  # None: the profile has no ladder
+    policies: Policies = DEFAULT_POLICIES
+    kpi: KpiSettings = DEFAULT_KPI
+    # which file each merged key came from: ("rules", "review.second", "offset") -> "blackpool.toml"
+    origins: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def calendar(self) -> Calendar:
+        """England and Wales working days less this profile's closures."""
+        return Calendar(self.closures)
+
+    @cached_property
+    def plan(self) -> Plan:
+        """What the engine looks up for every child, worked out once per profile."""
+        requirement = {kind: r for r in self.of_type("requirement") for kind in r.events}
+        structural = {"entered-care", "short-breaks-started", "history-known-from", "left-care",
+                      "adoption-order", "review-held", "review-adjourned", "review-booked", *requirement,
+                      *self.triggers}
+        structural |= {t.unless for t in self.triggers.values() if t.unless}
+        structural |= {r.unless for r in self.of_type("requirement") if r.unless}
+        return Plan(requirement, next(iter(self.of_type("adjournment")), None),
+                    next(iter(self.of_type("authorisation")), None), frozenset(structural))
+
+    @cached_property
+    def rules_by_type(self) -> dict[str, list[Rule]]:
+        """The enabled rules grouped by type, each list in file order."""
+        by: dict[str, list[Rule]] = {}
+        for rule in self.rules.values():
+            by.setdefault(rule.type, []).append(rule)
+        return by
+
+    def of_type(self, rtype: str) -> list[Rule]:
+        """The profile's rules of one type, in file order (looked up once per profile)."""
+        return self.rules_by_type.get(rtype, [])

@@ -1,0 +1,74 @@
+"""The typed profile sections (profiles/schema.py): built once at load, each value with its source."""
+
+from __future__ import annotations
+
+import pytest
+from tests.engine.support import assert_profile_fails
+
+from irocli.engine.calendar import Offset
+from irocli.profiles import CpSettings, KpiSettings, Ladder, load
+
+
+def test_each_section_is_a_typed_value_built_at_load():
+    knowsley = load("knowsley")
+    assert isinstance(knowsley.escalation, Ladder) and isinstance(knowsley.cp, CpSettings)
+    assert isinstance(knowsley.kpi, KpiSettings)
+    assert knowsley.cp == CpSettings("first", ("cp.first-rcpc", "cp.rcpc"))
+    # each stage keeps its own source; "agreed" sets no time
+    one = knowsley.escalation.stages["1"]
+    assert (one.response, one.source) == (None, "003 Stage 1 (timescales set by the IRO; the 20 WD cap applies)")
+    assert knowsley.escalation.stages["2"].response == Offset(5, "working days")
+
+
+@pytest.mark.parametrize("profile, rule, offset", [
+    ("england", "esc.response", Offset(5, "working days")),
+    ("knowsley", "esc.response", Offset(5, "days")),
+    ("knowsley", "esc.cap", Offset(20, "working days")),
+    ("blackpool", "esc.safeguarding", Offset(1, "days")),
+    ("cpru", "esc.response", Offset(5, "working days")),
+])
+def test_each_escalation_rule_owns_its_offset(profile, rule, offset):
+    assert load(profile).rules[rule].offset == offset
+
+
+def test_policies_and_kpi_settings_come_from_england_with_their_sources():
+    p = load("blackpool")  # inherited from england.toml
+    assert p.policies.meeting_interval_ends.values == {"placement-change", "left-care", "adoption-order"}
+    assert "Care Planning Guidance vol 2 para 4.17" in p.policies.meeting_interval_ends.source
+    assert "before-review" in p.policies.untracked_types and "review" not in p.policies.untracked_types
+    assert p.policies.roll_back.values == {"before-review", "before-conference"}
+    assert p.policies.roll_on.values == {"after-review", "after-event", "midpoint"}
+    assert p.policies.roll_back.source.startswith("RULES §6")
+    assert p.kpi == KpiSettings(28, p.kpi.min_days_source, (50, 70), "IRO Handbook (2010) para 7.15")
+    assert p.kpi.min_days_source.startswith("RULES §0")
+
+
+@pytest.mark.parametrize("text, where, message", [
+    ('extends = "england"\n[escalation]\ncap = "10 working days"\n', "escalation.cap",
+     'moved: write it as offset in [rules."esc.cap"]'),
+    ('extends = "england"\n[escalation]\ninformal_default = "5 days"\n', "escalation.informal_default",
+     'moved: write it as offset in [rules."esc.response"]'),
+    ('extends = "england"\n[policies.meeting-interval-ends]\nvalues = ["placement-chnage"]\nsource = "x"\n',
+     "policies.meeting-interval-ends.values",
+     "unknown event kind 'placement-chnage'; did you mean 'placement-change'?"),
+    ('extends = "england"\n[policies.roll-on-types]\nvalues = ["after-reveiw"]\nsource = "x"\n',
+     "policies.roll-on-types.values", "unknown rule type 'after-reveiw'; did you mean 'after-review'?"),
+    ('extends = "england"\n[policies.roll-on-typs]\nvalues = []\nsource = "x"\n',
+     "policies.roll-on-typs", 'unknown key; did you mean "roll-on-types"?'),
+    ('extends = "england"\n[kpi]\ncaseload_band = [70, 50]\n', "kpi.caseload_band",
+     "must be [low, high], two whole numbers"),
+    ('extends = "england"\n[kpi]\nmin_days_looked_after = "4 weeks"\n', "kpi.min_days_looked_after",
+     "must be a whole number of days from 1"),
+])
+def test_a_bad_section_value_is_one_line_naming_file_and_key(tmp_path, text, where, message):
+    assert_profile_fails(tmp_path, text, where, message)
+
+
+def test_an_authority_can_change_a_policy_and_the_kpi_band(tmp_path):
+    path = tmp_path / "myla.toml"
+    path.write_text('extends = "england"\n[kpi]\ncaseload_band = [40, 60]\ncaseload_source = "our agreement"\n'
+                    '[policies.roll-on-types]\nvalues = ["after-review"]\nsource = "our procedure"\n')
+    p = load(str(path))
+    assert (p.kpi.caseload_band, p.kpi.caseload_source, p.kpi.min_days_looked_after) == ((40, 60), "our agreement", 28)
+    assert (p.policies.roll_on.values, p.policies.roll_on.source) == ({"after-review"}, "our procedure")
+    assert p.policies.roll_back.values == {"before-review", "before-conference"}  # england's, unchanged
