@@ -1,7 +1,7 @@
 """Write the committed England and Wales bank-holiday table from the installed `holidays` package.
 
     .venv/bin/python scripts/bank_holidays.py          # rewrite src/irocli/engine/_bank_holiday_table.py
-    .venv/bin/python scripts/bank_holidays.py --check  # exit 1 when the committed table is stale
+    .venv/bin/python scripts/bank_holidays.py --check  # exit 1 when the committed table's days are stale
 
 Run it after upgrading `holidays` and review the diff: a day added or dropped moves deadlines. The
 engine only reads the table (irocli.engine._bank_holidays); this script is the one writer.
@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from irocli.engine._bank_holidays import COUNTRY, SUBDIV, Table, build
+from irocli.engine._bank_holidays import COUNTRY, SUBDIV, Table, build, shipped
 
 FIRST_YEAR, LAST_YEAR = 2000, 2060  # years beyond are computed from the package in memory
 TARGET = Path(__file__).resolve().parent.parent / "src" / "irocli" / "engine" / "_bank_holiday_table.py"
@@ -49,13 +49,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the committed table differs")
     args = parser.parse_args(argv)
-    text = render(build(FIRST_YEAR, LAST_YEAR))
+    table = build(FIRST_YEAR, LAST_YEAR)
     if args.check:
+        # The days decide, not the version string: a release that changes no English bank holiday
+        # in these years leaves the table as it is.
         current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if current != text:
+        if current != render(table._replace(version=shipped().version)):
             print(f"{TARGET} is stale: run scripts/bank_holidays.py", file=sys.stderr)
             return 1
         return 0
+    text = render(table)
     TARGET.write_text(text, encoding="utf-8")
     print(f"wrote {TARGET} ({len(text.splitlines())} lines)", file=sys.stderr)
     return 0

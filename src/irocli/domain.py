@@ -116,6 +116,10 @@ PRE_BIRTH_KINDS = frozenset({
     "conference-invitations-sent", "quoracy-checked", "conference-inquorate", "inquorate-report",
 })
 
+# Kinds that end an episode of care (CA 1989 s22: the child ceases to be looked after; an adoption
+# order ends it too). The engine's walk, the KPI's days looked after and the SSDA903 reader share it.
+EPISODE_END_KINDS = frozenset({"left-care", "adoption-order"})
+
 # Kinds dated on a future day by their nature (the day booked for, the day a review is required
 # by). The engine places them by the day they were recorded (Event.known_on) when known.
 FORWARD_KINDS = frozenset({"review-booked", "review-directed", "change-proposed", "post-18-allocation"})

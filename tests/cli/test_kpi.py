@@ -146,6 +146,7 @@ def test_table_json_and_csv_agree(kpi_store):
     expected |= {("escalations", r["stage"], k): v for r in report["escalations"] for k, v in r.items()
                  if k != "stage"}
     expected |= {("monthly", r["month"], k): v for r in report["monthly"] for k, v in r.items() if k != "month"}
+    expected |= {("settings", "all", k): v for k, v in report["settings"].items()}
     for key, value in expected.items():
         assert by[key] == ("" if value is None else str(value)), key
     assert {k for k in by if k[0] != "period"} == set(expected)
@@ -361,3 +362,30 @@ def test_html_paints_only_a_caseload_above_the_band_red(kpi_store, tmp_path):
     css = dict(re.findall(r"^(\.band-[^{]+)\{([^}]*)\}", text, re.M))
     assert "#a30000" in css[".band-above "]
     assert "#a30000" not in css[".band-below, .band-within "]
+
+
+@pytest.mark.parametrize(("min_days", "counted"), [
+    # K1 is looked after all of 2025 Q1: 1 Jan to 31 Mar counted inclusively = 31 + 28 + 31 = 90 days
+    (90, 1),
+    (91, 0),
+])
+def test_an_authoritys_kpi_settings_reach_the_figures_and_the_labels(cli, tmp_path, min_days, counted):
+    profile = tmp_path / "northshire.toml"
+    profile.write_text(f'extends = "england"\n[kpi]\nmin_days_looked_after = {min_days}\n'
+                       'caseload_band = [2, 2]\ncaseload_source = "Northshire IRO service plan 2025"\n')
+    cli("init", "--profile", str(profile))
+    for child, entered in [("K1", "2024-12-02"), ("K2", "2025-03-10")]:
+        cli("child", "add", child, "--name", f"Child {child}", "--dob", "2012-05-01", "--iro", "A. Khan")
+        cli("event", "add", child, "entered-care", entered)
+    report = kpi_json(cli)
+    assert report["settings"] == {"min_days_looked_after": min_days, "caseload_band_low": 2, "caseload_band_high": 2,
+                                  "caseload_source": "Northshire IRO service plan 2025"}
+    assert report["children"]["looked_after_28_days"] == counted
+    assert f"at least {min_days} days" in report["children"]["definition"]
+    # both in care on 31 Mar: A. Khan carries 2, inside a band of exactly 2
+    assert [(r["iro"], r["children"], r["band"], r["source"]) for r in report["caseload"]] == [
+        ("A. Khan", 2, "within", "Northshire IRO service plan 2025")]
+    table = cli("report", "kpi", *PERIOD).stdout
+    assert f"looked after ≥ {min_days} days" in table
+    assert "Band 2–2" in table
+    assert "≥ 28 days" not in table and "50–70" not in table

@@ -19,6 +19,7 @@ from irocli.engine import _bank_holidays
 from irocli.engine.calendar import Calendar, closed_days
 
 REAL = holidays.__version__
+SHIPPED = _bank_holidays.shipped().version  # the version the committed table was generated from
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "bank_holidays.py"
 
@@ -78,11 +79,13 @@ def twenty_working_days_after_2_june_2025() -> dt.date:
 
 
 def test_the_committed_table_is_what_the_script_writes_from_the_installed_package():
+    # The days are compared, not the version string: a release that changes no English bank holiday
+    # in the table's years needs no regeneration (CI may install a newer package than the table's).
     mod = script()
-    expected = mod.render(_bank_holidays.build(mod.FIRST_YEAR, mod.LAST_YEAR))
+    shipped = _bank_holidays.shipped()
+    expected = mod.render(_bank_holidays.build(mod.FIRST_YEAR, mod.LAST_YEAR)._replace(version=shipped.version))
     committed = mod.TARGET.read_text(encoding="utf-8")
     assert committed == expected, "the holidays package changed: run scripts/bank_holidays.py and review the diff"
-    assert _bank_holidays.shipped().version == REAL
 
 
 def test_the_script_check_mode_says_up_to_date():
@@ -130,7 +133,7 @@ def test_the_table_is_read_without_the_package(monkeypatch):
     monkeypatch.setattr(_bank_holidays, "_package", no_package)
     assert twenty_working_days_after_2_june_2025() == d("2025-06-30")
     assert Calendar().previous_working_day(d("2025-04-21")) == d("2025-04-17")  # Easter Monday, Good Friday
-    assert _bank_holidays.package_version() == REAL
+    assert _bank_holidays.package_version() == SHIPPED
 
 
 def test_years_beyond_the_table_come_from_the_package_once_per_process(monkeypatch):
@@ -143,7 +146,7 @@ def test_years_beyond_the_table_come_from_the_package_once_per_process(monkeypat
     assert release.calls == 1
     assert not Calendar().is_working_day(d("2070-12-26"))
     assert release.calls == 1  # widened once, kept for the process
-    assert _bank_holidays.package_version() == REAL  # the committed table's version still names it
+    assert _bank_holidays.package_version() == SHIPPED  # the committed table's version still names it
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="XDG_CACHE_HOME is how platformdirs is pointed on Linux")

@@ -219,6 +219,8 @@ KPI = {
         {"month": "2025-02", "due": 2, "on_time": 1, "late": 1, "overdue": 0, "pending": 0, "percent_on_time": 50.0},
         {"month": "2025-03", "due": 0, "on_time": 0, "late": 0, "overdue": 0, "pending": 1, "percent_on_time": None},
     ],
+    "settings": {"min_days_looked_after": 28, "caseload_band_low": 50, "caseload_band_high": 70,
+                 "caseload_source": "IRO Handbook (2010) para 7.15"},
 }
 
 

@@ -25,9 +25,10 @@ Year = Annotated[str | None, typer.Option(
 def holidays_list(ctx: typer.Context, year: Year = None, fmt: Format = "table") -> None:
     """List the weekdays of a year that are not working days, and why.
 
-    Bank holidays and substitute days come from the installed holidays package (England and
-    Wales), local closures from the store's profile. Weekends are not listed. The package
-    version is printed under the table, or on stderr with --format json or csv.
+    Bank holidays and substitute days (England and Wales) come from the table irocli ships,
+    generated from the holidays package (years beyond it from the installed package); local
+    closures from the store's profile. Weekends are not listed. The table's package version is
+    printed under the table, or on stderr with --format json or csv.
 
     Example: irocli holidays --year 2025 --format csv
     """

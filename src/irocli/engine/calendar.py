@@ -78,8 +78,8 @@ def _months(n: int) -> relativedelta:
 
 
 def bank_holidays(first_year: int, last_year: int) -> frozenset[dt.date]:
-    """England and Wales bank holidays in the years given, from the installed holidays package
-    (country_holidays("GB", subdiv="ENG"), observed days kept), read from the committed table."""
+    """England and Wales bank holidays in the years given (country_holidays("GB", subdiv="ENG"),
+    observed days kept), read from the committed table; years beyond it from the installed package."""
     from irocli.engine import _bank_holidays
 
     return frozenset(_bank_holidays.bank_holidays(first_year, last_year))

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from irocli.domain import Event, Flag
+from irocli.domain import EPISODE_END_KINDS, Event, Flag
 
 if TYPE_CHECKING:
     from irocli.engine.derive import Run
@@ -214,8 +214,7 @@ _BEFORE_EPISODE: dict[str, Callable[[_Walk, Event], None]] = {
     "history-known-from": on_history_known_from,
 }
 _IN_EPISODE: dict[str, Callable[[_Walk, Event], None]] = {
-    "left-care": on_episode_end,
-    "adoption-order": on_episode_end,
+    **dict.fromkeys(EPISODE_END_KINDS, on_episode_end),
     "review-held": on_review_held,
     "review-adjourned": on_review_adjourned,
     "review-booked": on_review_booked,

@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from irocli.domain import EPISODE_END_KINDS
 from irocli.engine.calendar import Calendar, Offset
 from irocli.engine.escalations import STAGE_ORDER
 
@@ -237,9 +238,8 @@ class Profile:
     def plan(self) -> Plan:
         """What the engine looks up for every child, worked out once per profile."""
         requirement = {kind: r for r in self.of_type("requirement") for kind in r.events}
-        structural = {"entered-care", "short-breaks-started", "history-known-from", "left-care",
-                      "adoption-order", "review-held", "review-adjourned", "review-booked", *requirement,
-                      *self.triggers}
+        structural = {"entered-care", "short-breaks-started", "history-known-from", *EPISODE_END_KINDS,
+                      "review-held", "review-adjourned", "review-booked", *requirement, *self.triggers}
         structural |= {t.unless for t in self.triggers.values() if t.unless}
         structural |= {r.unless for r in self.of_type("requirement") if r.unless}
         return Plan(requirement, next(iter(self.of_type("adjournment")), None),

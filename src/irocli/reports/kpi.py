@@ -11,17 +11,10 @@ import datetime as dt
 import statistics
 from collections.abc import Iterable
 
-from irocli.domain import Child, Event, Status
+from irocli.domain import EPISODE_END_KINDS, Child, Event, Status
 from irocli.engine import REVIEW_TYPES, derive
 from irocli.reports.escalations import known_escalations, stage_counts
 
-# "4 weeks" = 28 calendar days (RULES §0): the old national indicator counted children looked after
-# for at least that long in the year.
-MIN_DAYS_LOOKED_AFTER = 28
-# A full-time IRO's caseload band (IRO Handbook 2010 para 7.15: 50 to 70 looked-after children).
-CASELOAD_BAND = (50, 70)
-CASELOAD_SOURCE = "IRO Handbook (2010) para 7.15"
-_EPISODE_ENDS = frozenset({"left-care", "adoption-order"})
 CSV_FIELDS = ("section", "key", "measure", "value")
 
 
@@ -65,7 +58,7 @@ def episodes(events: Iterable[Event], until: dt.date) -> list[tuple[dt.date, dt.
             if start is not None:
                 out.append((start, e.date))
             start = e.date
-        elif e.kind in _EPISODE_ENDS and start is not None:
+        elif e.kind in EPISODE_END_KINDS and start is not None:
             out.append((start, e.date))
             start = None
     if start is not None:
@@ -159,6 +152,11 @@ def compute(caseload: Iterable[tuple[Child, list[Event]]], profile, start: dt.da
                      for iro, n in sorted(per_iro.items())],
         "escalations": stage_counts(escs, start, end),
         "monthly": _monthly(reviews, start, end, as_of),
+        # the profile's [kpi] numbers this report was measured with (england.toml cites their sources)
+        "settings": {"min_days_looked_after": profile.kpi.min_days_looked_after,
+                     "caseload_band_low": profile.kpi.caseload_band[0],
+                     "caseload_band_high": profile.kpi.caseload_band[1],
+                     "caseload_source": profile.kpi.caseload_source},
     }
 
 
@@ -232,6 +230,7 @@ def flat_rows(report: dict) -> list[dict]:
         add("escalations", r["stage"], r, skip=("stage",))
     for r in report["monthly"]:
         add("monthly", r["month"], r, skip=("month",))
+    add("settings", "all", report["settings"])
     return out
 
 
@@ -263,12 +262,12 @@ def children_line(report: dict) -> str:
     c = report["children"]
     return (f"Children whose reviews were all on time: {c['all_on_time']} of {c['denominator']} "
             f"({fmt(c['percent_all_on_time'], 'percent')}); denominator: {c['definition']} "
-            f"({c['looked_after_28_days']} looked after ≥ {MIN_DAYS_LOOKED_AFTER} days).")
+            f"({c['looked_after_28_days']} looked after ≥ {report['settings']['min_days_looked_after']} days).")
 
 
 def sections(report: dict) -> list[tuple[str, list[tuple[str, str]], list[dict]]]:
     """(caption, [(column heading, key)], rows) for each table: the terminal and HTML share them."""
-    p = report["period"]
+    p, k = report["period"], report["settings"]
     return [
         ("Reviews due in the period (per review)",
          [("Due in period", "due_in_period"), ("Pending", "pending"), ("Counted", "due"),
@@ -277,7 +276,7 @@ def sections(report: dict) -> list[tuple[str, list[tuple[str, str]], list[dict]]
           ("Days late median", "days_late_median"), ("Days late worst", "days_late_worst")],
          [report["reviews"]]),
         ("Children whose reviews were all on time (per child)",
-         [("Looked after ≥ 28 days", "looked_after_28_days"), ("Denominator", "denominator"),
+         [(f"Looked after ≥ {k['min_days_looked_after']} days", "looked_after_28_days"), ("Denominator", "denominator"),
           ("All on time", "all_on_time"), ("% all on time", "percent_all_on_time")],
          [report["children"]]),
         ("Tasks due in the period",
@@ -288,7 +287,7 @@ def sections(report: dict) -> list[tuple[str, list[tuple[str, str]], list[dict]]
          report["tasks"]),
         (f"Caseload per IRO at {p['caseload_on']}",
          [("IRO", "iro"), ("Children in care", "children"),
-          (f"Band {CASELOAD_BAND[0]}–{CASELOAD_BAND[1]}", "band"), ("Source", "source")],
+          (f"Band {k['caseload_band_low']}–{k['caseload_band_high']}", "band"), ("Source", "source")],
          report["caseload"]),
         ("Escalations in the period, by stage",
          [("Stage", "stage"), ("Opened", "opened"), ("Escalated to", "escalated_to"), ("Resolved", "resolved")],
