@@ -109,7 +109,8 @@ def import_extract(
 
     Example: irocli import extract ssd_person.csv ssd_cla_episodes.csv ssd_cla_reviews.csv --map ssd
     """
-    from irocli.importers.extract import load_extract, load_map
+    from irocli.importers.extract import load_extract
+    from irocli.importers.extract_map import load_map
 
     fmt = output_format(fmt, ("table", "json"))
     day = as_of(as_of_)
@@ -130,7 +131,7 @@ def import_maps(fmt: FormatTableJson = "table") -> None:
 
     Example: irocli import maps
     """
-    from irocli.importers.extract import shipped_maps
+    from irocli.importers.extract_map import shipped_maps
 
     fmt = output_format(fmt, ("table", "json"))
     maps = shipped_maps()
