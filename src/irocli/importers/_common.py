@@ -371,7 +371,11 @@ def shown(value: str) -> str:
 
 
 def expand_paths(paths: list[Path], suffixes: tuple[str, ...]) -> list[Path]:
-    """Files as given, and the files with one of ``suffixes`` inside any folder given, sorted."""
+    """Files as given, and the files with one of ``suffixes`` inside any folder given, sorted.
+
+    Raises BadInput for a path that does not exist, a folder with no such files, or two files of
+    one name.
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -397,7 +401,8 @@ def placeholder_note(n: int) -> str:
 
 
 def tracking_events(events: list, prefix: str) -> list:
-    """One `tracking-started` event per child, dated the last day the file speaks of for them.
+    """One `tracking-started` event per child, dated the last day the file speaks of for them:
+    [(Event, source key "<prefix>:tracking:<child>")] from ``events``, [(Event, key)].
 
     Returns and extracts carry reviews but not the tasks around them (invitations, decisions,
     records): the engine raises no task or milestone anchored before this day, so imported
