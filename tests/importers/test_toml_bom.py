@@ -10,7 +10,7 @@ from importer_support import FLAT
 from irocli import config
 from irocli._toml import load_toml
 from irocli.errors import BadInput
-from irocli.importers.extract import MAPS, load_map
+from irocli.importers.extract_map import MAPS, load_map
 
 
 def test_load_toml_reads_a_file_with_or_without_a_bom(tmp_path):

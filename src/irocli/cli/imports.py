@@ -34,6 +34,8 @@ def import_native(
     shift_to: Annotated[str | None, typer.Option(
         "--shift-to", help="Move all dates by whole weeks so reference_date.txt lands near this date "
                            "(YYYY-MM-DD or 'today').")] = None,
+    dry_run: DryRun = False,
+    skip_bad_rows: SkipBadRows = False,
 ) -> None:
     """Load irocli's own CSV format (children.csv, events.csv), e.g. the sample data.
 
@@ -43,11 +45,9 @@ def import_native(
 
     shift = date_arg(shift_to, "--shift-to") if shift_to is not None else None
     directory = input_path(directory, "DIRECTORY", folder=True)
-    notes: list[str] = []
-    counts = load_native(open_store(ctx), directory, shift_to=shift, notes=notes)
-    note(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in counts.items()))
-    for line in notes:
-        note(f"Note: {line}")
+    result = load_native(_store(ctx, dry_run), directory, shift_to=shift, dry_run=dry_run,
+                         skip_bad_rows=skip_bad_rows)
+    _summary(result, "table")
 
 
 @app.command("ssda903")
@@ -109,7 +109,8 @@ def import_extract(
 
     Example: irocli import extract ssd_person.csv ssd_cla_episodes.csv ssd_cla_reviews.csv --map ssd
     """
-    from irocli.importers.extract import load_extract, load_map
+    from irocli.importers.extract import load_extract
+    from irocli.importers.extract_map import load_map
 
     fmt = output_format(fmt, ("table", "json"))
     day = as_of(as_of_)
@@ -130,7 +131,7 @@ def import_maps(fmt: FormatTableJson = "table") -> None:
 
     Example: irocli import maps
     """
-    from irocli.importers.extract import shipped_maps
+    from irocli.importers.extract_map import shipped_maps
 
     fmt = output_format(fmt, ("table", "json"))
     maps = shipped_maps()
@@ -211,17 +212,5 @@ def _summary(result, fmt: str) -> None:
 
         write_json(result.as_dict(), sys.stdout)
         return
-    used = [f for f in result.files if f["used"]]
-    unused = [f for f in result.files if not f["used"]]
-    note("Read " + ", ".join(f"{f['file']} ({f['table']}, {f['rows']:,} rows)" for f in used)
-         + (("; not used: " + ", ".join(f"{f['file']} ({f['table']})" for f in unused)) if unused else ""))
-    data = result.as_dict()
-    verb = "would be " if result.dry_run else ""
-    for noun in ("children", "events"):
-        note(f"{noun.capitalize()}: " + ", ".join(f"{n:,} {verb}{k}" for k, n in data[noun].items()))
-    if result.skipped:
-        note(f"Skipped rows: {len(result.skipped):,} (listed above)")
-    for line in result.notes:
-        note(f"Note: {line}")
-    if result.dry_run:
-        note("Dry run: nothing was written.")
+    for line in result.summary():
+        note(line)

@@ -1,4 +1,4 @@
-"""What the case-system importers share: reading a CSV safely, dates in the formats extracts use,
+"""What every importer shares: reading a CSV safely, dates in the formats extracts use,
 row-level errors that name file, row and column (never a value), and the import's summary.
 
 Imports only the stdlib and irocli.errors/domain; Rich, the store and the engine stay out.
@@ -39,6 +39,7 @@ class RowError(BadInput):
         self.column = column
 
     def as_dict(self) -> dict:
+        """{"file", "row", "field", "reason"} for the JSON summary (row and field may be None)."""
         return {"file": self.file, "row": self.row, "field": self.column, "reason": self.message}
 
 
@@ -59,22 +60,27 @@ def bulk_work() -> Iterator[None]:
 class Progress(Protocol):
     """How an importer tells the CLI how far it has got; the CLI decides whether to show it."""
 
-    def start(self, label: str, total: int) -> None: ...
+    def start(self, label: str, total: int) -> None:
+        """A new pass of ``total`` rows begins, shown as ``label`` (a file and what is read)."""
 
-    def advance(self, rows: int) -> None: ...
+    def advance(self, rows: int) -> None:
+        """``rows`` more rows of the current pass are done."""
 
-    def stop(self) -> None: ...
+    def stop(self) -> None:
+        """Reading is over (the write follows)."""
 
 
 class NoProgress:
+    """A Progress that shows nothing (cron, pipes, tests)."""
+
     def start(self, label: str, total: int) -> None:
-        pass
+        """Nothing to show."""
 
     def advance(self, rows: int) -> None:
-        pass
+        """Nothing to show."""
 
     def stop(self) -> None:
-        pass
+        """Nothing to show."""
 
 
 @dataclass
@@ -89,9 +95,11 @@ class Skipper:
     counts: dict[str, int] = field(default_factory=dict)
 
     def count(self, what: str, n: int = 1) -> None:
+        """Add ``n`` to the count named ``what``."""
         self.counts[what] = self.counts.get(what, 0) + n
 
     def __call__(self, error: RowError) -> None:
+        """Note a bad row and go on (``enabled``), else raise ``error``."""
         if not self.enabled:
             raise error
         self.skipped.append(error)
@@ -108,6 +116,8 @@ class ImportResult:
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
+        """The JSON summary: dry_run, files, children and events counts by what happened
+        ({"added": n, …}), skipped rows (RowError.as_dict) and notes."""
         return {
             "dry_run": self.dry_run,
             "files": self.files,
@@ -116,6 +126,24 @@ class ImportResult:
             "skipped": [e.as_dict() for e in self.skipped],
             "notes": self.notes,
         }
+
+    def summary(self) -> list[str]:
+        """The summary as lines for stderr: the files read, children and events by what happened
+        (or would, in a dry run), how many rows were skipped, the notes, and "Dry run" last."""
+        used = [f for f in self.files if f["used"]]
+        unused = [f for f in self.files if not f["used"]]
+        lines = ["Read " + ", ".join(f"{f['file']} ({f['table']}, {f['rows']:,} rows)" for f in used)
+                 + (("; not used: " + ", ".join(f"{f['file']} ({f['table']})" for f in unused)) if unused else "")]
+        data = self.as_dict()
+        verb = "would be " if self.dry_run else ""
+        for noun in ("children", "events"):
+            lines.append(f"{noun.capitalize()}: " + ", ".join(f"{n:,} {verb}{k}" for k, n in data[noun].items()))
+        if self.skipped:
+            lines.append(f"Skipped rows: {len(self.skipped):,} (listed above)")
+        lines += [f"Note: {line}" for line in self.notes]
+        if self.dry_run:
+            lines.append("Dry run: nothing was written.")
+        return lines
 
 
 # -- reading CSV ------------------------------------------------------------------------------
@@ -126,6 +154,8 @@ _UTF32 = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 
 @dataclass
 class CsvFile:
+    """A whole CSV file as read_csv gives it: its name, header and numbered rows."""
+
     name: str  # as shown in messages: the file's name
     header: list[str]  # trimmed, BOM removed, as written
     rows: list[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells as written)
@@ -341,7 +371,11 @@ def shown(value: str) -> str:
 
 
 def expand_paths(paths: list[Path], suffixes: tuple[str, ...]) -> list[Path]:
-    """Files as given, and the files with one of ``suffixes`` inside any folder given, sorted."""
+    """Files as given, and the files with one of ``suffixes`` inside any folder given, sorted.
+
+    Raises BadInput for a path that does not exist, a folder with no such files, or two files of
+    one name.
+    """
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -361,12 +395,14 @@ def expand_paths(paths: list[Path], suffixes: tuple[str, ...]) -> list[Path]:
 
 
 def placeholder_note(n: int) -> str:
+    """The summary's note on ``n`` dates of birth of 1900-01-01 read as unknown."""
     return (f"{n:,} date(s) of birth of 1900-01-01 (a placeholder for 'not known') stored as unknown: "
             "record the real one when it is known")
 
 
 def tracking_events(events: list, prefix: str) -> list:
-    """One `tracking-started` event per child, dated the last day the file speaks of for them.
+    """One `tracking-started` event per child, dated the last day the file speaks of for them:
+    [(Event, source key "<prefix>:tracking:<child>")] from ``events``, [(Event, key)].
 
     Returns and extracts carry reviews but not the tasks around them (invitations, decisions,
     records): the engine raises no task or milestone anchored before this day, so imported

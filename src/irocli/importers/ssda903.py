@@ -85,6 +85,9 @@ _DATE = date_parser(["dd/mm/YYYY"])
 
 @dataclass
 class Table:
+    """One table of the return as read from a CSV file or the XML: the validator's table name,
+    the file, its columns' indexes and its numbered rows of cells."""
+
     name: str  # the validator's table name
     file: str
     unit: str  # "row" (CSV) or "line" (XML)
@@ -180,7 +183,11 @@ def _one_of(codes: tuple[str, ...]) -> str:
 
 
 def read_tables(paths: list[Path]) -> list[Table]:
-    """The tables in the files given (CSV files, or one XML file); folders are searched."""
+    """The tables in the files given (CSV files, or one XML file); folders are searched.
+
+    Raises BadInput for a file that cannot be read, a header that is no SSDA903 table, two files
+    of one table, CSV and XML mixed, or files with no data rows.
+    """
     files = expand_paths(paths, (".csv", ".xml"))
     kinds = {p.suffix.lower() for p in files}
     if ".xml" in kinds:

@@ -40,7 +40,7 @@ def write(directory: Path, children: str = CHILDREN, events: str = EVENTS, refer
 
 
 def test_a_load_stores_every_child_and_event(store, tmp_path):
-    counts = load_native(store, write(tmp_path / "data"))
+    counts = load_native(store, write(tmp_path / "data")).counts
     assert counts == {
         "children_added": 2,
         "children_updated": 0,
@@ -75,7 +75,7 @@ def test_a_load_stores_every_child_and_event(store, tmp_path):
 def test_loading_the_same_files_twice_adds_nothing(store, tmp_path):
     data = write(tmp_path / "data")
     load_native(store, data)
-    assert load_native(store, data) == {
+    assert load_native(store, data).counts == {
         "children_added": 0,
         "children_updated": 0,
         "children_unchanged": 2,
@@ -91,7 +91,7 @@ def test_a_reload_updates_changed_children_and_adds_only_new_events(store, tmp_p
         "C002,Ava Smith,,B. Okafor,,South", "C002,Ava Smith,,C. Walsh,,South"
     )
     more = EVENTS + "C002,review-held,2025-07-01,,\n"
-    counts = load_native(store, write(tmp_path / "data", changed, more))
+    counts = load_native(store, write(tmp_path / "data", changed, more)).counts
     assert counts == {
         "children_added": 0,
         "children_updated": 1,
@@ -107,7 +107,7 @@ def test_a_voided_event_is_not_brought_back_by_a_reload(store, tmp_path):
     load_native(store, data)
     first = store.events_for(["C001"])["C001"][0]
     store.void_event(first.id, "entered in error")
-    assert load_native(store, data)["events_added"] == 0
+    assert load_native(store, data).counts["events_added"] == 0
     assert first.id not in [e.id for e in store.events_for(["C001"])["C001"]]
 
 
@@ -149,7 +149,7 @@ def test_a_voided_event_is_not_brought_back_by_a_reload(store, tmp_path):
         (
             CHILDREN.replace("dob,", ""),
             EVENTS,
-            "children.csv row 2: more fields than the header has columns",
+            "children.csv row 2: 6 fields, but the header has 5 columns",  # the shared reader's words
         ),
         ("id,dob\nC001,2012-01-01\n", EVENTS, "children.csv: missing column(s): name"),
         (CHILDREN.replace("Ava Smith", '"Ava\nSmith"'), EVENTS, "children.csv row 3, field name: holds a line break "
@@ -193,7 +193,7 @@ def test_an_event_for_a_child_already_stored_is_accepted(store, tmp_path):
     store.add_child(Child("C050", "Already Here"))
     counts = load_native(
         store, write(tmp_path / "data", events=EVENTS + "C050,iro-visit,2025-05-05,,\n")
-    )
+    ).counts
     assert counts["events_added"] == 6
     assert [e.kind for e in store.events_for(["C050"])["C050"]] == ["iro-visit"]
 
@@ -234,7 +234,7 @@ def test_shift_moves_every_date_by_whole_weeks_rounded_down(store, tmp_path, shi
 def test_a_shifted_reload_recognises_the_events_already_loaded(store, tmp_path):
     data = write(tmp_path / "data", reference="2026-11-23")
     load_native(store, data, shift_to=D("2027-01-01"))
-    assert load_native(store, data, shift_to=D("2027-01-08"))["events_added"] == 0
+    assert load_native(store, data, shift_to=D("2027-01-08")).counts["events_added"] == 0
 
 
 def test_shifting_needs_the_reference_date(store, tmp_path):
@@ -272,11 +272,12 @@ def test_with_event_ids_a_corrected_date_replaces_the_event_it_corrects(db_url, 
         load_native(store, write(tmp_path / "one", IDS_CHILDREN, ids_events("2025-04-11")), as_of=AS_OF)
     assert _explain(cli, "C001")["review.second"]["due"] == "2025-07-11"
     with Store.open(db_url) as store:
-        counts = load_native(store, write(tmp_path / "two", IDS_CHILDREN, ids_events("2025-04-22")), as_of=AS_OF)
+        counts = load_native(store, write(tmp_path / "two", IDS_CHILDREN, ids_events("2025-04-22")), as_of=AS_OF).counts
         assert counts["events_added"] == 0 and counts["events_updated"] == 1
         reviews = [(s.event.date, s.voided) for s in store.list_events("C001") if s.event.kind == "review-held"]
         assert reviews == [(D("2025-04-22"), False)]  # one review, at the corrected date; 11 April is gone
-        again = load_native(store, write(tmp_path / "three", IDS_CHILDREN, ids_events("2025-04-22")), as_of=AS_OF)
+        again = load_native(store, write(tmp_path / "three", IDS_CHILDREN, ids_events("2025-04-22")),
+                            as_of=AS_OF).counts
         assert again["events_added"] == 0 and again["events_updated"] == 0
     obligations = _explain(cli, "C001")
     assert obligations["review.first"]["met_on"] == "2025-04-22"  # 26 March + 20 working days = 24 April: met
@@ -292,8 +293,7 @@ def _explain(cli, child: str) -> dict:
 
 
 def test_without_event_ids_the_notes_say_events_are_keyed_by_content(store, tmp_path):
-    notes: list[str] = []
-    load_native(store, write(tmp_path / "data"), as_of=AS_OF, notes=notes)
+    notes = load_native(store, write(tmp_path / "data"), as_of=AS_OF).notes
     assert notes == ["5 event(s) from events.csv keyed by child, kind and date (events.csv has no event_id column), "
                      "so a date corrected in a later file adds a second event beside the first (void the wrong one: "
                      "irocli event void)"]
@@ -328,7 +328,7 @@ def test_a_mistyped_date_is_refused_and_nothing_is_written(db_url, tmp_path, lin
 
 def test_kinds_dated_ahead_or_before_birth_by_nature_are_accepted(store, tmp_path):
     events = EVENTS + "C001,review-booked,2026-01-10,,\nC001,strategy-discussion,2012-03-01,,\n"
-    assert load_native(store, write(tmp_path / "data", events=events), as_of=AS_OF)["events_added"] == 7
+    assert load_native(store, write(tmp_path / "data", events=events), as_of=AS_OF).counts["events_added"] == 7
 
 
 def test_a_stored_childs_birth_is_checked(store, tmp_path):
@@ -339,8 +339,7 @@ def test_a_stored_childs_birth_is_checked(store, tmp_path):
 
 def test_a_birth_of_1900_01_01_is_unknown_and_noted(store, tmp_path):
     children = CHILDREN.replace("2012-05-01", "1900-01-01")
-    notes: list[str] = []
-    load_native(store, write(tmp_path / "data", children=children), as_of=AS_OF, notes=notes)
+    notes = load_native(store, write(tmp_path / "data", children=children), as_of=AS_OF).notes
     assert store.get_child("C001").dob is None
     assert notes[0] == ("1 date(s) of birth of 1900-01-01 (a placeholder for 'not known') stored as unknown: record "
                         "the real one when it is known")
@@ -360,7 +359,7 @@ def test_excel_ids_and_zoned_timestamps(store, tmp_path):
     # the same file as Excel saves it next time: nothing new
     plain = events.replace("101.00,", "101,")
     assert load_native(store, write(tmp_path / "again", children.replace("101.0", "101"), plain),
-                       as_of=AS_OF)["events_added"] == 0
+                       as_of=AS_OF).counts["events_added"] == 0
 
 
 def test_a_birth_after_the_as_of_date_is_refused_without_quoting_it(store, tmp_path):
@@ -370,3 +369,135 @@ def test_a_birth_after_the_as_of_date_is_refused_without_quoting_it(store, tmp_p
     assert str(caught.value) == ("children.csv row 2, field dob: a date after the as-of date 2025-12-01 (expected one "
                                  "on or before it)")
     assert store.list_children() == []
+
+
+# -- --dry-run and --skip-bad-rows, as import extract and import ssda903 have them -------------------------
+
+
+def _as_written(lines: list[str]) -> list[str]:
+    """A dry run's summary lines as the real run says them."""
+    return [line.replace("would be ", "") for line in lines if line != "Dry run: nothing was written."]
+
+
+def test_a_dry_run_writes_nothing_and_reports_the_counts_of_a_real_run(cli, tmp_path):
+    data = write(tmp_path / "data")
+    before = cli.digest()
+    dry = cli("import", "native", data, "--dry-run")
+    assert cli.digest() == before
+    assert dry.stdout == ""
+    assert dry.stderr.splitlines() == [
+        "Read children.csv (children, 2 rows), events.csv (events, 5 rows)",
+        "Children: 2 would be added, 0 would be updated, 0 would be unchanged",
+        "Events: 5 would be added, 0 would be unchanged",
+        "Note: 5 event(s) from events.csv keyed by child, kind and date (events.csv has no event_id column), so a "
+        "date corrected in a later file adds a second event beside the first (void the wrong one: irocli event void)",
+        "Dry run: nothing was written.",
+    ]
+    real = cli("import", "native", data)
+    assert real.stderr.splitlines() == _as_written(dry.stderr.splitlines())
+    assert cli.rows("SELECT COUNT(*) FROM child") == [(2,)] and cli.rows("SELECT COUNT(*) FROM event") == [(5,)]
+    # a second file: one child changed, one event new; the dry run's counts are the real run's
+    more = write(tmp_path / "more", CHILDREN.replace("B. Okafor", "C. Walsh"),
+                 EVENTS + "C002,review-held,2025-07-01,,\n")
+    before = cli.digest()
+    dry = cli("import", "native", more, "--dry-run")
+    assert cli.digest() == before
+    assert "Children: 0 would be added, 1 would be updated, 1 would be unchanged" in dry.stderr.splitlines()
+    real = cli("import", "native", more)
+    assert real.stderr.splitlines() == _as_written(dry.stderr.splitlines())
+    assert "Events: 1 added, 5 unchanged" in real.stderr.splitlines()
+
+
+def test_a_dry_run_gives_the_counts_of_a_real_load(db_url, tmp_path):
+    data = write(tmp_path / "data", IDS_CHILDREN, ids_events("2025-04-11"))
+    with Store.open(db_url):
+        pass  # a migrated, empty store
+    before = digest(db_url)
+    with Store.open(db_url) as store:
+        dry = load_native(store, data, as_of=AS_OF, dry_run=True)
+    assert digest(db_url) == before
+    with Store.open(db_url) as store:
+        real = load_native(store, data, as_of=AS_OF)
+    assert dry.dry_run and not real.dry_run
+    assert dry.counts == real.counts == {"children_added": 1, "children_updated": 0, "children_unchanged": 0,
+                                         "events_added": 2, "events_updated": 0, "events_unchanged": 0}
+    corrected = write(tmp_path / "corrected", IDS_CHILDREN, ids_events("2025-04-22"))
+    before = digest(db_url)
+    with Store.open(db_url) as store:
+        dry = load_native(store, corrected, as_of=AS_OF, dry_run=True)
+    assert digest(db_url) == before
+    with Store.open(db_url) as store:
+        assert load_native(store, corrected, as_of=AS_OF).counts == dry.counts
+    assert dry.counts["events_updated"] == 1
+
+
+def test_a_dry_run_with_no_store_yet_is_refused_and_creates_none(tmp_path):
+    """Only init creates a store (CONTRACT): a dry run against a mistyped path says so."""
+    fresh = Cli(tmp_path / "none" / "store.db")
+    result = fresh("import", "native", write(tmp_path / "data"), "--dry-run", ok=False)
+    assert result.exit_code == 3
+    assert result.stderr == (f"Error: no irocli store at {tmp_path / 'none' / 'store.db'} (no such file): "
+                             "create one with `irocli init`\n")
+    assert not (tmp_path / "none").exists()
+
+
+BAD_ROWS = (CHILDREN.replace("C002,Ava Smith,,", "C002,Ava Smith,2010-02-30,"),  # row 3: C002's birth
+            EVENTS + "C001,iro-vist,2025-05-01,,\n"  # row 7
+                     "C001,review-held,2025-05-02,maybe,\n")  # row 8; rows 5 and 6 are C002's
+SKIPPED = [
+    "Skipped: children.csv row 3: dob is not a date (expected YYYY-MM-DD)",
+    "Skipped: events.csv row 5, field child_id: unknown child C002",
+    "Skipped: events.csv row 6, field child_id: unknown child C002",
+    "Skipped: events.csv row 7, field kind: unknown event kind 'iro-vist' (see 'irocli event kinds'); did you mean "
+    "iro-visit?",
+    "Skipped: events.csv row 8, field meeting: expected yes, no or blank",
+]
+
+
+def test_skip_bad_rows_leaves_out_exactly_the_bad_rows_and_names_each(cli, tmp_path):
+    data = write(tmp_path / "data", *BAD_ROWS)
+    before = cli.digest()
+    stopped = cli("import", "native", data, ok=False)
+    assert stopped.exit_code == 2 and cli.digest() == before
+    assert stopped.stderr == "Error: children.csv row 3: dob is not a date (expected YYYY-MM-DD)\n"
+    dry = cli("import", "native", data, "--skip-bad-rows", "--dry-run")
+    assert cli.digest() == before
+    result = cli("import", "native", data, "--skip-bad-rows")
+    assert result.stderr.splitlines() == _as_written(dry.stderr.splitlines())
+    assert [line for line in result.stderr.splitlines() if line.startswith("Skipped: ")] == SKIPPED
+    assert result.stderr.splitlines()[len(SKIPPED):len(SKIPPED) + 4] == [
+        "Read children.csv (children, 2 rows), events.csv (events, 7 rows)",
+        "Children: 1 added, 0 updated, 0 unchanged",
+        "Events: 3 added, 0 unchanged",
+        "Skipped rows: 5 (listed above)",
+    ]
+    assert cli.rows("SELECT id FROM child") == [("C001",)]
+    assert cli.events("C001") == [("entered-care", "2025-03-26"), ("review-held", "2025-04-23"),
+                                  ("review-held", "2025-04-23")]
+    again = cli("import", "native", data, "--skip-bad-rows")
+    assert "Events: 0 added, 3 unchanged" in again.stderr.splitlines()
+
+
+def test_skip_bad_rows_in_the_api_names_file_row_and_field(db_url, tmp_path):
+    events = ids_events("2025-04-22") + ("E2,C001,iro-visit,2025-05-01,,\n"  # row 4: E2 again
+                                         "E3,C001,review-held,2026-04-12,yes,\n"  # row 5: after the as-of date
+                                         "E4,C001,iro-visit,2025-05-05,,\n")
+    with Store.open(db_url):
+        pass  # a migrated, empty store
+    before = digest(db_url)
+    with Store.open(db_url) as store:
+        with pytest.raises(BadInput, match="events.csv row 4, field event_id: event_id E2 appears twice"):
+            load_native(store, write(tmp_path / "data", IDS_CHILDREN, events), as_of=AS_OF)
+    assert digest(db_url) == before
+    with Store.open(db_url) as store:
+        result = load_native(store, tmp_path / "data", as_of=AS_OF, skip_bad_rows=True)
+        assert [e.as_dict() for e in result.skipped] == [
+            {"file": "events.csv", "row": 4, "field": "event_id",
+             "reason": "event_id E2 appears twice (first at row 3)"},
+            {"file": "events.csv", "row": 5, "field": "date",
+             "reason": "a date after the as-of date 2025-12-01 (expected one on or before it; review-held is not "
+                       "dated ahead)"},
+        ]
+        assert result.counts["events_added"] == 3
+        assert [(e.kind, e.date) for e in store.events_for(["C001"])["C001"]] == [
+            ("entered-care", D("2025-03-26")), ("review-held", D("2025-04-22")), ("iro-visit", D("2025-05-05"))]
