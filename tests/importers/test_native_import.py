@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from clirunner import Cli, digest, rows
-from irocli.domain import Child, Event
-from irocli.errors import BadInput, StoreUnavailable
+from irocli.domain import Child
+from irocli.errors import BadInput
 from irocli.importers.native import load_native
 from irocli.store import Store
 
@@ -196,14 +196,6 @@ def test_an_event_for_a_child_already_stored_is_accepted(store, tmp_path):
     ).counts
     assert counts["events_added"] == 6
     assert [e.kind for e in store.events_for(["C050"])["C050"]] == ["iro-visit"]
-
-
-def test_bulk_load_is_one_transaction(store):
-    """A failure inside the write (here a foreign key) leaves the children unwritten too."""
-    orphan = (Event("entered-care", D("2025-01-01"), None, "C999"), "t:orphan")
-    with pytest.raises(StoreUnavailable, match="FOREIGN KEY constraint failed|violates foreign key constraint"):
-        store.bulk_load([Child("C001", "Sam Jones")], [orphan])
-    assert store.list_children() == []
 
 
 # -- shifting dates ----------------------------------------------------------------------------

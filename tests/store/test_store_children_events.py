@@ -9,7 +9,7 @@ import pytest
 
 from clirunner import rows
 from irocli.domain import Child, Event
-from irocli.errors import BadInput
+from irocli.errors import BadInput, StoreUnavailable
 from irocli.store import StoredEvent
 
 D = dt.date.fromisoformat
@@ -211,3 +211,11 @@ def test_event_dates_are_checked_only_when_entered(store):
     store.add_event("C001", "icpc-held", D("2012-04-30"), as_of=today)
     store.add_event("C001", "iro-visit", D("2012-04-30"))  # history, not entry: db check reports it
     assert len(store.list_events("C001")) == 3
+
+
+def test_bulk_load_is_one_transaction(store):
+    """A failure inside the write (here a foreign key) leaves the children unwritten too."""
+    orphan = (Event("entered-care", D("2025-01-01"), None, "C999"), "t:orphan")
+    with pytest.raises(StoreUnavailable, match="FOREIGN KEY constraint failed|violates foreign key constraint"):
+        store.bulk_load([Child("C001", "Sam Jones")], [orphan])
+    assert store.list_children() == []

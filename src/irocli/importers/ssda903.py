@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from irocli.domain import Child, Event, is_placeholder_dob
+from irocli.domain import EPISODE_END_KINDS, Child, Event, is_placeholder_dob
 from irocli.errors import BadInput
 from irocli.importers._common import (
     PROGRESS_STEP,
@@ -74,7 +74,6 @@ SHORT_BREAKS = frozenset({"V3", "V4"})  # DfE rule 399: no reviews for a child o
 PLACEMENT_CHANGE = frozenset({"P", "T", "B", "U"})
 ADOPTIVE = frozenset({"A3", "A4", "A5", "A6"})
 ADOPTED = frozenset({"E11", "E12"})
-ENDS = frozenset({"left-care", "adoption-order"})
 # One details dict per code, shared by every review that has it (the store dumps each once).
 # An episode of care (or series of short breaks) that began on or before the date recorded.
 _ON_OR_BEFORE = {"started": "on-or-before"}
@@ -570,7 +569,7 @@ def _continuing(store: Store, episodes: dict[str, list[_Episode]], stored: set[s
                 break
             if event.kind == "entered-care":
                 in_care = True
-            elif event.kind in ENDS:
+            elif event.kind in EPISODE_END_KINDS:
                 in_care = False
         if in_care:
             continuing.add(child_id)
