@@ -104,3 +104,19 @@ def test_the_package_is_declared_so_the_build_says_nothing():
                 assert any(fnmatch.fnmatch(path.name, p) for p in patterns), (
                     f"{path.relative_to(root)} is not declared package data of {package}")
     assert "irocli.importers.maps" in found and "irocli.profiles" in found
+
+
+def test_every_command_body_is_short():
+    """A command parses, opens the store, calls one core function and renders (STYLE.md): a body
+    past ~25 lines holds code that belongs in another layer."""
+    import ast
+
+    long = []
+    for path in sorted((ROOT / "src" / "irocli" / "cli").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and any(".command" in ast.unparse(d) for d in node.decorator_list):
+                body = node.body[1:] if ast.get_docstring(node) else node.body
+                lines = body[-1].end_lineno - body[0].lineno + 1
+                if lines > 25:
+                    long.append(f"{path.name}:{node.name} ({lines} lines)")
+    assert long == []

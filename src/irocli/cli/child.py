@@ -92,9 +92,8 @@ def child_list(ctx: typer.Context, iro: Iro = None, team: Team = None, fmt: Form
 
     Example: irocli child list --iro "A. Khan" --format csv
     """
-    from irocli.reports import render
     from irocli.reports.child import CHILD_FIELDS, child_dict
-    from irocli.reports.output import emit
+    from irocli.reports.output import emit, render
 
     rows = [child_dict(c) for c in open_store(ctx, read_only=True).list_children(iro=iro, team=team)]
     emit(rows, fmt, fields=CHILD_FIELDS, table=lambda: render.children_table(rows, iro=iro, team=team))
@@ -107,9 +106,8 @@ def child_show(ctx: typer.Context, child_id: ChildId, as_of_: AsOf = None, fmt: 
 
     Example: irocli child show C001 --as-of 2025-06-01
     """
-    from irocli.reports import render
     from irocli.reports.child import child_page
-    from irocli.reports.output import emit
+    from irocli.reports.output import emit, render
     from irocli.reports.rows import PAGE_CSV_FIELDS
 
     store = open_store(ctx, read_only=True)

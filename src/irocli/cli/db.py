@@ -71,8 +71,7 @@ def db_check(ctx: typer.Context, fmt: Format = "table") -> None:
 
     Example: irocli db check
     """
-    from irocli.reports import render
-    from irocli.reports.output import emit
+    from irocli.reports.output import emit, render
 
     store = open_store(ctx, read_only=True)
     findings = [finding.as_dict() for finding in store.check()]

@@ -38,9 +38,8 @@ def check_owner(owner: str | None, profile) -> str | None:
 
 def _report(ctx, *, within, iro, team, as_of_, fmt, sort, title, owner=None):
     """Rows of the due list (only ``owner``'s when given), emitted in ``fmt``; returns them."""
-    from irocli.reports import render
     from irocli.reports.compute import child_initials, due_rows
-    from irocli.reports.output import emit
+    from irocli.reports.output import emit, render
     from irocli.reports.rows import CSV_FIELDS, sort_rows
 
     sort = choice(sort, ("due", "iro", "child"), "--sort")
@@ -92,9 +91,8 @@ def explain(ctx: typer.Context, child_id: ChildId, as_of_: AsOf = None, fmt: For
 
     Example: irocli explain C001 --as-of 2025-06-01
     """
-    from irocli.reports import render
     from irocli.reports.child import explain as explain_child
-    from irocli.reports.output import emit
+    from irocli.reports.output import emit, render
     from irocli.reports.rows import EXPLAIN_CSV_FIELDS
 
     day = as_of(as_of_)

@@ -143,9 +143,8 @@ def escalation_show(ctx: typer.Context, esc_id: EscId, as_of_: AsOf = None, fmt:
 
     Example: irocli escalation show 42
     """
-    from irocli.reports import render
     from irocli.reports.escalations import STAGE_FIELDS, show_document, stage_rows
-    from irocli.reports.output import emit
+    from irocli.reports.output import emit, render
 
     store = open_store(ctx, read_only=True)
     data = show_document(store, load_profile(ctx, store), whole_number(esc_id, "ESC_ID"), as_of(as_of_))
@@ -163,9 +162,8 @@ def escalation_list(
 
     Example: irocli escalation list --open --iro "A. Khan"
     """
-    from irocli.reports import render
     from irocli.reports.escalations import LIST_FIELDS, list_rows
-    from irocli.reports.output import emit
+    from irocli.reports.output import emit, render
 
     day = as_of(as_of_)
     store = open_store(ctx, read_only=True)
@@ -182,9 +180,8 @@ def escalation_clinic(ctx: typer.Context, iro: Iro = None, team: Team = None, as
 
     Example: irocli escalation clinic --as-of 2025-03-14
     """
-    from irocli.reports import render
     from irocli.reports.escalations import CLINIC_FIELDS, clinic_rows, week_of
-    from irocli.reports.output import emit
+    from irocli.reports.output import emit, render
 
     day = as_of(as_of_)
     store = open_store(ctx, read_only=True)
@@ -203,9 +200,8 @@ def escalation_themes(
 
     Example: irocli escalation themes --month 2025-03
     """
-    from irocli.reports import render
     from irocli.reports.escalations import THEME_FIELDS, themes
-    from irocli.reports.output import emit
+    from irocli.reports.output import emit, render
 
     store = open_store(ctx, read_only=True)
     rows = themes(store, load_profile(ctx, store), month, iro=iro, team=team)

@@ -54,9 +54,8 @@ def event_list(ctx: typer.Context, child_id: ChildId, fmt: Format = "table") -> 
 
     Example: irocli event list C001 --format json
     """
-    from irocli.reports import render
     from irocli.reports.child import EVENT_FIELDS, event_dict
-    from irocli.reports.output import emit
+    from irocli.reports.output import emit, render
 
     rows = [event_dict(s) for s in open_store(ctx, read_only=True).list_events(child_id, include_voided=True)]
     emit(rows, fmt, fields=EVENT_FIELDS, table=lambda: render.event_list(rows, child_id))
@@ -85,8 +84,7 @@ def event_kinds(fmt: Format = "table") -> None:
     Example: irocli event kinds
     """
     from irocli.domain import EVENT_KINDS
-    from irocli.reports import render
-    from irocli.reports.output import emit
+    from irocli.reports.output import emit, render
 
     rows = [{"kind": k, "meaning": v} for k, v in EVENT_KINDS.items()]
     emit(rows, fmt, fields=("kind", "meaning"), table=lambda: render.event_kinds(rows))

@@ -34,8 +34,7 @@ def holidays_list(ctx: typer.Context, year: Year = None, fmt: Format = "table") 
     """
     from irocli.engine._bank_holidays import package_version
     from irocli.engine.calendar import closed_days
-    from irocli.reports import render
-    from irocli.reports.output import emit
+    from irocli.reports.output import emit, render
 
     chosen = today().year if year is None else year_arg(year, "--year", FIRST_YEAR, LAST_YEAR)
     store = open_store(ctx, read_only=True)

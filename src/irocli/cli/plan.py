@@ -29,8 +29,7 @@ def plan(ctx: typer.Context, child_id: ChildId, review_on: ReviewOn = None, late
 
     Example: irocli plan C001 --review-on 2025-04-14
     """
-    from irocli.reports import render
-    from irocli.reports.output import emit
+    from irocli.reports.output import emit, render
     from irocli.reports.plan import plan_review
 
     day = as_of(as_of_)

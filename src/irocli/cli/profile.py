@@ -32,8 +32,7 @@ def profile_list(fmt: Format = "table") -> None:
 
     Example: irocli profile list --format json
     """
-    from irocli.reports import render
-    from irocli.reports.output import emit
+    from irocli.reports.output import emit, render
     from irocli.reports.profiles import LIST_FIELDS, csv_rows, profile_rows
 
     rows = profile_rows()
@@ -51,8 +50,7 @@ def profile_show(ctx: typer.Context, name: ProfileName = None, rule_id: RuleId =
     Example: irocli profile show blackpool review.second
     """
     from irocli.config import resolve_profile
-    from irocli.reports import render
-    from irocli.reports.output import emit
+    from irocli.reports.output import emit, render
     from irocli.reports.profiles import KEY_FIELDS, RULE_FIELDS, csv_rows, profile_document, rule_document
 
     name = resolve_profile(root(ctx).profile, None)[0] if name is None else name

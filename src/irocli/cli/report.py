@@ -24,9 +24,8 @@ def report_discrepancies(ctx: typer.Context, iro: Iro = None, team: Team = None,
 
     Example: irocli report discrepancies --as-of 2026-03-31 --format csv
     """
-    from irocli.reports import render
     from irocli.reports.discrepancies import FIELDS, discrepancy_rows
-    from irocli.reports.output import emit
+    from irocli.reports.output import emit, render
 
     day = as_of(as_of_)
     store = open_store(ctx, read_only=True)
@@ -60,10 +59,8 @@ def report_kpi(
 
     Example: irocli report kpi --from 2025-04-01 --to 2026-03-31 --as-of 2025-12-31 --html kpi.html
     """
-    from irocli.reports import kpi, render
-    from irocli.reports.formats import write_private
-    from irocli.reports.html import page
-    from irocli.reports.output import emit
+    from irocli.reports import kpi
+    from irocli.reports.output import emit, render
 
     day = as_of(as_of_)
     end = day if to is None else date_arg(to, "--to")
@@ -73,6 +70,9 @@ def report_kpi(
     report = kpi.compute(store.iter_caseload(iro=iro, team=team), load_profile(ctx, store), start, end, day)
     title = kpi.heading(report, iro, team)
     if target is not None:
+        from irocli.reports.formats import write_private
+        from irocli.reports.html import page
+
         write_private(target, page(report, title))
         note(f"HTML report written to {target}")
     emit(report, fmt, rows=kpi.flat_rows(report), fields=kpi.CSV_FIELDS, table=lambda: render.kpi_report(report, title))

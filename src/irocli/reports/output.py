@@ -16,6 +16,19 @@ from irocli.errors import BadInput
 FORMATS = ("table", "json", "csv")
 
 
+class _Render:
+    """reports.render, imported on first use: a command asked for JSON or CSV never loads Rich
+    (PERFORMANCE.md: rich.table alone costs about 40 ms). Use it inside ``table=lambda: ...``."""
+
+    def __getattr__(self, name: str) -> Any:
+        from irocli.reports import render as module
+
+        return getattr(module, name)
+
+
+render = _Render()
+
+
 def check_format(value: str, allowed: Sequence[str] = FORMATS) -> str:
     """``value`` lower-cased when it is one of ``allowed``; else BadInput naming --format and the choices."""
     value = value.lower()
