@@ -37,7 +37,7 @@ lint: $(STAMP)
 
 # docs/cli.md is Typer's own reference of the app (tests/test_docs.py fails when it is stale).
 docs: $(STAMP)
-	$(BIN)/typer irocli.cli utils docs --name irocli --output docs/cli.md
+	$(BIN)/typer irocli.cli.root utils docs --name irocli --output docs/cli.md
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -14,7 +14,7 @@ REFERENCE = ROOT / "docs" / "cli.md"
 def generated(tmp_path: Path) -> str:
     """What `make docs` writes, from the app as it is now (no terminal width involved)."""
     out = tmp_path / "cli.md"
-    subprocess.run([sys.executable, "-m", "typer", "irocli.cli", "utils", "docs", "--name", "irocli",
+    subprocess.run([sys.executable, "-m", "typer", "irocli.cli.root", "utils", "docs", "--name", "irocli",
                     "--output", str(out)], check=True, capture_output=True, text=True, cwd=tmp_path)
     return out.read_text()
 
