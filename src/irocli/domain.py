@@ -375,8 +375,10 @@ class Obligation:
             later = self.due > self.rolled_from
             step += (f", not a working day: moved {'on' if later else 'back'} to the "
                      f"{'next' if later else 'previous'} working day {self.due.isoformat()}")
-        if self.basis and off is None and self.rolled_from is None and self.basis.endswith(landed.isoformat()):
-            arithmetic = self.basis  # it already ends on the due date: "… = 2025-03-10", not "…; due 2025-03-10"
+        said = self.basis and off is None and self.rolled_from is None and (
+            self.basis.endswith(landed.isoformat()) or f"due {landed.isoformat()}" in self.basis)
+        if said:  # it already gives the due date: "… = 2025-03-10" or "(review.second due 2025-03-10)"
+            arithmetic = self.basis  # not "…; due 2025-03-10" again
         else:
             arithmetic = f"{self.basis}; {step}" if self.basis else step
         return Derivation(self.anchor_kind, self.anchor_date, offset_text, arithmetic)

@@ -372,6 +372,7 @@ def test_html_paints_only_a_caseload_above_the_band_red(kpi_store, tmp_path):
 def test_an_authoritys_kpi_settings_reach_the_figures_and_the_labels(cli, tmp_path, min_days, counted):
     profile = tmp_path / "northshire.toml"
     profile.write_text(f'extends = "england"\n[kpi]\nmin_days_looked_after = {min_days}\n'
+                       'min_days_source = "Northshire scorecard 2025"\n'
                        'caseload_band = [2, 2]\ncaseload_source = "Northshire IRO service plan 2025"\n')
     cli("init", "--profile", str(profile))
     for child, entered in [("K1", "2024-12-02"), ("K2", "2025-03-10")]:

@@ -162,3 +162,29 @@ def test_init_with_a_relative_profile_path_works_from_any_folder(cli, tmp_path, 
         ("review.second", "2025-04-03")]
     cli("init")  # again, from elsewhere: the store keeps its profile
     cli("init", "--profile", "../a/p.toml")  # the same file by another relative path: not a change
+
+
+def test_a_setting_outside_the_rules_shows_each_key_with_its_file(nostore, tmp_path):
+    # blackpool.toml [escalation.stages.1]; england.toml [kpi]
+    result = nostore("profile", "show", "blackpool", "escalation.stages.1", "--format", "json")
+    assert json.loads(result.stdout)["setting"] == "escalation.stages.1"
+    assert keys(result) == {
+        "title": ("Stage 1: IRO to Team Manager", "blackpool.toml"),
+        "responder": ("Team Manager", "blackpool.toml"),
+        "response": ("5 working days", "blackpool.toml"),
+        "source": ("000 Stage 1 - Formal Issues resolution", "blackpool.toml")}
+    table = nostore("profile", "show", "blackpool", "escalation.stages.1").stdout
+    assert table.startswith("Setting escalation.stages.1 of profile blackpool\n")
+    own = tmp_path / "mine.toml"
+    own.write_text('extends = "blackpool"\n[kpi]\ncaseload_band = [40, 60]\ncaseload_source = "our agreement"\n')
+    assert keys(nostore("profile", "show", str(own), "kpi", "--format", "json")) == {
+        "min_days_looked_after": (28, "england.toml"),
+        "min_days_source": (load("england").kpi.min_days_source, "england.toml"),
+        "caseload_band": ([40, 60], str(own)),
+        "caseload_source": ("our agreement", str(own))}
+
+
+def test_an_unknown_setting_is_one_line_with_the_closest(nostore):
+    result = nostore("profile", "show", "blackpool", "escalation.stage", ok=False)
+    assert (result.exit_code, result.stderr) == (
+        2, "Error: profile blackpool has no rule 'escalation.stage'; did you mean 'escalation.stages'?\n")

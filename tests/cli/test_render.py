@@ -122,8 +122,7 @@ def test_explain_keeps_each_sign_with_its_number(screen):
         │ task.iro-contact-child     │ 2025-03-28 │ due    │ R = review.first due 2025-03-31; 2025-03-31 −1 day =     │ REG reg 36(1)(b); IRO Handbook paras 3.33-3.34 │
         │                            │            │        │ 2025-03-30, not a working day: moved back to the         │                                                │
         │                            │            │        │ previous working day 2025-03-28                          │                                                │
-        │ ms.iro-before-first-review │ 2025-03-31 │ due    │ before the first review (review.first due 2025-03-31);   │ Children Act 1989 s25A(2)                      │
-        │                            │            │        │ due 2025-03-31                                           │                                                │
+        │ ms.iro-before-first-review │ 2025-03-31 │ due    │ before the first review (review.first due 2025-03-31)    │ Children Act 1989 s25A(2)                      │
         │ review.first               │ 2025-03-31 │ due    │ 2025-03-03 +20 working days = 2025-03-31                 │ REG reg 33(1)                                  │
         │ ms.pathway                 │ 2026-05-28 │ due    │ aged 16 years on 2026-02-28; 2026-02-28 +3 months =      │ REG reg 42(1)                                  │
         │                            │            │        │ 2026-05-28                                               │                                                │

@@ -59,6 +59,11 @@ def test_policies_and_kpi_settings_come_from_england_with_their_sources():
      "must be [low, high], two whole numbers"),
     ('extends = "england"\n[kpi]\nmin_days_looked_after = "4 weeks"\n', "kpi.min_days_looked_after",
      "must be a whole number of days from 1"),
+    # an authority's own number never goes out under england's citation
+    ('extends = "england"\n[kpi]\ncaseload_band = [40, 60]\n', "kpi.caseload_band",
+     "give kpi.caseload_source beside it (where this number comes from)"),
+    ('extends = "england"\n[kpi]\nmin_days_looked_after = 14\n', "kpi.min_days_looked_after",
+     "give kpi.min_days_source beside it (where this number comes from)"),
 ])
 def test_a_bad_section_value_is_one_line_naming_file_and_key(tmp_path, text, where, message):
     assert_profile_fails(tmp_path, text, where, message)

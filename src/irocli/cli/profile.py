@@ -20,7 +20,8 @@ ProfileName = Annotated[str | None, typer.Argument(
     help="A shipped profile (england, blackpool, dudley, knowsley, cpru) or a .toml path; default: the "
     "root --profile, then $IROCLI_PROFILE, then england.", show_default=False)]
 RuleId = Annotated[str | None, typer.Argument(
-    help="One rule's id, e.g. review.second: each of its keys with the file it came from.", show_default=False)]
+    help=("One rule's id, e.g. review.second, or a setting's dotted path, e.g. escalation.stages.1 or kpi: "
+          "each key with the file it came from."), show_default=False)]
 
 
 @app.command("list")
@@ -45,7 +46,8 @@ def profile_show(ctx: typer.Context, name: ProfileName = None, rule_id: RuleId =
     """Show a profile's merged rules, or one rule's keys and the file each came from.
 
     A profile that extends another takes the other's values unless it sets its own; this shows
-    the result. With RULE_ID, each key of that rule, its value and the file that set it.
+    the result. With RULE_ID, each key of that rule, its value and the file that set it; a
+    setting outside the rules is named by its path (escalation.stages.1, kpi, policies, cp).
 
     Example: irocli profile show blackpool review.second
     """
@@ -56,7 +58,9 @@ def profile_show(ctx: typer.Context, name: ProfileName = None, rule_id: RuleId =
     name = resolve_profile(root(ctx).profile, None)[0] if name is None else name
     if rule_id is not None:
         doc, rows = rule_document(name, rule_id)
-        emit(doc, fmt, rows=csv_rows(rows), fields=KEY_FIELDS, table=lambda: render.rule_keys(name, rule_id, rows))
+        what = "Rule" if "rule" in doc else "Setting"
+        emit(doc, fmt, rows=csv_rows(rows), fields=KEY_FIELDS,
+             table=lambda: render.rule_keys(name, rule_id, rows, what))
     else:
         doc = profile_document(name)
         emit(doc, fmt, rows=csv_rows(doc["rules"]), fields=RULE_FIELDS, table=lambda: render.profile_rules(doc))

@@ -78,12 +78,41 @@ def merged_rules(name_or_path: str) -> dict[str, dict[str, tuple[Any, str]]]:
 
 
 def rule_origins(name_or_path: str, rule_id: str) -> dict[str, tuple[Any, str]]:
-    """One merged rule's keys, each with its value and the file it came from (merged_rules); a rule
-    id the profile does not have is a BadInput naming the closest one."""
+    """One merged rule's keys, each with its value and the file it came from (merged_rules). Not a
+    rule id, it may name a setting outside the rules by its dotted path (``escalation.stages.1``,
+    ``kpi``, ``policies``, ``cp``): every key under it, named from there. Anything else is a BadInput
+    naming the closest rule id or setting."""
     rules = merged_rules(name_or_path)
-    if rule_id not in rules:
-        raise BadInput(f"profile {name_or_path} has no rule {rule_id!r}{did_you_mean(rule_id, rules, _AS_REPR)}")
-    return rules[rule_id]
+    if rule_id in rules:
+        return rules[rule_id]
+    settings = _setting_leaves(name_or_path)
+    prefix = tuple(rule_id.split("."))
+    found = {".".join(path[len(prefix):]) or path[-1]: leaf for path, leaf in settings.items()
+             if path[:len(prefix)] == prefix}
+    if found:
+        return found
+    tables = {".".join(path[:n]) for path in settings for n in range(1, len(path))}
+    known = [*rules, *sorted(tables)]
+    raise BadInput(f"profile {name_or_path} has no rule {rule_id!r}{did_you_mean(rule_id, known, _AS_REPR)}")
+
+
+def _setting_leaves(name_or_path: str) -> dict[tuple[str, ...], tuple[Any, str]]:
+    """Every merged key path outside [rules] (settings and tables such as [escalation]) with its value
+    and the file that set it."""
+    path = _locate(name_or_path)
+    origins: dict[tuple[str, ...], str] = {}
+    data = _merged(path, seen=(), origins=origins)
+    out: dict[tuple[str, ...], tuple[Any, str]] = {}
+
+    def walk(node: dict[str, Any], prefix: tuple[str, ...]) -> None:
+        for key, value in node.items():
+            if isinstance(value, dict):
+                walk(value, (*prefix, key))
+            elif (*prefix, key) in origins:
+                out[(*prefix, key)] = (value, origins[(*prefix, key)])
+
+    walk({k: v for k, v in data.items() if k != "rules"}, ())
+    return out
 
 
 def _file_name(path: Path) -> str:
@@ -269,7 +298,7 @@ def _build(data: dict[str, Any], origin: str, origins: dict[tuple[str, ...], str
         # a bad ladder fails here, not when a report meets an escalation
         escalation=_ladder(data["escalation"], rules, where) if "escalation" in data else None,
         policies=_policies(data.get("policies", {}), where),
-        kpi=_kpi(data.get("kpi", {}), where),
+        kpi=_kpi(data.get("kpi", {}), where, origins or {}),
         origins=origins or {},
     )
 
@@ -373,8 +402,12 @@ def _policies(raw: Any, where) -> Policies:
     return Policies(**{attr: found.get(attr, getattr(DEFAULT_POLICIES, attr)) for _, attr in _POLICIES.values()})
 
 
-def _kpi(raw: Any, where) -> KpiSettings:
-    """`[kpi]`: the KPI report's minimum days looked after and caseload band, each with its source."""
+def _kpi(raw: Any, where, origins: dict[tuple[str, ...], str]) -> KpiSettings:
+    """`[kpi]`: the KPI report's minimum days looked after and caseload band, each with its source.
+
+    A file that sets a number sets its source beside it (BadInput otherwise): an authority's own band
+    must not be printed under the IRO Handbook's citation.
+    """
     if not isinstance(raw, dict):
         raise BadInput("must be a table", where=where("kpi"))
     names = ("min_days_looked_after", "min_days_source", "caseload_band", "caseload_source")
@@ -386,6 +419,11 @@ def _kpi(raw: Any, where) -> KpiSettings:
     if not (isinstance(band, list) and len(band) == 2 and all(type(n) is int and n >= 0 for n in band)
             and band[0] <= band[1]):
         raise BadInput("must be [low, high], two whole numbers", where=where("kpi.caseload_band"))
+    for number, source in (("min_days_looked_after", "min_days_source"), ("caseload_band", "caseload_source")):
+        came_from = origins.get(("kpi", number))
+        if came_from is not None and origins.get(("kpi", source)) != came_from:
+            raise BadInput(f"give kpi.{source} beside it (where this number comes from)",
+                           where=f"{came_from}: kpi.{number}")
     days_source = _str(raw.get("min_days_source", DEFAULT_KPI.min_days_source), where("kpi.min_days_source"))
     band_source = _str(raw.get("caseload_source", DEFAULT_KPI.caseload_source), where("kpi.caseload_source"))
     return KpiSettings(days, days_source, (band[0], band[1]), band_source)

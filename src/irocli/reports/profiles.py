@@ -25,14 +25,23 @@ def profile_document(name: str) -> dict:
 
 
 def rule_document(name: str, rule_id: str) -> tuple[dict, list[dict]]:
-    """One rule's keys: the document {rule, keys: {key: {value, from}}} and its (key, value, from) rows.
-    BadInput for an unknown profile or rule."""
+    """One rule's keys: the document {rule, keys: {key: {value, from}}} and its (key, value, from) rows;
+    for a setting's dotted path (escalation.stages.1, kpi) {setting, keys}. BadInput for an unknown
+    profile, rule or setting."""
     from irocli.profiles import rule_origins
 
     keys = rule_origins(name, rule_id)
     rows = [{"key": key, "value": value, "from": file} for key, (value, file) in keys.items()]
-    doc = {"rule": rule_id, "keys": {key: {"value": value, "from": file} for key, (value, file) in keys.items()}}
+    what = "rule" if is_rule(name, rule_id) else "setting"
+    doc = {what: rule_id, "keys": {key: {"value": value, "from": file} for key, (value, file) in keys.items()}}
     return doc, rows
+
+
+def is_rule(name: str, rule_id: str) -> bool:
+    """Whether ``rule_id`` names one of the profile's rules (else a setting such as escalation.stages.1)."""
+    from irocli.profiles import merged_rules
+
+    return rule_id in merged_rules(name)
 
 
 def _rule_row(rule_id: str, keys: dict, enabled: bool, chain: list[str]) -> dict:

@@ -597,8 +597,8 @@ def profiles_table(rows: list[dict]) -> Table:
     return out
 
 
-def rule_keys(name: str, rule_id: str, rows: list[dict]):
-    """`profile show NAME RULE`: each key of the rule, its value and the file it came from."""
+def rule_keys(name: str, rule_id: str, rows: list[dict], what: str = "Rule"):
+    """`profile show NAME RULE`: each key of the rule (or setting, ``what``), its value and its file."""
     from irocli.reports.profiles import shown
 
     out = Table(header_style="heading")
@@ -606,7 +606,7 @@ def rule_keys(name: str, rule_id: str, rows: list[dict]):
         out.add_column(column, no_wrap=column != "Value")
     for row in rows:
         out.add_row(Text(row["key"]), Text(shown(row["value"])), Text(row["from"]))
-    return stack(Text(f"Rule {rule_id} of profile {name}", style="heading"), out)
+    return stack(Text(f"{what} {rule_id} of profile {name}", style="heading"), out)
 
 
 def profile_rules(doc: dict):
