@@ -59,6 +59,11 @@ def test_policies_and_kpi_settings_come_from_england_with_their_sources():
      "must be [low, high], two whole numbers"),
     ('extends = "england"\n[kpi]\nmin_days_looked_after = "4 weeks"\n', "kpi.min_days_looked_after",
      "must be a whole number of days from 1"),
+    ('extends = "england"\n[rules."visit.sw-interval"]\nlong_term_event = "long-term-fostr"\n',
+     "rules.visit.sw-interval.long_term_event",
+     "unknown event kind 'long-term-fostr'; did you mean 'long-term-foster'?"),
+    ('extends = "england"\n[rules."visit.sw-first"]\nevent = ["entered-care", "placment-change"]\n',
+     "rules.visit.sw-first.event", "unknown event kind 'placment-change'; did you mean 'placement-change'?"),
 ])
 def test_a_bad_section_value_is_one_line_naming_file_and_key(tmp_path, text, where, message):
     assert_profile_fails(tmp_path, text, where, message)
