@@ -36,9 +36,10 @@ class Placement(NamedTuple):
 
 def placements(run: Run, kinds: tuple[str, ...]) -> Iterator[Placement]:
     """Each placement of each episode of full-time care, started by the episode's start or by an event
-    of `kinds` (e.g. entered-care, placement-change) within it; two starts on one day are one placement."""
+    of `kinds` (e.g. entered-care, placement-change) within it; two starts on one day are one placement.
+    For the due list (run.history False) only the open placement: an ended one owes nothing open."""
     for ep in run.episodes:
-        if ep.short_breaks:
+        if ep.short_breaks or (ep.end is not None and not run.history):
             continue  # REG reg 48: reg 28 visits are for full-time care
         end = ep.end if ep.end is not None else END
         starts: dict[dt.date, str] = {ep.start: "entered-care"}
@@ -50,6 +51,8 @@ def placements(run: Run, kinds: tuple[str, ...]) -> Iterator[Placement]:
                 starts.setdefault(d, kind)
         ordered = sorted(starts)
         for n, start in enumerate(ordered):
+            if n + 1 < len(ordered) and not run.history:
+                continue
             last = ordered[n + 1] - _DAY if n + 1 < len(ordered) else ep.end
             yield Placement(ep.index, n + 1, starts[start], start, last)
 
@@ -73,8 +76,6 @@ def placement_start(run: Run, rules: list) -> None:
     after it, missed."""
     for rule in rules:
         for p in placements(run, rule.events):
-            if p.last is not None and not run.history:
-                continue  # an ended placement's obligation is never open
             due = run.cal.add(p.start, rule.offset)
             done = run.first_on_or_after(rule.completed_by, p.start, True, p.last or END)
             if done is None and p.last is not None and p.last < due:
@@ -95,8 +96,6 @@ def visit_interval(run: Run, rules: list) -> None:
         long_term = (rule.long_term_offset is not None and rule.long_term_after is not None
                      and rule.long_term_event is not None)
         for p in placements(run, rule.events):
-            if p.last is not None and not run.history:
-                continue  # an ended placement's obligations are never open
             visits = _dates(run, rule.completed_by, p.start, p.last)
             if not visits:
                 continue  # the placement's first visit is another rule's (placement-start)
@@ -128,7 +127,7 @@ def _full_time(run: Run) -> Iterator[tuple[Episode, dt.date | None]]:
     """Each episode of full-time care (not a series of short breaks, REG reg 48: regs 7 and 28 do not
     apply) with its last day (None while open)."""
     for ep in run.episodes:
-        if not ep.short_breaks:
+        if not ep.short_breaks and (ep.end is None or run.history):  # the due list: only an open episode
             yield ep, ep.end
 
 
@@ -140,8 +139,6 @@ def episode_start(run: Run, rules: list) -> None:
     with none owes nothing; one that ended after it, missed."""
     for rule in rules:
         for ep, last in _full_time(run):
-            if last is not None and not run.history:
-                continue
             due = run.cal.add(ep.start, rule.offset)
             done = run.first_on_or_after(rule.completed_by, ep.start, True, last or END)
             if done is None and last is not None and last < due:
@@ -157,13 +154,12 @@ def assessment_interval(run: Run, rules: list) -> None:
     `offset_after_age` after it (REG reg 7: review health assessments 6-monthly before the 5th birthday,
     12-monthly from it); met by the next completing event in the episode. Without a date of birth the
     age is unknown and no date is derived."""
-    for rule in rules:
+    episodes = list(_full_time(run))
+    for rule in rules if episodes else ():
         bday = run.birthday(rule.age)
         if bday is None:
             continue
-        for ep, last in _full_time(run):
-            if last is not None and not run.history:
-                continue
+        for ep, last in episodes:
             done = _dates(run, rule.completed_by, ep.start, last)
             first = 0 if run.history else max(len(done) - 1, 0)
             for i in range(first, len(done)):
@@ -189,13 +185,12 @@ def age_band_interval(run: Run, rules: list) -> None:
     in an episode of full-time care: the first counted from the later of the episode's start and the
     birthday of `age`, then from each completing event (e.g. the SDQ yearly from 4 to 16 inclusive, none
     due on or after the 17th birthday). Without a date of birth no date is derived."""
-    for rule in rules:
+    episodes = list(_full_time(run))
+    for rule in rules if episodes else ():
         starts, stops = run.birthday(rule.age), run.birthday(rule.until_age)
         if starts is None or stops is None:
             continue
-        for ep, last in _full_time(run):
-            if last is not None and not run.history:
-                continue
+        for ep, last in episodes:
             begin = max(ep.start, starts)
             if begin >= stops or (last is not None and begin > last):
                 continue
