@@ -642,6 +642,72 @@ def build(rng: random.Random):
     return children, events
 
 
+# RULES §7 (issue 15): the social worker's visits, health assessments and SDQs, written in a pass of
+# their own (one random stream per child) so that the review history above stays as it was.
+S7_QUALITY = {  # chance each is on time, late; otherwise the series stops there (overdue or missed)
+    "good": (0.90, 0.09),
+    "fair": (0.80, 0.17),
+    "poor": (0.62, 0.30),
+}
+
+
+def between_reviews(children, events) -> list[tuple]:
+    """(child, date, kind, meeting, note) rows of sw-visit, health-assessment and sdq for each child:
+    a visit within a week of each placement and then within 6 weeks (3 months after the first year of
+    a long-term placement), the initial health assessment within 20 working days of entering care and
+    reviews 6- or 12-monthly (before / from the 5th birthday), an SDQ yearly from 4 to 16; each on
+    time, late, or (the series stopping) never."""
+    by_child: dict[str, list[tuple[dt.date, str]]] = {}
+    for cid, d, kind, _m, _n in events:
+        by_child.setdefault(cid, []).append((d, kind))
+    rows = []
+    for cid, _name, dob, *_ in children:
+        rng = random.Random(f"{SEED}:s7:{cid}")
+        p_on, p_late = S7_QUALITY[rng.choice(("good", "good", "good", "fair", "fair", "poor"))]
+
+        def when(due: dt.date, lo: dt.date, early: int, late: int, stops: float = 1.0,
+                 rng=rng, p_on=p_on, p_late=p_late) -> dt.date | None:
+            x = rng.random()
+            if x < p_on:
+                return max(lo, workday_back(days(due, -rng.randint(0, early))))
+            if x < p_on + p_late or rng.random() >= stops:
+                return workday_fwd(days(due, rng.randint(1, late)))
+            return None
+
+        evs = sorted(by_child.get(cid, []))
+        long_term = [d for d, k in evs if k == "long-term-foster"]
+        episodes: list[list] = []
+        for d, k in evs:
+            if k == "entered-care":
+                episodes.append([d, None, [d]])
+            elif k in ("left-care", "adoption-order") and episodes and episodes[-1][1] is None:
+                episodes[-1][1] = d
+            elif k == "placement-change" and episodes and episodes[-1][1] is None and d > episodes[-1][0]:
+                episodes[-1][2].append(d)
+        for start, end, starts in episodes:
+            last_day = min(end or REF, REF)
+            for n, ps in enumerate(starts):  # REG reg 28(2): visits in each placement
+                pl_last = min(starts[n + 1] - dt.timedelta(days=1), last_day) if n + 1 < len(starts) else last_day
+                v = when(days(ps, 7), ps, 6, 9)
+                while v is not None and v <= pl_last:
+                    rows.append((cid, v, "sw-visit", "", ""))
+                    settled = v >= add_months(ps, 12) and any(ps <= d <= v for d in long_term)
+                    due = add_months(v, 3) if settled else days(v, 42)
+                    v = when(due, days(v, 14), 20, 25, stops=0.15)  # a visit every few weeks: rarely none
+            ha = when(add_wd(start, 20), days(start, 1), 12, 25)  # REG reg 7: initial, then reviews
+            while ha is not None and ha <= last_day:
+                rows.append((cid, ha, "health-assessment", "", ""))
+                due = add_months(ha, 6) if add_months(ha, 6) < birthday(dob, 5) else add_months(ha, 12)
+                ha = when(due, days(ha, 30), 30, 45)
+            begin, stop = max(start, birthday(dob, 4)), birthday(dob, 17)
+            if begin < stop:  # the SDQ: yearly from 4 to 16
+                sdq = when(add_months(begin, 12), days(begin, 1), 40, 30)
+                while sdq is not None and sdq <= last_day and sdq < stop:
+                    rows.append((cid, sdq, "sdq", "", ""))
+                    sdq = when(add_months(sdq, 12), days(sdq, 30), 40, 30)
+    return rows
+
+
 def casework(children, events) -> list[tuple]:
     """Escalations, praise and child protection for a few children in care at REF (blackpool).
 
@@ -693,6 +759,10 @@ def write(out_dir: Path) -> None:
     rng = random.Random(SEED)
     children, events = build(rng)
     extra = casework(children, events)
+    # each child's §7 rows after its own rows of the same day; the children's order unchanged
+    order = {c[0]: n for n, c in enumerate(children)}
+    added = events + between_reviews(children, events)
+    events = sorted(added, key=lambda row: (order[row[0]], row[1]))
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "reference_date.txt").write_text(REF.isoformat() + "\n", encoding="utf-8")
     with (out_dir / "children.csv").open("w", newline="", encoding="utf-8") as fh:

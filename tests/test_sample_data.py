@@ -137,6 +137,28 @@ def test_rule_occurs(outcomes, rule):
     assert any(o.rule == rule for o in obligations(outcomes)), f"no {rule} in the sample data"
 
 
+@pytest.mark.parametrize("rule", ["visit.sw-first", "visit.sw-interval", "health.iha", "health.rha", "health.sdq"])
+def test_visits_and_health_assessments_on_time_late_and_overdue(outcomes, rule):
+    # RULES §7 (issue 15): `make demo` shows each of them met, met late and overdue
+    seen = {o.status for o in obligations(outcomes) if o.rule == rule}
+    assert {Status.MET, Status.MET_LATE, Status.OVERDUE} <= seen, (rule, seen)
+
+
+@pytest.mark.parametrize("child, rule, due, status", [
+    # entered care Wed 2026-06-17, no visit recorded: + 7 days = 2026-06-24
+    ("C008", "visit.sw-first", "2026-06-24", Status.OVERDUE),
+    # entered Tue 2026-01-20, no health assessment: + 20 working days (Jan 21-23, 26-30, Feb 2-6, 9-13,
+    # 16, 17) = 2026-02-17
+    ("C025", "health.iha", "2026-02-17", Status.OVERDUE),
+    # in care from 2024-04-15, long-term foster from 2025-05-12: the visit of 2026-11-13, after the
+    # placement's first year, starts 3 months: 2027-02-13
+    ("C011", "visit.sw-interval", "2027-02-13", Status.DUE),
+])
+def test_a_visit_and_a_health_assessment_hand_checked(outcomes, child, rule, due, status):
+    last = [o for o in outcomes[child].obligations if o.rule == rule][-1]
+    assert (last.due.isoformat(), last.status) == (due, status)
+
+
 def test_something_falls_due_within_seven_days(outcomes, reference_date):
     soon = {o.child_id for o in obligations(outcomes)
             if o.status is Status.DUE and 0 <= o.days(reference_date) <= 7}

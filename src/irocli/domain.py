@@ -79,6 +79,11 @@ EVENT_KINDS: dict[str, str] = {
     "twin-track": "Parallel (twin-track) plan in place",
     "pathway-assessment": "Pathway needs assessment completed",
     "staying-put-considered": "Staying Put considered",
+    # between reviews: what the IRO monitors (RULES §7)
+    "sw-visit": "Social worker visited the child in the placement (REG reg 28: statutory visit)",
+    "health-assessment": "Health assessment (REG reg 7): the first in an episode of care is the initial one, "
+                         "each later one a review",
+    "sdq": "Strengths and Difficulties Questionnaire completed (health and wellbeing guidance 2015; ages 4 to 16)",
     # imports (issue 3): the case system's own view, kept to compare
     "system-review-due": "The case system's own next review due date (from an extract)",
     "tracking-started": "Tasks tracked from this day (history before it was imported without them)",

@@ -2,8 +2,11 @@
 
 Hand-checked caseload (tests/cli/conftest.py, england profile) as of 2025-03-25, --within 40:
 - social worker: C001 ms.care-plan (entered care 2024-12-20 + 10 WD = 2025-01-08, overdue) and
-  C002 ms.care-plan (2025-03-03 + 10 WD = 2025-03-17, overdue): REG reg 4(2), the SW prepares the plan.
-- local authority: C002 ms.iro-before-first-review (open until the first review, due 2025-03-31).
+  C002 ms.care-plan (2025-03-03 + 10 WD = 2025-03-17, overdue): REG reg 4(2), the SW prepares the plan;
+  the first statutory visits, none recorded (REG reg 28(2)(a)): C001 2024-12-20 + 7 days = 2024-12-27 and
+  C002 2025-03-03 + 7 = 2025-03-10, both overdue.
+- local authority: C002 ms.iro-before-first-review (open until the first review, due 2025-03-31); the
+  initial health assessments (REG reg 7, + 20 WD): C001 2025-01-22 (overdue), C002 2025-03-31.
 - iro: C001 task.record-distributed (2025-02-19, overdue), C002 task.iro-contact-child (2025-03-28),
   C002 review.first (2025-03-31), C001 task.iro-contact-child (the day before review.second on
   2025-04-22 is Easter Monday; it rolls back over the weekend and Good Friday to 2025-04-17)
@@ -17,8 +20,10 @@ import io
 import json
 
 ARGS = ("--as-of", "2025-03-25", "--within", "40")
-SW = [("C001", "ms.care-plan", "2025-01-08"), ("C002", "ms.care-plan", "2025-03-17")]
-LA = [("C002", "ms.iro-before-first-review", "2025-03-31")]
+SW = [("C001", "ms.care-plan", "2025-01-08"), ("C001", "visit.sw-first", "2024-12-27"),
+      ("C002", "ms.care-plan", "2025-03-17"), ("C002", "visit.sw-first", "2025-03-10")]
+LA = [("C002", "ms.iro-before-first-review", "2025-03-31"), ("C001", "health.iha", "2025-01-22"),
+      ("C002", "health.iha", "2025-03-31")]
 IRO = [("C001", "task.record-distributed", "2025-02-19"), ("C002", "task.iro-contact-child", "2025-03-28"),
        ("C002", "review.first", "2025-03-31"), ("C001", "task.iro-contact-child", "2025-04-17"),
        ("C001", "review.second", "2025-04-22")]
@@ -74,12 +79,12 @@ def test_owner_iro_is_the_iros_own_list(caseload):
 
 
 def test_owner_filter_and_fail_on_overdue(caseload):
-    # as of 2025-01-05 nothing is overdue yet; as of 2025-01-09 only the SW's care plan is
+    # as of 2025-01-09 nothing of the IRO's is overdue; the SW's care plan and first visit (2024-12-27) are
     assert caseload("overdue", "--as-of", "2025-01-09", "--owner", "iro", "--fail-on-overdue").exit_code == 0
     late = caseload("overdue", "--as-of", "2025-01-09", "--owner", "social-worker", "--fail-on-overdue",
                     "--format", "json", ok=False)
     assert late.exit_code == 1
-    assert keys(json.loads(late.stdout)) == [SW[0]]
+    assert keys(json.loads(late.stdout)) == SW[:2]
 
 
 def test_unknown_owner_is_exit_2_with_the_profiles_owners(caseload):

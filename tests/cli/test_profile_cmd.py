@@ -75,6 +75,18 @@ def test_a_rule_only_the_authority_has_comes_wholly_from_its_file(nostore):
                      "source": ("000 Timescales: child moved", "blackpool.toml")}
 
 
+def test_show_the_visit_interval_rule_of_england(nostore):
+    # RULES §7: REG reg 28(2)(b)-(c), read by hand from england.toml
+    found = keys(nostore("profile", "show", "england", "visit.sw-interval", "--format", "json"))
+    assert {k: v for k, (v, _) in found.items()} == {
+        "type": "visit-interval", "title": "Social worker's next statutory visit", "owner": "social-worker",
+        "event": ["entered-care", "placement-change"], "offset": "6 weeks", "long_term_after": "1 year",
+        "long_term_offset": "3 months", "long_term_event": "long-term-foster", "completed_by": ["sw-visit"],
+        "source": "REG reg 28(2)(b)-(c)"}
+    assert {f for _, f in found.values()} == {"england.toml"}
+    assert "REG reg 28(2)(b)-(c)" in nostore("profile", "show", "england", "visit.sw-interval").stdout
+
+
 def test_show_rule_table_and_csv(nostore):
     table = nostore("profile", "show", "blackpool", "review.second").stdout
     assert "Rule review.second of profile blackpool" in table

@@ -66,20 +66,27 @@ def test_due_counts_day_0_to_7_as_due_within_7_days_as_the_rows_do(screen):
     # Overdue: C001's care plan (2024-12-20 + 10 working days over Christmas = 2025-01-08, 75 days),
     # its review record (2025-01-22 + 20 working days = 2025-02-19, 33 days), C002's care plan
     # (2025-03-03 + 10 working days = 2025-03-17) and the agreed response to escalation 13 (2025-03-20).
+    # RULES §7: no social worker's visit recorded within a week of entering care (C001 2024-12-20 + 7 days =
+    # 2024-12-27, C002 2025-03-03 + 7 = 2025-03-10: overdue) and C001's initial health assessment
+    # (2024-12-20 + 20 working days = 2025-01-22, as its first review) overdue; C002's (2025-03-31) in 7d.
     assert shown(screen, "due", "--as-of", "2025-03-24", "--within", "7") == screen_text("""
         Due as of 2025-03-24
         ┏━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━┓
         ┃ Due        ┃ When     ┃ Child   ┃ Obligation                                                                   ┃ IRO     ┃ Owner           ┃
         ┡━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━┩
+        │ 2024-12-27 │ 87d late │ C001 SJ │ Social worker visits the child in a new placement  visit.sw-first            │ A. Khan │ social-worker   │
         │ 2025-01-08 │ 75d late │ C001 SJ │ Care plan prepared  ms.care-plan                                             │ A. Khan │ social-worker   │
+        │ 2025-01-22 │ 61d late │ C001 SJ │ Initial health assessment  health.iha                                        │ A. Khan │ local-authority │
         │ 2025-02-19 │ 33d late │ C001 SJ │ Review record sent to the child and attendees  task.record-distributed       │ A. Khan │ iro             │
+        │ 2025-03-10 │ 14d late │ C002 AS │ Social worker visits the child in a new placement  visit.sw-first            │ A. Khan │ social-worker   │
         │ 2025-03-17 │ 7d late  │ C002 AS │ Care plan prepared  ms.care-plan                                             │ A. Khan │ social-worker   │
         │ 2025-03-20 │ 4d late  │ C002 AS │ Response due at this escalation stage  esc.response                          │ A. Khan │ local-authority │
         │ 2025-03-28 │ in 4d    │ C002 AS │ IRO speaks to the child in private before the review  task.iro-contact-child │ A. Khan │ iro             │
+        │ 2025-03-31 │ in 7d    │ C002 AS │ Initial health assessment  health.iha                                        │ A. Khan │ local-authority │
         │ 2025-03-31 │ in 7d    │ C002 AS │ IRO appointed before the first review  ms.iro-before-first-review            │ A. Khan │ local-authority │
         │ 2025-03-31 │ in 7d    │ C002 AS │ First review  review.first                                                   │ A. Khan │ iro             │
         └────────────┴──────────┴─────────┴──────────────────────────────────────────────────────────────────────────────┴─────────┴─────────────────┘
-        7 obligations for 2 children: 4 overdue, 3 due within 7 days
+        11 obligations for 2 children: 7 overdue, 4 due within 7 days
     """)
     # nothing to list is a sentence, not an empty grid; JSON and CSV stay data
     assert shown(screen, "due", "--as-of", "2025-01-01", "--iro", "B. Okafor") == (
@@ -91,19 +98,22 @@ def test_due_counts_day_0_to_7_as_due_within_7_days_as_the_rows_do(screen):
 
 
 def test_overdue_for_one_iro(screen):
-    # The four overdue rows of the due test, a day later; no IRO column (one IRO asked for) and no
+    # The seven overdue rows of the due test, a day later; no IRO column (one IRO asked for) and no
     # "due within" count (nothing in this report is due).
     assert shown(screen, "overdue", "--as-of", "2025-03-25", "--iro", "A. Khan") == screen_text("""
         Overdue as of 2025-03-25 — A. Khan
         ┏━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┓
         ┃ Due        ┃ When     ┃ Child   ┃ Obligation                                                             ┃ Owner           ┃
         ┡━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━┩
+        │ 2024-12-27 │ 88d late │ C001 SJ │ Social worker visits the child in a new placement  visit.sw-first      │ social-worker   │
         │ 2025-01-08 │ 76d late │ C001 SJ │ Care plan prepared  ms.care-plan                                       │ social-worker   │
+        │ 2025-01-22 │ 62d late │ C001 SJ │ Initial health assessment  health.iha                                  │ local-authority │
         │ 2025-02-19 │ 34d late │ C001 SJ │ Review record sent to the child and attendees  task.record-distributed │ iro             │
+        │ 2025-03-10 │ 15d late │ C002 AS │ Social worker visits the child in a new placement  visit.sw-first      │ social-worker   │
         │ 2025-03-17 │ 8d late  │ C002 AS │ Care plan prepared  ms.care-plan                                       │ social-worker   │
         │ 2025-03-20 │ 5d late  │ C002 AS │ Response due at this escalation stage  esc.response                    │ local-authority │
         └────────────┴──────────┴─────────┴────────────────────────────────────────────────────────────────────────┴─────────────────┘
-        4 obligations for 2 children: 4 overdue
+        7 obligations for 2 children: 7 overdue
     """)
     assert shown(screen, "overdue", "--as-of", "2025-01-01", "--iro", "B. Okafor") == (
         "Nothing overdue for B. Okafor as of 2025-01-01.")
@@ -112,18 +122,23 @@ def test_overdue_for_one_iro(screen):
 def test_explain_keeps_each_sign_with_its_number(screen):
     # 2025-03-31 - 1 day is Sunday the 30th, moved back to Friday the 28th: the minus stays "−1",
     # never a "-" left at a line's end. C002 turns 16 on 2026-02-28: pathway plan 3 months on.
+    # RULES §7: visit 2025-03-03 + 1 week; initial health assessment + 20 working days; aged 15, SDQ 12 months on.
     assert shown(screen, "explain", "C002", "--as-of", "2025-03-10") == screen_text("""
         C002: obligations under profile england (England (national floor: REG, AAR, IRO Handbook)) as of 2025-03-10
         ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
         ┃ Obligation                 ┃ Due        ┃ Status ┃ Arithmetic                                               ┃ Source                                         ┃
         ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+        │ visit.sw-first             │ 2025-03-10 │ due    │ 2025-03-03 +1 week = 2025-03-10                          │ REG reg 28(2)(a)                               │
         │ ms.care-plan               │ 2025-03-17 │ due    │ 2025-03-03 +10 working days = 2025-03-17                 │ REG reg 4(2)                                   │
         │ esc.response               │ 2025-03-20 │ due    │ escalation 13: timescale agreed when opened: 2025-03-20  │ profile escalation ladder                      │
         │ task.iro-contact-child     │ 2025-03-28 │ due    │ R = review.first due 2025-03-31; 2025-03-31 −1 day =     │ REG reg 36(1)(b); IRO Handbook paras 3.33-3.34 │
         │                            │            │        │ 2025-03-30, not a working day: moved back to the         │                                                │
         │                            │            │        │ previous working day 2025-03-28                          │                                                │
+        │ health.iha                 │ 2025-03-31 │ due    │ 2025-03-03 +20 working days = 2025-03-31                 │ REG reg 7; health and wellbeing guidance 2015  │
         │ ms.iro-before-first-review │ 2025-03-31 │ due    │ before the first review (review.first due 2025-03-31)    │ Children Act 1989 s25A(2)                      │
         │ review.first               │ 2025-03-31 │ due    │ 2025-03-03 +20 working days = 2025-03-31                 │ REG reg 33(1)                                  │
+        │ health.sdq                 │ 2026-03-03 │ due    │ aged 4 years on 2014-02-28, 17 years on 2027-02-28;      │ health and wellbeing guidance 2015             │
+        │                            │            │        │ 2025-03-03 +12 months = 2026-03-03                       │                                                │
         │ ms.pathway                 │ 2026-05-28 │ due    │ aged 16 years on 2026-02-28; 2026-02-28 +3 months =      │ REG reg 42(1)                                  │
         │                            │            │        │ 2026-05-28                                               │                                                │
         └────────────────────────────┴────────────┴────────┴──────────────────────────────────────────────────────────┴────────────────────────────────────────────────┘
@@ -135,6 +150,8 @@ def test_child_show(screen):
     # review 2025-01-22 + 3 months = 2025-04-22, in 80 days; speaking to the child the day before is
     # Easter Monday, moved back over Good Friday to Thursday 2025-04-17. The first review's "day before"
     # (2025-01-21) passed with no contact recorded: missed. Open rows have no "Done" column.
+    # RULES §7: the first visit (2024-12-27) and initial health assessment (2025-01-22) overdue; aged 12,
+    # an SDQ 12 months after entering care (2025-12-20).
     assert shown(screen, "child", "show", "C001", "--as-of", "2025-02-01") == screen_text("""
         Child          C001  Sam Jones
         Date of birth  2012-05-01
@@ -161,10 +178,13 @@ def test_child_show(screen):
         ┏━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
         ┃ Due        ┃ Status            ┃ Obligation                                                                   ┃
         ┡━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+        │ 2024-12-27 │ overdue, 36d late │ Social worker visits the child in a new placement  visit.sw-first            │
         │ 2025-01-08 │ overdue, 24d late │ Care plan prepared  ms.care-plan                                             │
+        │ 2025-01-22 │ overdue, 10d late │ Initial health assessment  health.iha                                        │
         │ 2025-02-19 │ due in 18d        │ Review record sent to the child and attendees  task.record-distributed       │
         │ 2025-04-17 │ due in 75d        │ IRO speaks to the child in private before the review  task.iro-contact-child │
         │ 2025-04-22 │ due in 80d        │ Second review  review.second                                                 │
+        │ 2025-12-20 │ due in 322d       │ Strengths and Difficulties Questionnaire  health.sdq                         │
         └────────────┴───────────────────┴──────────────────────────────────────────────────────────────────────────────┘
         History (met, late, missed)
         ┏━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┓

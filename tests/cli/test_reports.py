@@ -53,6 +53,8 @@ def test_due_filters_by_iro_and_team(caseload):
 
 
 def test_overdue_and_fail_on_overdue(caseload):
+    # C001 (entered 2024-12-20) visited by the social worker within the week (REG reg 28(2)(a), due 12-27)
+    caseload("event", "add", "C001", "sw-visit", "2024-12-23")
     clean = caseload("overdue", "--as-of", "2025-01-01", "--fail-on-overdue", "--format", "json")
     assert json.loads(clean.stdout) == []
     late = caseload("overdue", "--as-of", "2025-06-01", "--fail-on-overdue", "--format", "json", ok=False)
@@ -75,6 +77,20 @@ def test_explain_prints_rule_source_and_arithmetic(caseload):
     table = caseload("explain", "C002", "--as-of", "2025-03-10").stdout
     # the table keeps each sign with its number, so a wrapped cell never ends a line on a lone "-"
     assert "2025-03-03 +20 working days = 2025-03-31" in table
+
+
+def test_explain_cites_reg_28_for_a_visit(caseload):
+    # C002 entered care Mon 2025-03-03: the social worker visits within a week (+ 7 days = 2025-03-10),
+    # then within 6 weeks of each visit (2025-03-07 + 42 days = 2025-04-18)
+    caseload("event", "add", "C002", "sw-visit", "2025-03-07")
+    rows = json.loads(caseload("explain", "C002", "--as-of", "2025-03-20", "--format", "json").stdout)
+    by = {r["obligation"]: r for r in rows}
+    first, interval = by["visit.sw-first"], by["visit.sw-interval"]
+    assert (first["source"], first["owner"], first["status"]) == ("REG reg 28(2)(a)", "social-worker", "met")
+    assert first["arithmetic"] == "2025-03-03 + 1 week = 2025-03-10"
+    assert interval["source"] == "REG reg 28(2)(b)-(c)" and interval["due"] == "2025-04-18"
+    assert interval["arithmetic"].endswith("2025-03-07 + 6 weeks = 2025-04-18")
+    assert "REG reg 28" in caseload("explain", "C002", "--as-of", "2025-03-20").stdout
 
 
 def test_profile_option_changes_the_rules(caseload):

@@ -64,6 +64,11 @@ def test_policies_and_kpi_settings_come_from_england_with_their_sources():
      "give kpi.caseload_source beside it (where this number comes from)"),
     ('extends = "england"\n[kpi]\nmin_days_looked_after = 14\n', "kpi.min_days_looked_after",
      "give kpi.min_days_source beside it (where this number comes from)"),
+    ('extends = "england"\n[rules."visit.sw-interval"]\nlong_term_event = "long-term-fostr"\n',
+     "rules.visit.sw-interval.long_term_event",
+     "unknown event kind 'long-term-fostr'; did you mean 'long-term-foster'?"),
+    ('extends = "england"\n[rules."visit.sw-first"]\nevent = ["entered-care", "placment-change"]\n',
+     "rules.visit.sw-first.event", "unknown event kind 'placment-change'; did you mean 'placement-change'?"),
 ])
 def test_a_bad_section_value_is_one_line_naming_file_and_key(tmp_path, text, where, message):
     assert_profile_fails(tmp_path, text, where, message)

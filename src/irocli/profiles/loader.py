@@ -429,6 +429,10 @@ def _kpi(raw: Any, where, origins: dict[tuple[str, ...], str]) -> KpiSettings:
     return KpiSettings(days, days_source, (band[0], band[1]), band_source)
 
 
+# rule types whose `event` may be a list of kinds (each raises the rule)
+_EVENT_LISTS = ("requirement", "placement-start", "visit-interval")
+
+
 def _rule(rule_id: str, raw: Any, where) -> Rule | None:
     key = f"rules.{rule_id}"
     if not isinstance(raw, dict):
@@ -462,7 +466,7 @@ def _rule(rule_id: str, raw: Any, where) -> Rule | None:
         _kind(kind, where(f"{key}.closed_by"))
     event = raw.get("event")
     events: tuple[str, ...] = ()
-    if isinstance(event, list) and rtype == "requirement" and event:
+    if isinstance(event, list) and rtype in _EVENT_LISTS and event:
         events = tuple(_kind(k, where(f"{key}.event")) for k in event)
         event = events[0]
     elif event is not None:
@@ -488,6 +492,9 @@ def _rule(rule_id: str, raw: Any, where) -> Rule | None:
     window = raw.get("window")
     if window is not None and window not in WINDOWS:
         raise BadInput(f"must be one of {', '.join(WINDOWS)}", where=where(f"{key}.window"))
+    long_term_event = raw.get("long_term_event")
+    if long_term_event is not None:
+        _kind(long_term_event, where(f"{key}.long_term_event"))
     owner = raw.get("owner", "iro")
     if not isinstance(owner, str) or not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", owner):
         raise BadInput(f"must be a lower-case name such as {', '.join(OWNERS)}", where=where(f"{key}.owner"))
@@ -512,6 +519,11 @@ def _rule(rule_id: str, raw: Any, where) -> Rule | None:
         once=once,
         unless=unless,
         when=when,
+        long_term_after=offset("long_term_after"),
+        long_term_offset=offset("long_term_offset"),
+        long_term_event=long_term_event,
+        offset_after_age=offset("offset_after_age"),
+        until_age=offset("until_age"),
     )
 
 

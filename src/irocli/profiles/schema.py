@@ -41,6 +41,21 @@ RULE_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
     # dates from the [escalation] ladder's stages; esc.cap, esc.safeguarding (and esc.response's
     # default for a stage that names no time) carry their own offset
     "escalation": {"required": (), "optional": ("offset",)},
+    # between reviews (RULES §7): event = the kinds that start a placement; due offset after each
+    # start (full-time care only, REG reg 48), met by a completing event before the next placement
+    "placement-start": {"required": ("event", "offset", "completed_by"), "optional": ()},
+    # offset after each completing event in a placement (full-time care only); after long_term_after
+    # from the placement's start, long_term_offset where a long_term_event marks it long-term
+    "visit-interval": {"required": ("event", "offset", "completed_by"),
+                       "optional": ("long_term_after", "long_term_offset", "long_term_event")},
+    # offset after the start of each episode of full-time care, met by the first completing event in it
+    "episode-start": {"required": ("offset", "completed_by"), "optional": ()},
+    # after each completing event in an episode: offset if that falls before the birthday of age, else
+    # offset_after_age
+    "assessment-interval": {"required": ("offset", "age", "offset_after_age", "completed_by"), "optional": ()},
+    # at least every offset while aged from age to before until_age (from the later of the episode's
+    # start and that birthday, then from each completing event)
+    "age-band-interval": {"required": ("age", "until_age", "offset", "completed_by"), "optional": ()},
 }
 CONFERENCES = ("icpc", "rcpc")
 WINDOWS = ("on-the-day",)
@@ -78,6 +93,11 @@ class Rule:
     once: bool = False
     unless: str | None = None
     when: str | None = None
+    long_term_after: Offset | None = None  # visit-interval: the placement's first year ("1 year")
+    long_term_offset: Offset | None = None  # visit-interval: the interval after it, if long-term
+    long_term_event: str | None = None  # visit-interval: the kind marking a placement long-term
+    offset_after_age: Offset | None = None  # assessment-interval: the interval from the birthday of `age`
+    until_age: Offset | None = None  # age-band-interval: the age the band ends at (not included)
     owner: str = "iro"  # who must act on it: one of OWNERS or the profile's own slug
 
 
@@ -199,7 +219,9 @@ DEFAULT_POLICIES = Policies(
     meeting_interval_ends=Policy(frozenset({"placement-change", "left-care", "adoption-order"}),
                                  "RULES §1.1 (irocli default)"),
     untracked_types=Policy(frozenset({"before-review", "after-review", "after-event", "midpoint", "at-review",
-                                      "age", "first-review-after-age", "authorisation", "before-conference"}),
+                                      "age", "first-review-after-age", "authorisation", "before-conference",
+                                      "placement-start", "visit-interval", "episode-start",
+                                      "assessment-interval", "age-band-interval"}),
                            "RULES §6 (irocli default)"),
     roll_back=Policy(frozenset({"before-review", "before-conference"}), "RULES §6 (irocli default)"),
     roll_on=Policy(frozenset({"after-review", "after-event", "midpoint"}), "RULES §6 (irocli default)"),
