@@ -10,14 +10,14 @@ from __future__ import annotations
 import datetime as dt
 
 from irocli.engine import escalations as ladder_rules
-from irocli.errors import BadInput
+from irocli.errors import BadInput, FieldError
 from irocli.reports.escalations import find as _find
 
 
 def _not_before(day: dt.date, start: dt.date, what: str) -> None:
     """BadInput unless ``day`` is on or after ``start``."""
     if day < start:
-        raise BadInput(f"--date {day} is before {what} ({start})")
+        raise FieldError(f"{{date}} {day} is before {FieldError.quote(what)} ({start})")
 
 
 def open_escalation(store, profile, child_id: str, *, reason: str, stage: str, day: dt.date,
@@ -31,15 +31,17 @@ def open_escalation(store, profile, child_id: str, *, reason: str, stage: str, d
     """
     lad = ladder_rules.ladder(profile)
     if reason not in ladder_rules.REASONS:
-        raise BadInput(f"--reason must be one of {', '.join(ladder_rules.REASONS)} (got {reason!r})")
+        choices = ", ".join(ladder_rules.REASONS)
+        raise FieldError(f"{{reason}} must be one of {choices} (got {FieldError.quote(repr(reason))})")
     try:
         stage = ladder_rules.parse_stage(stage, lad)
     except ladder_rules.StageError as error:  # the engine names the field; the user typed --stage
         raise error.naming("--stage") from None
     if due is not None and due < day:
-        raise BadInput(f"--due {due} is before the escalation opens ({day})")
+        raise FieldError(f"{{due}} {due} is before the escalation opens ({day})")
     if due is not None and stage != "informal":
-        raise BadInput(f"--due is the timescale agreed informally; stage {stage} has the ladder's own time limit")
+        raise FieldError(f"{{due}} is the timescale agreed informally; stage {FieldError.quote(stage)} "
+                         "has the ladder's own time limit")
     details = {"reason": reason, "stage": stage, "due": due.isoformat() if due else None,
                "impact": impact, "actions": actions, "discussion": discussion}
     store.get_child(child_id)
@@ -75,7 +77,7 @@ def record(store, profile, esc_id: int, action: str, *, day: dt.date, note: str 
         kind = "escalation-escalated"
     elif action == "resolve":
         if not outcome or not outcome.strip():
-            raise BadInput("--outcome is required to resolve an escalation")
+            raise FieldError("{outcome} is required to resolve an escalation")
         details["outcome"] = outcome.strip()
         kind = "escalation-resolved"
     elif action == "cafcass":
@@ -97,6 +99,6 @@ def praise(store, child_id: str, day: dt.date, note: str, by: str | None = None,
     """Record good practice for a child (a praise event, counted beside the monthly themes); returns
     the event's id. BadInput for an empty note, an unknown child or a date the store refuses."""
     if not note or not note.strip():
-        raise BadInput("--note is required: what was the good practice?")
+        raise FieldError("{note} is required: what was the good practice?")
     store.get_child(child_id)
     return store.add_event(child_id, "praise", day, note=note.strip(), recorded_by=by, as_of=as_of)

@@ -103,3 +103,12 @@ def test_user_profile_by_path_is_used(cli, tmp_path):
     rows = json.loads(cli("due", "--as-of", "2025-03-04", "--format", "json").stdout)
     [first] = [r for r in rows if r["obligation"] == "review.first"]
     assert first["due"] == "2025-03-24"  # 15 WD after Mon 3 March
+
+
+def test_the_command_line_says_the_option_the_core_names_as_a_field(cli):
+    # reports.kpi and reports.escalations raise FieldError(to, from_ / month); the boundary names options
+    cli("init", "--profile", "england")
+    result = cli("report", "kpi", "--from", "2025-04-01", "--to", "2025-03-31", ok=False)
+    assert (result.exit_code, result.stderr) == (2, "Error: --to 2025-03-31 is before --from 2025-04-01\n")
+    result = cli("escalation", "themes", "--month", "{0}", ok=False)
+    assert (result.exit_code, result.stderr) == (2, "Error: --month '{0}' is not a month (expected YYYY-MM)\n")

@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from irocli.errors import IroError
+from irocli.errors import FieldError, IroError
 
 DEBUG = {"on": False}
 
@@ -48,6 +48,8 @@ def boundary(func):
             raise
         except IroError as exc:
             _traceback()
+            if isinstance(exc, FieldError):  # the core names fields; here they become options
+                exc = exc.as_options()
             raise fail(str(exc), exc.exit_code) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None

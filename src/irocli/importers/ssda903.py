@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from irocli.domain import EPISODE_END_KINDS, Child, Event, is_placeholder_dob
-from irocli.errors import BadInput
+from irocli.errors import BadInput, FieldError
 from irocli.importers._common import (
     PROGRESS_STEP,
     ImportResult,
@@ -416,7 +416,7 @@ def _load(store: Store, paths: list[Path], as_of: dt.date, dry_run: bool, skip: 
         latest = max([e.dec or e.decom for eps in episodes.values() for e in eps]
                      + [e.date for e, _key in reviews], default=None)
         if latest is None:
-            raise BadInput("no episode or review dates to tell the collection year from: give --year")
+            raise FieldError("no episode or review dates to tell the collection year from: give {year}")
         year = collection_year(latest)
     opens, closes = window(year)
     notes.append(f"collection year {year - 1}-{str(year)[2:]} ({opens} to {closes}): nothing due before "

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 from irocli.domain import Child, Event
 from irocli.engine import escalations as ladder_rules
-from irocli.errors import BadInput
+from irocli.errors import BadInput, FieldError
 
 LIST_FIELDS = ("escalation_id", "child_id", "stage", "opened", "stage_started", "response_due", "status",
                "days", "reason", "iro", "team", "days_at_stage", "responder", "resolved", "outcome")
@@ -127,7 +127,7 @@ def themes(store, profile, month: str, *, iro=None, team=None) -> list[dict]:
     try:
         first = dt.date.fromisoformat(f"{month}-01")
     except ValueError:
-        raise BadInput(f"--month {month!r} is not a month (expected YYYY-MM)") from None
+        raise FieldError(f"{{month}} {FieldError.quote(repr(month))} is not a month (expected YYYY-MM)") from None
     last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
     counts: dict[str, dict] = {r: {"reason": r, "opened": 0, "resolved": 0, "cafcass": 0,
                                    **{f"stage_{s}": 0 for s in ladder_rules.STAGE_ORDER}}

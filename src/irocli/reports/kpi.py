@@ -29,12 +29,12 @@ def year_start(day: dt.date) -> dt.date:
 
 def period_start(end: dt.date, start: dt.date | None = None) -> dt.date:
     """The period's first day: ``start``, or 1 April of the reporting year holding ``end``.
-    BadInput when ``end`` is before it (naming --to and --from)."""
-    from irocli.errors import BadInput
+    FieldError (fields to, from) when ``end`` is before it."""
+    from irocli.errors import FieldError
 
     start = year_start(end) if start is None else start
     if end < start:
-        raise BadInput(f"--to {end} is before --from {start}")
+        raise FieldError(f"{{to}} {end} is before {{from_}} {start}")
     return start
 
 

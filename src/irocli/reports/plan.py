@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from irocli.domain import FORWARD_KINDS, Child, Event, Flag, Obligation
 from irocli.engine import REVIEW_TYPES, derive
-from irocli.errors import BadInput
+from irocli.errors import BadInput, FieldError
 from irocli.reports.rows import obligation_row
 
 # Events after which a review may next be held: the run-up to the open review starts at the last.
@@ -79,7 +79,7 @@ def plan_review(store, profile, child_id: str, as_of: dt.date, *, review_on: dt.
     day not after the event that opened the review window.
     """
     if (review_on is None) == (not latest):
-        raise BadInput("give either --review-on DATE or --latest")
+        raise FieldError("give either {review_on} DATE or {latest}")
     child = store.get_child(child_id)  # BadInput for an unknown child
     known = [e for e in store.events_for([child_id]).get(child_id, []) if _known_by(e, as_of)]
     current = _open_review(derive(child_id, known, profile, as_of, dob=child.dob, history=False), profile)
@@ -93,8 +93,8 @@ def plan_review(store, profile, child_id: str, as_of: dt.date, *, review_on: dt.
     opened = max((e for e in known if e.kind in _WINDOW_OPENERS), key=lambda e: e.date,
                  default=Event("entered-care", current.anchor_date))
     if review_on <= opened.date:
-        where = "--review-on" if not latest else "--latest"
-        raise BadInput(f"{where}: {review_on} is not after {opened.kind} on {opened.date}")
+        field = "{review_on}" if not latest else "{latest}"
+        raise FieldError(f"{field}: {review_on} is not after {opened.kind} on {opened.date}")
     # A plan replaces any booking: R for the before-tasks is the planned day.
     base = [e for e in known if e.kind != "review-booked"]
 
