@@ -708,6 +708,56 @@ def between_reviews(children, events) -> list[tuple]:
     return rows
 
 
+def plans_and_notices(children, events) -> list[tuple]:
+    """(child, date, kind, meeting, note) rows of placement-plan and iro-notified for each placement (REG
+    regs 9 and 13: before it, else within 5 working days; now and then the day before, late or never), and
+    for a few children aged 11 or more a missing-episode or two in the last half year with a return
+    interview within 72 hours, late or never. A pass of its own (one random stream per child, seeded apart
+    from the others), so every earlier row stays as it was."""
+    by_child: dict[str, list[tuple[dt.date, str]]] = {}
+    for cid, d, kind, _m, _n in events:
+        by_child.setdefault(cid, []).append((d, kind))
+    rows = []
+    for cid, _name, dob, *_ in children:
+        rng = random.Random(f"{SEED}:plans:{cid}")
+        p_on, p_late = S7_QUALITY[rng.choice(("good", "good", "good", "fair", "fair", "poor"))]
+        episodes: list[list] = []
+        for d, k in sorted(by_child.get(cid, [])):
+            if k == "entered-care":
+                episodes.append([d, None, [d]])
+            elif k in ("left-care", "adoption-order") and episodes and episodes[-1][1] is None:
+                episodes[-1][1] = d
+            elif k == "placement-change" and episodes and episodes[-1][1] is None and d > episodes[-1][0]:
+                episodes[-1][2].append(d)
+        for start, end, starts in episodes:
+            last_day = min(end or REF, REF)
+            for n, ps in enumerate(starts):
+                pl_last = min(starts[n + 1] - dt.timedelta(days=1), last_day) if n + 1 < len(starts) else last_day
+                earliest = max(starts[n - 1] + dt.timedelta(days=1), dob) if n else dob
+                for kind in ("placement-plan", "iro-notified"):
+                    x = rng.random()
+                    if x < p_on:
+                        d = days(ps, -1) if rng.random() < 0.2 else add_wd(ps, rng.randint(0, 5))
+                    elif x < p_on + p_late:
+                        d = add_wd(ps, 5 + rng.randint(1, 8))
+                    else:
+                        continue
+                    if earliest <= d <= pl_last:
+                        rows.append((cid, d, kind, "", ""))
+            if end is None and birthday(dob, 11) <= REF and rng.random() < 0.25:
+                for _ in range(rng.randint(1, 2)):
+                    back = days(REF, -rng.randint(2, 180))
+                    if back <= start:
+                        continue
+                    rows.append((cid, back, "missing-episode", "", ""))
+                    x = rng.random()
+                    if x < p_on:
+                        rows.append((cid, days(back, rng.randint(0, 3)), "return-interview", "", ""))
+                    elif x < p_on + p_late:
+                        rows.append((cid, days(back, rng.randint(4, 9)), "return-interview", "", ""))
+    return [r for r in rows if r[1] <= REF]
+
+
 def casework(children, events) -> list[tuple]:
     """Escalations, praise and child protection for a few children in care at REF (blackpool).
 
@@ -761,7 +811,7 @@ def write(out_dir: Path) -> None:
     extra = casework(children, events)
     # each child's §7 rows after its own rows of the same day; the children's order unchanged
     order = {c[0]: n for n, c in enumerate(children)}
-    added = events + between_reviews(children, events)
+    added = events + between_reviews(children, events) + plans_and_notices(children, events)
     events = sorted(added, key=lambda row: (order[row[0]], row[1]))
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "reference_date.txt").write_text(REF.isoformat() + "\n", encoding="utf-8")

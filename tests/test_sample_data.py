@@ -144,6 +144,29 @@ def test_visits_and_health_assessments_on_time_late_and_overdue(outcomes, rule):
     assert {Status.MET, Status.MET_LATE, Status.OVERDUE} <= seen, (rule, seen)
 
 
+@pytest.mark.parametrize("rule, statuses", [
+    ("ms.placement-plan", {Status.MET, Status.MET_LATE, Status.OVERDUE}),
+    ("notify.placement-iro", {Status.MET, Status.MET_LATE, Status.OVERDUE}),
+    ("ms.return-interview", {Status.MET, Status.OVERDUE}),
+])
+def test_placement_plans_notices_and_return_interviews(outcomes, rule, statuses):
+    # RULES §7 (issue 15): the demo shows placement plans and the IRO's notice met, late and overdue, and
+    # return interviews after a missing episode held and overdue
+    seen = {o.status for o in obligations(outcomes) if o.rule == rule}
+    assert statuses <= seen, (rule, seen)
+
+
+@pytest.mark.parametrize("child, rule, anchor, due, status", [
+    # entered care Thu 2025-04-03, no placement plan: Fri 4 (1), Mon 7, Tue 8, Wed 9, Thu 10 (5) = 2025-04-10
+    ("C001", "ms.placement-plan", "2025-04-03", "2025-04-10", Status.OVERDUE),
+    # returned Wed 2026-07-08, no interview: + 3 days = Sat 07-11, moved on to Mon 2026-07-13
+    ("C039", "ms.return-interview", "2026-07-08", "2026-07-13", Status.OVERDUE),
+])
+def test_a_placement_plan_and_a_return_interview_hand_checked(outcomes, child, rule, anchor, due, status):
+    [o] = [o for o in outcomes[child].obligations if o.rule == rule and o.anchor_date.isoformat() == anchor]
+    assert (o.due.isoformat(), o.status) == (due, status)
+
+
 @pytest.mark.parametrize("child, rule, due, status", [
     # entered care Wed 2026-06-17, no visit recorded: + 7 days = 2026-06-24
     ("C008", "visit.sw-first", "2026-06-24", Status.OVERDUE),

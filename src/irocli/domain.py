@@ -84,6 +84,12 @@ EVENT_KINDS: dict[str, str] = {
     "health-assessment": "Health assessment (REG reg 7): the first in an episode of care is the initial one, "
                          "each later one a review",
     "sdq": "Strengths and Difficulties Questionnaire completed (health and wellbeing guidance 2015; ages 4 to 16)",
+    "placement-plan": "Placement plan prepared (REG reg 9: before the placement, else within 5 working days)",
+    "iro-notified": "IRO told of a placement (REG reg 13: before it, or within 5 working days in an emergency)",
+    "missing-episode": "Child returned from a missing episode, dated the day of return (DfE missing children "
+                       "guidance 2014)",
+    "return-interview": "Independent return interview held after a missing episode (DfE missing children "
+                        "guidance 2014)",
     # imports (issue 3): the case system's own view, kept to compare
     "system-review-due": "The case system's own next review due date (from an extract)",
     "tracking-started": "Tasks tracked from this day (history before it was imported without them)",

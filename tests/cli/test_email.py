@@ -1,16 +1,22 @@
 """irocli email and config path: real mail to an aiosmtpd server on a loopback port.
 
 Hand-checked caseload dates (tests/cli/conftest.py, england profile):
-- 2025-01-01: nothing overdue once C001's first statutory visit is recorded (2024-12-23, due 2024-12-27);
-  without it, that visit is.
+- 2025-01-01: nothing overdue once C001's first statutory visit (2024-12-23, due 2024-12-27), placement
+  plan and IRO notification (both 2024-12-23; due 2024-12-20 + 5 WD = 2024-12-31: Mon 23, Tue 24, Fri 27,
+  Mon 30, Tue 31, Christmas and Boxing Day closed) are recorded; without them, those are.
 - 2025-03-25: 6 overdue, all A. Khan's: C001 visit.sw-first (2024-12-20 + 7 days = 2024-12-27),
   ms.care-plan (2025-01-08), health.iha (2024-12-20 + 20 WD = 2025-01-22), task.record-distributed
   (2025-01-22 + 20 WD = 2025-02-19); C002 visit.sw-first (2025-03-03 + 7 = 2025-03-10), ms.care-plan
   (2025-03-17). C001's ms.iro-before-first-review is met by the first review held on 2025-01-22: an IRO
-  chaired it (RULES §3).
+  chaired it (RULES §3). With RULES §7's placement plan (REG reg 9) and the IRO told of the placement
+  (REG reg 13), each due 5 working days after entering care and none recorded: + 4 overdue, 10 in all
+  (C001 2024-12-31 twice, C002 Tue 4 .. Mon 2025-03-10 twice).
 - 2025-06-01: 18 overdue: 12 for A. Khan (C001, C002; C002's health.iha 2025-03-31 among them) and 6 for
   B. Okafor (C003: entered care 2025-04-10, first review and initial health assessment 20 working days
-  later, over Easter and the 5 May bank holiday = 2025-05-13; first visit 2025-04-17).
+  later, over Easter and the 5 May bank holiday = 2025-05-13; first visit 2025-04-17). With the placement
+  plan and the IRO's notification (5 working days after entering care; none recorded) + 6: 24 overdue, 16
+  for A. Khan (C001 2024-12-31, C002 2025-03-10, each twice) and 8 for B. Okafor (C003 Thu 2025-04-10:
+  Fri 11, Mon 14, Tue 15, Wed 16, Thu 17 = 2025-04-17, twice).
 """
 
 from __future__ import annotations
@@ -109,7 +115,7 @@ def test_manager_summary_arrives_with_both_parts_headers_and_initials_only(casel
     [msg] = smtp_server.handler.messages
     assert msg["Auto-Submitted"] == "auto-generated"
     assert msg["Message-ID"].startswith("<") and msg["Message-ID"].endswith("@la.gov.uk>")
-    assert msg["Date"] and msg["Subject"] == "IRO deadlines: 18 overdue as of 2025-06-01"
+    assert msg["Date"] and msg["Subject"] == "IRO deadlines: 24 overdue as of 2025-06-01"
     assert msg.get_content_type() == "multipart/alternative"
     body = parts(msg)
     assert set(body) == {"text/plain", "text/html"}
@@ -119,15 +125,16 @@ def test_manager_summary_arrives_with_both_parts_headers_and_initials_only(casel
         assert "C001 SJ" in text and "C002 AS" in text and "C003 LB" in text
         assert "2025-05-13" in text and "19d late" in text and "review.first" in text
     plain = body["text/plain"]
-    # counts by IRO (12 + 6) and by obligation before the list
-    assert "| A. Khan   |      12 |   0 |" in plain
-    assert "| B. Okafor |       6 |   0 |" in plain
+    # counts by IRO (16 + 8) and by obligation before the list
+    assert "| A. Khan   |      16 |   0 |" in plain
+    assert "| B. Okafor |       8 |   0 |" in plain
     assert plain.index("By IRO") < plain.index("By obligation") < plain.index("Yours") < plain.index("To chase")
     [page] = [p.get_content() for p in msg.walk() if p.get_content_type() == "text/html"]
-    # by IRO (2), by obligation (8, with visit.sw-first and health.iha), yours (7: the IROs'), to chase
-    # (3 care plans and 3 first visits for the social worker, 2 IRO appointments and 3 initial health
-    # assessments for the local authority)
-    assert page.count("<table") == 4 and page.count("<tr>") == 1 + 2 + 1 + 8 + 1 + 7 + 1 + 11
+    # by IRO (2), by obligation (10, with visit.sw-first, health.iha, ms.placement-plan and
+    # notify.placement-iro), yours (7: the IROs'), to chase (3 care plans, 3 first visits, 3 placement plans
+    # and 3 IRO notifications for the social worker, 2 IRO appointments and 3 initial health assessments
+    # for the local authority)
+    assert page.count("<table") == 4 and page.count("<tr>") == 1 + 2 + 1 + 10 + 1 + 7 + 1 + 17
 
 
 def test_per_iro_sends_each_iro_their_own_digest(caseload, smtp_server, config_file):
@@ -138,7 +145,7 @@ def test_per_iro_sends_each_iro_their_own_digest(caseload, smtp_server, config_f
                                                                             "b.okafor@la.gov.uk"]
     khan = parts(by_to["a.khan@la.gov.uk"])["text/plain"]
     okafor = parts(by_to["b.okafor@la.gov.uk"])["text/plain"]
-    assert by_to["a.khan@la.gov.uk"]["Subject"] == "IRO deadlines for A. Khan: 12 overdue as of 2025-06-01"
+    assert by_to["a.khan@la.gov.uk"]["Subject"] == "IRO deadlines for A. Khan: 16 overdue as of 2025-06-01"
     assert "C001 SJ" in khan and "C002 AS" in khan and "C003" not in khan
     assert "C003 LB" in okafor and "C001" not in okafor
 
@@ -151,12 +158,14 @@ def test_an_iro_without_an_address_is_one_warning_and_the_others_still_go(caselo
     assert [e.rcpt_tos for e in smtp_server.handler.envelopes] == [["b.okafor@la.gov.uk"]]
     warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
     assert warnings == ['Warning: no address for IRO "A. Khan" in the config file\'s [iros]; '
-                        "their digest (12 obligations) was not sent"]
+                        "their digest (16 obligations) was not sent"]
 
 
 def test_nothing_overdue_sends_nothing_unless_always(caseload, smtp_server, config_file):
     env = smtp_env(config_file, smtp_server.port)
     caseload("event", "add", "C001", "sw-visit", "2024-12-23")  # the first visit, due 2024-12-27
+    caseload("event", "add", "C001", "placement-plan", "2024-12-23")  # due 2024-12-31
+    caseload("event", "add", "C001", "iro-notified", "2024-12-23")  # due 2024-12-31
     quiet = run(caseload, env, "email", "--as-of", "2025-01-01", "--to", "manager@la.gov.uk", "--per-iro")
     assert quiet.exit_code == 0, quiet.stderr
     assert smtp_server.handler.envelopes == []
@@ -173,7 +182,7 @@ def test_b_okafor_has_nothing_overdue_on_25_march_so_only_a_khan_is_emailed(case
     assert result.exit_code == 0, result.stderr
     [msg] = smtp_server.handler.messages
     assert msg["To"] == "a.khan@la.gov.uk"
-    assert msg["Subject"] == "IRO deadlines for A. Khan: 6 overdue as of 2025-03-25"
+    assert msg["Subject"] == "IRO deadlines for A. Khan: 10 overdue as of 2025-03-25"
 
 
 def test_due_includes_what_falls_due_within_days(caseload, smtp_server, config_file):
@@ -183,7 +192,7 @@ def test_due_includes_what_falls_due_within_days(caseload, smtp_server, config_f
     [msg] = smtp_server.handler.messages
     # C002's first review 2025-03-31, IRO appointment 2025-03-31, initial health assessment 2025-03-31 and
     # the IRO speaking to the child the day before (Sun 2025-03-30, moved back to Fri 2025-03-28) are within 7 days
-    assert msg["Subject"] == "IRO deadlines: 6 overdue, 4 due within 7 days as of 2025-03-25"
+    assert msg["Subject"] == "IRO deadlines: 10 overdue, 4 due within 7 days as of 2025-03-25"
     assert "in 6d" in parts(msg)["text/plain"]
 
 
@@ -312,9 +321,10 @@ def _section(text: str, start: str, end: str | None) -> str:
 
 
 def test_yours_and_to_chase_in_both_parts(caseload, smtp_server, config_file):
-    # A. Khan as of 2025-03-25 (6 overdue): the first review's record is the IRO's own; the two care
-    # plans (C001 due 2025-01-08, C002 due 2025-03-17) and the two first visits (2024-12-27, 2025-03-10)
-    # are the social worker's, and C001's initial health assessment the local authority's: to chase.
+    # A. Khan as of 2025-03-25 (10 overdue): the first review's record is the IRO's own; the two care
+    # plans (C001 due 2025-01-08, C002 due 2025-03-17), the two first visits (2024-12-27, 2025-03-10), the
+    # two placement plans and two IRO notifications (2024-12-31, 2025-03-10) are the social worker's, and
+    # C001's initial health assessment the local authority's: to chase.
     result = run(caseload, smtp_env(config_file, smtp_server.port), "email", "--per-iro", "--as-of", "2025-03-25")
     assert result.exit_code == 0, result.stderr
     [msg] = smtp_server.handler.messages
@@ -325,8 +335,9 @@ def test_yours_and_to_chase_in_both_parts(caseload, smtp_server, config_file):
         assert "C001 SJ" in yours and "2025-02-19" in yours and "task.record-distributed" in yours
         assert "ms.care-plan" not in yours and "social-worker" not in yours
         assert "C001 SJ" in chase and "C002 AS" in chase
-        assert chase.count("ms.care-plan") == 2 and chase.count("social-worker") == 4
+        assert chase.count("ms.care-plan") == 2 and chase.count("social-worker") == 8
         assert chase.count("visit.sw-first") == 2 and chase.count("health.iha") == 1
+        assert chase.count("ms.placement-plan") == 2 and chase.count("notify.placement-iro") == 2
         assert "2025-01-08" in chase and "2025-03-17" in chase and "record-distributed" not in chase
         for name in NAMES:
             assert name not in text

@@ -4,7 +4,9 @@ Hand-checked caseload (tests/cli/conftest.py, england profile) as of 2025-03-25,
 - social worker: C001 ms.care-plan (entered care 2024-12-20 + 10 WD = 2025-01-08, overdue) and
   C002 ms.care-plan (2025-03-03 + 10 WD = 2025-03-17, overdue): REG reg 4(2), the SW prepares the plan;
   the first statutory visits, none recorded (REG reg 28(2)(a)): C001 2024-12-20 + 7 days = 2024-12-27 and
-  C002 2025-03-03 + 7 = 2025-03-10, both overdue.
+  C002 2025-03-03 + 7 = 2025-03-10, both overdue; the placement plans (REG reg 9) and the IRO told of the
+  placements (REG reg 13), none recorded, 5 working days after entering care: C001 2024-12-31 (Mon 23,
+  Tue 24, Fri 27, Mon 30, Tue 31; Christmas and Boxing Day closed) and C002 2025-03-10, all overdue.
 - local authority: C002 ms.iro-before-first-review (open until the first review, due 2025-03-31); the
   initial health assessments (REG reg 7, + 20 WD): C001 2025-01-22 (overdue), C002 2025-03-31.
 - iro: C001 task.record-distributed (2025-02-19, overdue), C002 task.iro-contact-child (2025-03-28),
@@ -22,6 +24,8 @@ import json
 ARGS = ("--as-of", "2025-03-25", "--within", "40")
 SW = [("C001", "ms.care-plan", "2025-01-08"), ("C001", "visit.sw-first", "2024-12-27"),
       ("C002", "ms.care-plan", "2025-03-17"), ("C002", "visit.sw-first", "2025-03-10")]
+SW_PLANS = [("C001", "ms.placement-plan", "2024-12-31"), ("C001", "notify.placement-iro", "2024-12-31"),
+            ("C002", "ms.placement-plan", "2025-03-10"), ("C002", "notify.placement-iro", "2025-03-10")]
 LA = [("C002", "ms.iro-before-first-review", "2025-03-31"), ("C001", "health.iha", "2025-01-22"),
       ("C002", "health.iha", "2025-03-31")]
 IRO = [("C001", "task.record-distributed", "2025-02-19"), ("C002", "task.iro-contact-child", "2025-03-28"),
@@ -35,12 +39,12 @@ def keys(rows):
 
 def test_owner_in_json_after_source_and_in_csv(caseload):
     rows = json.loads(caseload("due", *ARGS, "--format", "json").stdout)
-    assert keys(rows) == sorted(SW + LA + IRO)
+    assert keys(rows) == sorted(SW + SW_PLANS + LA + IRO)
     for row in rows:
         names = list(row)
         assert names.index("owner") == names.index("source") + 1
     owners = {(r["child_id"], r["obligation"], r["due"]): r["owner"] for r in rows}
-    assert {k for k, v in owners.items() if v == "social-worker"} == set(SW)
+    assert {k for k, v in owners.items() if v == "social-worker"} == set(SW + SW_PLANS)
     assert {k for k, v in owners.items() if v == "local-authority"} == set(LA)
     assert {k for k, v in owners.items() if v == "iro"} == set(IRO)
     reader = list(csv.DictReader(io.StringIO(caseload("due", *ARGS, "--format", "csv").stdout)))
@@ -73,18 +77,19 @@ def test_owner_iro_is_the_iros_own_list(caseload):
     assert keys(rows) == sorted(IRO)
     late = json.loads(caseload("overdue", "--as-of", "2025-03-25", "--owner", " Social-Worker ",
                                "--format", "json").stdout)
-    assert keys(late) == sorted(SW)
+    assert keys(late) == sorted(SW + SW_PLANS)
     table = caseload("overdue", "--as-of", "2025-03-25", "--owner", "iro").stdout
     assert "2025-02-19" in table and "2025-01-08" not in table
 
 
 def test_owner_filter_and_fail_on_overdue(caseload):
-    # as of 2025-01-09 nothing of the IRO's is overdue; the SW's care plan and first visit (2024-12-27) are
+    # as of 2025-01-09 nothing of the IRO's is overdue; the SW's care plan, first visit (2024-12-27), placement
+    # plan and IRO notification (2024-12-31) are
     assert caseload("overdue", "--as-of", "2025-01-09", "--owner", "iro", "--fail-on-overdue").exit_code == 0
     late = caseload("overdue", "--as-of", "2025-01-09", "--owner", "social-worker", "--fail-on-overdue",
                     "--format", "json", ok=False)
     assert late.exit_code == 1
-    assert keys(json.loads(late.stdout)) == SW[:2]
+    assert keys(json.loads(late.stdout)) == sorted(SW[:2] + SW_PLANS[:2])
 
 
 def test_unknown_owner_is_exit_2_with_the_profiles_owners(caseload):

@@ -69,15 +69,22 @@ def test_due_counts_day_0_to_7_as_due_within_7_days_as_the_rows_do(screen):
     # RULES §7: no social worker's visit recorded within a week of entering care (C001 2024-12-20 + 7 days =
     # 2024-12-27, C002 2025-03-03 + 7 = 2025-03-10: overdue) and C001's initial health assessment
     # (2024-12-20 + 20 working days = 2025-01-22, as its first review) overdue; C002's (2025-03-31) in 7d.
+    # No placement plan (REG reg 9) nor IRO told of the placement (REG reg 13) recorded, each due 5 working
+    # days after entering care: C001 2024-12-31 (Mon 23, Tue 24, Fri 27, Mon 30, Tue 31: Christmas and Boxing
+    # Day closed; 83 days) and C002 2025-03-10 (Tue 4 .. Mon 10; 14 days), four more overdue rows.
     assert shown(screen, "due", "--as-of", "2025-03-24", "--within", "7") == screen_text("""
         Due as of 2025-03-24
         ┏━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━┓
         ┃ Due        ┃ When     ┃ Child   ┃ Obligation                                                                   ┃ IRO     ┃ Owner           ┃
         ┡━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━┩
         │ 2024-12-27 │ 87d late │ C001 SJ │ Social worker visits the child in a new placement  visit.sw-first            │ A. Khan │ social-worker   │
+        │ 2024-12-31 │ 83d late │ C001 SJ │ Placement plan prepared  ms.placement-plan                                   │ A. Khan │ social-worker   │
+        │ 2024-12-31 │ 83d late │ C001 SJ │ IRO told of the placement  notify.placement-iro                              │ A. Khan │ social-worker   │
         │ 2025-01-08 │ 75d late │ C001 SJ │ Care plan prepared  ms.care-plan                                             │ A. Khan │ social-worker   │
         │ 2025-01-22 │ 61d late │ C001 SJ │ Initial health assessment  health.iha                                        │ A. Khan │ local-authority │
         │ 2025-02-19 │ 33d late │ C001 SJ │ Review record sent to the child and attendees  task.record-distributed       │ A. Khan │ iro             │
+        │ 2025-03-10 │ 14d late │ C002 AS │ Placement plan prepared  ms.placement-plan                                   │ A. Khan │ social-worker   │
+        │ 2025-03-10 │ 14d late │ C002 AS │ IRO told of the placement  notify.placement-iro                              │ A. Khan │ social-worker   │
         │ 2025-03-10 │ 14d late │ C002 AS │ Social worker visits the child in a new placement  visit.sw-first            │ A. Khan │ social-worker   │
         │ 2025-03-17 │ 7d late  │ C002 AS │ Care plan prepared  ms.care-plan                                             │ A. Khan │ social-worker   │
         │ 2025-03-20 │ 4d late  │ C002 AS │ Response due at this escalation stage  esc.response                          │ A. Khan │ local-authority │
@@ -86,7 +93,7 @@ def test_due_counts_day_0_to_7_as_due_within_7_days_as_the_rows_do(screen):
         │ 2025-03-31 │ in 7d    │ C002 AS │ IRO appointed before the first review  ms.iro-before-first-review            │ A. Khan │ local-authority │
         │ 2025-03-31 │ in 7d    │ C002 AS │ First review  review.first                                                   │ A. Khan │ iro             │
         └────────────┴──────────┴─────────┴──────────────────────────────────────────────────────────────────────────────┴─────────┴─────────────────┘
-        11 obligations for 2 children: 7 overdue, 4 due within 7 days
+        15 obligations for 2 children: 11 overdue, 4 due within 7 days
     """)
     # nothing to list is a sentence, not an empty grid; JSON and CSV stay data
     assert shown(screen, "due", "--as-of", "2025-01-01", "--iro", "B. Okafor") == (
@@ -98,7 +105,7 @@ def test_due_counts_day_0_to_7_as_due_within_7_days_as_the_rows_do(screen):
 
 
 def test_overdue_for_one_iro(screen):
-    # The seven overdue rows of the due test, a day later; no IRO column (one IRO asked for) and no
+    # The eleven overdue rows of the due test, a day later; no IRO column (one IRO asked for) and no
     # "due within" count (nothing in this report is due).
     assert shown(screen, "overdue", "--as-of", "2025-03-25", "--iro", "A. Khan") == screen_text("""
         Overdue as of 2025-03-25 — A. Khan
@@ -106,14 +113,18 @@ def test_overdue_for_one_iro(screen):
         ┃ Due        ┃ When     ┃ Child   ┃ Obligation                                                             ┃ Owner           ┃
         ┡━━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━┩
         │ 2024-12-27 │ 88d late │ C001 SJ │ Social worker visits the child in a new placement  visit.sw-first      │ social-worker   │
+        │ 2024-12-31 │ 84d late │ C001 SJ │ Placement plan prepared  ms.placement-plan                             │ social-worker   │
+        │ 2024-12-31 │ 84d late │ C001 SJ │ IRO told of the placement  notify.placement-iro                        │ social-worker   │
         │ 2025-01-08 │ 76d late │ C001 SJ │ Care plan prepared  ms.care-plan                                       │ social-worker   │
         │ 2025-01-22 │ 62d late │ C001 SJ │ Initial health assessment  health.iha                                  │ local-authority │
         │ 2025-02-19 │ 34d late │ C001 SJ │ Review record sent to the child and attendees  task.record-distributed │ iro             │
+        │ 2025-03-10 │ 15d late │ C002 AS │ Placement plan prepared  ms.placement-plan                             │ social-worker   │
+        │ 2025-03-10 │ 15d late │ C002 AS │ IRO told of the placement  notify.placement-iro                        │ social-worker   │
         │ 2025-03-10 │ 15d late │ C002 AS │ Social worker visits the child in a new placement  visit.sw-first      │ social-worker   │
         │ 2025-03-17 │ 8d late  │ C002 AS │ Care plan prepared  ms.care-plan                                       │ social-worker   │
         │ 2025-03-20 │ 5d late  │ C002 AS │ Response due at this escalation stage  esc.response                    │ local-authority │
         └────────────┴──────────┴─────────┴────────────────────────────────────────────────────────────────────────┴─────────────────┘
-        7 obligations for 2 children: 7 overdue
+        11 obligations for 2 children: 11 overdue
     """)
     assert shown(screen, "overdue", "--as-of", "2025-01-01", "--iro", "B. Okafor") == (
         "Nothing overdue for B. Okafor as of 2025-01-01.")
@@ -122,12 +133,15 @@ def test_overdue_for_one_iro(screen):
 def test_explain_keeps_each_sign_with_its_number(screen):
     # 2025-03-31 - 1 day is Sunday the 30th, moved back to Friday the 28th: the minus stays "−1",
     # never a "-" left at a line's end. C002 turns 16 on 2026-02-28: pathway plan 3 months on.
-    # RULES §7: visit 2025-03-03 + 1 week; initial health assessment + 20 working days; aged 15, SDQ 12 months on.
+    # RULES §7: visit 2025-03-03 + 1 week; initial health assessment + 20 working days; aged 15, SDQ 12 months on;
+    # placement plan and IRO told of the placement, each 2025-03-03 + 5 working days = Mon 2025-03-10 (due today).
     assert shown(screen, "explain", "C002", "--as-of", "2025-03-10") == screen_text("""
         C002: obligations under profile england (England (national floor: REG, AAR, IRO Handbook)) as of 2025-03-10
         ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
         ┃ Obligation                 ┃ Due        ┃ Status ┃ Arithmetic                                               ┃ Source                                         ┃
         ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+        │ ms.placement-plan          │ 2025-03-10 │ due    │ 2025-03-03 +5 working days = 2025-03-10                  │ REG reg 9(1)-(2)                               │
+        │ notify.placement-iro       │ 2025-03-10 │ due    │ 2025-03-03 +5 working days = 2025-03-10                  │ REG reg 13                                     │
         │ visit.sw-first             │ 2025-03-10 │ due    │ 2025-03-03 +1 week = 2025-03-10                          │ REG reg 28(2)(a)                               │
         │ ms.care-plan               │ 2025-03-17 │ due    │ 2025-03-03 +10 working days = 2025-03-17                 │ REG reg 4(2)                                   │
         │ esc.response               │ 2025-03-20 │ due    │ escalation 13: timescale agreed when opened: 2025-03-20  │ profile escalation ladder                      │
@@ -151,7 +165,8 @@ def test_child_show(screen):
     # Easter Monday, moved back over Good Friday to Thursday 2025-04-17. The first review's "day before"
     # (2025-01-21) passed with no contact recorded: missed. Open rows have no "Done" column.
     # RULES §7: the first visit (2024-12-27) and initial health assessment (2025-01-22) overdue; aged 12,
-    # an SDQ 12 months after entering care (2025-12-20).
+    # an SDQ 12 months after entering care (2025-12-20); the placement plan and the IRO told of the placement
+    # (2024-12-20 + 5 working days = 2024-12-31, over Christmas and Boxing Day) overdue, 32 days.
     assert shown(screen, "child", "show", "C001", "--as-of", "2025-02-01") == screen_text("""
         Child          C001  Sam Jones
         Date of birth  2012-05-01
@@ -179,6 +194,8 @@ def test_child_show(screen):
         ┃ Due        ┃ Status            ┃ Obligation                                                                   ┃
         ┡━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
         │ 2024-12-27 │ overdue, 36d late │ Social worker visits the child in a new placement  visit.sw-first            │
+        │ 2024-12-31 │ overdue, 32d late │ Placement plan prepared  ms.placement-plan                                   │
+        │ 2024-12-31 │ overdue, 32d late │ IRO told of the placement  notify.placement-iro                              │
         │ 2025-01-08 │ overdue, 24d late │ Care plan prepared  ms.care-plan                                             │
         │ 2025-01-22 │ overdue, 10d late │ Initial health assessment  health.iha                                        │
         │ 2025-02-19 │ due in 18d        │ Review record sent to the child and attendees  task.record-distributed       │

@@ -55,6 +55,9 @@ def test_due_filters_by_iro_and_team(caseload):
 def test_overdue_and_fail_on_overdue(caseload):
     # C001 (entered 2024-12-20) visited by the social worker within the week (REG reg 28(2)(a), due 12-27)
     caseload("event", "add", "C001", "sw-visit", "2024-12-23")
+    # ... and its placement plan (REG reg 9) and the IRO told (reg 13) within 5 working days (due 2024-12-31)
+    caseload("event", "add", "C001", "placement-plan", "2024-12-23")
+    caseload("event", "add", "C001", "iro-notified", "2024-12-23")
     clean = caseload("overdue", "--as-of", "2025-01-01", "--fail-on-overdue", "--format", "json")
     assert json.loads(clean.stdout) == []
     late = caseload("overdue", "--as-of", "2025-06-01", "--fail-on-overdue", "--format", "json", ok=False)

@@ -34,12 +34,14 @@ class Placement(NamedTuple):
     last: dt.date | None
 
 
-def placements(run: Run, kinds: tuple[str, ...]) -> Iterator[Placement]:
+def placements(run: Run, kinds: tuple[str, ...], every: bool = False) -> Iterator[Placement]:
     """Each placement of each episode of full-time care, started by the episode's start or by an event
     of `kinds` (e.g. entered-care, placement-change) within it; two starts on one day are one placement.
-    For the due list (run.history False) only the open placement: an ended one owes nothing open."""
+    For the due list (run.history False) only the open placement: an ended one owes nothing open
+    (`every`: all of them all the same, for a rule that must see the earlier ones)."""
+    history = run.history or every
     for ep in run.episodes:
-        if ep.short_breaks or (ep.end is not None and not run.history):
+        if ep.short_breaks or (ep.end is not None and not history):
             continue  # REG reg 48: reg 28 visits are for full-time care
         end = ep.end if ep.end is not None else END
         starts: dict[dt.date, str] = {ep.start: "entered-care"}
@@ -51,7 +53,7 @@ def placements(run: Run, kinds: tuple[str, ...]) -> Iterator[Placement]:
                 starts.setdefault(d, kind)
         ordered = sorted(starts)
         for n, start in enumerate(ordered):
-            if n + 1 < len(ordered) and not run.history:
+            if n + 1 < len(ordered) and not history:
                 continue
             last = ordered[n + 1] - _DAY if n + 1 < len(ordered) else ep.end
             yield Placement(ep.index, n + 1, starts[start], start, last)
@@ -70,11 +72,20 @@ def _dates(run: Run, kinds: tuple[str, ...], first: dt.date, last: dt.date | Non
 @applies("placement-start")
 def placement_start(run: Run, rules: list) -> None:
     """Counted on from the start of each placement (the rule's `event` kinds, and the episode's start)
-    by the rule's offset in calendar days; met by the first completing event in that placement, so a new
-    placement restarts the clock (REG reg 28(2)(a): a visit within one week of the start of each
-    placement). A placement that ended before its due date with no visit owes nothing; one that ended
-    after it, missed."""
+    by the rule's offset (calendar or working days); met by the first completing event in that placement,
+    so a new placement restarts the clock (REG reg 28(2)(a): a visit within one week of the start of each
+    placement). A placement that ended before its due date with none owes nothing; one that ended after
+    it, missed.
+
+    With window = "before-start" an event dated before the placement starts also meets it (REG reg 9(2):
+    the placement plan before the placement, else within 5 working days; reg 13: the IRO told before it).
+    The earliest it may be is the day after the previous placement's start, or after the event that met
+    that placement if later; for an episode's first placement, the day after the previous episode ended.
+    So one event never meets two placements."""
     for rule in rules:
+        if rule.window == "before-start":
+            _before_or_after_start(run, rule)
+            continue
         for p in placements(run, rule.events):
             due = run.cal.add(p.start, rule.offset)
             done = run.first_on_or_after(rule.completed_by, p.start, True, p.last or END)
@@ -82,6 +93,31 @@ def placement_start(run: Run, rules: list) -> None:
                 continue  # moved on (or left care) before the visit fell due
             run.emit(rule, due, p.kind, p.start, offset=rule.offset, met_on=done,
                      missed=done is None and p.last is not None, cycle=f"ep{p.episode + 1}.p{p.number}")
+
+
+def _before_or_after_start(run: Run, rule) -> None:
+    """placement-start with window = "before-start" (see placement_start)."""
+    met: dt.date | None = None  # the event that met the previous placement of the episode
+    prev_start = dt.date.min
+    for p in placements(run, rule.events, every=True):
+        if p.number == 1:
+            before = run.episodes[p.episode - 1].end if p.episode > 0 else None
+            earliest = before + _DAY if before is not None else dt.date.min
+        else:
+            earliest = max(prev_start, met or prev_start) + _DAY
+        prev_start = p.start
+        found = _dates(run, rule.completed_by, earliest, p.last)
+        done = found[0] if found else None
+        met = done
+        if not run.history and p.last is not None:
+            continue  # the due list: only the open placement
+        due = run.cal.add(p.start, rule.offset)
+        if done is None and p.last is not None and p.last < due:
+            continue  # moved on (or left care) before it fell due
+        basis = (f"placement from {p.start}; {done} is before it" if done is not None and done < p.start
+                 else None)
+        run.emit(rule, due, p.kind, p.start, offset=rule.offset, met_on=done,
+                 missed=done is None and p.last is not None, basis=basis, cycle=f"ep{p.episode + 1}.p{p.number}")
 
 
 @applies("visit-interval")

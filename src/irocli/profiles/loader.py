@@ -27,6 +27,7 @@ from irocli.profiles.schema import (
     STAGE_ORDER,
     TASK_ROLLS,
     WINDOWS,
+    WINDOWS_BY_TYPE,
     CpSettings,
     KpiSettings,
     Ladder,
@@ -490,8 +491,9 @@ def _rule(rule_id: str, raw: Any, where) -> Rule | None:
     if conference is not None and conference not in CONFERENCES:
         raise BadInput(f"must be one of {', '.join(CONFERENCES)}", where=where(f"{key}.conference"))
     window = raw.get("window")
-    if window is not None and window not in WINDOWS:
-        raise BadInput(f"must be one of {', '.join(WINDOWS)}", where=where(f"{key}.window"))
+    windows = WINDOWS_BY_TYPE.get(rtype, WINDOWS)
+    if window is not None and window not in windows:
+        raise BadInput(f"must be one of {', '.join(windows)}", where=where(f"{key}.window"))
     long_term_event = raw.get("long_term_event")
     if long_term_event is not None:
         _kind(long_term_event, where(f"{key}.long_term_event"))

@@ -42,8 +42,9 @@ RULE_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
     # default for a stage that names no time) carry their own offset
     "escalation": {"required": (), "optional": ("offset",)},
     # between reviews (RULES §7): event = the kinds that start a placement; due offset after each
-    # start (full-time care only, REG reg 48), met by a completing event before the next placement
-    "placement-start": {"required": ("event", "offset", "completed_by"), "optional": ()},
+    # start (full-time care only, REG reg 48), met by a completing event before the next placement;
+    # window = "before-start": one dated before the start also meets it (e.g. the placement plan, REG reg 9)
+    "placement-start": {"required": ("event", "offset", "completed_by"), "optional": ("window",)},
     # offset after each completing event in a placement (full-time care only); after long_term_after
     # from the placement's start, long_term_offset where a long_term_event marks it long-term
     "visit-interval": {"required": ("event", "offset", "completed_by"),
@@ -58,7 +59,9 @@ RULE_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
     "age-band-interval": {"required": ("age", "until_age", "offset", "completed_by"), "optional": ()},
 }
 CONFERENCES = ("icpc", "rcpc")
-WINDOWS = ("on-the-day",)
+WINDOWS = ("on-the-day", "before-start")
+# the windows each type may name (before-conference: on the day; placement-start: before the start too)
+WINDOWS_BY_TYPE = {"before-conference": ("on-the-day",), "placement-start": ("before-start",)}
 # Who acts (RULES §2 "who", §6): CONTRACT's owners; a profile may name its own (a lower-case slug).
 OWNERS = ("iro", "social-worker", "team-manager", "business-support", "local-authority")
 TASK_ROLLS = ("working-day", "none")
