@@ -159,8 +159,8 @@ def test_placement_plans_notices_and_return_interviews(outcomes, rule, statuses)
 @pytest.mark.parametrize("child, rule, anchor, due, status", [
     # entered care Thu 2025-04-03, no placement plan: Fri 4 (1), Mon 7, Tue 8, Wed 9, Thu 10 (5) = 2025-04-10
     ("C001", "ms.placement-plan", "2025-04-03", "2025-04-10", Status.OVERDUE),
-    # returned Wed 2026-07-08, no interview: + 3 days = Sat 07-11, moved on to Mon 2026-07-13
-    ("C039", "ms.return-interview", "2026-07-08", "2026-07-13", Status.OVERDUE),
+    # returned Wed 2026-07-08, no interview: + 3 days = Sat 2026-07-11 (72 hours: not moved off a weekend)
+    ("C039", "ms.return-interview", "2026-07-08", "2026-07-11", Status.OVERDUE),
 ])
 def test_a_placement_plan_and_a_return_interview_hand_checked(outcomes, child, rule, anchor, due, status):
     [o] = [o for o in outcomes[child].obligations if o.rule == rule and o.anchor_date.isoformat() == anchor]

@@ -59,6 +59,8 @@ def test_policies_and_kpi_settings_come_from_england_with_their_sources():
      "must be [low, high], two whole numbers"),
     ('extends = "england"\n[kpi]\nmin_days_looked_after = "4 weeks"\n', "kpi.min_days_looked_after",
      "must be a whole number of days from 1"),
+    ('extends = "england"\n[rules."ms.return-interview"]\nroll = "no"\n', "rules.ms.return-interview.roll",
+     "must be true or false"),
     # an authority's own number never goes out under england's citation
     ('extends = "england"\n[kpi]\ncaseload_band = [40, 60]\n', "kpi.caseload_band",
      "give kpi.caseload_source beside it (where this number comes from)"),

@@ -166,7 +166,7 @@ class Run:
         on a closed day moves to a working day (RULES §6; [policies] roll-back-types / roll-on-types).
         `source` cites something narrower than the rule's own source (an escalation stage)."""
         rolled = None
-        if rule.type in self._rolled and (offset is None or offset.unit != "working days") \
+        if rule.roll and rule.type in self._rolled and (offset is None or offset.unit != "working days") \
                 and not self.cal.is_working_day(due):
             # before-tasks move back; one clamped to the day its window opened (no offset) moves on
             back = rule.type in self._roll_back and offset is not None

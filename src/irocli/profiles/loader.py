@@ -40,7 +40,7 @@ from irocli.profiles.schema import (
 )
 
 _HERE = Path(__file__).parent
-_COMMON = ("type", "title", "source", "enabled", "owner")
+_COMMON = ("type", "title", "source", "enabled", "owner", "roll")
 _TOP = ("extends", "name", "title", "closures", "leap_birthday", "task_roll", "reviews", "triggers", "rules",
         "escalation", "cp", "policies", "kpi")
 _AS_REPR = "'{}'"  # a suggestion quoted as the message quotes the value (repr)
@@ -497,6 +497,9 @@ def _rule(rule_id: str, raw: Any, where) -> Rule | None:
     long_term_event = raw.get("long_term_event")
     if long_term_event is not None:
         _kind(long_term_event, where(f"{key}.long_term_event"))
+    roll = raw.get("roll", True)
+    if not isinstance(roll, bool):
+        raise BadInput("must be true or false", where=where(f"{key}.roll"))
     owner = raw.get("owner", "iro")
     if not isinstance(owner, str) or not re.fullmatch(r"[a-z][a-z0-9-]{0,39}", owner):
         raise BadInput(f"must be a lower-case name such as {', '.join(OWNERS)}", where=where(f"{key}.owner"))
@@ -526,6 +529,7 @@ def _rule(rule_id: str, raw: Any, where) -> Rule | None:
         long_term_event=long_term_event,
         offset_after_age=offset("offset_after_age"),
         until_age=offset("until_age"),
+        roll=roll,
     )
 
 

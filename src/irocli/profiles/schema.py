@@ -101,6 +101,7 @@ class Rule:
     long_term_event: str | None = None  # visit-interval: the kind marking a placement long-term
     offset_after_age: Offset | None = None  # assessment-interval: the interval from the birthday of `age`
     until_age: Offset | None = None  # age-band-interval: the age the band ends at (not included)
+    roll: bool = True  # false: a calendar-day date stays on a closed day whatever [policies] says (72 hours)
     owner: str = "iro"  # who must act on it: one of OWNERS or the profile's own slug
 
 
