@@ -651,6 +651,19 @@ S7_QUALITY = {  # chance each is on time, late; otherwise the series stops there
 }
 
 
+def placements(evs: list[tuple[dt.date, str]]) -> list[list]:
+    """A child's episodes from its sorted (date, kind) events: [start, end or None, [placement starts]]."""
+    episodes: list[list] = []
+    for d, k in evs:
+        if k == "entered-care":
+            episodes.append([d, None, [d]])
+        elif k in ("left-care", "adoption-order") and episodes and episodes[-1][1] is None:
+            episodes[-1][1] = d
+        elif k == "placement-change" and episodes and episodes[-1][1] is None and d > episodes[-1][0]:
+            episodes[-1][2].append(d)
+    return episodes
+
+
 def between_reviews(children, events) -> list[tuple]:
     """(child, date, kind, meeting, note) rows of sw-visit, health-assessment and sdq for each child:
     a visit within a week of each placement and then within 6 weeks (3 months after the first year of
@@ -676,14 +689,7 @@ def between_reviews(children, events) -> list[tuple]:
 
         evs = sorted(by_child.get(cid, []))
         long_term = [d for d, k in evs if k == "long-term-foster"]
-        episodes: list[list] = []
-        for d, k in evs:
-            if k == "entered-care":
-                episodes.append([d, None, [d]])
-            elif k in ("left-care", "adoption-order") and episodes and episodes[-1][1] is None:
-                episodes[-1][1] = d
-            elif k == "placement-change" and episodes and episodes[-1][1] is None and d > episodes[-1][0]:
-                episodes[-1][2].append(d)
+        episodes = placements(evs)
         for start, end, starts in episodes:
             last_day = min(end or REF, REF)
             for n, ps in enumerate(starts):  # REG reg 28(2): visits in each placement
@@ -721,14 +727,7 @@ def plans_and_notices(children, events) -> list[tuple]:
     for cid, _name, dob, *_ in children:
         rng = random.Random(f"{SEED}:plans:{cid}")
         p_on, p_late = S7_QUALITY[rng.choice(("good", "good", "good", "fair", "fair", "poor"))]
-        episodes: list[list] = []
-        for d, k in sorted(by_child.get(cid, [])):
-            if k == "entered-care":
-                episodes.append([d, None, [d]])
-            elif k in ("left-care", "adoption-order") and episodes and episodes[-1][1] is None:
-                episodes[-1][1] = d
-            elif k == "placement-change" and episodes and episodes[-1][1] is None and d > episodes[-1][0]:
-                episodes[-1][2].append(d)
+        episodes = placements(sorted(by_child.get(cid, [])))
         for start, end, starts in episodes:
             last_day = min(end or REF, REF)
             for n, ps in enumerate(starts):
