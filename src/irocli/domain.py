@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 from irocli.errors import BadInput
 
@@ -90,6 +91,10 @@ EVENT_KINDS: dict[str, str] = {
                        "guidance 2014)",
     "return-interview": "Independent return interview held after a missing episode (DfE missing children "
                         "guidance 2014)",
+    "sw-visit-not-seen": "Social worker called but did not see the child: recorded, not a statutory visit "
+                         "(REG reg 28 visits are to the child)",
+    "health-assessment-declined": "Recorded exception: the child, of sufficient age and understanding, declined "
+                                  "the health assessment (REG reg 7 [confirm]); it stands for the assessment due",
     # imports (issue 3): the case system's own view, kept to compare
     "system-review-due": "The case system's own next review due date (from an extract)",
     "tracking-started": "Tasks tracked from this day (history before it was imported without them)",
@@ -263,6 +268,64 @@ def parse_kind(text: str, *, where: str | None = None) -> str:
         hint = did_you_mean(kind, EVENT_KINDS, "{}")
         raise BadInput(f"unknown event kind {shown!r} (see 'irocli event kinds'){hint}", where=where)
     return kind
+
+
+class Detail(NamedTuple):
+    """One structured fact an event of some kind may carry (`event add --detail NAME=VALUE`): the values it
+    may take and what it records, with its source."""
+
+    values: tuple[str, ...]
+    meaning: str
+
+
+# The details each kind may carry beyond its date and note. Shown by `event kinds`, stored in
+# Event.details, listed by `event list` and `child show`. None changes a date: they are the record.
+EVENT_DETAILS: dict[str, dict[str, Detail]] = {
+    "sw-visit": {
+        "seen-alone": Detail(("yes", "refused", "inappropriate", "unable"),
+                             "the child seen alone, or why not: a child of sufficient age and understanding refused, "
+                             "the social worker judged it inappropriate, or was unable (REG reg 29 [confirm])"),
+    },
+}
+
+
+def parse_details(kind: str, given: list[str], *, where: str | None = None) -> dict[str, str] | None:
+    """The details ``given`` as NAME=VALUE texts for an event of ``kind``, as a dict (None when none).
+
+    Raises BadInput naming the detail when the kind carries no such detail, a value is not one of its
+    values (with the closest as a hint), or a detail is given twice."""
+    if not given:
+        return None
+    allowed = EVENT_DETAILS.get(kind, {})
+    found: dict[str, str] = {}
+    for text in given:
+        name, sep, value = text.partition("=")
+        name, value = name.strip().lower(), value.strip().lower()
+        if not sep or not name:
+            raise BadInput(f"--detail {text!r} is not NAME=VALUE (e.g. seen-alone=yes)", where=where)
+        if name not in allowed:
+            known = ", ".join(allowed) if allowed else "none"
+            raise BadInput(f"--detail {name}: a {kind} event carries no such detail (its details: {known})",
+                           where=where)
+        if name in found:
+            raise BadInput(f"--detail {name} is given twice", where=where)
+        if value not in allowed[name].values:
+            from irocli._suggest import did_you_mean
+
+            hint = did_you_mean(value, allowed[name].values, "{}")
+            raise BadInput(f"--detail {name}={value}: not one of {', '.join(allowed[name].values)}{hint}",
+                           where=where)
+        found[name] = value
+    return found
+
+
+def details_text(kind: str, details: dict | None) -> str:
+    """The details of EVENT_DETAILS that an event of ``kind`` carries, as "name=value; …" ("" if none):
+    other kinds' bookkeeping (an escalation's stage, an import's flags) is shown by its own views."""
+    allowed = EVENT_DETAILS.get(kind)
+    if not details or not allowed:
+        return ""
+    return "; ".join(f"{k}={details[k]}" for k in allowed if k in details)
 
 
 # The dates irocli accepts anywhere (command line, every importer): a child's whole time in care,

@@ -23,6 +23,9 @@ def event_add(
     note_: Annotated[str | None, typer.Option("--note", help="A short note (no personal details needed).")] = None,
     meeting: Annotated[bool, typer.Option("--meeting/--no-meeting", help="For review-held: held as a meeting.")] = True,
     by: Annotated[str | None, typer.Option("--by", help="Who records it; default the OS user.")] = None,
+    detail: Annotated[list[str] | None, typer.Option(
+        "--detail", help="NAME=VALUE a kind may carry, e.g. seen-alone=refused for sw-visit (see 'irocli event "
+                         "kinds'); repeatable.")] = None,
 ) -> None:
     """Record an event for a child and print its id.
 
@@ -31,13 +34,14 @@ def event_add(
 
     Example: irocli event add C001 review-held 2025-04-15
     """
-    from irocli.domain import earlier_adjournment, parse_kind
+    from irocli.domain import earlier_adjournment, parse_details, parse_kind
 
     kind = parse_kind(kind)
     day = date_arg(date, "date")
-    note_, by = text(note_, "--note"), name(by, "--by")
+    note_, by, details = text(note_, "--note"), name(by, "--by"), parse_details(kind, detail or [])
     store = open_store(ctx)
-    event_id = store.add_event(child_id, kind, day, meeting=meeting, note=note_, recorded_by=by, as_of=today())
+    event_id = store.add_event(child_id, kind, day, meeting=meeting, note=note_, recorded_by=by, details=details,
+                               as_of=today())
     print(event_id)
     note(f"Recorded {kind} on {day} for {child_id} (event {event_id}).")
     if kind == "review-adjourned":
@@ -83,8 +87,8 @@ def event_kinds(fmt: Format = "table") -> None:
 
     Example: irocli event kinds
     """
-    from irocli.domain import EVENT_KINDS
+    from irocli.reports.child import KIND_FIELDS, kind_rows
     from irocli.reports.output import emit, render
 
-    rows = [{"kind": k, "meaning": v} for k, v in EVENT_KINDS.items()]
-    emit(rows, fmt, fields=("kind", "meaning"), table=lambda: render.event_kinds(rows))
+    rows = kind_rows()
+    emit(rows, fmt, fields=KIND_FIELDS, table=lambda: render.event_kinds(rows))

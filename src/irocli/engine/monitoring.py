@@ -69,6 +69,18 @@ def _dates(run: Run, kinds: tuple[str, ...], first: dt.date, last: dt.date | Non
     return sorted(found)
 
 
+def _kind_on(run: Run, kinds: tuple[str, ...], day: dt.date) -> str:
+    """The first of `kinds` with an event on `day` (a recorded exception such as a declined health
+    assessment anchors the next as the assessment would, and the explanation names it)."""
+    for kind in kinds:
+        dates = run.by_kind.get(kind)
+        if dates:
+            i = bisect_left(dates, day)
+            if i < len(dates) and dates[i] == day:
+                return kind
+    return kinds[0]
+
+
 @applies("placement-start")
 def placement_start(run: Run, rules: list) -> None:
     """Counted on from the start of each placement (the rule's `event` kinds, and the episode's start)
@@ -172,15 +184,35 @@ def episode_start(run: Run, rules: list) -> None:
     """Counted on from the start of each episode of full-time care by the rule's offset (e.g. 20 working
     days for the initial health assessment); met by the first completing event in the episode (so the
     first health-assessment of an episode is its initial one). An episode that ended before the due date
-    with none owes nothing; one that ended after it, missed."""
+    with none owes nothing; one that ended after it, missed.
+
+    With `lookback` (calendar units), the last completing event in that long before the start, and after
+    any earlier episode, meets it instead (RULES §7: no initial health assessment is needed for a child
+    assessed in the 3 months before coming into care)."""
     for rule in rules:
         for ep, last in _full_time(run):
             due = run.cal.add(ep.start, rule.offset)
-            done = run.first_on_or_after(rule.completed_by, ep.start, True, last or END)
+            done, basis = run.first_on_or_after(rule.completed_by, ep.start, True, last or END), None
+            if rule.lookback is not None:
+                before = _lookback(run, rule, ep)
+                if before is not None:
+                    done = before
+                    basis = (f"{before} is within the {rule.lookback} before the episode began "
+                             f"({run.cal.add(ep.start, rule.lookback._replace(n=-rule.lookback.n))} to {ep.start})")
             if done is None and last is not None and last < due:
                 continue  # left care before it fell due
             run.emit(rule, due, "entered-care", ep.start, offset=rule.offset, met_on=done,
-                     missed=done is None and last is not None, cycle=f"ep{ep.index + 1}")
+                     missed=done is None and last is not None, basis=basis, cycle=f"ep{ep.index + 1}")
+
+
+def _lookback(run: Run, rule, ep: Episode) -> dt.date | None:
+    """The last completing event from `rule.lookback` before episode `ep` began to the day before it, and
+    after the previous episode ended; None if there is none."""
+    earliest = run.cal.add(ep.start, rule.lookback._replace(n=-rule.lookback.n))
+    if ep.index > 0 and run.episodes[ep.index - 1].end is not None:
+        earliest = max(earliest, run.episodes[ep.index - 1].end + _DAY)
+    found = _dates(run, rule.completed_by, earliest, ep.start - _DAY)
+    return found[-1] if found else None
 
 
 @applies("assessment-interval")
@@ -189,7 +221,8 @@ def assessment_interval(run: Run, rules: list) -> None:
     after it (calendar months, corresponding date) if that falls before the birthday of `age`, else
     `offset_after_age` after it (REG reg 7: review health assessments 6-monthly before the 5th birthday,
     12-monthly from it); met by the next completing event in the episode. Without a date of birth the
-    age is unknown and no date is derived."""
+    age is unknown and no date is derived. With `lookback`, the last completing event in that long before
+    the episode began counts as its first (as episode-start's lookback)."""
     episodes = list(_full_time(run))
     for rule in rules if episodes else ():
         bday = run.birthday(rule.age)
@@ -197,6 +230,9 @@ def assessment_interval(run: Run, rules: list) -> None:
             continue
         for ep, last in episodes:
             done = _dates(run, rule.completed_by, ep.start, last)
+            before = _lookback(run, rule, ep) if rule.lookback is not None else None
+            if before is not None:
+                done.insert(0, before)  # the assessment that stood for the initial one counts on
             first = 0 if run.history else max(len(done) - 1, 0)
             for i in range(first, len(done)):
                 a = done[i]
@@ -211,7 +247,7 @@ def assessment_interval(run: Run, rules: list) -> None:
                 nxt = done[i + 1] if i + 1 < len(done) else None
                 if nxt is None and last is not None and last < due:
                     continue  # left care before the next fell due
-                run.emit(rule, due, rule.completed_by[0], a, offset=offset, met_on=nxt,
+                run.emit(rule, due, _kind_on(run, rule.completed_by, a), a, offset=offset, met_on=nxt,
                          missed=nxt is None and last is not None, basis=why, cycle=f"ep{ep.index + 1}.{i + 1}")
 
 

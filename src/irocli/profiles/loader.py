@@ -529,6 +529,7 @@ def _rule(rule_id: str, raw: Any, where) -> Rule | None:
         long_term_event=long_term_event,
         offset_after_age=offset("offset_after_age"),
         until_age=offset("until_age"),
+        lookback=offset("lookback"),
         roll=roll,
     )
 

@@ -50,10 +50,12 @@ RULE_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
     "visit-interval": {"required": ("event", "offset", "completed_by"),
                        "optional": ("long_term_after", "long_term_offset", "long_term_event")},
     # offset after the start of each episode of full-time care, met by the first completing event in it
-    "episode-start": {"required": ("offset", "completed_by"), "optional": ()},
+    # (or by one up to `lookback` before the start: an assessment made before the child came into care)
+    "episode-start": {"required": ("offset", "completed_by"), "optional": ("lookback",)},
     # after each completing event in an episode: offset if that falls before the birthday of age, else
     # offset_after_age
-    "assessment-interval": {"required": ("offset", "age", "offset_after_age", "completed_by"), "optional": ()},
+    "assessment-interval": {"required": ("offset", "age", "offset_after_age", "completed_by"),
+                            "optional": ("lookback",)},
     # at least every offset while aged from age to before until_age (from the later of the episode's
     # start and that birthday, then from each completing event)
     "age-band-interval": {"required": ("age", "until_age", "offset", "completed_by"), "optional": ()},
@@ -101,6 +103,7 @@ class Rule:
     long_term_event: str | None = None  # visit-interval: the kind marking a placement long-term
     offset_after_age: Offset | None = None  # assessment-interval: the interval from the birthday of `age`
     until_age: Offset | None = None  # age-band-interval: the age the band ends at (not included)
+    lookback: Offset | None = None  # episode-start: a completing event this long before the start also meets it
     roll: bool = True  # false: a calendar-day date stays on a closed day whatever [policies] says (72 hours)
     owner: str = "iro"  # who must act on it: one of OWNERS or the profile's own slug
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from irocli.domain import Child, Flag
+from irocli.domain import Child, Flag, details_text
 from irocli.engine import derive
 from irocli.reports.rows import explain_row, obligation_row
 
@@ -54,6 +54,7 @@ def event_dict(stored) -> dict:
         "meeting": e.meeting if e.kind == "review-held" else None, "note": e.note,
         "recorded_at": _iso(stored.recorded_at), "recorded_by": stored.recorded_by,
         "voided_at": _iso(stored.voided_at), "void_reason": stored.void_reason,
+        "details": details_text(e.kind, e.details) or None,
     }
 
 
@@ -63,7 +64,19 @@ def _iso(value) -> str | None:
     return value.isoformat(timespec="seconds") if isinstance(value, dt.datetime) else str(value)
 
 
-EVENT_FIELDS = ("id", "date", "kind", "meeting", "note", "recorded_at", "recorded_by", "voided_at", "void_reason")
+EVENT_FIELDS = ("id", "date", "kind", "meeting", "note", "recorded_at", "recorded_by", "voided_at", "void_reason",
+                "details")
+KIND_FIELDS = ("kind", "meaning", "details")
+
+
+def kind_rows() -> list[dict]:
+    """`event kinds`: each kind (KIND_FIELDS), what it means, and the details it may carry as
+    "name: value|value" ("" for none)."""
+    from irocli.domain import EVENT_DETAILS, EVENT_KINDS
+
+    return [{"kind": k, "meaning": v,
+             "details": "; ".join(f"{n}: {'|'.join(d.values)}" for n, d in EVENT_DETAILS.get(k, {}).items())}
+            for k, v in EVENT_KINDS.items()]
 
 
 def child_page(store, profile, child_id: str, as_of: dt.date) -> ChildPage:

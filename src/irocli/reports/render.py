@@ -210,6 +210,8 @@ def events_table(events: list[dict], title: str = "Events") -> Table:
             note = f"VOIDED: {ev.get('void_reason') or ''}" + (f" ({note})" if note else "")
         if ev.get("meeting") is False:
             note = ("no meeting; " + note).rstrip("; ")
+        if ev.get("details"):
+            note = f"{ev['details']}; {note}".rstrip("; ")
         table.add_row(
             Text(str(ev["id"]), style=style),
             Text(ev["date"], style=style),
@@ -328,7 +330,8 @@ def event_kinds(rows: list[dict]) -> Table:
     t.add_column("Kind")
     t.add_column("Meaning")
     for r in rows:
-        t.add_row(Text(r["kind"]), Text(r["meaning"]))
+        meaning = f"{r['meaning']}\nDetails (--detail NAME=VALUE): {r['details']}" if r["details"] else r["meaning"]
+        t.add_row(Text(r["kind"]), Text(meaning))
     return t
 
 

@@ -1,0 +1,52 @@
+"""`event add --detail NAME=VALUE`: the structured facts a kind may carry (domain.EVENT_DETAILS), refused
+in one line naming the detail, and shown by `event list`, `child show` and `event kinds`."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def child(cli):
+    cli("init", "--profile", "england")
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01")
+    cli("event", "add", "C001", "entered-care", "2025-03-03")
+    return cli
+
+
+def test_a_visit_records_whether_the_child_was_seen_alone(child):
+    added = child("event", "add", "C001", "sw-visit", "2025-03-07", "--detail", "Seen-Alone = Refused")
+    event_id = added.stdout.strip()
+    [row] = [r for r in child.json("event", "list", "C001") if r["kind"] == "sw-visit"]
+    assert (str(row["id"]), row["details"]) == (event_id, "seen-alone=refused")
+    table = child("event", "list", "C001").stdout
+    assert "seen-alone=refused" in table
+    page = child.json("child", "show", "C001")
+    assert [e["details"] for e in page["events"] if e["kind"] == "sw-visit"] == ["seen-alone=refused"]
+    # the entered-care event carries none
+    assert [e["details"] for e in page["events"] if e["kind"] == "entered-care"] == [None]
+
+
+@pytest.mark.parametrize("args, message", [
+    pytest.param(["sw-visit", "--detail", "seen-alone=maybe"],
+                 "--detail seen-alone=maybe: not one of yes, refused, inappropriate, unable", id="bad-value"),
+    pytest.param(["sw-visit", "--detail", "seen-alone"], "--detail 'seen-alone' is not NAME=VALUE", id="no-equals"),
+    pytest.param(["review-held", "--detail", "seen-alone=yes"],
+                 "--detail seen-alone: a review-held event carries no such detail (its details: none)",
+                 id="kind-without-details"),
+    pytest.param(["sw-visit", "--detail", "seen-alone=yes", "--detail", "seen-alone=no"],
+                 "--detail seen-alone is given twice", id="twice"),
+])
+def test_a_bad_detail_is_one_line_exit_2_and_nothing_written(child, args, message):
+    before = child.digest()
+    kind, *options = args
+    result = child("event", "add", "C001", kind, "2025-03-07", *options, ok=False)
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert child.digest() == before
+
+
+def test_event_kinds_lists_each_kinds_details(child):
+    rows = {r["kind"]: r["details"] for r in child.json("event", "kinds")}
+    assert rows["sw-visit"] == "seen-alone: yes|refused|inappropriate|unable"
+    assert rows["review-held"] == ""

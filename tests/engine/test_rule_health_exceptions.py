@@ -1,0 +1,65 @@
+"""Health assessments made before care began, and a competent child's recorded refusal (RULES §7: no
+initial health assessment is needed for a child assessed in the 3 months before; REG reg 7). Hand-checked
+dates: months by the corresponding date, working days as REG reg 2."""
+
+from __future__ import annotations
+
+import pytest
+from tests.engine.support import Child, D, events
+
+ENTERED = ("entered-care", "2025-03-03")  # a Monday; + 20 working days = Mon 2025-03-31
+
+
+@pytest.mark.parametrize("before, met_on", [
+    # 3 months before Mon 2025-03-03 is 2024-12-03: an assessment from that day to 2025-03-02 stands for it
+    pytest.param("2024-12-03", "2024-12-03", id="first-day-of-the-three-months"),
+    pytest.param("2025-03-02", "2025-03-02", id="the-day-before-care-began"),
+    pytest.param("2024-12-02", None, id="a-day-too-early-does-not-count"),
+])
+def test_an_assessment_in_the_three_months_before_care_stands_for_the_initial_one(before, met_on):
+    [o] = Child("england", events(("health-assessment", before), ENTERED), as_of="2025-04-10").of("health.iha")
+    assert (o.due, o.met_on) == (D("2025-03-31"), D(met_on) if met_on else None)
+    assert o.status.value == ("met" if met_on else "overdue")
+    if met_on:
+        assert f"{before} is within the 3 months before the episode began (2024-12-03 to 2025-03-03)" in \
+            o.derivation.arithmetic
+
+
+def test_the_lookback_never_reaches_into_an_earlier_episode():
+    # in care 2024-11-01 to 2025-01-10, assessed 2024-11-20 in that episode; back 2025-03-03: the three months
+    # before (from 2024-12-03) are cut at the day after the earlier episode ended (2025-01-11): nothing in them
+    evs = events(("entered-care", "2024-11-01"), ("health-assessment", "2024-11-20"), ("left-care", "2025-01-10"),
+                 ENTERED)
+    c = Child("england", evs, as_of="2025-04-10")
+    o = [o for o in c.of("health.iha") if o.anchor_date == D("2025-03-03")][0]
+    assert (o.due, o.status.value, o.met_on) == (D("2025-03-31"), "overdue", None)
+
+
+def test_review_assessments_count_on_from_the_one_before_care():
+    # aged 12: the assessment of 2025-01-15 stood for the initial one; + 12 months = 2026-01-15
+    c = Child("england", events(("health-assessment", "2025-01-15"), ENTERED), as_of="2025-04-10", dob="2012-05-01")
+    [o] = c.of("health.rha")
+    assert (o.anchor_kind, o.anchor_date, o.due, o.status.value) == (
+        "health-assessment", D("2025-01-15"), D("2026-01-15"), "due")
+
+
+@pytest.mark.parametrize("declined, status", [
+    pytest.param("2025-03-28", "met", id="declined-in-time"),
+    pytest.param("2025-04-02", "met-late", id="declined-after-the-due-date"),
+])
+def test_a_competent_childs_refusal_stands_for_the_initial_assessment(declined, status):
+    c = Child("england", events(ENTERED, ("health-assessment-declined", declined)), as_of="2025-04-10",
+              dob="2010-06-01")
+    [o] = c.of("health.iha")
+    assert (o.due, o.status.value, o.met_on) == (D("2025-03-31"), status, D(declined))
+    # the next is counted on from the refusal, and the explanation names it: 2025-03-28 + 12 months
+    [r] = c.of("health.rha")
+    assert (r.anchor_kind, r.anchor_date, r.due) == ("health-assessment-declined", D(declined),
+                                                     D(declined).replace(year=2026))
+
+
+def test_a_visit_that_did_not_see_the_child_is_not_a_statutory_visit():
+    # Mon 2025-03-03 + 7 days = 2025-03-10; the call of 03-05 did not see the child; the visit of 03-12 is late
+    c = Child("england", events(ENTERED, ("sw-visit-not-seen", "2025-03-05"), ("sw-visit", "2025-03-12")),
+              as_of="2025-03-20")
+    c.assert_met_late("visit.sw-first", "2025-03-10", "2025-03-12")
