@@ -142,6 +142,8 @@ def test_table_json_and_csv_agree(kpi_store):
     expected = {("reviews", "all", k): v for k, v in report["reviews"].items()}
     expected |= {("children", "all", k): v for k, v in report["children"].items()}
     expected |= {("tasks", r["task"], k): v for r in report["tasks"] for k, v in r.items() if k != "task"}
+    expected |= {("timeliness", r["group"], k): v for r in report["timeliness"] for k, v in r.items()
+                 if k != "group"}
     expected |= {("caseload", r["iro"], k): v for r in report["caseload"] for k, v in r.items() if k != "iro"}
     expected |= {("escalations", r["stage"], k): v for r in report["escalations"] for k, v in r.items()
                  if k != "stage"}
@@ -390,3 +392,178 @@ def test_an_authoritys_kpi_settings_reach_the_figures_and_the_labels(cli, tmp_pa
     assert f"looked after ≥ {min_days} days" in table
     assert "Band 2–2" in table
     assert "≥ 28 days" not in table and "50–70" not in table
+
+
+# ------------------------------------------------------------------ figures inspectors ask for (issue 15)
+#
+# Northshire extends england with its own PEP rule, ms.pep-northshire (entered care + 20 working days,
+# met by a pep), and counts it as the PEP figure (an authority's own [kpi.groups.peps]). Period
+# 2025 Q1 (01-01 to 03-31) as of Thu 2025-03-20: due on or after 03-20 and not met is pending.
+# Every child born 2012-05-01 (12: RHA yearly, SDQ from entering care). No bank holiday in Q1 but 1 Jan.
+#
+# V1 (A. Khan) entered Mon 01-06; iro-notified 01-07; sw-visit 01-10, 02-28; pep 01-30; health 02-10
+#   visit.sw-first   01-06 + 1 week = 01-13, met 01-10                          on time
+#   visit.sw-interval 01-10 + 6 weeks = Fri 02-21, met 02-28                     late
+#                    02-28 + 6 weeks = 04-11                                     outside the period
+#   notify           01-06 + 5 WD = Mon 01-13, told 01-07                        on time
+#   health.iha       01-06 + 20 WD = Mon 02-03, assessed 02-10                   late
+#   health.rha       02-10 + 12 months = 2026-02-10                              outside
+#   ms.pep-northshire 01-06 + 20 WD = 02-03, pep 01-30                           on time
+# V2 (A. Khan) entered Mon 2024-12-02; sw-visit 2024-12-05; placement-change Mon 02-17; sw-visit 02-21;
+#   iro-notified 02-26
+#   placement 1: visit.sw-first 12-09 (outside); visit.sw-interval 12-05 + 6 weeks = Thu 01-16, no
+#     visit before the placement ended 02-16                                     missed
+#   placement 2: visit.sw-first 02-17 + 1 week = 02-24, met 02-21               on time
+#     visit.sw-interval 02-21 + 6 weeks = 04-04                                  outside
+#   notify placement 1 12-09 (outside); placement 2 02-17 + 5 WD = Mon 02-24, told 02-26   late
+#   health.iha 12-02 + 20 WD: Dec 3-6 (4), 9-13 (9), 16-20 (14), 23-24 (16), 27 (17), 30-31 (19),
+#     Thu 2 Jan (20; 25-26 Dec and 1 Jan are bank holidays) = 01-02, none        overdue
+#   ms.pep-northshire 01-02 likewise, none                                       overdue
+#   health.sdq 12-02 + 12 months = 2025-12-02                                    outside
+# V3 (B. Okafor) iro-notified Fri 02-28; entered Mon 03-03; nothing else
+#   visit.sw-first 03-03 + 1 week = 03-10, none                                  overdue (still open)
+#   notify 03-03 + 5 WD = 03-10, told 02-28 before the placement (window before-start)  on time
+#   health.iha 03-03 + 20 WD = Mon 03-31, none, due after 03-20                  pending
+#   ms.pep-northshire 03-31 likewise                                             pending
+# V4 (B. Okafor) entered 2023-06-01; health 2024-02-15, 2025-02-14; sdq 2024-03-10, 2025-03-12;
+#   sw-visit 2025-01-20, 2025-03-03 (the 2023 rules fell due in 2023: outside)
+#   visit.sw-interval 01-20 + 6 weeks = 03-03, met 03-03 (on the due date)       on time
+#                    (placement > 1 year but never marked long-term: still 6 weeks)
+#   health.rha 2024-02-15 + 6 months is after the 5th birthday: + 12 months = Sat 2025-02-15
+#     (calendar months, never moved), met 02-14                                  on time
+#   health.sdq 2023-06-01 + 12 months = 2024-06-01 (outside); 2024-03-10 + 12 months = 2025-03-10,
+#     met 03-12                                                                  late
+# V5 (B. Okafor) entered Mon 03-17
+#   visit.sw-first 03-17 + 1 week = 03-24                                        pending
+#   notify 03-17 + 5 WD = 03-24                                                  pending
+#   health.iha, ms.pep-northshire 03-17 + 20 WD = 04-14                          outside
+#
+# visits:   on time V1, V2, V4; late V1; missed V2, overdue V3 = 3 of 6 = 50.0%; pending V5 -> 7 due
+# health:   on time V4 (rha); late V1; overdue V2 = 1 of 3 = 33.3%; pending V3 -> 4 due
+# sdq:      late V4 = 0 of 1 = 0.0%
+# peps:     on time V1; overdue V2 = 1 of 2 = 50.0%; pending V3 -> 3 due
+# notified: on time V1, V3; late V2 = 2 of 3 = 66.7%; pending V5 -> 4 due
+AS_OF_0320 = ("--from", "2025-01-01", "--to", "2025-03-31", "--as-of", "2025-03-20")
+NORTHSHIRE = '''extends = "england"
+[rules."ms.pep-northshire"]
+type = "after-event"
+title = "Personal Education Plan (Northshire)"
+owner = "social-worker"
+event = "entered-care"
+offset = "20 working days"
+completed_by = ["pep"]
+source = "Northshire virtual school 2025"
+[kpi.groups.peps]
+prefixes = ["ms.pep-northshire"]
+source = "Northshire virtual school 2025"
+'''
+
+
+@pytest.fixture
+def figures_store(cli, tmp_path):
+    profile = tmp_path / "northshire.toml"
+    profile.write_text(NORTHSHIRE)
+    cli("init", "--profile", str(profile))
+    for child, iro in [("V1", "A. Khan"), ("V2", "A. Khan"), ("V3", "B. Okafor"), ("V4", "B. Okafor"),
+                       ("V5", "B. Okafor")]:
+        cli("child", "add", child, "--name", f"Child {child}", "--dob", "2012-05-01", "--iro", iro)
+    for child, kind, day in [
+        ("V1", "entered-care", "2025-01-06"), ("V1", "iro-notified", "2025-01-07"), ("V1", "sw-visit", "2025-01-10"),
+        ("V1", "pep", "2025-01-30"), ("V1", "health-assessment", "2025-02-10"), ("V1", "sw-visit", "2025-02-28"),
+        ("V2", "entered-care", "2024-12-02"), ("V2", "sw-visit", "2024-12-05"),
+        ("V2", "placement-change", "2025-02-17"), ("V2", "sw-visit", "2025-02-21"),
+        ("V2", "iro-notified", "2025-02-26"),
+        ("V3", "iro-notified", "2025-02-28"), ("V3", "entered-care", "2025-03-03"),
+        ("V4", "entered-care", "2023-06-01"), ("V4", "health-assessment", "2024-02-15"),
+        ("V4", "sdq", "2024-03-10"), ("V4", "sw-visit", "2025-01-20"), ("V4", "health-assessment", "2025-02-14"),
+        ("V4", "sw-visit", "2025-03-03"), ("V4", "sdq", "2025-03-12"),
+        ("V5", "entered-care", "2025-03-17"),
+    ]:
+        cli("event", "add", child, kind, day)
+    return cli
+
+
+def figures(report: dict) -> dict:
+    return {r["group"]: (r["due_in_period"], r["pending"], r["due"], r["on_time"], r["late"], r["missed_or_overdue"],
+                         r["percent_on_time"]) for r in report["timeliness"]}
+
+
+def test_figures_inspectors_ask_for_worked_by_hand(figures_store):
+    report = json.loads(figures_store("report", "kpi", *AS_OF_0320, "--format", "json").stdout)
+    # (due in period, pending, counted, on time, late, missed or overdue, % on time): see the table above
+    assert figures(report) == {
+        "visits": (7, 1, 6, 3, 1, 2, 50.0),
+        "health-assessments": (4, 1, 3, 1, 1, 1, 33.3),
+        "sdq": (1, 0, 1, 0, 1, 0, 0.0),
+        "peps": (3, 1, 2, 1, 0, 1, 50.0),
+        "iro-notified": (4, 1, 3, 2, 1, 0, 66.7),
+    }
+    rows = {r["group"]: r for r in report["timeliness"]}
+    assert [r["group"] for r in report["timeliness"]] == ["visits", "health-assessments", "sdq", "peps",
+                                                           "iro-notified"]
+    assert (rows["visits"]["prefixes"], rows["visits"]["rules"]) == ("visit.", "visit.sw-first, visit.sw-interval")
+    assert rows["health-assessments"]["rules"] == "health.iha, health.rha"
+    assert (rows["sdq"]["rules"], rows["iro-notified"]["rules"]) == ("health.sdq", "notify.placement-iro")
+    # the authority's own figure keeps the national title and carries its own source
+    assert (rows["peps"]["rules"], rows["peps"]["source"]) == ("ms.pep-northshire", "Northshire virtual school 2025")
+    assert rows["peps"]["title"] == "Personal Education Plans"
+    assert rows["visits"]["source"] == "REG reg 28; RULES §7"
+    assert rows["visits"]["definition"] == (
+        "obligations of rules whose id starts with visit. due 2025-01-01 to 2025-03-31; in time = met on or before "
+        "the due date; late, missed, or not met and due before 2025-03-20 are not in time; pending (due on or after "
+        "2025-03-20, not met) not counted")
+    # the review figures are measured as before (their keys unchanged)
+    assert {"reviews", "children", "tasks", "caseload", "escalations", "monthly", "settings"} <= set(report)
+
+
+def test_figures_follow_the_iro_filter(figures_store):
+    # A. Khan: V1, V2. visits on time V1, V2; late V1; missed V2 = 2 of 4; notify on time V1, late V2 = 1 of 2
+    report = json.loads(figures_store("report", "kpi", *AS_OF_0320, "--iro", "A. Khan", "--format", "json").stdout)
+    got = figures(report)
+    assert got["visits"] == (4, 0, 4, 2, 1, 1, 50.0)
+    assert got["iro-notified"] == (2, 0, 2, 1, 1, 0, 50.0)
+    # B. Okafor: V3 overdue, V4 on time, V5 pending = 1 of 2
+    report = json.loads(figures_store("report", "kpi", *AS_OF_0320, "--iro", "B. Okafor", "--format", "json").stdout)
+    assert figures(report)["visits"] == (3, 1, 2, 1, 0, 1, 50.0)
+
+
+def test_a_later_as_of_judges_the_pending_ones(figures_store):
+    # as of 2025-04-01 nothing in Q1 is pending: V5's visit (03-24) and notification (03-24), V3's IHA and
+    # PEP (03-31) are overdue. visits 3 of 7 = 42.9%; health 1 of 4 = 25.0%; peps 1 of 3 = 33.3%;
+    # notified 2 of 4 = 50.0%
+    report = json.loads(figures_store("report", "kpi", "--from", "2025-01-01", "--to", "2025-03-31",
+                                      "--as-of", "2025-04-01", "--format", "json").stdout)
+    got = figures(report)
+    assert got["visits"] == (7, 0, 7, 3, 1, 3, 42.9)
+    assert got["health-assessments"] == (4, 0, 4, 1, 1, 2, 25.0)
+    assert got["peps"] == (3, 0, 3, 1, 0, 2, 33.3)
+    assert got["iro-notified"] == (4, 0, 4, 2, 1, 1, 50.0)
+
+
+def test_figures_in_every_view(figures_store, tmp_path):
+    page = tmp_path / "kpi.html"
+    table = figures_store("report", "kpi", *AS_OF_0320, "--html", str(page)).stdout
+    flat = " ".join(table.split())
+    assert "Figures inspectors ask for" in flat
+    assert "Figures in time: each counts the obligations due in the period" in flat
+    for needle in ("Social worker visits", "66.7%", "33.3%", "ms.pep-northshire"):
+        assert needle in flat, needle
+    html = page.read_text()
+    assert "Figures inspectors ask for: in time, due in the period" in html
+    assert "<td>health.iha, health.rha</td>" in html and "<td>66.7%</td>" in html
+    rows = list(csv.DictReader(io.StringIO(figures_store("report", "kpi", *AS_OF_0320, "--format", "csv").stdout)))
+    by = {(r["section"], r["key"], r["measure"]): r["value"] for r in rows}
+    assert (by[("timeliness", "visits", "on_time")], by[("timeliness", "visits", "percent_on_time")]) == ("3", "50.0")
+    assert by[("timeliness", "sdq", "late")] == "1"
+
+
+def test_a_figure_whose_rules_the_profile_lacks_says_so(cli, tmp_path):
+    # a profile may name prefixes no rule of it has: the figure is empty and says so in the table
+    profile = tmp_path / "southshire.toml"
+    profile.write_text('extends = "england"\n[kpi.groups.peps]\nprefixes = ["ms.pep-southshire"]\n'
+                       'source = "Southshire 2025"\n')
+    cli("init", "--profile", str(profile))
+    report = kpi_json(cli)
+    peps = next(r for r in report["timeliness"] if r["group"] == "peps")
+    assert (peps["rules"], peps["due_in_period"], peps["percent_on_time"]) == ("", 0, None)
+    assert "none in this profile" in cli("report", "kpi", *PERIOD).stdout

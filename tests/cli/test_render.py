@@ -352,12 +352,19 @@ def test_report_kpi_terminal(screen):
     # C002's (2025-03-31, not held: 1 day overdue). Tasks: C001's decisions (met), its review record
     # (overdue), and the IRO speaking to each child before the review (C001's missed, C002's overdue).
     # In care on 31 March: C001 and C002 (C003 came in on 10 April): A. Khan 2, below the band, not red.
+    # Figures: visits - C001's first due 2024-12-27 (outside), C002's 03-03 + 1 week = 03-10, none: overdue
+    # (0 of 1); health - C001's IHA 2024-12-20 + 20 WD (25, 26 Dec and 1 Jan closed) = 01-22 and C002's
+    # 03-03 + 20 WD = 03-31, neither held: 0 of 2; SDQs first due a year after entering care: none; no ms.pep
+    # rule in england: none in this profile; IRO told - C001's 12-20 + 5 WD = 12-31 (outside), C002's
+    # 03-03 + 5 WD = 03-10, never told: 0 of 1.
     assert shown(screen, "report", "kpi", "--from", "2025-01-01", "--to", "2025-03-31",
                  "--as-of", "2025-04-01") == screen_text("""
         Review KPIs 2025-01-01 to 2025-03-31 (england) as of 2025-04-01
         Reviews on time: 1 of 2 (50.0%); denominator: on time + late + overdue = 1 + 0 + 1. Pending: 0 due on or after 2025-04-01 and not held, not counted.
         Children whose reviews were all on time: 1 of 2 (50.0%); denominator: children looked after for at least 28 days in the period up to 2025-03-31 with a review
         due in it and not pending; on time = every such review held by its due date (2 looked after ≥ 28 days).
+        Figures in time: each counts the obligations due in the period of the rules it names (by rule id prefix); on time = met on or before the due date; met late,
+        missed, or not met and due before 2025-04-01 are not in time; pending (due on or after 2025-04-01, not met) are not counted.
         Reviews due in the period (per review)
         ┏━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━┳━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┓
         ┃ Due in period ┃ Pending ┃ Counted ┃ On time ┃ Late ┃ Overdue ┃ % on time ┃ % late ┃ % overdue ┃ Days late median ┃ Days late worst ┃
@@ -379,6 +386,26 @@ def test_report_kpi_terminal(screen):
         │ review                                        │                         │               │         │         │         │      │                   │           │
         │ Review record sent to the child and attendees │ task.record-distributed │ 1             │ 0       │ 1       │ 0       │ 0    │ 1                 │ 0.0%      │
         └───────────────────────────────────────────────┴─────────────────────────┴───────────────┴─────────┴─────────┴─────────┴──────┴───────────────────┴───────────┘
+        Figures inspectors ask for: in time, due in the period
+        ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━┳━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━┓
+        ┃ Figure                               ┃ Due in period ┃ Pending ┃ Counted ┃ On time ┃ Late ┃ Missed or overdue ┃ % on time ┃
+        ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━╇━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━┩
+        │ Social worker visits (statutory)     │ 1             │ 0       │ 1       │ 0       │ 0    │ 1                 │ 0.0%      │
+        │ Health assessments (initial, review) │ 2             │ 0       │ 2       │ 0       │ 0    │ 2                 │ 0.0%      │
+        │ SDQs                                 │ 0             │ 0       │ 0       │ 0       │ 0    │ 0                 │ n/a       │
+        │ Personal Education Plans             │ 0             │ 0       │ 0       │ 0       │ 0    │ 0                 │ n/a       │
+        │ IRO told of placements               │ 1             │ 0       │ 1       │ 0       │ 0    │ 1                 │ 0.0%      │
+        └──────────────────────────────────────┴───────────────┴─────────┴─────────┴─────────┴──────┴───────────────────┴───────────┘
+        What each figure counts
+        ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+        ┃ Figure                               ┃ Rules                             ┃ Source                                                  ┃
+        ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+        │ Social worker visits (statutory)     │ visit.sw-first, visit.sw-interval │ REG reg 28; RULES §7                                    │
+        │ Health assessments (initial, review) │ health.iha, health.rha            │ REG reg 7; health and wellbeing guidance 2015; RULES §7 │
+        │ SDQs                                 │ health.sdq                        │ health and wellbeing guidance 2015; RULES §7            │
+        │ Personal Education Plans             │ none in this profile              │ DfE PEP guidance 2018 [confirm]; RULES §7               │
+        │ IRO told of placements               │ notify.placement-iro              │ REG reg 13; RULES §7                                    │
+        └──────────────────────────────────────┴───────────────────────────────────┴─────────────────────────────────────────────────────────┘
         Caseload per IRO at 2025-03-31
         ┏━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
         ┃ IRO     ┃ Children in care ┃ Band 50–70 ┃ Source                        ┃

@@ -71,6 +71,15 @@ def test_policies_and_kpi_settings_come_from_england_with_their_sources():
      "unknown event kind 'long-term-fostr'; did you mean 'long-term-foster'?"),
     ('extends = "england"\n[rules."visit.sw-first"]\nevent = ["entered-care", "placment-change"]\n',
      "rules.visit.sw-first.event", "unknown event kind 'placment-change'; did you mean 'placement-change'?"),
+    # a KPI figure of the authority's own goes out under its own citation, never england's
+    ('extends = "england"\n[kpi.groups.visits]\nprefixes = ["visit.sw-first"]\n', "kpi.groups.visits.prefixes",
+     "give source beside prefixes (where this figure's definition comes from)"),
+    ('extends = "england"\n[kpi.groups.missing]\ntitle = "Return interviews"\n', "kpi.groups.missing",
+     "a new group needs prefixes and source"),
+    ('extends = "england"\n[kpi.groups.peps]\nprefixes = "ms.pep"\nsource = "x"\n', "kpi.groups.peps.prefixes",
+     "must be a list"),
+    ('extends = "england"\n[kpi.groups.peps]\nprefixs = ["ms.pep"]\n', "kpi.groups.peps.prefixs",
+     'unknown key; did you mean "prefixes"?'),
 ])
 def test_a_bad_section_value_is_one_line_naming_file_and_key(tmp_path, text, where, message):
     assert_profile_fails(tmp_path, text, where, message)
@@ -84,3 +93,28 @@ def test_an_authority_can_change_a_policy_and_the_kpi_band(tmp_path):
     assert (p.kpi.caseload_band, p.kpi.caseload_source, p.kpi.min_days_looked_after) == ((40, 60), "our agreement", 28)
     assert (p.policies.roll_on.values, p.policies.roll_on.source) == ({"after-review"}, "our procedure")
     assert p.policies.roll_back.values == {"before-review", "before-conference"}  # england's, unchanged
+
+
+def test_kpi_figures_are_data_an_authority_can_change(tmp_path):
+    from irocli.profiles.schema import DEFAULT_KPI_GROUPS
+
+    # england's figures: by rule id prefix, so PEP rules added later (ms.pep-start, ms.pep-review) count
+    groups = {g.name: g for g in load("england").kpi.groups}
+    assert list(groups) == ["visits", "health-assessments", "sdq", "peps", "iro-notified"]
+    assert tuple(groups.values()) == DEFAULT_KPI_GROUPS
+    assert [r for r in ("ms.pep", "ms.pep-start", "ms.pep-review", "ms.placement-plan") if groups["peps"].takes(r)] \
+        == ["ms.pep", "ms.pep-start", "ms.pep-review"]
+    assert groups["health-assessments"].takes("health.rha") and not groups["health-assessments"].takes("health.sdq")
+    assert groups["visits"].takes("visit.sw-interval") and not groups["visits"].takes("review.first")
+    # an authority drops one figure, keeps england's title when it narrows one, and adds its own last
+    path = tmp_path / "myla.toml"
+    path.write_text('extends = "england"\n[kpi.groups.sdq]\nprefixes = []\n'
+                    '[kpi.groups.visits]\nprefixes = ["visit.sw-first"]\nsource = "our scorecard"\n'
+                    '[kpi.groups.return-interviews]\ntitle = "Return interviews"\n'
+                    'prefixes = ["ms.return-interview"]\nsource = "our missing protocol"\n')
+    mine = {g.name: g for g in load(str(path)).kpi.groups}
+    assert list(mine) == ["visits", "health-assessments", "peps", "iro-notified", "return-interviews"]
+    assert (mine["visits"].title, mine["visits"].prefixes, mine["visits"].source) == (
+        groups["visits"].title, ("visit.sw-first",), "our scorecard")
+    assert (mine["return-interviews"].title, mine["return-interviews"].source) == (
+        "Return interviews", "our missing protocol")

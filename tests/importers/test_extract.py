@@ -77,6 +77,83 @@ def test_a_dry_run_writes_nothing(cli, ssd):
     assert "Events: 40 would be added" in result.stderr and cli.digest() == before
 
 
+# -- between reviews: visits, health checks, SDQs, missing episodes (tests/data/ssd_between_reviews) ----
+
+BETWEEN = Path(__file__).parents[1] / "data" / "ssd_between_reviews"
+
+
+@pytest.fixture
+def between(tmp_path) -> Path:
+    """A writable copy of the made-up SSD extract of what happens between reviews."""
+    target = tmp_path / "between"
+    target.mkdir()
+    for path in BETWEEN.glob("*.csv"):
+        (target / path.name).write_bytes(path.read_bytes())
+    return target
+
+
+def _by_date(cli, child: str) -> list[tuple[str, str]]:
+    return sorted(cli.events(child), key=lambda e: (e[1], e[0]))
+
+
+def test_visits_health_sdq_and_missing_rows_become_events(cli, between):
+    result = cli.json("import", "extract", between, "--map", "ssd")
+    assert result["children"]["added"] == 2 and result["skipped"] == []
+    # 3001: entered care; visits SV1-SV3 (SV3 has no person id: its period of care C8001 gives 3001);
+    # HC1 a completed initial health assessment (HC2 a dental check: no; HC6 planned for 2099: no);
+    # SQ1; MS1 returned 2025-03-02 (MS2 still missing: no return, no event)
+    assert _by_date(cli, "3001") == [
+        ("entered-care", "2025-01-06"), ("sw-visit", "2025-01-10"), ("health-assessment", "2025-02-03"),
+        ("sw-visit", "2025-02-20"), ("missing-episode", "2025-03-02"), ("sdq", "2025-03-05"),
+        ("sw-visit", "2025-04-01"), ("tracking-started", "2025-04-01"),
+    ]
+    # 3002: SV4 (dd/mm/YYYY); HC4 completed (HC3 refused, HC5 surveillance, HC7 cancelled and undated: no);
+    # SQ2 (score a placeholder); MS4 returned 2025-04-07 (MS3 "Away": no return interview is owed)
+    assert _by_date(cli, "3002") == [
+        ("entered-care", "2024-09-02"), ("sdq", "2024-10-01"), ("sw-visit", "2025-03-10"),
+        ("health-assessment", "2025-03-20"), ("missing-episode", "2025-04-07"), ("tracking-started", "2025-04-07"),
+    ]
+    assert result["events"]["added"] == 8 + 6
+    details = dict(cli.rows("SELECT source_key, details FROM event WHERE details IS NOT NULL"))
+    assert json.loads(details["ssd:visits:SV2:sw-visit"]) == {"seen": "Y", "seen_alone": "N"}
+    assert json.loads(details["ssd:visits:SV4:sw-visit"]) == {"seen": "Y", "seen_alone": "N"}  # Yes / No
+    assert json.loads(details["ssd:sdq:SQ1:sdq"]) == {"score": "14"}
+    assert "ssd:sdq:SQ2:sdq" not in details
+    assert json.loads(details["ssd:missing:MS1:missing-episode"]) == {"rhi_offered": "Y", "rhi_accepted": "N"}
+    # the SSD says a return interview was offered and accepted but not when: none is invented
+    assert cli.rows("SELECT COUNT(*) FROM event WHERE kind = 'return-interview'") == [(0,)]
+
+    again = cli.json("import", "extract", between, "--map", "ssd")
+    assert again["events"] == {"added": 0, "updated": 0, "unchanged": 14}
+
+
+@pytest.mark.parametrize("name, old, new, message", [
+    ("ssd_cla_visits.csv", "SV2,C8001,3001,2025-02-20", "SV2,C8001,3001,2025-02-30",
+     "ssd_cla_visits.csv row 3, field clav_cla_visit_date: not a real date"),
+    ("ssd_cla_visits.csv", "10/03/2025", "10/03/25",
+     "ssd_cla_visits.csv row 5, field clav_cla_visit_date: a 2-digit year"),
+    ("ssd_cla_visits.csv", "Yes,No", "Perhaps,No", "ssd_cla_visits.csv row 5, field clav_cla_visit_seen: unknown code"),
+    # a type of health check the map does not list is an error naming the row, never silently dropped
+    ("ssd_cla_health.csv", "Dental Check", "Podiatry", "ssd_cla_health.csv row 3, field clah_health_check_type: "
+     "unknown code (expected HA, OTHER"),
+    ("ssd_cla_health.csv", "2025-03-20 00:00:00.000,Completed", "NULL,Completed",
+     "ssd_cla_health.csv row 5, field clah_health_check_date: is blank"),
+    ("ssd_missing.csv", ",Away,", ",Gone,", "ssd_missing.csv row 4, field miss_missing_episode_type: unknown code"),
+])
+def test_a_bad_between_reviews_row_is_exit_2_naming_file_row_and_field(cli, between, name, old, new, message):
+    path = between / name
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+    before = cli.digest()
+    result = cli("import", "extract", between, "--map", "ssd", ok=False)
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Error: ") and message in line, result.stderr
+    assert "Ward" not in line and "Singh" not in line
+    assert cli.digest() == before
+
+
 # -- the flat one-row-per-review example map ----------------------------------------------------------
 
 

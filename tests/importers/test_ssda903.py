@@ -18,7 +18,7 @@ def test_the_shared_sample_imports_in_one_run_then_adds_nothing_and_due_shows_it
     first = cli.json("import", "ssda903", SHARED_903)
     assert first["children"] == {"added": 1223, "updated": 0, "unchanged": 0}
     assert first["events"]["added"] > 3000 and first["skipped"] == []
-    assert {f["table"] for f in first["files"] if f["used"]} == {"Header", "Episodes", "Reviews"}
+    assert {f["table"] for f in first["files"] if f["used"]} == {"Header", "Episodes", "Reviews", "Missing"}
 
     second = cli.json("import", "ssda903", SHARED_903)
     assert second["children"]["added"] == 0 and second["events"]["added"] == 0
@@ -517,3 +517,54 @@ def test_year_inferred_from_the_latest_date_and_given_by_year_agree(cli, tmp_pat
     assert dry["notes"] == given["notes"]
     bad = cli("import", "ssda903", files, "--year", "1999", ok=False)
     assert (bad.exit_code, bad.stderr) == (2, "Error: --year must be a year from 2000 to 2100 (got '1999')\n")
+
+
+def test_the_missing_table_gives_a_missing_episode_dated_the_return(cli):
+    # the shared sample's missing.csv, 11 rows: 5 of MISSING = M, each ended (MIS_END given):
+    #   67113 27/01/2024-28/02/2024, 72621 01/12/2023-14/01/2024, 202704 06/05/2023-24/05/2023,
+    #   631612 06/01/2024-08/02/2024, 850139 17/12/2023-31/01/2024; the 6 of A (away) make none
+    cli("import", "ssda903", SHARED_903)
+    assert cli.rows("SELECT child_id, date, source_key FROM event WHERE kind = 'missing-episode' "
+                    "ORDER BY child_id") == [
+        ("202704", "2023-05-24", "903:missing:202704:2023-05-06"),
+        ("631612", "2024-02-08", "903:missing:631612:2024-01-06"),
+        ("67113", "2024-02-28", "903:missing:67113:2024-01-27"),
+        ("72621", "2024-01-14", "903:missing:72621:2023-12-01"),
+        ("850139", "2024-01-31", "903:missing:850139:2023-12-17"),
+    ]
+    # OC2 gives health indicators with no dates: no health-assessment or sdq is invented from it
+    assert cli.rows("SELECT COUNT(*) FROM event WHERE kind IN ('health-assessment', 'sdq', "
+                    "'return-interview')") == [(0,)]
+
+
+def _missing_file(files903, rows: str):
+    (files903 / "missing.csv").write_text("CHILD,DOB,MISSING,MIS_START,MIS_END\n" + rows)
+    return files903
+
+
+def test_a_missing_child_not_yet_returned_has_no_return_and_a_corrected_return_updates(cli, files903):
+    # 900001 (born 14/03/2012): went missing 03/03/2025, back 05/03/2025; 900002 still missing at the
+    # end of the year (MIS_END blank): no return yet, no event
+    _missing_file(files903, "900001,14/03/2012,M,03/03/2025,05/03/2025\n900002,02/09/2009,M,20/03/2025,\n")
+    first = cli.json("import", "ssda903", files903)
+    assert first["events"]["added"] == 68 + 1
+    assert cli.rows("SELECT child_id, date FROM event WHERE kind = 'missing-episode'") == [("900001", "2025-03-05")]
+    _missing_file(files903, "900001,14/03/2012,M,03/03/2025,06/03/2025\n900002,02/09/2009,M,20/03/2025,\n")
+    again = cli.json("import", "ssda903", files903)
+    assert again["events"] == {"added": 0, "updated": 1, "unchanged": 68}
+    assert cli.rows("SELECT child_id, date FROM event WHERE kind = 'missing-episode'") == [("900001", "2025-03-06")]
+
+
+@pytest.mark.parametrize("rows, message", [
+    ("900001,14/03/2012,M,03/03/2025,01/03/2025\n", "missing.csv row 2, field MIS_END: before MIS_START"),
+    ("900001,14/03/2012,X,03/03/2025,05/03/2025\n", "missing.csv row 2, field MISSING: unknown code"),
+    ("900001,14/03/2012,M,31/02/2025,05/03/2025\n", "missing.csv row 2, field MIS_START: not a real date"),
+    ("999999,14/03/2012,M,03/03/2025,05/03/2025\n", "missing.csv row 2, field CHILD: unknown child 999999"),
+])
+def test_a_bad_missing_row_is_one_line_exit_2_and_nothing_written(cli, files903, rows, message):
+    before = cli.digest()
+    result = cli("import", "ssda903", _missing_file(files903, rows), ok=False)
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    [line] = result.stderr.strip().splitlines()
+    assert message in line, line
+    assert cli.digest() == before

@@ -211,6 +211,15 @@ KPI = {
                                "review due in it and not pending; on time = every such review held by its due date"},
     "tasks": [{"task": "task.invitations", "title": "Invitations sent", "due": 2, "on_time": 1, "late": 0,
                "missed_or_overdue": 1, "percent_on_time": 50.0, "pending": 0, "due_in_period": 2}],
+    "timeliness": [
+        {"group": "visits", "title": "Social worker visits (statutory)", "prefixes": "visit.",
+         "rules": "visit.sw-first, visit.sw-interval", "due_in_period": 3, "pending": 1, "due": 2, "on_time": 1,
+         "late": 1, "missed_or_overdue": 0, "percent_on_time": 50.0, "definition": "...",
+         "source": "REG reg 28; RULES §7"},
+        {"group": "peps", "title": "Personal Education Plans", "prefixes": "ms.pep", "rules": "", "due_in_period": 0,
+         "pending": 0, "due": 0, "on_time": 0, "late": 0, "missed_or_overdue": 0, "percent_on_time": None,
+         "definition": "...", "source": "DfE PEP guidance 2018 [confirm]; RULES §7"},
+    ],
     "caseload": [{"iro": "A. Khan", "children": 72, "band": "above", "band_low": 50, "band_high": 70,
                   "source": "IRO Handbook (2010) para 7.15"}],
     "escalations": [],
@@ -233,6 +242,9 @@ def test_kpi_tables_sections_then_the_monthly_bars():
         Children whose reviews were all on time: 1 of 2 (50.0%); denominator: children looked after for at
         least 28 days in the period up to 2025-03-25 with a review due in it and not pending; on time =
         every such review held by its due date (2 looked after ≥ 28 days).
+        Figures in time: each counts the obligations due in the period of the rules it names (by rule id
+        prefix); on time = met on or before the due date; met late, missed, or not met and due before
+        2025-03-25 are not in time; pending (due on or after 2025-03-25, not met) are not counted.
         Reviews due in the period (per review)
         ┏━━━━━━━━━━━━━━━┳━━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━━━┳━━━━━━━┓
         ┃               ┃       ┃        ┃       ┃      ┃        ┃       ┃        ┃       ┃ Days   ┃ Days  ┃
@@ -256,6 +268,27 @@ def test_kpi_tables_sections_then_the_monthly_bars():
         │ Invita… │ task.invitations │ 2             │ 0      │ 2       │ 1      │ 0    │ 1       │ 50.0%  │
         │ sent    │                  │               │        │         │        │      │         │        │
         └─────────┴──────────────────┴───────────────┴────────┴─────────┴────────┴──────┴─────────┴────────┘
+        Figures inspectors ask for: in time, due in the period
+        ┏━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━┳━━━━━━┳━━━━━━━━━━━━━━━━┳━━━━━━━━━━━┓
+        ┃                ┃               ┃         ┃         ┃         ┃      ┃ Missed or      ┃           ┃
+        ┃ Figure         ┃ Due in period ┃ Pending ┃ Counted ┃ On time ┃ Late ┃ overdue        ┃ % on time ┃
+        ┡━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━╇━━━━━━╇━━━━━━━━━━━━━━━━╇━━━━━━━━━━━┩
+        │ Social worker  │ 3             │ 1       │ 2       │ 1       │ 1    │ 0              │ 50.0%     │
+        │ visits         │               │         │         │         │      │                │           │
+        │ (statutory)    │               │         │         │         │      │                │           │
+        │ Personal       │ 0             │ 0       │ 0       │ 0       │ 0    │ 0              │ n/a       │
+        │ Education      │               │         │         │         │      │                │           │
+        │ Plans          │               │         │         │         │      │                │           │
+        └────────────────┴───────────────┴─────────┴─────────┴─────────┴──────┴────────────────┴───────────┘
+        What each figure counts
+        ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+        ┃ Figure                         ┃ Rules                          ┃ Source                         ┃
+        ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+        │ Social worker visits           │ visit.sw-first,                │ REG reg 28; RULES §7           │
+        │ (statutory)                    │ visit.sw-interval              │                                │
+        │ Personal Education Plans       │ none in this profile           │ DfE PEP guidance 2018          │
+        │                                │                                │ [confirm]; RULES §7            │
+        └────────────────────────────────┴────────────────────────────────┴────────────────────────────────┘
         Caseload per IRO at 2025-03-25
         ┏━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
         ┃ IRO     ┃ Children in care ┃ Band 50–70 ┃ Source                        ┃

@@ -50,12 +50,14 @@ def report_kpi(
     html: Annotated[str | None, typer.Option("--html", metavar="FILE", help=(
         "Also write a self-contained HTML page (tables and an SVG chart), readable by you only."))] = None,
 ) -> None:
-    """Review timeliness, tasks, caseloads and escalations over a period.
+    """Review timeliness, tasks, the figures inspectors ask for, caseloads and escalations over a period.
 
     Reviews and tasks count when their due date falls in the period, judged as known on --as-of:
     on time, late, overdue (due before --as-of, not held) or pending (not yet due: not counted in
     any percentage). Caseloads are children in care on --to (or --as-of, if earlier). Per-child
-    timeliness follows the old national indicator (looked after 28+ days).
+    timeliness follows the old national indicator (looked after 28+ days). Social worker visits,
+    health assessments, SDQs, PEPs and the IRO told of placements are counted the same way, each
+    over the rules whose id starts with the prefixes the profile's [kpi.groups] give it.
 
     Example: irocli report kpi --from 2025-04-01 --to 2026-03-31 --as-of 2025-12-31 --html kpi.html
     """

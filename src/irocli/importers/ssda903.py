@@ -4,8 +4,14 @@ Tables are recognised by their set of column names, never by file name, as the D
 does (a little kinder: names are trimmed and matched case-insensitively). Header gives children
 (named by their id: the return holds no names) and dates of birth; Episodes give entered-care,
 placement-change, placement-order, placed-for-adoption, left-care and adoption-order; Reviews
-give review-held. The other tables are recognised and left alone. Every row is checked before
-anything is written; then one transaction writes it all, keyed so that a re-run adds nothing.
+give review-held; Missing gives a missing-episode, dated the day the child returned (MIS_END), for
+each episode of MISSING = M that has ended (A, away from placement without authorisation, raises
+no return interview; a blank MIS_END is a child still missing at 31 March: no return yet). The
+return holds no return interview. The other tables are recognised and left alone: OC2 gives
+yearly yes/no indicators (HEALTH_CHECK, HEALTH_ASSESSMENT, TEETH_CHECK, an SDQ score) with no
+dates, so no health-assessment or sdq event is made from it (irocli invents no date). Every row is
+checked before anything is written; then one transaction writes it all, keyed so that a re-run
+adds nothing.
 
 Imports the stdlib, domain and _common only; the store is passed in.
 """
@@ -58,7 +64,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "SWEpisodes": ("CHILD", "DOB", "SW_ID", "SW_DECOM", "SW_DEC", "SW_REASON"),
     "DoLo": ("CHILD", "DOB", "DOLO_START", "DOLO_END"),
 }
-USED = ("Header", "Episodes", "Reviews")
+USED = ("Header", "Episodes", "Reviews", "Missing")
 
 # Code lists (DfE validator rules 101, 143, 144, 146, 149, 167); placement codes of every year.
 SEX = ("1", "2", "M", "F", "U")
@@ -69,6 +75,7 @@ REC = ("E11", "E12", "E2", "E3", "E4A", "E4B", "E13", "E41", "E45", "E46", "E47"
 PLACE = ("A3", "A4", "A5", "A6", "H5", "K1", "K2", "K3", "P1", "P2", "P3", "R1", "R2", "R3", "R5", "S1",
          "T0", "T1", "T2", "T3", "T4", "U1", "U2", "U3", "U4", "U5", "U6", "Z1", "Z11", "Z12", "Z13", "Z14")
 REVIEW_CODE = ("PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")
+MISSING = ("M", "A")  # missing (whereabouts unknown); away from placement without authorisation
 
 SHORT_BREAKS = frozenset({"V3", "V4"})  # DfE rule 399: no reviews for a child only ever on these
 PLACEMENT_CHANGE = frozenset({"P", "T", "B", "U"})
@@ -396,7 +403,7 @@ def _load(store: Store, paths: list[Path], as_of: dt.date, dry_run: bool, skip: 
     if header is not None:
         children = _children(header, as_of, skip, progress)
     referenced = {cells[t.columns["CHILD"]].strip()
-                  for t in tables if t.name in ("Episodes", "Reviews") for _, cells in t.rows}
+                  for t in tables if t.name in ("Episodes", "Reviews", "Missing") for _, cells in t.rows}
     stored = store.existing_child_ids(set(children) | (referenced - set(children) - {""}))
     known = set(children) | stored
 
@@ -410,6 +417,9 @@ def _load(store: Store, paths: list[Path], as_of: dt.date, dry_run: bool, skip: 
         reviews, repeats = _reviews(by_name["Reviews"], known, as_of, skip, progress)
         if repeats:
             notes.append(f"{repeats:,} review(s) repeated on the same day for the same child: counted once")
+    missing: list[tuple[Event, str]] = []
+    if "Missing" in by_name:
+        missing = _missing(by_name["Missing"], known, as_of, skip, progress)
     progress.stop()
 
     if year is None:
@@ -435,7 +445,7 @@ def _load(store: Store, paths: list[Path], as_of: dt.date, dry_run: bool, skip: 
                      "before the file's first episode): entered-care is dated at that episode's start")
     # A child already stored keeps its name (a person may have given the real one).
     people = [Child(c.id, None if c.id in stored else c.name, c.dob) for c in children.values()]
-    history = events + reviews
+    history = events + reviews + missing
     in_return = sorted({e.child_id for e, _key in history} | set(children))
     marks = []
     for child_id in in_return:
@@ -546,6 +556,36 @@ def _reviews(table: Table, known: set[str], as_of: dt.date, skip: Skipper, progr
         details = _PARTICIPATION[code] if code else None
         events.append((Event("review-held", day, None, child_id, True, None, details=details), key))
     return events, repeats
+
+
+def _missing(table: Table, known: set[str], as_of: dt.date, skip: Skipper, progress: Progress
+             ) -> list[tuple[Event, str]]:
+    """Missing: a `missing-episode` dated MIS_END (the day the child returned) for each ended episode
+    of MISSING = M; keyed by child and MIS_START (the return gives a row no id), so a return date
+    corrected in a later return updates its event. A (away) and a blank MIS_END make none."""
+    check = _Checker(table, as_of)
+    events: list[tuple[Event, str]] = []
+    progress.start(f"{table.file} ({table.name})", len(table.rows))
+    for i, (row, cells) in enumerate(table.rows, 1):
+        if i % PROGRESS_STEP == 0:
+            progress.advance(PROGRESS_STEP)
+        try:
+            child_id = check.child(row, cells)
+            if child_id not in known:
+                raise check.error(row, "CHILD", f"unknown child {child_id} (not in the Header file or the store)")
+            kind = check.code(row, cells, "MISSING", MISSING)
+            start = check.date(row, cells, "MIS_START")
+            end = check.date(row, cells, "MIS_END", required=False)
+            if end is not None and end < start:
+                raise check.error(row, "MIS_END", "before MIS_START (expected the child to return on or after "
+                                                  "going missing)")
+        except RowError as error:
+            skip(error)
+            continue
+        if kind == "M" and end is not None:
+            events.append((Event("missing-episode", end, None, child_id, True, None),
+                           f"903:missing:{child_id}:{start.isoformat()}"))
+    return events
 
 
 def _continuing(store: Store, episodes: dict[str, list[_Episode]], stored: set[str]) -> set[str]:

@@ -15,6 +15,7 @@ from irocli.profiles.schema import (
     TASK_ROLLS,
     WINDOWS,
     CpSettings,
+    KpiGroup,
     KpiSettings,
     Ladder,
     Plan,
@@ -28,6 +29,7 @@ from irocli.profiles.schema import (
 
 __all__ = [
     "CONFERENCES", "LAPSES", "OWNERS", "RULE_TYPES", "SHIPPED", "STAGE_ORDER", "TASK_ROLLS", "WINDOWS",
-    "CpSettings", "KpiSettings", "Ladder", "Plan", "Policies", "Policy", "Profile", "Rule", "Stage", "Trigger",
+    "CpSettings", "KpiGroup", "KpiSettings", "Ladder", "Plan", "Policies", "Policy", "Profile", "Rule", "Stage",
+    "Trigger",
     "files", "load", "merged_rules", "rule_origins",
 ]

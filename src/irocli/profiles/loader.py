@@ -18,6 +18,7 @@ from irocli.errors import BadInput
 from irocli.profiles.schema import (
     CONFERENCES,
     DEFAULT_KPI,
+    DEFAULT_KPI_GROUPS,
     DEFAULT_POLICIES,
     ICPC_ANCHORS,
     LAPSES,
@@ -29,6 +30,7 @@ from irocli.profiles.schema import (
     WINDOWS,
     WINDOWS_BY_TYPE,
     CpSettings,
+    KpiGroup,
     KpiSettings,
     Ladder,
     Policies,
@@ -411,7 +413,7 @@ def _kpi(raw: Any, where, origins: dict[tuple[str, ...], str]) -> KpiSettings:
     """
     if not isinstance(raw, dict):
         raise BadInput("must be a table", where=where("kpi"))
-    names = ("min_days_looked_after", "min_days_source", "caseload_band", "caseload_source")
+    names = ("min_days_looked_after", "min_days_source", "caseload_band", "caseload_source", "groups")
     _keys(raw, names, where, "kpi")
     days = raw.get("min_days_looked_after", DEFAULT_KPI.min_days_looked_after)
     if not isinstance(days, int) or isinstance(days, bool) or days < 1:
@@ -427,7 +429,39 @@ def _kpi(raw: Any, where, origins: dict[tuple[str, ...], str]) -> KpiSettings:
                            where=f"{came_from}: kpi.{number}")
     days_source = _str(raw.get("min_days_source", DEFAULT_KPI.min_days_source), where("kpi.min_days_source"))
     band_source = _str(raw.get("caseload_source", DEFAULT_KPI.caseload_source), where("kpi.caseload_source"))
-    return KpiSettings(days, days_source, (band[0], band[1]), band_source)
+    return KpiSettings(days, days_source, (band[0], band[1]), band_source,
+                       _kpi_groups(raw.get("groups", {}), where, origins))
+
+
+def _kpi_groups(raw: Any, where, origins: dict[tuple[str, ...], str]) -> tuple[KpiGroup, ...]:
+    """`[kpi.groups.NAME]` (title, prefixes, source): the KPI report's timeliness figures. A NAME of
+    DEFAULT_KPI_GROUPS replaces that figure (``prefixes = []`` drops it), any other adds one after them.
+    A file that sets prefixes sets the source beside them (BadInput otherwise), as for the numbers."""
+    if not isinstance(raw, dict):
+        raise BadInput("must be a table of groups", where=where("kpi.groups"))
+    found = {g.name: g for g in DEFAULT_KPI_GROUPS}
+    for name, table in raw.items():
+        key = f"kpi.groups.{name}"
+        if not isinstance(table, dict):
+            raise BadInput("must be a table (title, prefixes, source)", where=where(key))
+        _keys(table, ("title", "prefixes", "source"), where, key)
+        old = found.get(name)
+        if old is None and not {"prefixes", "source"} <= set(table):
+            raise BadInput("a new group needs prefixes and source", where=where(key))
+        prefixes = _list(table.get("prefixes", list(old.prefixes) if old else []), where(f"{key}.prefixes"))
+        if not all(isinstance(p, str) and p for p in prefixes):
+            raise BadInput("must be a list of rule id prefixes (non-empty strings)", where=where(f"{key}.prefixes"))
+        if not prefixes:
+            found.pop(name, None)  # dropped (or a new group that takes nothing)
+            continue
+        came_from = origins.get(("kpi", "groups", name, "prefixes"))
+        if came_from is not None and origins.get(("kpi", "groups", name, "source")) != came_from:
+            raise BadInput("give source beside prefixes (where this figure's definition comes from)",
+                           where=f"{came_from}: {key}.prefixes")
+        title = _str(table.get("title", old.title if old else name), where(f"{key}.title"))
+        source = _str(table.get("source", old.source if old else ""), where(f"{key}.source"))
+        found[name] = KpiGroup(name, title, tuple(prefixes), source)
+    return tuple(found.values())
 
 
 # rule types whose `event` may be a list of kinds (each raises the rule)

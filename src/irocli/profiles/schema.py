@@ -207,17 +207,53 @@ class Policies:
 
 
 @dataclass(frozen=True, slots=True)
+class KpiGroup:
+    """One `[kpi.groups.NAME]`: a timeliness figure of the KPI report ("visits in time").
+
+    Counts the obligations of every rule whose id starts with one of `prefixes` (plain string
+    prefixes: "ms.pep" takes ms.pep, ms.pep-start and ms.pep-review), under `title`, citing `source`.
+    """
+
+    name: str
+    title: str
+    prefixes: tuple[str, ...]
+    source: str
+
+    def takes(self, rule_id: str) -> bool:
+        """Whether a rule's obligations count in this figure (its id starts with one of the prefixes)."""
+        return rule_id.startswith(self.prefixes)
+
+
+# The figures inspectors ask for (issue 15), in the report's order. A profile's [kpi.groups.NAME]
+# replaces one of these by name (prefixes = [] drops it) or adds its own after them.
+DEFAULT_KPI_GROUPS: tuple[KpiGroup, ...] = (
+    KpiGroup("visits", "Social worker visits (statutory)", ("visit.",), "REG reg 28; RULES §7"),
+    # the SDQ is a questionnaire the carer fills in, not a health assessment, and the SSDA903 reports it
+    # apart (OC2): its own figure
+    KpiGroup("health-assessments", "Health assessments (initial, review)", ("health.iha", "health.rha"),
+             "REG reg 7; health and wellbeing guidance 2015; RULES §7"),
+    KpiGroup("sdq", "SDQs", ("health.sdq",),
+             "health and wellbeing guidance 2015; RULES §7"),
+    KpiGroup("peps", "Personal Education Plans", ("ms.pep",),
+             "DfE PEP guidance 2018 [confirm]; RULES §7"),
+    KpiGroup("iro-notified", "IRO told of placements", ("notify.",), "REG reg 13; RULES §7"),
+)
+
+
+@dataclass(frozen=True, slots=True)
 class KpiSettings:
     """`[kpi]`: the management report's thresholds, each with its source.
 
     min_days_looked_after: calendar days a child must be looked after in the period to count in the
-    per-child measure; caseload_band: (low, high) children per full-time IRO.
+    per-child measure; caseload_band: (low, high) children per full-time IRO; groups: the timeliness
+    figures (KpiGroup), each a set of rule id prefixes with its source.
     """
 
     min_days_looked_after: int
     min_days_source: str
     caseload_band: tuple[int, int]
     caseload_source: str
+    groups: tuple[KpiGroup, ...] = DEFAULT_KPI_GROUPS
 
 
 # What a profile that does not extend england (and sets no [policies] / [kpi]) gets: the values

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from irocli.reports.kpi import children_line, fmt, reviews_line, sections
+from irocli.reports.kpi import children_line, fmt, reviews_line, sections, timeliness_line
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Arial, sans-serif; margin: 2rem; color: #1b1b1b; }
@@ -74,6 +74,7 @@ def page(report: dict, title: str) -> str:
            f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
            f"<h1>{escape(title)}</h1>", f'<p class="note">{escape(reviews_line(report))}</p>',
            f'<p class="note">{escape(children_line(report))}</p>',
+           f'<p class="note">{escape(timeliness_line(report))}</p>',
            "<h2>Reviews held on time, by month</h2>", chart_svg(report["monthly"])]
     for caption, columns, rows in sections(report):
         out.append(f"<h2>{escape(caption)}</h2>")

@@ -1,4 +1,6 @@
-"""Management KPIs over a period: review and task timeliness, caseloads, escalations.
+"""Management KPIs over a period: review and task timeliness, caseloads, escalations, and the figures
+inspectors ask for (visits, health assessments, SDQs, PEPs in time, the IRO told of placements: the
+profile's [kpi.groups], see `timeliness`).
 
 Pure over (child, events) pairs and a profile: the caller passes the caseload in, plain dicts come
 out (JSON as is; CSV and the table are views of the same dict). Imports the engine and domain only;
@@ -113,6 +115,7 @@ def compute(caseload: Iterable[tuple[Child, list[Event]]], profile, start: dt.da
     """
     known_to = min(end, as_of)  # days after as_of are not known yet: nobody is in care on them
     reviews, tasks = [], []
+    grouped: list = []  # every obligation due in the period that some [kpi.groups] figure may take
     children = {"looked_after_28_days": 0, "denominator": 0, "all_on_time": 0}
     per_iro: dict[str, int] = {}
     escs = []
@@ -129,6 +132,8 @@ def compute(caseload: Iterable[tuple[Child, list[Event]]], profile, start: dt.da
                 mine.append(o)
             elif o.rule.startswith("task."):
                 tasks.append(o)
+            if any(g.takes(o.rule) for g in profile.kpi.groups):
+                grouped.append(o)
         reviews.extend(mine)
         judged = [o for o in mine if judge(o, as_of) != "pending"]
         if days_looked_after(eps, start, known_to) >= profile.kpi.min_days_looked_after:
@@ -146,6 +151,7 @@ def compute(caseload: Iterable[tuple[Child, list[Event]]], profile, start: dt.da
                                     f"in the period up to {known_to} with a review due in it and not pending; on time "
                                     "= every such review held by its due date")},
         "tasks": _task_rows(tasks, profile, as_of),
+        "timeliness": timeliness(grouped, profile, start, end, as_of),
         "caseload": [{"iro": iro, "children": n, "band": _band(n, profile.kpi.caseload_band),
                       "band_low": profile.kpi.caseload_band[0], "band_high": profile.kpi.caseload_band[1],
                       "source": profile.kpi.caseload_source}
@@ -192,6 +198,35 @@ def _task_rows(tasks, profile, as_of: dt.date) -> list[dict]:
     return rows
 
 
+def timeliness(obligations, profile, start: dt.date, end: dt.date, as_of: dt.date) -> list[dict]:
+    """One row per [kpi.groups] figure (visits, health assessments, SDQs, PEPs, the IRO told of
+    placements), in the profile's order, over `obligations` already due in [start, end].
+
+    A figure takes every obligation of a rule whose id starts with one of its prefixes. Each is judged
+    by `judge` as the reviews are: on time = met on or before its due date; late = met after it; missed
+    or overdue = not met and due before `as_of` (a visit or assessment missed because the placement or
+    episode ended, too); pending = due on or after `as_of` and not met, shown but left out of the
+    percentage. So "in time" = on time / (on time + late + missed or overdue). `rules` names the
+    profile's rules the prefixes take (none: the profile has no such rule yet, and the figure is empty).
+    """
+    rows = []
+    for group in profile.kpi.groups:
+        c = _tally([o for o in obligations if group.takes(o.rule)], as_of)
+        n = c["on_time"] + c["late"] + c["overdue"]
+        rules = sorted(r for r in profile.rules if group.takes(r))
+        prefixes = ", ".join(group.prefixes)
+        rows.append({
+            "group": group.name, "title": group.title, "prefixes": prefixes, "rules": ", ".join(rules),
+            "due_in_period": n + c["pending"], "pending": c["pending"], "due": n, "on_time": c["on_time"],
+            "late": c["late"], "missed_or_overdue": c["overdue"], "percent_on_time": _pct(c["on_time"], n),
+            "definition": (f"obligations of rules whose id starts with {prefixes} due {start} to {end}; in time = "
+                           "met on or before the due date; late, missed, or not met and due before "
+                           f"{as_of} are not in time; pending (due on or after {as_of}, not met) not counted"),
+            "source": group.source,
+        })
+    return rows
+
+
 def _band(n: int, band: tuple[int, int]) -> str:
     low, high = band
     return "below" if n < low else "above" if n > high else "within"
@@ -224,6 +259,8 @@ def flat_rows(report: dict) -> list[dict]:
     add("children", "all", report["children"])
     for r in report["tasks"]:
         add("tasks", r["task"], r, skip=("task",))
+    for r in report["timeliness"]:
+        add("timeliness", r["group"], r, skip=("group",))
     for r in report["caseload"]:
         add("caseload", r["iro"], r, skip=("iro",))
     for r in report["escalations"]:
@@ -235,9 +272,12 @@ def flat_rows(report: dict) -> list[dict]:
 
 
 def fmt(value, key: str = "") -> str:
-    """A cell as people read it: percentages with %, one with nothing to divide by 'n/a', else '-'."""
+    """A cell as people read it: percentages with %, one with nothing to divide by 'n/a', else '-'; a
+    figure whose prefixes take no rule of the profile 'none in this profile'."""
     if value is None:
         return "n/a" if key.startswith("percent") else "-"
+    if key == "rules" and value == "":
+        return "none in this profile"
     return f"{value}%" if key.startswith("percent") else str(value)
 
 
@@ -265,6 +305,14 @@ def children_line(report: dict) -> str:
             f"({c['looked_after_28_days']} looked after ≥ {report['settings']['min_days_looked_after']} days).")
 
 
+def timeliness_line(report: dict) -> str:
+    """The definition the figures inspectors ask for share (each row's `definition` names its prefixes)."""
+    as_of = report["period"]["as_of"]
+    return ("Figures in time: each counts the obligations due in the period of the rules it names (by rule id "
+            "prefix); on time = met on or before the due date; met late, missed, or not met and due before "
+            f"{as_of} are not in time; pending (due on or after {as_of}, not met) are not counted.")
+
+
 def sections(report: dict) -> list[tuple[str, list[tuple[str, str]], list[dict]]]:
     """(caption, [(column heading, key)], rows) for each table: the terminal and HTML share them."""
     p, k = report["period"], report["settings"]
@@ -285,6 +333,14 @@ def sections(report: dict) -> list[tuple[str, list[tuple[str, str]], list[dict]]
           ("On time", "on_time"), ("Late", "late"), ("Missed or overdue", "missed_or_overdue"),
           ("% on time", "percent_on_time")],
          report["tasks"]),
+        ("Figures inspectors ask for: in time, due in the period",
+         [("Figure", "title"), ("Due in period", "due_in_period"), ("Pending", "pending"), ("Counted", "due"),
+          ("On time", "on_time"), ("Late", "late"), ("Missed or overdue", "missed_or_overdue"),
+          ("% on time", "percent_on_time")],
+         report["timeliness"]),
+        ("What each figure counts",
+         [("Figure", "title"), ("Rules", "rules"), ("Source", "source")],
+         report["timeliness"]),
         (f"Caseload per IRO at {p['caseload_on']}",
          [("IRO", "iro"), ("Children in care", "children"),
           (f"Band {k['caseload_band_low']}–{k['caseload_band_high']}", "band"), ("Source", "source")],

@@ -520,18 +520,20 @@ _KPI_KEYS = ("task", "iro", "stage", "month", "due_in_period", "looked_after_28_
 
 
 def kpi_report(report: dict, title: str):
-    """`report kpi`: the two headline lines, every section of reports.kpi.sections as a table, then
+    """`report kpi`: the three headline lines, every section of reports.kpi.sections as a table, then
     the monthly bar chart."""
-    from irocli.reports.kpi import children_line, fmt, reviews_line, sections
+    from irocli.reports.kpi import children_line, fmt, reviews_line, sections, timeliness_line
 
-    parts = [Text(title, style="heading"), Text(reviews_line(report)), Text(children_line(report))]
+    parts = [Text(title, style="heading"), Text(reviews_line(report)), Text(children_line(report)),
+             Text(timeliness_line(report))]
     for caption, columns, rows in sections(report):
         if not rows:
             parts.append(Text(f"{caption}: none.", style="muted"))
             continue
         t = Table(title=caption, title_justify="left", header_style="heading")
         for name, key in columns:
-            t.add_column(name, no_wrap=key in _KPI_KEYS)  # keys stay whole; titles and headers of figures may wrap
+            # keys stay whole; titles and headers of figures may wrap; a rule id too long for its column folds
+            t.add_column(name, no_wrap=key in _KPI_KEYS, overflow="fold" if key == "rules" else "ellipsis")
         for row in rows:
             # over the band is the problem; under it (a part-time IRO, a small service) is not
             t.add_row(*(Text(fmt(row[key], key), style="overdue" if key == "band" and row[key] == "above" else "")
