@@ -282,9 +282,10 @@ class Detail(NamedTuple):
 # Event.details, listed by `event list` and `child show`. None changes a date: they are the record.
 EVENT_DETAILS: dict[str, dict[str, Detail]] = {
     "sw-visit": {
-        "seen-alone": Detail(("yes", "refused", "inappropriate", "unable"),
-                             "the child seen alone, or why not: a child of sufficient age and understanding refused, "
-                             "the social worker judged it inappropriate, or was unable (REG reg 29 [confirm])"),
+        "seen-alone": Detail(("yes", "no", "refused", "inappropriate", "unable"),
+                             "the child seen alone, or not (no reason recorded, as imports say), or why not: a "
+                             "child of sufficient age and understanding refused, the social worker judged it "
+                             "inappropriate, or was unable (REG reg 29 [confirm])"),
     },
 }
 

@@ -29,7 +29,7 @@ def test_a_visit_records_whether_the_child_was_seen_alone(child):
 
 @pytest.mark.parametrize("args, message", [
     pytest.param(["sw-visit", "--detail", "seen-alone=maybe"],
-                 "--detail seen-alone=maybe: not one of yes, refused, inappropriate, unable", id="bad-value"),
+                 "--detail seen-alone=maybe: not one of yes, no, refused, inappropriate, unable", id="bad-value"),
     pytest.param(["sw-visit", "--detail", "seen-alone"], "--detail 'seen-alone' is not NAME=VALUE", id="no-equals"),
     pytest.param(["review-held", "--detail", "seen-alone=yes"],
                  "--detail seen-alone: a review-held event carries no such detail (its details: none)",
@@ -48,5 +48,5 @@ def test_a_bad_detail_is_one_line_exit_2_and_nothing_written(child, args, messag
 
 def test_event_kinds_lists_each_kinds_details(child):
     rows = {r["kind"]: r["details"] for r in child.json("event", "kinds")}
-    assert rows["sw-visit"] == "seen-alone: yes|refused|inappropriate|unable"
+    assert rows["sw-visit"] == "seen-alone: yes|no|refused|inappropriate|unable"
     assert rows["review-held"] == ""

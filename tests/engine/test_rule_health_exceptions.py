@@ -63,3 +63,19 @@ def test_a_visit_that_did_not_see_the_child_is_not_a_statutory_visit():
     c = Child("england", events(ENTERED, ("sw-visit-not-seen", "2025-03-05"), ("sw-visit", "2025-03-12")),
               as_of="2025-03-20")
     c.assert_met_late("visit.sw-first", "2025-03-10", "2025-03-12")
+
+
+def test_an_import_that_carried_visits_has_them_judged_before_tracking_started():
+    # entered Mon 2025-03-03, visited 03-07 (+ 6 weeks = 04-18), tracking from 2025-05-01: an import that
+    # carried sw-visit events has the interval judged (overdue), one that did not has it silenced
+    from irocli.domain import Event
+
+    def child(carried):
+        evs = events(ENTERED, ("sw-visit", "2025-03-07"))
+        evs.append(Event("tracking-started", D("2025-05-01"), id=9, details={"carried": carried} if carried else None))
+        return Child("england", evs, as_of="2025-06-01")
+
+    assert [(o.due, o.status.value) for o in child(["entered-care", "sw-visit"]).of("visit.sw-interval")] == [
+        (D("2025-04-18"), "overdue")]
+    child(["entered-care"]).assert_absent("visit.sw-interval")
+    child(None).assert_absent("visit.sw-interval")

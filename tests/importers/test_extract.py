@@ -99,24 +99,27 @@ def _by_date(cli, child: str) -> list[tuple[str, str]]:
 def test_visits_health_sdq_and_missing_rows_become_events(cli, between):
     result = cli.json("import", "extract", between, "--map", "ssd")
     assert result["children"]["added"] == 2 and result["skipped"] == []
-    # 3001: entered care; visits SV1-SV3 (SV3 has no person id: its period of care C8001 gives 3001);
-    # HC1 a completed initial health assessment (HC2 a dental check: no; HC6 planned for 2099: no);
-    # SQ1; MS1 returned 2025-03-02 (MS2 still missing: no return, no event)
+    # 3001: entered care; visits SV1, SV2 and SV3, where the child was not seen (SV3 has no person id: its
+    # period of care C8001 gives 3001); HC1 a completed initial health assessment (HC2 a dental check: no;
+    # HC6 planned for 2099: no); SQ1; MS1 returned 2025-03-02 (MS2 still missing: no return, no event)
     assert _by_date(cli, "3001") == [
         ("entered-care", "2025-01-06"), ("sw-visit", "2025-01-10"), ("health-assessment", "2025-02-03"),
         ("sw-visit", "2025-02-20"), ("missing-episode", "2025-03-02"), ("sdq", "2025-03-05"),
-        ("sw-visit", "2025-04-01"), ("tracking-started", "2025-04-01"),
+        ("sw-visit-not-seen", "2025-04-01"), ("tracking-started", "2025-04-01"),
     ]
-    # 3002: SV4 (dd/mm/YYYY); HC4 completed (HC3 refused, HC5 surveillance, HC7 cancelled and undated: no);
-    # SQ2 (score a placeholder); MS4 returned 2025-04-07 (MS3 "Away": no return interview is owed)
+    # 3002: SV4 (dd/mm/YYYY); HC3 refused (a recorded exception), HC4 completed (HC5 surveillance, HC7
+    # cancelled and undated: no); SQ2 (score a placeholder); MS4 returned 2025-04-07 (MS3 "Away": none owed)
     assert _by_date(cli, "3002") == [
-        ("entered-care", "2024-09-02"), ("sdq", "2024-10-01"), ("sw-visit", "2025-03-10"),
-        ("health-assessment", "2025-03-20"), ("missing-episode", "2025-04-07"), ("tracking-started", "2025-04-07"),
+        ("entered-care", "2024-09-02"), ("sdq", "2024-10-01"), ("health-assessment-declined", "2025-03-01"),
+        ("sw-visit", "2025-03-10"), ("health-assessment", "2025-03-20"), ("missing-episode", "2025-04-07"),
+        ("tracking-started", "2025-04-07"),
     ]
-    assert result["events"]["added"] == 8 + 6
+    assert result["events"]["added"] == 8 + 7
     details = dict(cli.rows("SELECT source_key, details FROM event WHERE details IS NOT NULL"))
-    assert json.loads(details["ssd:visits:SV2:sw-visit"]) == {"seen": "Y", "seen_alone": "N"}
-    assert json.loads(details["ssd:visits:SV4:sw-visit"]) == {"seen": "Y", "seen_alone": "N"}  # Yes / No
+    assert json.loads(details["ssd:visits:SV2:sw-visit"]) == {"seen-alone": "no"}
+    assert json.loads(details["ssd:visits:SV4:sw-visit"]) == {"seen-alone": "no"}  # "No"
+    assert [e["details"] for e in cli.json("event", "list", "3001") if e["kind"] == "sw-visit"] == [
+        "seen-alone=yes", "seen-alone=no"]
     assert json.loads(details["ssd:sdq:SQ1:sdq"]) == {"score": "14"}
     assert "ssd:sdq:SQ2:sdq" not in details
     assert json.loads(details["ssd:missing:MS1:missing-episode"]) == {"rhi_offered": "Y", "rhi_accepted": "N"}
@@ -124,7 +127,25 @@ def test_visits_health_sdq_and_missing_rows_become_events(cli, between):
     assert cli.rows("SELECT COUNT(*) FROM event WHERE kind = 'return-interview'") == [(0,)]
 
     again = cli.json("import", "extract", between, "--map", "ssd")
-    assert again["events"] == {"added": 0, "updated": 0, "unchanged": 14}
+    assert again["events"] == {"added": 0, "updated": 0, "unchanged": 15}
+
+
+def test_imported_visits_and_health_assessments_are_judged_in_the_imported_history(cli, between):
+    # The extract carried sw-visit and health-assessment events, so the rules they complete are judged
+    # though tracking starts at 3001's last imported day (2025-04-01); tasks around reviews are not.
+    cli("import", "extract", between, "--map", "ssd")
+    rows = {(r["obligation"], r["due"]): r["status"] for r in cli.json("explain", "3001", "--as-of", "2025-06-01")}
+    # SV2 2025-02-20 + 6 weeks = 2025-04-03 (8 in Feb, 31 in Mar, 3 in Apr); SV3 did not see the child:
+    # no visit since, overdue
+    assert rows[("visit.sw-interval", "2025-04-03")] == "overdue"
+    # entered care Mon 2025-01-06 + 20 working days = 2025-02-03: HC1 that day
+    assert rows[("health.iha", "2025-02-03")] == "met"
+    # the first review (2025-01-06 + 20 working days = 2025-02-03) is judged as always; the care plan task
+    # (ms.care-plan, completed by care-plan, which the extract does not carry) is silenced before 04-01
+    assert not [k for k in rows if k[0] == "ms.care-plan"]
+    # 3002 refused on 2025-03-01 then was assessed 03-20 (aged 15): 2025-03-20 + 12 months = 2026-03-20
+    rows = {(r["obligation"], r["due"]): r for r in cli.json("explain", "3002", "--as-of", "2025-06-01")}
+    assert rows[("health.rha", "2026-03-20")]["status"] == "due"
 
 
 @pytest.mark.parametrize("name, old, new, message", [

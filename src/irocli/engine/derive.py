@@ -100,6 +100,16 @@ def _known(e: Event) -> dt.date:
     return e.date
 
 
+def _carried(evs: list[Event], day: dt.date) -> frozenset[str]:
+    """The event kinds the imports that wrote the `tracking-started` events of ``day`` carried (their details'
+    "carried"; none for one recorded before imports said so): a rule whose first completing kind is one
+    of them is judged in the imported history too, since the import brought what meets it (SSD visits,
+    health assessments); one that a carried kind meets only by the way (the IRO appointed before the
+    first review, met by the review held) is not."""
+    return frozenset(kind for e in evs if e.kind == "tracking-started" and e.date == day
+                     for kind in (e.details or {}).get("carried", ()))
+
+
 class Run:
     """One child's derivation in progress: the inputs, what the walk built, and the output."""
 
@@ -121,7 +131,7 @@ class Run:
 
     __slots__ = ("child_id", "evs", "p", "cal", "as_of", "dob", "history", "out", "by_kind", "tracked_from",
                  "known_from", "adult_on", "types", "episodes", "bookings_outside", "_cp", "_untracked", "_rolled",
-                 "_roll_back")
+                 "_roll_back", "_carried")
 
     def __init__(self, child_id: str, evs: list[Event], profile, as_of: dt.date, dob: dt.date | None,
                  history: bool) -> None:
@@ -138,6 +148,7 @@ class Run:
             self.by_kind.setdefault(e.kind, []).append(e.date)
         tracked = self.by_kind.get("tracking-started")
         self.tracked_from = max(tracked) if tracked else dt.date.min
+        self._carried = _carried(evs, self.tracked_from) if tracked else frozenset()
         # RULES §6: an imported return is one window; nothing due before the earliest window
         # opened is judged (several years' returns chain into one history)
         windows = self.by_kind.get("history-known-from")
@@ -182,7 +193,8 @@ class Run:
                 status = Status.OVERDUE if due < self.as_of else Status.DUE
         if not self.history and not status.is_open:
             return
-        if (anchor_date <= self.tracked_from or due <= self.tracked_from) and rule.type in self._untracked:
+        if (anchor_date <= self.tracked_from or due <= self.tracked_from) and rule.type in self._untracked \
+                and not (rule.completed_by and rule.completed_by[0] in self._carried):
             return  # imported history: the tasks around it were never recorded here
         if callable(basis):  # derivation text built only for obligations that are kept
             basis = basis()

@@ -406,7 +406,9 @@ def tracking_events(events: list, prefix: str) -> list:
 
     Returns and extracts carry reviews but not the tasks around them (invitations, decisions,
     records): the engine raises no task or milestone anchored before this day, so imported
-    history does not fill the overdue list with work nobody could have recorded here.
+    history does not fill the overdue list with work nobody could have recorded here, except for
+    rules first completed by a kind the import carried (details "carried", see carried_details: an SSD
+    extract's statutory visits and health assessments are judged in its history).
     """
     from irocli.domain import AHEAD_IN_IMPORTS, FORWARD_KINDS, Event
 
@@ -416,5 +418,12 @@ def tracking_events(events: list, prefix: str) -> list:
             continue  # dated ahead, not history
         if event.child_id not in last or event.date > last[event.child_id]:
             last[event.child_id] = event.date
-    return [(Event("tracking-started", day, None, child_id, True, "tasks tracked from here (imported history)"),
-             f"{prefix}:tracking:{child_id}") for child_id, day in sorted(last.items())]
+    details = carried_details(events)
+    return [(Event("tracking-started", day, None, child_id, True, "tasks tracked from here (imported history)",
+                   details=details), f"{prefix}:tracking:{child_id}") for child_id, day in sorted(last.items())]
+
+
+def carried_details(events: list) -> dict:
+    """A `tracking-started` event's details: {"carried": the sorted event kinds of ``events``
+    ([(Event, key)])}, the kinds whose rules the engine judges in the imported history too."""
+    return {"carried": sorted({event.kind for event, _key in events})}

@@ -34,6 +34,7 @@ from irocli.importers._common import (
     RowError,
     Skipper,
     bulk_work,
+    carried_details,
     date_parser,
     expand_paths,
     normalise_id,
@@ -447,14 +448,15 @@ def _load(store: Store, paths: list[Path], as_of: dt.date, dry_run: bool, skip: 
     people = [Child(c.id, None if c.id in stored else c.name, c.dob) for c in children.values()]
     history = events + reviews + missing
     in_return = sorted({e.child_id for e, _key in history} | set(children))
-    marks = []
+    marks, carried = [], carried_details(history)
     for child_id in in_return:
         known = closes + dt.timedelta(days=1) if child_id in short_break_only else opens
         marks.append((Event("history-known-from", known, None, child_id, True,
                             f"SSDA903 {year - 1}-{str(year)[2:]}: history before this day is not in the return"),
                       f"903:window:{child_id}:{year}"))
         marks.append((Event("tracking-started", closes, None, child_id, True,
-                            "tasks tracked from here (imported history)"), f"903:tracking:{child_id}:{year}"))
+                            "tasks tracked from here (imported history)", details=carried),
+                      f"903:tracking:{child_id}:{year}"))
     counts = store.bulk_load(people, history + marks, update=True, dry_run=dry_run)
     files = [{"file": t.file, "table": t.name, "rows": len(t.rows), "used": t.name in USED} for t in tables]
     return ImportResult(dry_run, files, counts, skip.skipped, notes)
