@@ -1,5 +1,7 @@
 """Between reviews: what the IRO monitors (RULES §7; CA 1989 s25B): the social worker's statutory visits
-and the child's health assessments.
+(the ordinary ones, and a placement's own regime: placed with a parent, temporary approval, a care order
+at home, an adoptive placement, the long-term option), the child's health assessments, placement plans and
+the IRO told of each placement and of its end, and a temporary approval's expiry.
 
 Each function applies the profile's rules of one type to the placements of every episode of full-time
 care (a series of short breaks, REG reg 48, has its own visiting arrangements and none of these).
