@@ -379,3 +379,14 @@ def test_a_remand_starts_a_placement_for_the_visits_plans_and_notices():
     c.assert_met("ms.placement-plan", "2025-05-12", "2025-05-07")
     c.assert_met("notify.placement-iro", "2025-05-12", "2025-05-05")
     c.assert_met("notify.placement-end", "2025-05-05", "2025-05-05")
+
+
+def test_a_remand_restarts_the_review_clock():
+    # in care from Mon 2025-01-06, reviews held 01-31 and 04-10; remanded Mon 2025-05-05 (a bank holiday, day 0):
+    # the first review again within 20 working days: May 6-9 (4), 12-16 (9), 19-23 (14), Spring bank holiday
+    # Mon 26 closed, 27-30 (18), Mon 2 June (19), Tue 3 June (20) = 2025-06-03 (not the 6-monthly 2025-10-10)
+    evs = events(("entered-care", "2025-01-06"), ("review-held", "2025-01-31"), ("review-held", "2025-04-10"),
+                 ("remand", "2025-05-05"))
+    c = Child("england", evs, as_of="2025-05-14")
+    c.assert_open_review("review.first", "2025-06-03")
+    assert c.open_review().anchor_kind == "remand"
