@@ -196,6 +196,8 @@ def regime_start(run: Run, rule, p: Placement) -> tuple[str, dt.date] | None:
     """The kind and day a visit-regime (or regime-expiry) rule's regime comes into force in a placement:
     its first `regime` event dated from the placement's start to its last day, but no sooner than
     `regime_after` from its start (a long-term foster placement of at least a year). None: not in force."""
+    if not any(k in run.by_kind for k in rule.regime):
+        return None  # the child's record has no such regime at all
     mark = _first_mark(run, rule.regime, p.start, p.last)
     if mark is None:
         return None
@@ -210,7 +212,9 @@ def regime_start(run: Run, rule, p: Placement) -> tuple[str, dt.date] | None:
 def _yielded(run: Run, rule, p: Placement, on: dt.date | None = None) -> dt.date | None:
     """The earliest day a visit-regime rule the rule yields to (`yields_to`, those switched on) is in force
     in the placement; with `on`, only if that is on or before it. None: no regime applies."""
-    days = []
+    days: list[dt.date] = []
+    if not rule.yields_to:
+        return None
     for other in rule.yields_to:
         regime = run.p.rules.get(other)
         start = regime_start(run, regime, p) if regime is not None else None
@@ -236,6 +240,8 @@ def visit_regime(run: Run, rules: list) -> None:
     Visit rules that name this one in `yields_to` stand back from that day. Calendar days, weeks or months;
     a visit deadline never moves off a closed day. Ends with the placement as visit-interval does."""
     for rule in rules:
+        if not any(k in run.by_kind for k in rule.regime):
+            continue  # no such regime in the child's record
         for p in placements(run, rule.events):
             start = regime_start(run, rule, p)
             if start is None:
@@ -287,6 +293,8 @@ def regime_expiry(run: Run, rules: list) -> None:
     unmet at expiry it is overdue. A placement that ended before the expiry owes nothing; one that ended
     after it without approval, missed. Calendar days or weeks (16 weeks = 112 days)."""
     for rule in rules:
+        if not any(k in run.by_kind for k in rule.regime):
+            continue  # no such regime in the child's record
         for p in placements(run, rule.events):
             start = regime_start(run, rule, p)
             if start is None:
@@ -318,6 +326,8 @@ def placement_end(run: Run, rules: list) -> None:
     placement, tells the IRO of both the old placement's end and the new one's start (its window under
     `follows` begins after the old placement's notice). A placement that ended with the episode and was
     not notified by that day is missed (history), never overdue."""
+    if not run.history and not any(ep.end is None and not ep.short_breaks for ep in run.episodes):
+        return  # the due list: only a move within an open episode of full-time care can leave one open
     for rule in rules:
         follows = run.p.rules.get(rule.follows) if rule.follows else None
         told = {(p.episode, p.start): done for p, done in _start_notices(run, follows)} if follows else {}
