@@ -340,6 +340,16 @@ def test_the_iro_told_of_a_move(notices, end_row, start_row):
     assert o.derivation.arithmetic == "placement from 2025-03-03 ends 2025-04-14; 2025-04-14 + 0 days = 2025-04-14"
 
 
+def test_a_later_move_notice_does_not_tell_of_an_earlier_end():
+    # moved 04-14 untold; moved again Mon 2025-09-01, told that day: that notice is the second placement's end
+    # (due 09-01, met) and the third's start, never the first's end, which was missed once the child left the
+    # placement it moved to (its window ran to 08-31)
+    evs = events(ENTERED, ("iro-notified", "2025-03-05"), MOVED, ("placement-change", "2025-09-01"),
+                 ("iro-notified", "2025-09-01"))
+    c = Child("england", evs, as_of="2025-09-05")
+    assert rows(c, "notify.placement-end") == [("2025-04-14", "missed", None), ("2025-09-01", "met", "2025-09-01")]
+
+
 def test_an_open_placement_owes_no_end_notice():
     c = Child("england", events(ENTERED, ("iro-notified", "2025-03-05")), as_of="2025-06-01")
     c.assert_absent("notify.placement-end")

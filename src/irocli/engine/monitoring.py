@@ -322,10 +322,11 @@ def placement_end(run: Run, rules: list) -> None:
 
     Met by a completing event in the placement dated after the one that met the `follows` rule for it
     (the notice of its start, notify.placement-iro; without it, after its first day) and by the due date;
-    one after it meets it late. So one notice of a move dated on the move day, or before it within the old
-    placement, tells the IRO of both the old placement's end and the new one's start (its window under
-    `follows` begins after the old placement's notice). A placement that ended with the episode and was
-    not notified by that day is missed (history), never overdue."""
+    one after it, while the child is in the next placement, meets it late. So one notice of a move dated on
+    the move day, or before it within the old placement, tells the IRO of both the old placement's end and
+    the new one's start (its window under `follows` begins after the old placement's notice), and no notice
+    tells of two ends. Not told by the time the next placement ended (or, for the last placement, by the day
+    the episode ended): missed (history), never overdue."""
     if not run.history and not any(ep.end is None and not ep.short_breaks for ep in run.episodes):
         return  # the due list: only a move within an open episode of full-time care can leave one open
     for rule in rules:
@@ -335,16 +336,17 @@ def placement_end(run: Run, rules: list) -> None:
         for i, p in enumerate(ps):
             if p.last is None:
                 continue  # still open: not ended
-            ep = run.episodes[p.episode]
-            moved = i + 1 < len(ps) and ps[i + 1].episode == p.episode
-            if not run.history and (ep.end is not None or not moved):
-                continue  # the due list: only an open episode's ended placements can be open
-            ends, kind = (ps[i + 1].start, ps[i + 1].kind) if moved else (p.last, _end_kind(run, p.last))
+            if i + 1 < len(ps) and ps[i + 1].episode == p.episode:  # a move: told by the end of the next placement
+                ends, kind, until = ps[i + 1].start, ps[i + 1].kind, ps[i + 1].last
+            else:  # the episode ended: told by its last day
+                ends, kind, until = p.last, _end_kind(run, p.last), p.last
+            if not run.history and until is not None:
+                continue  # the due list: it can no longer be open
             start_notice = told.get((p.episode, p.start))
             earliest = max(p.start, start_notice or p.start) + _DAY
             due = run.cal.add(ends, rule.offset)
-            done = run.first_on_or_after(rule.completed_by, earliest, True, ep.end or END)
-            run.emit(rule, due, kind, ends, offset=rule.offset, met_on=done, missed=done is None and ep.end is not None,
+            done = run.first_on_or_after(rule.completed_by, earliest, True, until or END)
+            run.emit(rule, due, kind, ends, offset=rule.offset, met_on=done, missed=done is None and until is not None,
                      basis=f"placement from {p.start} ends {ends}", cycle=f"ep{p.episode + 1}.p{p.number}")
 
 
