@@ -86,7 +86,8 @@ EVENT_KINDS: dict[str, str] = {
                          "each later one a review",
     "sdq": "Strengths and Difficulties Questionnaire completed (health and wellbeing guidance 2015; ages 4 to 16)",
     "placement-plan": "Placement plan prepared (REG reg 9: before the placement, else within 5 working days)",
-    "iro-notified": "IRO told of a placement (REG reg 13: before it, or within 5 working days in an emergency)",
+    "iro-notified": "IRO told of a placement (REG reg 13: before it, or within 5 working days in an emergency) "
+                    "or of its end (REG reg 14); one notice of a move on its day tells of both",
     "missing-episode": "Child returned from a missing episode, dated the day of return (DfE missing children "
                        "guidance 2014)",
     "return-interview": "Independent return interview held after a missing episode (DfE missing children "
@@ -95,6 +96,23 @@ EVENT_KINDS: dict[str, str] = {
                          "(REG reg 28 visits are to the child)",
     "health-assessment-declined": "Recorded exception: the child, of sufficient age and understanding, declined "
                                   "the health assessment (REG reg 7 [confirm]); it stands for the assessment due",
+    # a placement's own visiting regime (RULES §7), dated on or after the placement's start, within it
+    "placed-with-parent": "Placed with a parent before the assessment is complete (REG reg 19): weekly visits "
+                          "until the first review",
+    "temporary-approval": "Placed with a connected person under temporary approval (REG reg 24): 16 weeks; "
+                          "weekly visits until the first review",
+    "approval-extended": "Temporary approval of a connected person extended, once, by up to 8 weeks (REG reg 25; "
+                         "the IRO told)",
+    "foster-approved": "Connected person approved as a foster carer (ends the temporary approval, REG reg 24)",
+    "ico-at-home": "Interim care order made with the child living at home (REG reg 28(4)): weekly visits until "
+                   "the first review",
+    "care-order-at-home": "Care order made with the child living with a parent (REG reg 28(5)): a visit within a "
+                          "week, then 6-weekly",
+    "long-term-visits-agreed": "The child agreed to 6-monthly visits in a long-term foster placement of at least "
+                               "a year (REG reg 28 as amended 2015)",
+    "remand": "Remanded to local authority accommodation or youth detention accommodation (REG Part 8A): "
+              "starts a placement",
+    "dpp": "Detention placement plan prepared (REG Part 8A, in place of the placement plan)",
     # imports (issue 3): the case system's own view, kept to compare
     "system-review-due": "The case system's own next review due date (from an extract)",
     "tracking-started": "Tasks tracked from this day (history before it was imported without them)",

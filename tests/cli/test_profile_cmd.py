@@ -80,8 +80,10 @@ def test_show_the_visit_interval_rule_of_england(nostore):
     found = keys(nostore("profile", "show", "england", "visit.sw-interval", "--format", "json"))
     assert {k: v for k, (v, _) in found.items()} == {
         "type": "visit-interval", "title": "Social worker's next statutory visit", "owner": "social-worker",
-        "event": ["entered-care", "placement-change"], "offset": "6 weeks", "long_term_after": "1 year",
+        "event": ["entered-care", "placement-change", "remand"], "offset": "6 weeks", "long_term_after": "1 year",
         "long_term_offset": "3 months", "long_term_event": "long-term-foster", "completed_by": ["sw-visit"],
+        "yields_to": ["visit.sw-reg19", "visit.sw-reg24", "visit.sw-care-order-home", "visit.adoptive",
+                      "visit.sw-long-term-foster"],
         "source": "REG reg 28(2)(b)-(c)"}
     assert {f for _, f in found.values()} == {"england.toml"}
     assert "REG reg 28(2)(b)-(c)" in nostore("profile", "show", "england", "visit.sw-interval").stdout

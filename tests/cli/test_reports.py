@@ -96,6 +96,27 @@ def test_explain_cites_reg_28_for_a_visit(caseload):
     assert "REG reg 28" in caseload("explain", "C002", "--as-of", "2025-03-20").stdout
 
 
+def test_explain_cites_reg_28_4_for_a_temporary_approval(caseload):
+    # C002 moved Mon 2025-04-14 to a connected person approved temporarily that day (REG reg 24): visited
+    # within a week (+ 7 = Easter Monday 2025-04-21, not moved), then weekly while no review is held since
+    # (2025-04-17 + 7 days = 2025-04-24); the temporary approval runs 16 weeks (+ 112 days = 2025-08-04)
+    for kind, day in [("placement-change", "2025-04-14"), ("temporary-approval", "2025-04-14"),
+                      ("sw-visit", "2025-04-17")]:
+        caseload("event", "add", "C002", kind, day)
+    rows = json.loads(caseload("explain", "C002", "--as-of", "2025-04-20", "--format", "json").stdout)
+    regime = [r for r in rows if r["obligation"] == "visit.sw-reg24"]
+    assert [(r["due"], r["status"], r["source"], r["owner"]) for r in regime] == [
+        ("2025-04-21", "met", "REG reg 28(4)", "social-worker"),
+        ("2025-04-24", "due", "REG reg 28(4)", "social-worker")]
+    assert regime[1]["arithmetic"] == ("temporary-approval from 2025-04-14; visit 2025-04-17, no review held since; "
+                                       "2025-04-17 + 1 week = 2025-04-24")
+    [expiry] = [r for r in rows if r["obligation"] == "placement.reg24-expiry"]
+    assert (expiry["due"], expiry["source"]) == ("2025-08-04", "REG reg 24-25")
+    # the visit made under the regime starts no 6-weekly visit.sw-interval
+    assert not [r for r in rows if r["obligation"] == "visit.sw-interval"]
+    assert "REG reg 28(4)" in caseload("explain", "C002", "--as-of", "2025-04-20").stdout
+
+
 def test_profile_option_changes_the_rules(caseload):
     rows = json.loads(caseload("--profile", "blackpool", "due", "--as-of", "2025-02-01", "--within", "120",
                                "--iro", "A. Khan", "--format", "json").stdout)

@@ -44,6 +44,9 @@ def test_the_registry_and_the_loader_schema_are_the_same_set():
     ("placement-order-check", "irocli.engine.milestones", "placement_order_checks"),
     ("conference-review", "irocli.engine.conferences", "review_conferences"),
     ("escalation", "irocli.engine.escalations", "escalation_obligations"),
+    ("visit-regime", "irocli.engine.monitoring", "visit_regime"),
+    ("regime-expiry", "irocli.engine.monitoring", "regime_expiry"),
+    ("placement-end", "irocli.engine.monitoring", "placement_end"),
 ], ids=lambda v: v if isinstance(v, str) and "." not in v and "_" not in v else "")
 def test_a_rule_type_names_the_function_that_applies_it(rule_type, module, function):
     fn = RULE_TYPES[rule_type]

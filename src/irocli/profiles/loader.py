@@ -251,6 +251,7 @@ def _build(data: dict[str, Any], origin: str, origins: dict[tuple[str, ...], str
         if rule is not None:
             rules[rule_id] = rule
 
+    _check_rule_links(rules, raw_rules, where)
     reviews = data.get("reviews", {})
     for k in reviews:
         if k not in ("sequence", "short_breaks"):
@@ -465,7 +466,8 @@ def _kpi_groups(raw: Any, where, origins: dict[tuple[str, ...], str]) -> tuple[K
 
 
 # rule types whose `event` may be a list of kinds (each raises the rule)
-_EVENT_LISTS = ("requirement", "placement-start", "visit-interval")
+_EVENT_LISTS = ("requirement", "placement-start", "visit-interval", "visit-regime", "regime-expiry",
+                "placement-end")
 
 
 def _rule(rule_id: str, raw: Any, where) -> Rule | None:
@@ -528,6 +530,14 @@ def _rule(rule_id: str, raw: Any, where) -> Rule | None:
     windows = WINDOWS_BY_TYPE.get(rtype, WINDOWS)
     if window is not None and window not in windows:
         raise BadInput(f"must be one of {', '.join(windows)}", where=where(f"{key}.window"))
+    regime = tuple(_kind(k, where(f"{key}.regime")) for k in _kinds(raw.get("regime", []), where(f"{key}.regime")))
+    extended_by = tuple(_kind(k, where(f"{key}.extended_by"))
+                        for k in _kinds(raw.get("extended_by", []), where(f"{key}.extended_by")))
+    yields_to = tuple(_str(r, where(f"{key}.yields_to"))
+                      for r in _kinds(raw.get("yields_to", []), where(f"{key}.yields_to")))
+    follows = raw.get("follows")
+    if follows is not None:
+        _str(follows, where(f"{key}.follows"))
     long_term_event = raw.get("long_term_event")
     if long_term_event is not None:
         _kind(long_term_event, where(f"{key}.long_term_event"))
@@ -565,7 +575,36 @@ def _rule(rule_id: str, raw: Any, where) -> Rule | None:
         until_age=offset("until_age"),
         lookback=offset("lookback"),
         roll=roll,
+        regime=regime,
+        regime_after=offset("regime_after"),
+        until_review_offset=offset("until_review_offset"),
+        extension=offset("extension"),
+        extended_by=extended_by,
+        yields_to=yields_to,
+        follows=follows,
     )
+
+
+def _kinds(value: Any, where: str) -> list[Any]:
+    """One event kind or a list of them."""
+    return [value] if isinstance(value, str) else _list(value, where)
+
+
+def _check_rule_links(rules: dict[str, Rule], raw_rules: dict[str, Any], where) -> None:
+    """yields_to names visit-regime rules and follows a placement-start rule of this profile; one that
+    is switched off (enabled = false) is allowed and simply not applied."""
+    for rule in rules.values():
+        links = [("yields_to", r, "visit-regime") for r in rule.yields_to]
+        if rule.follows is not None:
+            links.append(("follows", rule.follows, "placement-start"))
+        for k, other, rtype in links:
+            if other in rules and rules[other].type == rtype:
+                continue
+            if other in raw_rules and other not in rules:
+                continue  # switched off
+            known = [r.id for r in rules.values() if r.type == rtype]
+            raise BadInput(f"{other!r} is not a {rtype} rule of this profile{did_you_mean(other, known, _AS_REPR)}",
+                           where=where(f"rules.{rule.id}.{k}"))
 
 
 def _check_review_ids(ids: tuple[str, ...], rules: dict[str, Rule], where: str) -> None:

@@ -44,11 +44,28 @@ RULE_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
     # between reviews (RULES §7): event = the kinds that start a placement; due offset after each
     # start (full-time care only, REG reg 48), met by a completing event before the next placement;
     # window = "before-start": one dated before the start also meets it (e.g. the placement plan, REG reg 9)
-    "placement-start": {"required": ("event", "offset", "completed_by"), "optional": ("window",)},
+    # yields_to: visit-regime rule ids; a placement whose regime is in force from its start owes this
+    # rule nothing (the regime's own first visit replaces it)
+    "placement-start": {"required": ("event", "offset", "completed_by"), "optional": ("window", "yields_to")},
     # offset after each completing event in a placement (full-time care only); after long_term_after
-    # from the placement's start, long_term_offset where a long_term_event marks it long-term
+    # from the placement's start, long_term_offset where a long_term_event marks it long-term;
+    # yields_to: visit-regime rule ids whose regime, in force on a visit's day, counts from that visit instead
     "visit-interval": {"required": ("event", "offset", "completed_by"),
-                       "optional": ("long_term_after", "long_term_offset", "long_term_event")},
+                       "optional": ("long_term_after", "long_term_offset", "long_term_event", "yields_to")},
+    # a placement's own visiting regime (REG reg 28(3)-(5), AAR reg 36(4)), in force from the first
+    # `regime` event dated in the placement (no sooner than regime_after from its start): a visit within
+    # first_offset of it; then until_review_offset between visits while the next falls due on or before
+    # the first review held after it, else offset (none: nothing derived, e.g. as the review decides)
+    "visit-regime": {"required": ("event", "regime", "completed_by"),
+                     "optional": ("first_offset", "until_review_offset", "offset", "regime_after")},
+    # a time-limited approval marked by a `regime` event in a placement (REG reg 24-25): it ends offset
+    # after it, or `extension` later where an extended_by event is dated on or before that; met by a
+    # completing event in the placement
+    "regime-expiry": {"required": ("event", "regime", "offset", "completed_by"),
+                      "optional": ("extension", "extended_by")},
+    # the day each placement ends (the next placement's start, or the episode's end) + offset; met by a
+    # completing event in the placement dated after the one that met the `follows` rule (its start's)
+    "placement-end": {"required": ("event", "offset", "completed_by"), "optional": ("follows",)},
     # offset after the start of each episode of full-time care, met by the first completing event in it
     # (or by one up to `lookback` before the start: an assessment made before the child came into care)
     "episode-start": {"required": ("offset", "completed_by"), "optional": ("lookback",)},
@@ -104,6 +121,13 @@ class Rule:
     offset_after_age: Offset | None = None  # assessment-interval: the interval from the birthday of `age`
     until_age: Offset | None = None  # age-band-interval: the age the band ends at (not included)
     lookback: Offset | None = None  # episode-start: a completing event this long before the start also meets it
+    regime: tuple[str, ...] = ()  # visit-regime, regime-expiry: the kinds marking a placement's regime
+    regime_after: Offset | None = None  # visit-regime: in force no sooner than this after the placement's start
+    until_review_offset: Offset | None = None  # visit-regime: between visits until the first review
+    extension: Offset | None = None  # regime-expiry: how much longer once extended
+    extended_by: tuple[str, ...] = ()  # regime-expiry: the kinds that extend it (once)
+    yields_to: tuple[str, ...] = ()  # placement-start, visit-interval: visit-regime rule ids taking precedence
+    follows: str | None = None  # placement-end: the placement-start rule whose completing event comes first
     roll: bool = True  # false: a calendar-day date stays on a closed day whatever [policies] says (72 hours)
     owner: str = "iro"  # who must act on it: one of OWNERS or the profile's own slug
 
@@ -264,7 +288,8 @@ DEFAULT_POLICIES = Policies(
     untracked_types=Policy(frozenset({"before-review", "after-review", "after-event", "midpoint", "at-review",
                                       "age", "first-review-after-age", "authorisation", "before-conference",
                                       "placement-start", "visit-interval", "episode-start",
-                                      "assessment-interval", "age-band-interval"}),
+                                      "assessment-interval", "age-band-interval", "visit-regime",
+                                      "regime-expiry", "placement-end"}),
                            "RULES §6 (irocli default)"),
     roll_back=Policy(frozenset({"before-review", "before-conference"}), "RULES §6 (irocli default)"),
     roll_on=Policy(frozenset({"after-review", "after-event", "midpoint"}), "RULES §6 (irocli default)"),
