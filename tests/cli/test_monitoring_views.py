@@ -61,7 +61,8 @@ def test_explain_cites_the_regulation_and_the_arithmetic(mia):
         ("health.rha", "2025-09-28", "due", None),
         ("health.sdq", "2026-03-03", "due", None),
     ]
-    assert rows[3]["arithmetic"].endswith("2025-04-25 + 6 weeks = 2025-06-06")
+    assert rows[3]["arithmetic"] == ("placement from 2025-03-03; visit 2025-04-25 before 2026-03-03 (1 year from its "
+                                     "start); 2025-04-25 + 6 weeks = 2025-06-06")
     assert rows[4]["arithmetic"].endswith("2025-03-28 + 6 months = 2025-09-28")
     table = mia("explain", "C010", *AS_OF).stdout
     assert "REG reg 28(2)(a)" in table and "REG reg 7" in table

@@ -136,8 +136,8 @@ def test_the_basis_says_why_the_long_term_interval_applies():
     c = Child("england", events(*LONG_TERM, ("sw-visit", "2025-02-20")), as_of="2025-03-01")
     o = c.of("visit.sw-interval")[-1]
     assert o.derivation.arithmetic == (
-        "placement from 2024-01-15; visit 2025-02-20 after its first 1 year (2025-01-15), long-term-foster "
-        "from 2024-06-03; 2025-02-20 + 3 months = 2025-05-20")
+        "placement from 2024-01-15; visit 2025-02-20 on or after 2025-01-15 (1 year from its start), "
+        "long-term-foster from 2024-06-03; 2025-02-20 + 3 months = 2025-05-20")
 
 
 def test_long_term_designation_of_an_earlier_placement_does_not_carry_over():

@@ -180,10 +180,10 @@ def visit_interval(run: Run, rules: list) -> None:
                     since = next((d for d in marked if d <= v), None)
                     if since is not None:
                         offset = rule.long_term_offset
-                        why = (f"placement from {p.start}; visit {v} after its first {rule.long_term_after} "
-                               f"({year_ends}), {rule.long_term_event} from {since}")
+                        why = (f"placement from {p.start}; visit {v} on or after {year_ends} ({rule.long_term_after} "
+                               f"from its start), {rule.long_term_event} from {since}")
                 if why is None:
-                    why = (f"placement from {p.start}; visit {v} in its first {rule.long_term_after} (to {year_ends})"
+                    why = (f"placement from {p.start}; visit {v} before {year_ends} ({rule.long_term_after} from its start)"
                            if year_ends is not None and v < year_ends else f"placement from {p.start}; visit {v}")
                 due = run.cal.add(v, offset)
                 nxt = visits[i + 1] if i + 1 < len(visits) else None
