@@ -87,9 +87,8 @@ class SchoolAge(NamedTuple):
     last: dt.date
 
     def describe(self) -> str:
-        """The basis text: "of school age (school years 2019-20 to 2030-31: 2019-09-01 to 2031-07-31)"."""
-        return (f"of school age (school years {self.first_year}-{(self.first_year + 1) % 100:02d} to "
-                f"{self.last_year}-{(self.last_year + 1) % 100:02d}: {self.first} to {self.last})")
+        """The basis text: "of school age 2019-09-01 to 2031-07-31" (the first term's first day, the last's last)."""
+        return f"of school age {self.first} to {self.last}"
 
 
 def school_age(run: Run, rule) -> SchoolAge | None:
@@ -157,7 +156,7 @@ def term_review(run: Run, rules: list) -> None:
             for term in _owed(terms, ep, last, age):
                 if term.first > run.as_of:
                     break  # not begun: owed once it begins (the child may leave care before)
-                _one_term(run, rule, term, offset, ep, last, age)
+                _one_term(run, rule, term, offset, ep, last)
 
 
 def _owed(terms: SchoolTerms, ep: Episode, last: dt.date | None, age: SchoolAge) -> Iterator[Term]:
@@ -170,7 +169,7 @@ def _owed(terms: SchoolTerms, ep: Episode, last: dt.date | None, age: SchoolAge)
         year += 1
 
 
-def _one_term(run: Run, rule, term: Term, offset, ep: Episode, last: dt.date | None, age: SchoolAge) -> None:
+def _one_term(run: Run, rule, term: Term, offset, ep: Episode, last: dt.date | None) -> None:
     """Emit one term's review (see term_review)."""
     due = run.cal.add(term.last, offset)
     until = min(term.last, last or END)
@@ -178,7 +177,7 @@ def _one_term(run: Run, rule, term: Term, offset, ep: Episode, last: dt.date | N
     later = None if done is not None else run.first_on_or_after(rule.completed_by, term.last, False, last or END)
     if done is None and last is not None and last < due:
         return  # left care before it fell due
-    why = f"{term.name} term {term.first} to {term.last}; {age.describe()}"
+    why = f"{term.name} term {term.first} to {term.last}"
     if later is not None:
         why += f"; none in the term, the next on {later}"
     run.emit(rule, due, "term-end", term.last, offset=offset, met_on=done,
