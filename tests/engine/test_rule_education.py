@@ -306,3 +306,40 @@ def test_dudley_pep_cites_004_over_the_national_floor():
     [r] = Child("dudley", events(("entered-care", "2024-12-20")), as_of="2025-01-02", dob="2014-05-01").of(
         "ms.pep-review")  # spring 2025, begun 1 Jan
     assert (str(r.due), r.source.startswith("004 Education")) == ("2025-03-31", True)
+
+
+# ---------------------------------------------------------------- the due list holds what the history calls open
+def test_the_due_list_holds_exactly_the_open_pep_and_secure_obligations_of_the_history():
+    """derive(history=False) skips terms closed by a later PEP review and ended stays: what it keeps must be
+    exactly the open obligations derive(history=True) finds (random histories of the new kinds)."""
+    import datetime as dt
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from irocli.domain import Event
+    from irocli.engine import derive
+    from irocli.profiles import load
+
+    profile = load("england")
+    kinds = ["pep", "pep-review", "pep-started", "left-care", "entered-care", "placement-change",
+             "secure-placement", "secure-review", "secure-ended", "icpc-held", "core-group", "cp-plan-ended"]
+    ours = ("ms.pep-start", "ms.pep", "ms.pep-review", "review.secure", "cp.core-group")
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.integers(0, 3000), st.lists(st.tuples(st.sampled_from(kinds), st.integers(0, 150)), max_size=14),
+           st.integers(0, 400), st.dates(dt.date(2008, 1, 1), dt.date(2020, 1, 1)))
+    def check(start, steps, tail, dob):
+        day = dt.date(2018, 1, 1) + dt.timedelta(days=start)
+        evs = [Event("entered-care", day, id=1)]
+        for i, (kind, gap) in enumerate(steps):
+            day += dt.timedelta(days=gap)
+            evs.append(Event(kind, day, id=i + 2))
+        as_of = day + dt.timedelta(days=tail)
+        full = derive("C", evs, profile, as_of, dob=dob)
+        due = derive("C", evs, profile, as_of, dob=dob, history=False)
+        key = lambda o: (o.rule, o.due, o.status, o.cycle)  # noqa: E731
+        assert sorted(map(key, (o for o in due.obligations if o.rule in ours))) == sorted(
+            map(key, (o for o in full.obligations if o.rule in ours and o.status.is_open)))
+
+    check()

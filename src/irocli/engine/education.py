@@ -153,18 +153,23 @@ def term_review(run: Run, rules: list) -> None:
         terms: SchoolTerms = run.p.terms
         offset = rule.offset if rule.offset is not None else _NO_OFFSET
         for ep, last in _full_time(run):
-            for term in _owed(terms, ep, last, age):
+            # the due list: a term ended before the latest PEP review of the episode is met or superseded
+            since = ep.start if run.history else max(
+                (ds[-1] for kind in rule.completed_by if (ds := run.by_kind.get(kind)) and ds[-1] >= ep.start),
+                default=ep.start)
+            for term in _owed(terms, ep, last, age, since):
                 if term.first > run.as_of:
                     break  # not begun: owed once it begins (the child may leave care before)
                 _one_term(run, rule, term, offset, ep, last)
 
 
-def _owed(terms: SchoolTerms, ep: Episode, last: dt.date | None, age: SchoolAge) -> Iterator[Term]:
-    """The terms of school age that begin after the episode's first day and on or before its last, in order."""
-    year = max(terms.school_year(ep.start), age.first_year)
+def _owed(terms: SchoolTerms, ep: Episode, last: dt.date | None, age: SchoolAge, since: dt.date) -> Iterator[Term]:
+    """The terms of school age that begin after the episode's first day and on or before its last, in order,
+    from the one that ends on or after `since`."""
+    year = max(terms.school_year(since), age.first_year)
     while year <= age.last_year and terms.year_start(year) <= (last or END):
         for term in terms.of_year(year):
-            if ep.start < term.first and (last is None or term.first <= last):
+            if ep.start < term.first and (last is None or term.first <= last) and term.last >= since:
                 yield term
         year += 1
 
