@@ -55,6 +55,7 @@ class SchoolTerms:
         ("autumn", (9, 1), (12, 31)), ("spring", (1, 1), (3, 31)), ("summer", (4, 1), (7, 31)))
     years: dict[int, tuple[Term, ...]] = field(default_factory=dict)
     source: str = "irocli default terms (1 Sep-31 Dec, 1 Jan-31 Mar, 1 Apr-31 Jul) [confirm]"
+    _by_year: dict[int, tuple[Term, ...]] = field(default_factory=dict, compare=False, repr=False)  # of_year's
 
     def year_start(self, year: int) -> dt.date:
         """The first day of school year `year` (e.g. 2025-09-01 for 2025-26)."""
@@ -66,11 +67,13 @@ class SchoolTerms:
 
     def of_year(self, year: int) -> tuple[Term, ...]:
         """The terms of school year `year` in order: its own dates if the profile gives them, else the pattern."""
-        own = self.years.get(year)
-        if own is not None:
-            return own
-        return tuple(Term(name, year, self.pattern_day(year, first), self.pattern_day(year, last))
-                     for name, first, last in self.pattern)
+        found = self._by_year.get(year)
+        if found is None:
+            found = self.years.get(year) or tuple(
+                Term(name, year, self.pattern_day(year, first), self.pattern_day(year, last))
+                for name, first, last in self.pattern)
+            self._by_year[year] = found
+        return found
 
     def pattern_day(self, year: int, md: MonthDay) -> dt.date:
         """A pattern's (month, day) as a date of school year `year` (before year_starts: the next calendar year)."""
@@ -132,7 +135,7 @@ def school_age_start(run: Run, rules: list) -> None:
             if done is None and last is not None and last < due:
                 continue  # left care before it fell due
             run.emit(rule, due, "entered-care", ep.start, offset=rule.offset, met_on=done,
-                     missed=done is None and last is not None, basis=age.describe(), cycle=f"ep{ep.index + 1}")
+                     missed=done is None and last is not None, basis=age.describe, cycle=f"ep{ep.index + 1}")
 
 
 @applies("term-review")
@@ -182,9 +185,10 @@ def _one_term(run: Run, rule, term: Term, offset, ep: Episode, last: dt.date | N
     later = None if done is not None else run.first_on_or_after(rule.completed_by, term.last, False, last or END)
     if done is None and last is not None and last < due:
         return  # left care before it fell due
-    why = f"{term.name} term {term.first} to {term.last}"
-    if later is not None:
-        why += f"; none in the term, the next on {later}"
+    def why() -> str:  # built only for an obligation that is kept
+        said = f"{term.name} term {term.first} to {term.last}"
+        return said + (f"; none in the term, the next on {later}" if later is not None else "")
+
     run.emit(rule, due, "term-end", term.last, offset=offset, met_on=done,
              missed=done is None and (later is not None or last is not None), basis=why,
              cycle=f"ep{ep.index + 1}.{term.year}.{term.name}")
