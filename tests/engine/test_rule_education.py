@@ -297,6 +297,17 @@ def test_the_age_bounds_are_rule_data(tmp_path):
     assert reviews(pep([("entered-care", "2027-06-01")], as_of="2027-09-02", dob="2010-09-01")) == []
 
 
+def test_a_term_reviews_offset_counts_from_the_terms_last_day(tmp_path):
+    # an authority wanting each review 5 working days before the term ends: Tue 2026-03-31 - 5 WD = Mon 30 (1),
+    # Fri 27 (2), Thu 26 (3), Wed 25 (4), Tue 24 March (5); a review dated in the term still meets it
+    path = tmp_path / "early.toml"
+    path.write_text('extends = "england"\nname = "early"\n[rules."ms.pep-review"]\noffset = "-5 working days"\n')
+    c = pep([("entered-care", "2025-10-15")], as_of="2026-01-05", profile=str(path))
+    [o] = c.of("ms.pep-review")
+    assert (str(o.due), o.derivation.arithmetic) == (
+        "2026-03-24", "spring term 2026-01-01 to 2026-03-31; 2026-03-31 - 5 working days = 2026-03-24")
+
+
 # ---------------------------------------------------------------- dudley: 004 restates the national floor
 def test_dudley_pep_cites_004_over_the_national_floor():
     c = Child("dudley", events(("entered-care", "2024-12-20")), as_of="2024-12-21", dob="2014-05-01")

@@ -185,6 +185,7 @@ def _one_term(run: Run, rule, term: Term, offset, ep: Episode, last: dt.date | N
     later = None if done is not None else run.first_on_or_after(rule.completed_by, term.last, False, last or END)
     if done is None and last is not None and last < due:
         return  # left care before it fell due
+
     def why() -> str:  # built only for an obligation that is kept
         said = f"{term.name} term {term.first} to {term.last}"
         return said + (f"; none in the term, the next on {later}" if later is not None else "")
