@@ -282,6 +282,8 @@ def test_the_terms_table_names_its_source_and_defaults():
      "term 'autumn' must run forward within the school year 2025-09-01 to 2026-08-31"),
     ('[terms.years]\n2025 = [{ term = "autumn", first = "1 Sep", last = 2025-12-18 }]\n',
      "terms.years.2025[1].first", "'1 Sep' is not a date (expected YYYY-MM-DD)"),
+    ('[terms.years]\n2025 = [{ term = "autumn", first = 2025-09-03T09:00:00, last = 2025-12-18 }]\n',
+     "terms.years.2025[1].first", "'2025-09-03T09:00:00' is not a date (expected YYYY-MM-DD)"),
 ])
 def test_a_bad_terms_table_is_one_error_naming_the_file_and_key(tmp_path, text, where, message):
     assert_profile_fails(tmp_path, 'extends = "england"\n' + text, where, message)

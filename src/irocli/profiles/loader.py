@@ -658,9 +658,10 @@ def _list(value: Any, where: str) -> list[Any]:
 
 
 def _date(value: Any, where: str) -> dt.date:
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):  # a TOML date, not a date-time
         return value
+    shown = value.isoformat() if isinstance(value, dt.datetime) else value
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise BadInput(f"{value!r} is not a date (expected YYYY-MM-DD)", where=where) from None
+        raise BadInput(f"{shown!r} is not a date (expected YYYY-MM-DD)", where=where) from None
