@@ -74,7 +74,7 @@ EVENT_KINDS: dict[str, str] = {
     "iro-allocated": "IRO allocated",
     "post-18-allocation": "IRO Service Manager authorised the IRO to go on after the 18th birthday, until this "
                           "date (002: exceptional, time-limited)",
-    "pep": "Personal Education Plan completed",
+    "pep": "Personal Education Plan completed (the initial PEP; a later one also counts as a termly review)",
     "care-plan": "Care plan prepared",
     "permanence-plan": "Permanence plan in place",
     "twin-track": "Parallel (twin-track) plan in place",
@@ -113,6 +113,16 @@ EVENT_KINDS: dict[str, str] = {
     "remand": "Remanded to local authority accommodation or youth detention accommodation (REG Part 8A): "
               "starts a placement",
     "dpp": "Detention placement plan prepared (REG Part 8A, in place of the placement plan)",
+    # education, secure accommodation, core groups (RULES §7)
+    "pep-started": "Personal Education Plan started (DfE PEP guidance 2018: within 10 working days of becoming "
+                   "looked after)",
+    "pep-review": "Personal Education Plan reviewed (DfE PEP guidance 2018: each school term)",
+    "secure-placement": "Placed in secure accommodation (CA 1989 s25): panel reviews run from this day",
+    "secure-review": "Secure accommodation placement reviewed by the panel (Children (Secure Accommodation) "
+                     "Regulations 1991 reg 15)",
+    "secure-ended": "The child left secure accommodation (ends the secure placement's reviews)",
+    "core-group": "Child protection core group met (Working Together: the first within 10 working days of "
+                  "the ICPC)",
     # imports (issue 3): the case system's own view, kept to compare
     "system-review-due": "The case system's own next review due date (from an extract)",
     "tracking-started": "Tasks tracked from this day (history before it was imported without them)",
@@ -148,6 +158,7 @@ PRE_BIRTH_KINDS = frozenset({
     "strategy-discussion", "icpc-held", "rcpc-held", "cp-plan-ended", "no-icpc", "cp-plan-follow-up",
     "icpc-requested", "conference-date-confirmed", "conference-invite-list", "conference-invite-follow-up",
     "conference-invitations-sent", "quoracy-checked", "conference-inquorate", "inquorate-report",
+    "core-group",  # a pre-birth plan has its core group before the birth
 })
 
 # Kinds that end an episode of care (CA 1989 s22: the child ceases to be looked after; an adoption

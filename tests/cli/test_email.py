@@ -17,6 +17,14 @@ Hand-checked caseload dates (tests/cli/conftest.py, england profile):
   plan and the IRO's notification (5 working days after entering care; none recorded) + 6: 24 overdue, 16
   for A. Khan (C001 2024-12-31, C002 2025-03-10, each twice) and 8 for B. Okafor (C003 Thu 2025-04-10:
   Fri 11, Mon 14, Tue 15, Wed 16, Thu 17 = 2025-04-17, twice).
+- The Personal Education Plan (DfE PEP guidance 2018; all three of school age; the social worker's), none
+  recorded: C001 started 2024-12-20 + 10 WD = 2025-01-08 and complete + 20 WD = 2025-01-22, its spring term
+  review (spring began 1 Jan; C001 came into care in the autumn term) due 2025-03-31; C002 started Mon
+  2025-03-03 + 10 WD = 2025-03-17 and complete + 20 WD = 2025-03-31; C003 (care from the summer term) started
+  Thu 2025-04-10 + 10 WD = 2025-04-28 (Fri 11, Mon 14-Thu 17, Good Friday and Easter Monday closed, Tue 22-Mon
+  28) and complete + 20 WD = 2025-05-13. As of 2025-03-25: + 3 overdue (13, all A. Khan's) and C001's term
+  review and C002's PEP due within 7 days. As of 2025-06-01: + 7 overdue, 31 in all: 21 for A. Khan and 10 for
+  B. Okafor (summer term reviews are due 2025-07-31).
 """
 
 from __future__ import annotations
@@ -115,7 +123,7 @@ def test_manager_summary_arrives_with_both_parts_headers_and_initials_only(casel
     [msg] = smtp_server.handler.messages
     assert msg["Auto-Submitted"] == "auto-generated"
     assert msg["Message-ID"].startswith("<") and msg["Message-ID"].endswith("@la.gov.uk>")
-    assert msg["Date"] and msg["Subject"] == "IRO deadlines: 24 overdue as of 2025-06-01"
+    assert msg["Date"] and msg["Subject"] == "IRO deadlines: 31 overdue as of 2025-06-01"
     assert msg.get_content_type() == "multipart/alternative"
     body = parts(msg)
     assert set(body) == {"text/plain", "text/html"}
@@ -125,16 +133,17 @@ def test_manager_summary_arrives_with_both_parts_headers_and_initials_only(casel
         assert "C001 SJ" in text and "C002 AS" in text and "C003 LB" in text
         assert "2025-05-13" in text and "19d late" in text and "review.first" in text
     plain = body["text/plain"]
-    # counts by IRO (16 + 8) and by obligation before the list
-    assert "| A. Khan   |      16 |   0 |" in plain
-    assert "| B. Okafor |       8 |   0 |" in plain
+    # counts by IRO (21 + 10) and by obligation before the list
+    assert "| A. Khan   |      21 |   0 |" in plain
+    assert "| B. Okafor |      10 |   0 |" in plain
     assert plain.index("By IRO") < plain.index("By obligation") < plain.index("Yours") < plain.index("To chase")
     [page] = [p.get_content() for p in msg.walk() if p.get_content_type() == "text/html"]
-    # by IRO (2), by obligation (10, with visit.sw-first, health.iha, ms.placement-plan and
-    # notify.placement-iro), yours (7: the IROs'), to chase (3 care plans, 3 first visits, 3 placement plans
-    # and 3 IRO notifications for the social worker, 2 IRO appointments and 3 initial health assessments
-    # for the local authority)
-    assert page.count("<table") == 4 and page.count("<tr>") == 1 + 2 + 1 + 10 + 1 + 7 + 1 + 17
+    # by IRO (2), by obligation (13, with visit.sw-first, health.iha, ms.placement-plan,
+    # notify.placement-iro, ms.pep-start, ms.pep and ms.pep-review), yours (7: the IROs'), to chase (3 care
+    # plans, 3 first visits, 3 placement plans, 3 IRO notifications, 3 PEPs started, 3 PEPs complete and C001's
+    # spring PEP review for the social worker, 2 IRO appointments and 3 initial health assessments for the
+    # local authority)
+    assert page.count("<table") == 4 and page.count("<tr>") == 1 + 2 + 1 + 13 + 1 + 7 + 1 + 24
 
 
 def test_per_iro_sends_each_iro_their_own_digest(caseload, smtp_server, config_file):
@@ -145,7 +154,7 @@ def test_per_iro_sends_each_iro_their_own_digest(caseload, smtp_server, config_f
                                                                             "b.okafor@la.gov.uk"]
     khan = parts(by_to["a.khan@la.gov.uk"])["text/plain"]
     okafor = parts(by_to["b.okafor@la.gov.uk"])["text/plain"]
-    assert by_to["a.khan@la.gov.uk"]["Subject"] == "IRO deadlines for A. Khan: 16 overdue as of 2025-06-01"
+    assert by_to["a.khan@la.gov.uk"]["Subject"] == "IRO deadlines for A. Khan: 21 overdue as of 2025-06-01"
     assert "C001 SJ" in khan and "C002 AS" in khan and "C003" not in khan
     assert "C003 LB" in okafor and "C001" not in okafor
 
@@ -158,7 +167,7 @@ def test_an_iro_without_an_address_is_one_warning_and_the_others_still_go(caselo
     assert [e.rcpt_tos for e in smtp_server.handler.envelopes] == [["b.okafor@la.gov.uk"]]
     warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
     assert warnings == ['Warning: no address for IRO "A. Khan" in the config file\'s [iros]; '
-                        "their digest (16 obligations) was not sent"]
+                        "their digest (21 obligations) was not sent"]
 
 
 def test_nothing_overdue_sends_nothing_unless_always(caseload, smtp_server, config_file):
@@ -182,7 +191,7 @@ def test_b_okafor_has_nothing_overdue_on_25_march_so_only_a_khan_is_emailed(case
     assert result.exit_code == 0, result.stderr
     [msg] = smtp_server.handler.messages
     assert msg["To"] == "a.khan@la.gov.uk"
-    assert msg["Subject"] == "IRO deadlines for A. Khan: 10 overdue as of 2025-03-25"
+    assert msg["Subject"] == "IRO deadlines for A. Khan: 13 overdue as of 2025-03-25"
 
 
 def test_due_includes_what_falls_due_within_days(caseload, smtp_server, config_file):
@@ -191,8 +200,9 @@ def test_due_includes_what_falls_due_within_days(caseload, smtp_server, config_f
     assert result.exit_code == 0, result.stderr
     [msg] = smtp_server.handler.messages
     # C002's first review 2025-03-31, IRO appointment 2025-03-31, initial health assessment 2025-03-31 and
-    # the IRO speaking to the child the day before (Sun 2025-03-30, moved back to Fri 2025-03-28) are within 7 days
-    assert msg["Subject"] == "IRO deadlines: 10 overdue, 4 due within 7 days as of 2025-03-25"
+    # the IRO speaking to the child the day before (Sun 2025-03-30, moved back to Fri 2025-03-28) are within 7 days,
+    # and C002's PEP (2025-03-31) and C001's spring term PEP review (2025-03-31)
+    assert msg["Subject"] == "IRO deadlines: 13 overdue, 6 due within 7 days as of 2025-03-25"
     assert "in 6d" in parts(msg)["text/plain"]
 
 
@@ -321,10 +331,11 @@ def _section(text: str, start: str, end: str | None) -> str:
 
 
 def test_yours_and_to_chase_in_both_parts(caseload, smtp_server, config_file):
-    # A. Khan as of 2025-03-25 (10 overdue): the first review's record is the IRO's own; the two care
+    # A. Khan as of 2025-03-25 (13 overdue): the first review's record is the IRO's own; the two care
     # plans (C001 due 2025-01-08, C002 due 2025-03-17), the two first visits (2024-12-27, 2025-03-10), the
-    # two placement plans and two IRO notifications (2024-12-31, 2025-03-10) are the social worker's, and
-    # C001's initial health assessment the local authority's: to chase.
+    # two placement plans and two IRO notifications (2024-12-31, 2025-03-10), the two PEPs started (2025-01-08,
+    # 2025-03-17) and C001's PEP complete (2025-01-22) are the social worker's, and C001's initial health
+    # assessment the local authority's: to chase.
     result = run(caseload, smtp_env(config_file, smtp_server.port), "email", "--per-iro", "--as-of", "2025-03-25")
     assert result.exit_code == 0, result.stderr
     [msg] = smtp_server.handler.messages
@@ -335,7 +346,9 @@ def test_yours_and_to_chase_in_both_parts(caseload, smtp_server, config_file):
         assert "C001 SJ" in yours and "2025-02-19" in yours and "task.record-distributed" in yours
         assert "ms.care-plan" not in yours and "social-worker" not in yours
         assert "C001 SJ" in chase and "C002 AS" in chase
-        assert chase.count("ms.care-plan") == 2 and chase.count("social-worker") == 8
+        assert chase.count("ms.care-plan") == 2 and chase.count("social-worker") == 11
+        # C001's health assessment and PEP complete are both due 2025-01-22
+        assert chase.count("ms.pep-start") == 2 and chase.count("2025-01-22") == 2
         assert chase.count("visit.sw-first") == 2 and chase.count("health.iha") == 1
         assert chase.count("ms.placement-plan") == 2 and chase.count("notify.placement-iro") == 2
         assert "2025-01-08" in chase and "2025-03-17" in chase and "record-distributed" not in chase
@@ -346,8 +359,8 @@ def test_yours_and_to_chase_in_both_parts(caseload, smtp_server, config_file):
 
 
 def test_an_empty_section_says_nothing(caseload, smtp_server, config_file):
-    # as of 2025-01-09 only C001's care plan (due 2025-01-08) and first visit (2024-12-27), the social
-    # worker's, are overdue
+    # as of 2025-01-09 only C001's care plan and PEP started (due 2025-01-08), first visit (2024-12-27),
+    # placement plan and IRO notification (2024-12-31), the social worker's, are overdue
     result = run(caseload, smtp_env(config_file, smtp_server.port), "email", "--per-iro", "--as-of", "2025-01-09")
     assert result.exit_code == 0, result.stderr
     [msg] = smtp_server.handler.messages

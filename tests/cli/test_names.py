@@ -1,12 +1,14 @@
 """Names as people type them (--iro, --team), on each backend.
 
 Hand-checked against the caseload fixture (tests/cli/conftest.py, england profile): on 2025-03-25
-ten obligations are overdue, all A. Khan's (North): C001 visit.sw-first 2024-12-27 (2024-12-20 + 7 days),
+thirteen obligations are overdue, all A. Khan's (North): C001 visit.sw-first 2024-12-27 (2024-12-20 + 7 days),
 ms.placement-plan and notify.placement-iro 2024-12-31 (2024-12-20 + 5 working days: Mon 23, Tue 24, Fri 27,
 Mon 30, Tue 31; Christmas and Boxing Day closed), ms.care-plan 2025-01-08, health.iha 2025-01-22
 (2024-12-20 + 20 working days), task.record-distributed 2025-02-19 (2025-01-22 + 20 working days); C002
 visit.sw-first 2025-03-10, ms.placement-plan and notify.placement-iro 2025-03-10 (Mon 2025-03-03 + 5
-working days), ms.care-plan 2025-03-17.
+working days), ms.care-plan 2025-03-17; the Personal Education Plans (both of school age, DfE PEP guidance
+2018): C001 ms.pep-start 2025-01-08 (2024-12-20 + 10 working days, as ms.care-plan) and ms.pep 2025-01-22 (+ 20,
+as health.iha), C002 ms.pep-start 2025-03-17 (+ 10, as its care plan).
 (C001's IRO appointment is met by the first review an IRO chaired on 2025-01-22.) B. Okafor (South) has
 nothing overdue that day.
 """
@@ -22,9 +24,11 @@ from clirunner import execute
 AS_OF = ("--as-of", "2025-03-25")
 KHAN_OVERDUE = [("C001", "visit.sw-first", "2024-12-27"), ("C001", "ms.placement-plan", "2024-12-31"),
                 ("C001", "notify.placement-iro", "2024-12-31"), ("C001", "ms.care-plan", "2025-01-08"),
-                ("C001", "health.iha", "2025-01-22"), ("C001", "task.record-distributed", "2025-02-19"),
+                ("C001", "ms.pep-start", "2025-01-08"), ("C001", "health.iha", "2025-01-22"),
+                ("C001", "ms.pep", "2025-01-22"), ("C001", "task.record-distributed", "2025-02-19"),
                 ("C002", "ms.placement-plan", "2025-03-10"), ("C002", "notify.placement-iro", "2025-03-10"),
-                ("C002", "visit.sw-first", "2025-03-10"), ("C002", "ms.care-plan", "2025-03-17")]  # a day by id
+                ("C002", "visit.sw-first", "2025-03-10"), ("C002", "ms.care-plan", "2025-03-17"),
+                ("C002", "ms.pep-start", "2025-03-17")]  # a day by id
 UNKNOWN_IRO = "Error: no child in the store has IRO 'A. Kahn' (known: A. Khan, B. Okafor)\n"
 
 

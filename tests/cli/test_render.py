@@ -62,7 +62,7 @@ def screen_text(text: str) -> str:
 def test_due_counts_day_0_to_7_as_due_within_7_days_as_the_rows_do(screen):
     # As of Mon 2025-03-24, --within 7 runs to Mon 2025-03-31 (day 7) inclusive. C002's first review
     # and the IRO's appointment fall on it ("in 7d"); speaking to the child the day before (Sun 30th,
-    # moved back to Fri 28th) is "in 4d": three due within 7 days, the summary says three.
+    # moved back to Fri 28th) is "in 4d".
     # Overdue: C001's care plan (2024-12-20 + 10 working days over Christmas = 2025-01-08, 75 days),
     # its review record (2025-01-22 + 20 working days = 2025-02-19, 33 days), C002's care plan
     # (2025-03-03 + 10 working days = 2025-03-17) and the agreed response to escalation 13 (2025-03-20).
@@ -72,6 +72,11 @@ def test_due_counts_day_0_to_7_as_due_within_7_days_as_the_rows_do(screen):
     # No placement plan (REG reg 9) nor IRO told of the placement (REG reg 13) recorded, each due 5 working
     # days after entering care: C001 2024-12-31 (Mon 23, Tue 24, Fri 27, Mon 30, Tue 31: Christmas and Boxing
     # Day closed; 83 days) and C002 2025-03-10 (Tue 4 .. Mon 10; 14 days), four more overdue rows.
+    # The Personal Education Plan (DfE PEP guidance 2018; both of school age): C001 started 2024-12-20 + 10 WD =
+    # 2025-01-08 (75 days) and complete + 20 WD = 2025-01-22 (61 days), overdue, and its spring term review
+    # (spring began 1 Jan; C001 came into care in the autumn term) due on the term's last day 2025-03-31 (in 7d);
+    # C002 started Mon 2025-03-03 + 10 WD = 2025-03-17 (7 days late) and complete + 20 WD = 2025-03-31 (in 7d).
+    # 14 overdue, 6 due within 7 days.
     assert shown(screen, "due", "--as-of", "2025-03-24", "--within", "7") == screen_text("""
         Due as of 2025-03-24
         ┏━━━━━━━━━━━━┳━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━┓
@@ -81,19 +86,24 @@ def test_due_counts_day_0_to_7_as_due_within_7_days_as_the_rows_do(screen):
         │ 2024-12-31 │ 83d late │ C001 SJ │ Placement plan prepared  ms.placement-plan                                   │ A. Khan │ social-worker   │
         │ 2024-12-31 │ 83d late │ C001 SJ │ IRO told of the placement  notify.placement-iro                              │ A. Khan │ social-worker   │
         │ 2025-01-08 │ 75d late │ C001 SJ │ Care plan prepared  ms.care-plan                                             │ A. Khan │ social-worker   │
+        │ 2025-01-08 │ 75d late │ C001 SJ │ Personal Education Plan started  ms.pep-start                                │ A. Khan │ social-worker   │
         │ 2025-01-22 │ 61d late │ C001 SJ │ Initial health assessment  health.iha                                        │ A. Khan │ local-authority │
+        │ 2025-01-22 │ 61d late │ C001 SJ │ Personal Education Plan complete  ms.pep                                     │ A. Khan │ social-worker   │
         │ 2025-02-19 │ 33d late │ C001 SJ │ Review record sent to the child and attendees  task.record-distributed       │ A. Khan │ iro             │
         │ 2025-03-10 │ 14d late │ C002 AS │ Placement plan prepared  ms.placement-plan                                   │ A. Khan │ social-worker   │
         │ 2025-03-10 │ 14d late │ C002 AS │ IRO told of the placement  notify.placement-iro                              │ A. Khan │ social-worker   │
         │ 2025-03-10 │ 14d late │ C002 AS │ Social worker visits the child in a new placement  visit.sw-first            │ A. Khan │ social-worker   │
         │ 2025-03-17 │ 7d late  │ C002 AS │ Care plan prepared  ms.care-plan                                             │ A. Khan │ social-worker   │
+        │ 2025-03-17 │ 7d late  │ C002 AS │ Personal Education Plan started  ms.pep-start                                │ A. Khan │ social-worker   │
         │ 2025-03-20 │ 4d late  │ C002 AS │ Response due at this escalation stage  esc.response                          │ A. Khan │ local-authority │
         │ 2025-03-28 │ in 4d    │ C002 AS │ IRO speaks to the child in private before the review  task.iro-contact-child │ A. Khan │ iro             │
+        │ 2025-03-31 │ in 7d    │ C001 SJ │ Personal Education Plan reviewed this term  ms.pep-review                    │ A. Khan │ social-worker   │
         │ 2025-03-31 │ in 7d    │ C002 AS │ Initial health assessment  health.iha                                        │ A. Khan │ local-authority │
         │ 2025-03-31 │ in 7d    │ C002 AS │ IRO appointed before the first review  ms.iro-before-first-review            │ A. Khan │ local-authority │
+        │ 2025-03-31 │ in 7d    │ C002 AS │ Personal Education Plan complete  ms.pep                                     │ A. Khan │ social-worker   │
         │ 2025-03-31 │ in 7d    │ C002 AS │ First review  review.first                                                   │ A. Khan │ iro             │
         └────────────┴──────────┴─────────┴──────────────────────────────────────────────────────────────────────────────┴─────────┴─────────────────┘
-        15 obligations for 2 children: 11 overdue, 4 due within 7 days
+        20 obligations for 2 children: 14 overdue, 6 due within 7 days
     """)
     # nothing to list is a sentence, not an empty grid; JSON and CSV stay data
     assert shown(screen, "due", "--as-of", "2025-01-01", "--iro", "B. Okafor") == (
@@ -105,7 +115,7 @@ def test_due_counts_day_0_to_7_as_due_within_7_days_as_the_rows_do(screen):
 
 
 def test_overdue_for_one_iro(screen):
-    # The eleven overdue rows of the due test, a day later; no IRO column (one IRO asked for) and no
+    # The fourteen overdue rows of the due test, a day later; no IRO column (one IRO asked for) and no
     # "due within" count (nothing in this report is due).
     assert shown(screen, "overdue", "--as-of", "2025-03-25", "--iro", "A. Khan") == screen_text("""
         Overdue as of 2025-03-25 — A. Khan
@@ -116,15 +126,18 @@ def test_overdue_for_one_iro(screen):
         │ 2024-12-31 │ 84d late │ C001 SJ │ Placement plan prepared  ms.placement-plan                             │ social-worker   │
         │ 2024-12-31 │ 84d late │ C001 SJ │ IRO told of the placement  notify.placement-iro                        │ social-worker   │
         │ 2025-01-08 │ 76d late │ C001 SJ │ Care plan prepared  ms.care-plan                                       │ social-worker   │
+        │ 2025-01-08 │ 76d late │ C001 SJ │ Personal Education Plan started  ms.pep-start                          │ social-worker   │
         │ 2025-01-22 │ 62d late │ C001 SJ │ Initial health assessment  health.iha                                  │ local-authority │
+        │ 2025-01-22 │ 62d late │ C001 SJ │ Personal Education Plan complete  ms.pep                               │ social-worker   │
         │ 2025-02-19 │ 34d late │ C001 SJ │ Review record sent to the child and attendees  task.record-distributed │ iro             │
         │ 2025-03-10 │ 15d late │ C002 AS │ Placement plan prepared  ms.placement-plan                             │ social-worker   │
         │ 2025-03-10 │ 15d late │ C002 AS │ IRO told of the placement  notify.placement-iro                        │ social-worker   │
         │ 2025-03-10 │ 15d late │ C002 AS │ Social worker visits the child in a new placement  visit.sw-first      │ social-worker   │
         │ 2025-03-17 │ 8d late  │ C002 AS │ Care plan prepared  ms.care-plan                                       │ social-worker   │
+        │ 2025-03-17 │ 8d late  │ C002 AS │ Personal Education Plan started  ms.pep-start                          │ social-worker   │
         │ 2025-03-20 │ 5d late  │ C002 AS │ Response due at this escalation stage  esc.response                    │ local-authority │
         └────────────┴──────────┴─────────┴────────────────────────────────────────────────────────────────────────┴─────────────────┘
-        11 obligations for 2 children: 11 overdue
+        14 obligations for 2 children: 14 overdue
     """)
     assert shown(screen, "overdue", "--as-of", "2025-01-01", "--iro", "B. Okafor") == (
         "Nothing overdue for B. Okafor as of 2025-01-01.")
@@ -135,27 +148,36 @@ def test_explain_keeps_each_sign_with_its_number(screen):
     # never a "-" left at a line's end. C002 turns 16 on 2026-02-28: pathway plan 3 months on.
     # RULES §7: visit 2025-03-03 + 1 week; initial health assessment + 20 working days; aged 15, SDQ 12 months on;
     # placement plan and IRO told of the placement, each 2025-03-03 + 5 working days = Mon 2025-03-10 (due today).
+    # The PEP (born 2010-02-28: reception 2014-15 from 2014-09-01, Year 11 2025-26 to 2026-07-31) started
+    # + 10 working days = 2025-03-17 and complete + 20 = 2025-03-31; no term review yet (spring is the term care
+    # began in, and summer has not begun).
     assert shown(screen, "explain", "C002", "--as-of", "2025-03-10") == screen_text("""
         C002: obligations under profile england (England (national floor: REG, AAR, IRO Handbook)) as of 2025-03-10
-        ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
-        ┃ Obligation                 ┃ Due        ┃ Status ┃ Arithmetic                                               ┃ Source                                         ┃
-        ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
-        │ ms.placement-plan          │ 2025-03-10 │ due    │ 2025-03-03 +5 working days = 2025-03-10                  │ REG reg 9(1)-(2)                               │
-        │ notify.placement-iro       │ 2025-03-10 │ due    │ 2025-03-03 +5 working days = 2025-03-10                  │ REG reg 13                                     │
-        │ visit.sw-first             │ 2025-03-10 │ due    │ 2025-03-03 +1 week = 2025-03-10                          │ REG reg 28(2)(a)                               │
-        │ ms.care-plan               │ 2025-03-17 │ due    │ 2025-03-03 +10 working days = 2025-03-17                 │ REG reg 4(2)                                   │
-        │ esc.response               │ 2025-03-20 │ due    │ escalation 13: timescale agreed when opened: 2025-03-20  │ profile escalation ladder                      │
-        │ task.iro-contact-child     │ 2025-03-28 │ due    │ R = review.first due 2025-03-31; 2025-03-31 −1 day =     │ REG reg 36(1)(b); IRO Handbook paras 3.33-3.34 │
-        │                            │            │        │ 2025-03-30, not a working day: moved back to the         │                                                │
-        │                            │            │        │ previous working day 2025-03-28                          │                                                │
-        │ health.iha                 │ 2025-03-31 │ due    │ 2025-03-03 +20 working days = 2025-03-31                 │ REG reg 7; health and wellbeing guidance 2015  │
-        │ ms.iro-before-first-review │ 2025-03-31 │ due    │ before the first review (review.first due 2025-03-31)    │ Children Act 1989 s25A(2)                      │
-        │ review.first               │ 2025-03-31 │ due    │ 2025-03-03 +20 working days = 2025-03-31                 │ REG reg 33(1)                                  │
-        │ health.sdq                 │ 2026-03-03 │ due    │ aged 4 years on 2014-02-28, 17 years on 2027-02-28;      │ health and wellbeing guidance 2015             │
-        │                            │            │        │ 2025-03-03 +12 months = 2026-03-03                       │                                                │
-        │ ms.pathway                 │ 2026-05-28 │ due    │ aged 16 years on 2026-02-28; 2026-02-28 +3 months =      │ REG reg 42(1)                                  │
-        │                            │            │        │ 2026-05-28                                               │                                                │
-        └────────────────────────────┴────────────┴────────┴──────────────────────────────────────────────────────────┴────────────────────────────────────────────────┘
+        ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+        ┃ Obligation                 ┃ Due        ┃ Status ┃ Arithmetic                                          ┃ Source                                              ┃
+        ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+        │ ms.placement-plan          │ 2025-03-10 │ due    │ 2025-03-03 +5 working days = 2025-03-10             │ REG reg 9(1)-(2)                                    │
+        │ notify.placement-iro       │ 2025-03-10 │ due    │ 2025-03-03 +5 working days = 2025-03-10             │ REG reg 13                                          │
+        │ visit.sw-first             │ 2025-03-10 │ due    │ 2025-03-03 +1 week = 2025-03-10                     │ REG reg 28(2)(a)                                    │
+        │ ms.care-plan               │ 2025-03-17 │ due    │ 2025-03-03 +10 working days = 2025-03-17            │ REG reg 4(2)                                        │
+        │ ms.pep-start               │ 2025-03-17 │ due    │ of school age 2014-09-01 to 2026-07-31; 2025-03-03  │ DfE PEP guidance 2018 (Promoting the education of   │
+        │                            │            │        │ +10 working days = 2025-03-17                       │ looked-after children) [confirm]                    │
+        │ esc.response               │ 2025-03-20 │ due    │ escalation 13: timescale agreed when opened:        │ profile escalation ladder                           │
+        │                            │            │        │ 2025-03-20                                          │                                                     │
+        │ task.iro-contact-child     │ 2025-03-28 │ due    │ R = review.first due 2025-03-31; 2025-03-31 −1 day  │ REG reg 36(1)(b); IRO Handbook paras 3.33-3.34      │
+        │                            │            │        │ = 2025-03-30, not a working day: moved back to the  │                                                     │
+        │                            │            │        │ previous working day 2025-03-28                     │                                                     │
+        │ health.iha                 │ 2025-03-31 │ due    │ 2025-03-03 +20 working days = 2025-03-31            │ REG reg 7; health and wellbeing guidance 2015       │
+        │ ms.iro-before-first-review │ 2025-03-31 │ due    │ before the first review (review.first due           │ Children Act 1989 s25A(2)                           │
+        │                            │            │        │ 2025-03-31)                                         │                                                     │
+        │ ms.pep                     │ 2025-03-31 │ due    │ of school age 2014-09-01 to 2026-07-31; 2025-03-03  │ DfE PEP guidance 2018 (Promoting the education of   │
+        │                            │            │        │ +20 working days = 2025-03-31                       │ looked-after children) [confirm]                    │
+        │ review.first               │ 2025-03-31 │ due    │ 2025-03-03 +20 working days = 2025-03-31            │ REG reg 33(1)                                       │
+        │ health.sdq                 │ 2026-03-03 │ due    │ aged 4 years on 2014-02-28, 17 years on 2027-02-28; │ health and wellbeing guidance 2015                  │
+        │                            │            │        │ 2025-03-03 +12 months = 2026-03-03                  │                                                     │
+        │ ms.pathway                 │ 2026-05-28 │ due    │ aged 16 years on 2026-02-28; 2026-02-28 +3 months = │ REG reg 42(1)                                       │
+        │                            │            │        │ 2026-05-28                                          │                                                     │
+        └────────────────────────────┴────────────┴────────┴─────────────────────────────────────────────────────┴─────────────────────────────────────────────────────┘
     """)
 
 
@@ -166,7 +188,9 @@ def test_child_show(screen):
     # (2025-01-21) passed with no contact recorded: missed. Open rows have no "Done" column.
     # RULES §7: the first visit (2024-12-27) and initial health assessment (2025-01-22) overdue; aged 12,
     # an SDQ 12 months after entering care (2025-12-20); the placement plan and the IRO told of the placement
-    # (2024-12-20 + 5 working days = 2024-12-31, over Christmas and Boxing Day) overdue, 32 days.
+    # (2024-12-20 + 5 working days = 2024-12-31, over Christmas and Boxing Day) overdue, 32 days. The PEP started
+    # (2025-01-08, 24 days) and complete (2025-01-22, 10 days) overdue; the spring term's review due 2025-03-31,
+    # in 58 days (27 of February after the 1st, 31 of March).
     assert shown(screen, "child", "show", "C001", "--as-of", "2025-02-01") == screen_text("""
         Child          C001  Sam Jones
         Date of birth  2012-05-01
@@ -197,8 +221,11 @@ def test_child_show(screen):
         │ 2024-12-31 │ overdue, 32d late │ Placement plan prepared  ms.placement-plan                                   │
         │ 2024-12-31 │ overdue, 32d late │ IRO told of the placement  notify.placement-iro                              │
         │ 2025-01-08 │ overdue, 24d late │ Care plan prepared  ms.care-plan                                             │
+        │ 2025-01-08 │ overdue, 24d late │ Personal Education Plan started  ms.pep-start                                │
         │ 2025-01-22 │ overdue, 10d late │ Initial health assessment  health.iha                                        │
+        │ 2025-01-22 │ overdue, 10d late │ Personal Education Plan complete  ms.pep                                     │
         │ 2025-02-19 │ due in 18d        │ Review record sent to the child and attendees  task.record-distributed       │
+        │ 2025-03-31 │ due in 58d        │ Personal Education Plan reviewed this term  ms.pep-review                    │
         │ 2025-04-17 │ due in 75d        │ IRO speaks to the child in private before the review  task.iro-contact-child │
         │ 2025-04-22 │ due in 80d        │ Second review  review.second                                                 │
         │ 2025-12-20 │ due in 322d       │ Strengths and Difficulties Questionnaire  health.sdq                         │

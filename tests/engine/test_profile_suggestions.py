@@ -28,7 +28,8 @@ RULE = 'title = "T"\nsource = "S"\n'
      "type must be one of review, requirement, adjournment, authorisation, before-review, after-review, "
      "after-event, midpoint, at-review, age, first-review-after-age, placement-order-check, meeting-interval, "
      "icpc, conference-review, before-conference, escalation, placement-start, visit-interval, visit-regime, "
-     "regime-expiry, placement-end, episode-start, assessment-interval, age-band-interval"),
+     "regime-expiry, placement-end, episode-start, assessment-interval, age-band-interval, school-age-start, "
+     "term-review, stay-interval"),
     ('extends = "england"\n[rules."review.second"]\nofset = "4 months"\n', "rules.review.second.ofset",
      'unknown key for a review rule; did you mean "offset"?'),
     ('extends = "england"\n[reviews]\nsequence = ["review.first", "review.secnd"]\n', "reviews.sequence",

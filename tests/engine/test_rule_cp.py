@@ -120,3 +120,57 @@ def test_dudley_icpc_steps_close_with_the_conference_and_follow_up_with_the_plan
     c = Child("dudley", evs, as_of="2025-12-01")
     assert not [o.rule for o in c.outcome.open()]
     assert {o.status.value for o in c.obs if o.rule.startswith(("cp.icpc-steps", "cp.plan-follow-up"))} == {"missed"}
+
+
+# ---------------------------------------------------------------- cp.core-group (RULES §7)
+@pytest.mark.parametrize("icpc, due", [
+    ("2025-12-19", "2026-01-07"),  # DATES.md ✓: Christmas, Boxing Day, New Year
+    # Wed 2024-03-27: Thu 28 (1), Good Friday 29 and Easter Monday 1 Apr closed, Tue 2-Fri 5 (5), Mon 8-Fri 12 (10)
+    ("2024-03-27", "2024-04-12"),
+    # Wed 2026-12-23: Thu 24 (1), Christmas Fri 25 and Boxing Day substitute Mon 28 closed, Tue 29-Thu 31 (4),
+    # New Year Fri 1 Jan closed, Mon 4-Fri 8 (9), Mon 11 (10)
+    ("2026-12-23", "2027-01-11"),
+    # Fri 2023-05-05: the Coronation Mon 8 May closed, Tue 9-Fri 12 (4), Mon 15-Fri 19 (9), Mon 22 (10)
+    ("2023-05-05", "2023-05-22"),
+])
+def test_first_core_group_within_10_working_days_of_the_icpc(icpc, due):
+    c = Child("england", events(("icpc-held", icpc)), as_of=icpc)
+    c.assert_due("cp.core-group", due, "due")
+    [o] = c.of("cp.core-group")
+    assert (o.anchor_kind, o.owner, o.source) == (
+        "icpc-held", "social-worker",
+        "Working Together (first core group within 10 working days of the ICPC) [confirm]")
+
+
+def test_core_group_met_late_and_missed_when_the_plan_ends_first():
+    # ICPC Tue 2025-04-29 + 10 WD: Wed 30 (1), Thu 1, Fri 2 May (3), Early May bank holiday Mon 5 closed, Tue 6-Fri 9
+    # (7), Mon 12, Tue 13, Wed 14 (10)
+    held = [SD, ("icpc-held", "2025-04-29")]
+    Child("england", events(*held, ("core-group", "2025-05-14")), as_of="2025-06-01").assert_met(
+        "cp.core-group", "2025-05-14", "2025-05-14")
+    Child("england", events(*held, ("core-group", "2025-05-16")), as_of="2025-06-01").assert_met_late(
+        "cp.core-group", "2025-05-14", "2025-05-16")
+    ended = Child("england", events(*held, ("cp-plan-ended", "2025-05-20")), as_of="2025-06-01")
+    ended.assert_due("cp.core-group", "2025-05-14", "missed")
+    Child("england", events(*held), as_of="2025-06-01").assert_due("cp.core-group", "2025-05-14", "overdue")
+
+
+def test_a_new_plan_needs_its_own_first_core_group():
+    # the core group of 2025-05-06 met the first plan's; the plan ended, and a new ICPC Mon 2025-09-01 + 10 WD
+    # (no bank holiday) = Mon 15 Sep
+    evs = events(("icpc-held", "2025-04-29"), ("core-group", "2025-05-06"), ("cp-plan-ended", "2025-07-01"),
+                 ("icpc-held", "2025-09-01"))
+    c = Child("england", evs, as_of="2025-09-02")
+    c.assert_met("cp.core-group", "2025-05-14", "2025-05-06", nth=0)
+    c.assert_due("cp.core-group", "2025-09-15", "due", nth=1)
+
+
+def test_a_pre_birth_plan_has_its_core_group_before_the_birth():
+    import datetime as dt
+
+    from irocli.domain import date_fault
+
+    # born 2025-06-01; pre-birth ICPC 2025-04-29, core group 2025-05-09: both may precede the birth
+    assert date_fault("core-group", dt.date(2025, 5, 9), dt.date(2025, 7, 1), dt.date(2025, 6, 1)) is None
+    evs = events(SD, ("icpc-held", "2025-04-29"), ("core-group", "2025-05-09"))
+    Child("england", evs, as_of="2025-07-01", dob="2025-06-01").assert_met("cp.core-group", "2025-05-14", "2025-05-09")

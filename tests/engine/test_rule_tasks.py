@@ -129,7 +129,9 @@ def test_dudley_notification_and_allocation():
 
 
 def test_dudley_pep_within_20_working_days():
-    c = Child("dudley", events(("entered-care", "2024-12-20")), as_of="2024-12-21")
+    # now england's school-age-start rule (DfE PEP guidance 2018) under dudley's 004 source: of school age (aged
+    # 10) when care began, so it needs a date of birth; DATES.md ✓: 2024-12-20 + 20 WD = 2025-01-22
+    c = Child("dudley", events(("entered-care", "2024-12-20")), as_of="2024-12-21", dob="2014-05-01")
     c.assert_due("ms.pep", "2025-01-22", "due")
 
 

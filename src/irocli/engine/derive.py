@@ -14,7 +14,7 @@ from operator import attrgetter
 from irocli.domain import FORWARD_KINDS, WINDOW_KINDS, Event, Flag, Obligation, Outcome, Status
 
 # the rule families: imported for their @applies registrations
-from irocli.engine import conferences, escalations, milestones, monitoring, reviews, tasks  # noqa: F401
+from irocli.engine import conferences, education, escalations, milestones, monitoring, reviews, secure, tasks  # noqa: F401
 from irocli.engine.calendar import Calendar, Offset
 from irocli.engine.episodes import END, Cycle, Episode, Req, walk
 from irocli.engine.registry import RULE_TYPES

@@ -183,8 +183,9 @@ def visit_interval(run: Run, rules: list) -> None:
                         why = (f"placement from {p.start}; visit {v} on or after {year_ends} ({rule.long_term_after} "
                                f"from its start), {rule.long_term_event} from {since}")
                 if why is None:
-                    why = (f"placement from {p.start}; visit {v} before {year_ends} ({rule.long_term_after} from its start)"
-                           if year_ends is not None and v < year_ends else f"placement from {p.start}; visit {v}")
+                    why = f"placement from {p.start}; visit {v}"
+                    if year_ends is not None and v < year_ends:
+                        why += f" before {year_ends} ({rule.long_term_after} from its start)"
                 due = run.cal.add(v, offset)
                 nxt = visits[i + 1] if i + 1 < len(visits) else None
                 if nxt is None and p.last is not None and p.last < due:

@@ -14,6 +14,7 @@ from typing import Any
 
 from irocli._suggest import did_you_mean
 from irocli.engine.calendar import Offset
+from irocli.engine.education import SchoolTerms, Term
 from irocli.errors import BadInput
 from irocli.profiles.schema import (
     CONFERENCES,
@@ -44,7 +45,7 @@ from irocli.profiles.schema import (
 _HERE = Path(__file__).parent
 _COMMON = ("type", "title", "source", "enabled", "owner", "roll")
 _TOP = ("extends", "name", "title", "closures", "leap_birthday", "task_roll", "reviews", "triggers", "rules",
-        "escalation", "cp", "policies", "kpi")
+        "escalation", "cp", "policies", "kpi", "terms")
 _AS_REPR = "'{}'"  # a suggestion quoted as the message quotes the value (repr)
 
 
@@ -239,7 +240,7 @@ def _build(data: dict[str, Any], origin: str, origins: dict[tuple[str, ...], str
     if leap not in ("feb-28", "mar-01"):
         raise BadInput("must be 'feb-28' or 'mar-01'", where=where("leap_birthday"))
 
-    for section in ("reviews", "triggers", "rules", "cp", "escalation", "policies", "kpi"):
+    for section in ("reviews", "triggers", "rules", "cp", "escalation", "policies", "kpi", "terms"):
         if section in data and not isinstance(data[section], dict):
             raise BadInput("must be a table", where=where(section))
     rules: dict[str, Rule] = {}
@@ -303,6 +304,7 @@ def _build(data: dict[str, Any], origin: str, origins: dict[tuple[str, ...], str
         escalation=_ladder(data["escalation"], rules, where) if "escalation" in data else None,
         policies=_policies(data.get("policies", {}), where),
         kpi=_kpi(data.get("kpi", {}), where, origins or {}),
+        terms=_terms(data["terms"], origin, origins or {}) if "terms" in data else SchoolTerms(),
         origins=origins or {},
     )
 
@@ -463,6 +465,99 @@ def _kpi_groups(raw: Any, where, origins: dict[tuple[str, ...], str]) -> tuple[K
         source = _str(table.get("source", old.source if old else ""), where(f"{key}.source"))
         found[name] = KpiGroup(name, title, tuple(prefixes), source)
     return tuple(found.values())
+
+
+_TERM_KEYS = ("term", "first", "last")
+
+
+def _terms(raw: dict[str, Any], origin: str, origins: dict[tuple[str, ...], str]) -> SchoolTerms:
+    """`[terms]`: the school terms a term-review rule runs by (SchoolTerms): `source`, `year_starts`
+    ("MM-DD"), `pattern` (a list of {term, first, last} as "MM-DD", repeating each school year) and
+    `years` (a school year's own list of terms as ISO dates, keyed by the year it starts in). A bad value
+    is a BadInput naming the file that set it and its key."""
+
+    def where(*path: str) -> str:
+        key = ("terms", *path)
+        found = next((origins[key[:n]] for n in range(len(key), 0, -1) if key[:n] in origins), None)
+        return f"{found or origin}: {'.'.join(key)}"
+
+    _keys(raw, ("source", "year_starts", "pattern", "years"), lambda k: where(*k.split(".")[1:]), "terms")
+    if "source" not in raw:
+        raise BadInput("missing (where the term dates come from)", where=where("source"))
+    source = _str(raw["source"], where("source"))
+    starts = _month_day(raw.get("year_starts", "09-01"), where("year_starts"))
+    shape = SchoolTerms(year_starts=starts, pattern=(), source=source)
+    pattern = raw.get("pattern")
+    if pattern is None:
+        raise BadInput("missing (the terms of a school year)", where=where("pattern"))
+    parsed = _term_list(pattern, where("pattern"), lambda v, w: _month_day(v, w))
+    # placed in one school year (2001-02, no 29 February) to check the order
+    terms = tuple((name, first, last) for name, first, last in parsed)
+    _check_order([Term(n, 2001, shape.pattern_day(2001, f), shape.pattern_day(2001, la)) for n, f, la in terms],
+                 where("pattern"), shape.year_start(2001), shape.year_start(2002),
+                 f"a school year, from year_starts {starts[0]:02d}-{starts[1]:02d}")
+    years_raw = raw.get("years", {})
+    if not isinstance(years_raw, dict):
+        raise BadInput("must be a table of school years (e.g. [terms.years] 2025 = [...])", where=where("years"))
+    years: dict[int, tuple[Term, ...]] = {}
+    for key, value in years_raw.items():
+        w = where("years", key)
+        if not (isinstance(key, str) and re.fullmatch(r"(19|20|21)\d\d", key)):
+            raise BadInput("must be a school year by the calendar year it starts in, e.g. 2025 for 2025-26", where=w)
+        year = int(key)
+        dated = [Term(n, year, f, la) for n, f, la in _term_list(value, w, _date)]
+        years[year] = tuple(_check_order(dated, w, shape.year_start(year), shape.year_start(year + 1)))
+    return SchoolTerms(year_starts=starts, pattern=terms, years=years, source=source)
+
+
+def _month_day(value: Any, where: str) -> tuple[int, int]:
+    """A "MM-DD" day of the year (not 02-29: it is not in every year) as (month, day)."""
+    m = re.fullmatch(r"(\d\d)-(\d\d)", value) if isinstance(value, str) else None
+    try:
+        if m is None or (m.group(1), m.group(2)) == ("02", "29"):
+            raise ValueError
+        dt.date(2001, int(m.group(1)), int(m.group(2)))
+    except ValueError:
+        raise BadInput(f"{value!r} is not a day of every year like '09-01' (MM-DD)", where=where) from None
+    return int(m.group(1)), int(m.group(2))
+
+
+def _term_list(value: Any, where: str, day) -> list[tuple[str, Any, Any]]:
+    """A non-empty list of {term, first, last} tables, each day read by `day(value, where)`."""
+    if not isinstance(value, list) or not value:
+        raise BadInput('must be a list of terms like {term = "autumn", first = ..., last = ...}', where=where)
+    out = []
+    for n, entry in enumerate(value, 1):
+        w = f"{where}[{n}]"
+        if not isinstance(entry, dict):
+            raise BadInput('must be a table like {term = "autumn", first = ..., last = ...}', where=w)
+        for k in entry:
+            if k not in _TERM_KEYS:
+                raise BadInput(f"unknown key{did_you_mean(k, _TERM_KEYS)}", where=f"{w}.{k}")
+        for k in _TERM_KEYS:
+            if k not in entry:
+                raise BadInput("missing", where=f"{w}.{k}")
+        out.append((_str(entry["term"], f"{w}.term"), day(entry["first"], f"{w}.first"),
+                    day(entry["last"], f"{w}.last")))
+    return out
+
+
+def _check_order(terms: list[Term], where: str, begins: dt.date, next_begins: dt.date, span: str = "") -> list[Term]:
+    """Terms within one school year [begins, next_begins), each first on or before its last, in order and
+    not overlapping, their names distinct; BadInput naming the term otherwise."""
+    seen: set[str] = set()
+    for n, t in enumerate(terms, 1):
+        w = f"{where}[{n}]"
+        if t.name in seen:
+            raise BadInput(f"term {t.name!r} is named twice", where=f"{w}.term")
+        seen.add(t.name)
+        if not begins <= t.first <= t.last < next_begins:
+            span = span or f"the school year {begins} to {next_begins - dt.timedelta(days=1)}"
+            raise BadInput(f"term {t.name!r} must run forward within {span}", where=w)
+        if n > 1 and t.first <= terms[n - 2].last:
+            raise BadInput(f"term {t.name!r} must begin after {terms[n - 2].name!r} ends (list the terms in order)",
+                           where=w)
+    return terms
 
 
 # rule types whose `event` may be a list of kinds (each raises the rule)
@@ -637,9 +732,10 @@ def _list(value: Any, where: str) -> list[Any]:
 
 
 def _date(value: Any, where: str) -> dt.date:
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):  # a TOML date, not a date-time
         return value
+    shown = value.isoformat() if isinstance(value, dt.datetime) else value
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise BadInput(f"{value!r} is not a date (expected YYYY-MM-DD)", where=where) from None
+        raise BadInput(f"{shown!r} is not a date (expected YYYY-MM-DD)", where=where) from None

@@ -12,6 +12,7 @@ from functools import cached_property
 
 from irocli.domain import EPISODE_END_KINDS
 from irocli.engine.calendar import Calendar, Offset
+from irocli.engine.education import SchoolTerms
 from irocli.engine.escalations import STAGE_ORDER
 
 SHIPPED = ("england", "blackpool", "dudley", "knowsley", "cpru")
@@ -76,6 +77,17 @@ RULE_TYPES: dict[str, dict[str, tuple[str, ...]]] = {
     # at least every offset while aged from age to before until_age (from the later of the episode's
     # start and that birthday, then from each completing event)
     "age-band-interval": {"required": ("age", "until_age", "offset", "completed_by"), "optional": ()},
+    # education (engine/education.py): offset from the start of each episode of full-time care that begins
+    # while the child is of school age (the school years after the birthday of age, to the one in which
+    # until_age falls, by [terms]), met by the first completing event in the episode
+    "school-age-start": {"required": ("offset", "completed_by", "age", "until_age"), "optional": ()},
+    # one each school term of [terms] that begins while the child is looked after and of school age: due
+    # the term's last day + offset (default 0 days), met by a completing event in the term
+    "term-review": {"required": ("completed_by", "age", "until_age"), "optional": ("offset",)},
+    # a stay from each `event` to the first closed_by kind after it (engine/secure.py): the first
+    # completing event due first_offset after the start, then offset after each one held
+    "stay-interval": {"required": ("event", "first_offset", "offset", "completed_by", "closed_by"),
+                      "optional": ()},
 }
 CONFERENCES = ("icpc", "rcpc")
 WINDOWS = ("on-the-day", "before-start")
@@ -119,7 +131,8 @@ class Rule:
     long_term_offset: Offset | None = None  # visit-interval: the interval after it, if long-term
     long_term_event: str | None = None  # visit-interval: the kind marking a placement long-term
     offset_after_age: Offset | None = None  # assessment-interval: the interval from the birthday of `age`
-    until_age: Offset | None = None  # age-band-interval: the age the band ends at (not included)
+    until_age: Offset | None = None  # age-band-interval: the age the band ends at (not included); school-age-*: the
+    # birthday whose school year is the last covered
     lookback: Offset | None = None  # episode-start: a completing event this long before the start also meets it
     regime: tuple[str, ...] = ()  # visit-regime, regime-expiry: the kinds marking a placement's regime
     regime_after: Offset | None = None  # visit-regime: in force no sooner than this after the placement's start
@@ -289,7 +302,8 @@ DEFAULT_POLICIES = Policies(
                                       "age", "first-review-after-age", "authorisation", "before-conference",
                                       "placement-start", "visit-interval", "episode-start",
                                       "assessment-interval", "age-band-interval", "visit-regime",
-                                      "regime-expiry", "placement-end"}),
+                                      "regime-expiry", "placement-end", "school-age-start",
+                                      "term-review", "stay-interval"}),
                            "RULES §6 (irocli default)"),
     roll_back=Policy(frozenset({"before-review", "before-conference"}), "RULES §6 (irocli default)"),
     roll_on=Policy(frozenset({"after-review", "after-event", "midpoint"}), "RULES §6 (irocli default)"),
@@ -316,6 +330,7 @@ class Profile:
     escalation: Ladder | None = None  # None: the profile has no ladder
     policies: Policies = DEFAULT_POLICIES
     kpi: KpiSettings = DEFAULT_KPI
+    terms: SchoolTerms = field(default_factory=SchoolTerms)  # [terms]: the school terms (ms.pep-review)
     # which file each merged key came from: ("rules", "review.second", "offset") -> "blackpool.toml"
     origins: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False, repr=False)
 

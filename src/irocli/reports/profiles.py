@@ -30,11 +30,25 @@ def rule_document(name: str, rule_id: str) -> tuple[dict, list[dict]]:
     profile, rule or setting."""
     from irocli.profiles import rule_origins
 
-    keys = rule_origins(name, rule_id)
+    keys = {key: (_plain(value), file) for key, (value, file) in rule_origins(name, rule_id).items()}
     rows = [{"key": key, "value": value, "from": file} for key, (value, file) in keys.items()]
     what = "rule" if is_rule(name, rule_id) else "setting"
     doc = {what: rule_id, "keys": {key: {"value": value, "from": file} for key, (value, file) in keys.items()}}
     return doc, rows
+
+
+def _plain(value):
+    """A TOML value with its dates as ISO text (a date written bare in TOML, e.g. a school year's term dates or
+    a closure day), so every format shows it as the file spells it."""
+    import datetime as dt
+
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
 
 def is_rule(name: str, rule_id: str) -> bool:
@@ -59,11 +73,14 @@ def csv_rows(rows: list[dict]) -> list[dict]:
 
 
 def shown(value) -> str:
-    """A TOML value as a person reads it: lists joined by "; ", booleans lower-case, nothing as -."""
+    """A TOML value as a person reads it: lists joined by "; ", an inline table's keys with their values joined
+    by ", ", booleans lower-case, nothing as -."""
     if value is None:
         return "-"
     if isinstance(value, bool):
         return str(value).lower()
     if isinstance(value, list):
         return "; ".join(shown(v) for v in value)
+    if isinstance(value, dict):  # an inline table, e.g. a school term: "term autumn, first 09-01, last 12-31"
+        return ", ".join(f"{k} {shown(v)}" for k, v in value.items())
     return str(value)
