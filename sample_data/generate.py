@@ -804,13 +804,66 @@ def casework(children, events) -> list[tuple]:
     return rows
 
 
+# The school terms of england.toml's [terms] (autumn 1 Sep-31 Dec, spring 1 Jan-31 Mar, summer 1 Apr-31 Jul).
+TERMS = (((9, 1), (12, 31)), ((1, 1), (3, 31)), ((4, 1), (7, 31)))
+
+
+def terms_between(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The school terms (first day, last day) that begin after `first` and on or before `last`."""
+    found = []
+    for year in range(first.year - 1, last.year + 1):
+        for (m1, d1), (m2, d2) in TERMS:
+            begin, end = dt.date(year, m1, d1), dt.date(year, m2, d2)
+            if first < begin <= last:
+                found.append((begin, end))
+    return sorted(found)
+
+
+def education_and_regimes(children, events) -> list[tuple]:
+    """(child, date, kind, meeting, note) rows of the PEP for each child of school age in care (started
+    within 10 working days, complete within 20, reviewed each term after the one care began in; on time,
+    late or never), and for a few children whose placement began in the last 16 weeks a temporary
+    approval of a connected person (REG reg 24), now and then approved since. A pass of its own (one random
+    stream per child, seeded apart from the others), so every earlier row stays as it was."""
+    by_child: dict[str, list[tuple[dt.date, str]]] = {}
+    for cid, d, kind, _m, _n in events:
+        by_child.setdefault(cid, []).append((d, kind))
+    rows = []
+    for cid, _name, dob, *_ in children:
+        rng = random.Random(f"{SEED}:pep:{cid}")
+        p_on, p_late = S7_QUALITY[rng.choice(("good", "good", "good", "fair", "fair", "poor"))]
+        for start, end, starts in placements(sorted(by_child.get(cid, []))):
+            last_day = min(end or REF, REF)
+            if birthday(dob, 4) <= start and start < birthday(dob, 16):
+                for kind, wd in (("pep-started", 10), ("pep", 20)):
+                    x = rng.random()
+                    d = (add_wd(start, rng.randint(3, wd)) if x < p_on
+                         else add_wd(start, wd + rng.randint(1, 10)) if x < p_on + p_late else None)
+                    if d is not None and d <= last_day:
+                        rows.append((cid, d, kind, "", ""))
+                for begin, term_end in terms_between(start, last_day):
+                    if rng.random() < p_on + p_late / 2:
+                        d = days(begin, rng.randint(14, (term_end - begin).days))
+                        if d <= last_day:
+                            rows.append((cid, d, "pep-review", "", ""))
+            current = starts[-1]
+            if end is None and days(REF, -112) < current and rng.random() < 0.6:
+                rows.append((cid, current, "temporary-approval", "", ""))
+                if rng.random() < 0.4:
+                    approved = days(current, rng.randint(20, 60))
+                    if approved <= REF:
+                        rows.append((cid, approved, "foster-approved", "", ""))
+    return [r for r in rows if r[1] <= REF]
+
+
 def write(out_dir: Path) -> None:
     rng = random.Random(SEED)
     children, events = build(rng)
     extra = casework(children, events)
     # each child's §7 rows after its own rows of the same day; the children's order unchanged
     order = {c[0]: n for n, c in enumerate(children)}
-    added = events + between_reviews(children, events) + plans_and_notices(children, events)
+    added = (events + between_reviews(children, events) + plans_and_notices(children, events)
+             + education_and_regimes(children, events))
     events = sorted(added, key=lambda row: (order[row[0]], row[1]))
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "reference_date.txt").write_text(REF.isoformat() + "\n", encoding="utf-8")

@@ -156,6 +156,30 @@ def test_placement_plans_notices_and_return_interviews(outcomes, rule, statuses)
     assert statuses <= seen, (rule, seen)
 
 
+@pytest.mark.parametrize("rule, statuses", [
+    ("ms.pep-start", {Status.MET, Status.MET_LATE, Status.OVERDUE}),
+    ("ms.pep", {Status.MET, Status.MET_LATE, Status.OVERDUE}),
+    ("ms.pep-review", {Status.MET, Status.OVERDUE, Status.DUE}),
+    ("visit.sw-reg24", {Status.MET, Status.OVERDUE}),
+    ("placement.reg24-expiry", {Status.DUE}),
+])
+def test_peps_and_a_temporary_approval(outcomes, rule, statuses):
+    # RULES §7 (issue 15): the demo shows PEPs started, complete and reviewed each term on time, late and
+    # overdue, and a connected person's temporary approval with its weekly visits and its expiry
+    seen = {o.status for o in obligations(outcomes) if o.rule == rule}
+    assert statuses <= seen, (rule, seen)
+
+
+def test_the_temporary_approval_hand_checked(outcomes):
+    # C022 placed with a connected person under temporary approval on Wed 2026-10-28: a visit within a week
+    # (2026-11-04; made 11-03), then weekly until the first review: 2026-11-03 + 7 = 2026-11-10, none made;
+    # the approval ends 16 weeks later: 28 Oct + 112 days (31 to 28 Nov, 61 to 28 Dec, 92 to 28 Jan, + 20) = 2027-02-17
+    obs = {(o.rule, o.due.isoformat()): o.status for o in outcomes["C022"].obligations
+           if o.rule in ("visit.sw-reg24", "placement.reg24-expiry")}
+    assert obs == {("visit.sw-reg24", "2026-11-04"): Status.MET, ("visit.sw-reg24", "2026-11-10"): Status.OVERDUE,
+                   ("placement.reg24-expiry", "2027-02-17"): Status.DUE}
+
+
 @pytest.mark.parametrize("child, rule, anchor, due, status", [
     # entered care Thu 2025-04-03, no placement plan: Fri 4 (1), Mon 7, Tue 8, Wed 9, Thu 10 (5) = 2025-04-10
     ("C001", "ms.placement-plan", "2025-04-03", "2025-04-10", Status.OVERDUE),
