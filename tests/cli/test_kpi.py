@@ -442,7 +442,9 @@ def test_an_authoritys_kpi_settings_reach_the_figures_and_the_labels(cli, tmp_pa
 # health:   on time V4 (rha); late V1; overdue V2 = 1 of 3 = 33.3%; pending V3 -> 4 due
 # sdq:      late V4 = 0 of 1 = 0.0%
 # peps:     on time V1; overdue V2 = 1 of 2 = 50.0%; pending V3 -> 3 due
-# notified: on time V1, V3; late V2 = 2 of 3 = 66.7%; pending V5 -> 4 due
+#   notify.placement-end: V2's first placement ends with the move on 02-17 (due that day), told 02-26  late
+# notified: on time V1, V3; late V2 (the new placement, and the old one's end) = 2 of 4 = 50.0%;
+#   pending V5 -> 5 due
 AS_OF_0320 = ("--from", "2025-01-01", "--to", "2025-03-31", "--as-of", "2025-03-20")
 NORTHSHIRE = '''extends = "england"
 [rules."ms.pep-northshire"]
@@ -496,14 +498,17 @@ def test_figures_inspectors_ask_for_worked_by_hand(figures_store):
         "health-assessments": (4, 1, 3, 1, 1, 1, 33.3),
         "sdq": (1, 0, 1, 0, 1, 0, 0.0),
         "peps": (3, 1, 2, 1, 0, 1, 50.0),
-        "iro-notified": (4, 1, 3, 2, 1, 0, 66.7),
+        "iro-notified": (5, 1, 4, 2, 2, 0, 50.0),
     }
     rows = {r["group"]: r for r in report["timeliness"]}
     assert [r["group"] for r in report["timeliness"]] == ["visits", "health-assessments", "sdq", "peps",
                                                            "iro-notified"]
-    assert (rows["visits"]["prefixes"], rows["visits"]["rules"]) == ("visit.", "visit.sw-first, visit.sw-interval")
+    assert (rows["visits"]["prefixes"], rows["visits"]["rules"]) == (
+        "visit.", "visit.adoptive, visit.sw-care-order-home, visit.sw-first, visit.sw-interval, "
+                  "visit.sw-long-term-foster, visit.sw-reg19, visit.sw-reg24")
     assert rows["health-assessments"]["rules"] == "health.iha, health.rha"
-    assert (rows["sdq"]["rules"], rows["iro-notified"]["rules"]) == ("health.sdq", "notify.placement-iro")
+    assert (rows["sdq"]["rules"], rows["iro-notified"]["rules"]) == ("health.sdq",
+                                                                       "notify.placement-end, notify.placement-iro")
     # the authority's own figure keeps the national title and carries its own source
     assert (rows["peps"]["rules"], rows["peps"]["source"]) == ("ms.pep-northshire", "Northshire virtual school 2025")
     assert rows["peps"]["title"] == "Personal Education Plans"
@@ -517,11 +522,12 @@ def test_figures_inspectors_ask_for_worked_by_hand(figures_store):
 
 
 def test_figures_follow_the_iro_filter(figures_store):
-    # A. Khan: V1, V2. visits on time V1, V2; late V1; missed V2 = 2 of 4; notify on time V1, late V2 = 1 of 2
+    # A. Khan: V1, V2. visits on time V1, V2; late V1; missed V2 = 2 of 4; notify on time V1, late V2 twice
+    # (the new placement and the old one's end) = 1 of 3
     report = json.loads(figures_store("report", "kpi", *AS_OF_0320, "--iro", "A. Khan", "--format", "json").stdout)
     got = figures(report)
     assert got["visits"] == (4, 0, 4, 2, 1, 1, 50.0)
-    assert got["iro-notified"] == (2, 0, 2, 1, 1, 0, 50.0)
+    assert got["iro-notified"] == (3, 0, 3, 1, 2, 0, 33.3)
     # B. Okafor: V3 overdue, V4 on time, V5 pending = 1 of 2
     report = json.loads(figures_store("report", "kpi", *AS_OF_0320, "--iro", "B. Okafor", "--format", "json").stdout)
     assert figures(report)["visits"] == (3, 1, 2, 1, 0, 1, 50.0)
@@ -530,14 +536,14 @@ def test_figures_follow_the_iro_filter(figures_store):
 def test_a_later_as_of_judges_the_pending_ones(figures_store):
     # as of 2025-04-01 nothing in Q1 is pending: V5's visit (03-24) and notification (03-24), V3's IHA and
     # PEP (03-31) are overdue. visits 3 of 7 = 42.9%; health 1 of 4 = 25.0%; peps 1 of 3 = 33.3%;
-    # notified 2 of 4 = 50.0%
+    # notified 2 of 5 = 40.0%
     report = json.loads(figures_store("report", "kpi", "--from", "2025-01-01", "--to", "2025-03-31",
                                       "--as-of", "2025-04-01", "--format", "json").stdout)
     got = figures(report)
     assert got["visits"] == (7, 0, 7, 3, 1, 3, 42.9)
     assert got["health-assessments"] == (4, 0, 4, 1, 1, 2, 25.0)
     assert got["peps"] == (3, 0, 3, 1, 0, 2, 33.3)
-    assert got["iro-notified"] == (4, 0, 4, 2, 1, 1, 50.0)
+    assert got["iro-notified"] == (5, 0, 5, 2, 2, 1, 40.0)
 
 
 def test_figures_in_every_view(figures_store, tmp_path):
@@ -546,11 +552,11 @@ def test_figures_in_every_view(figures_store, tmp_path):
     flat = " ".join(table.split())
     assert "Figures inspectors ask for" in flat
     assert "Figures in time: each counts the obligations due in the period" in flat
-    for needle in ("Social worker visits", "66.7%", "33.3%", "ms.pep-northshire"):
+    for needle in ("Social worker visits", "50.0%", "33.3%", "ms.pep-northshire"):
         assert needle in flat, needle
     html = page.read_text()
     assert "Figures inspectors ask for: in time, due in the period" in html
-    assert "<td>health.iha, health.rha</td>" in html and "<td>66.7%</td>" in html
+    assert "<td>health.iha, health.rha</td>" in html and "<td>33.3%</td>" in html
     rows = list(csv.DictReader(io.StringIO(figures_store("report", "kpi", *AS_OF_0320, "--format", "csv").stdout)))
     by = {(r["section"], r["key"], r["measure"]): r["value"] for r in rows}
     assert (by[("timeliness", "visits", "on_time")], by[("timeliness", "visits", "percent_on_time")]) == ("3", "50.0")

@@ -381,9 +381,11 @@ def test_report_kpi_terminal(screen):
     # In care on 31 March: C001 and C002 (C003 came in on 10 April): A. Khan 2, below the band, not red.
     # Figures: visits - C001's first due 2024-12-27 (outside), C002's 03-03 + 1 week = 03-10, none: overdue
     # (0 of 1); health - C001's IHA 2024-12-20 + 20 WD (25, 26 Dec and 1 Jan closed) = 01-22 and C002's
-    # 03-03 + 20 WD = 03-31, neither held: 0 of 2; SDQs first due a year after entering care: none; no ms.pep
-    # rule in england: none in this profile; IRO told - C001's 12-20 + 5 WD = 12-31 (outside), C002's
-    # 03-03 + 5 WD = 03-10, never told: 0 of 1.
+    # 03-03 + 20 WD = 03-31, neither held: 0 of 2; SDQs first due a year after entering care: none; PEPs, both
+    # of school age - C001 (12) started by 12-20 + 10 WD (23, 24, 27, 30, 31 Dec, 2, 3, 6, 7, 8 Jan) = 01-08,
+    # complete by 01-22, reviewed in the spring term by 03-31 (the autumn term care began in owes none); C002
+    # (15) started by 03-03 + 10 WD = 03-17, complete by 03-31: none recorded, 0 of 5; IRO told - C001's
+    # 12-20 + 5 WD = 12-31 (outside), C002's 03-03 + 5 WD = 03-10, never told: 0 of 1 (no placement ended).
     assert shown(screen, "report", "kpi", "--from", "2025-01-01", "--to", "2025-03-31",
                  "--as-of", "2025-04-01") == screen_text("""
         Review KPIs 2025-01-01 to 2025-03-31 (england) as of 2025-04-01
@@ -414,25 +416,27 @@ def test_report_kpi_terminal(screen):
         │ Review record sent to the child and attendees │ task.record-distributed │ 1             │ 0       │ 1       │ 0       │ 0    │ 1                 │ 0.0%      │
         └───────────────────────────────────────────────┴─────────────────────────┴───────────────┴─────────┴─────────┴─────────┴──────┴───────────────────┴───────────┘
         Figures inspectors ask for: in time, due in the period
-        ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━┳━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━┓
-        ┃ Figure                               ┃ Due in period ┃ Pending ┃ Counted ┃ On time ┃ Late ┃ Missed or overdue ┃ % on time ┃
-        ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━╇━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━┩
-        │ Social worker visits (statutory)     │ 1             │ 0       │ 1       │ 0       │ 0    │ 1                 │ 0.0%      │
-        │ Health assessments (initial, review) │ 2             │ 0       │ 2       │ 0       │ 0    │ 2                 │ 0.0%      │
-        │ SDQs                                 │ 0             │ 0       │ 0       │ 0       │ 0    │ 0                 │ n/a       │
-        │ Personal Education Plans             │ 0             │ 0       │ 0       │ 0       │ 0    │ 0                 │ n/a       │
-        │ IRO told of placements               │ 1             │ 0       │ 1       │ 0       │ 0    │ 1                 │ 0.0%      │
-        └──────────────────────────────────────┴───────────────┴─────────┴─────────┴─────────┴──────┴───────────────────┴───────────┘
+        ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━┳━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━┓
+        ┃ Figure                                ┃ Due in period ┃ Pending ┃ Counted ┃ On time ┃ Late ┃ Missed or overdue ┃ % on time ┃
+        ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━╇━━━━━━╇━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━┩
+        │ Social worker visits (statutory)      │ 1             │ 0       │ 1       │ 0       │ 0    │ 1                 │ 0.0%      │
+        │ Health assessments (initial, review)  │ 2             │ 0       │ 2       │ 0       │ 0    │ 2                 │ 0.0%      │
+        │ SDQs                                  │ 0             │ 0       │ 0       │ 0       │ 0    │ 0                 │ n/a       │
+        │ Personal Education Plans              │ 5             │ 0       │ 5       │ 0       │ 0    │ 5                 │ 0.0%      │
+        │ IRO told of placements and their ends │ 1             │ 0       │ 1       │ 0       │ 0    │ 1                 │ 0.0%      │
+        └───────────────────────────────────────┴───────────────┴─────────┴─────────┴─────────┴──────┴───────────────────┴───────────┘
         What each figure counts
-        ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
-        ┃ Figure                               ┃ Rules                             ┃ Source                                                  ┃
-        ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
-        │ Social worker visits (statutory)     │ visit.sw-first, visit.sw-interval │ REG reg 28; RULES §7                                    │
-        │ Health assessments (initial, review) │ health.iha, health.rha            │ REG reg 7; health and wellbeing guidance 2015; RULES §7 │
-        │ SDQs                                 │ health.sdq                        │ health and wellbeing guidance 2015; RULES §7            │
-        │ Personal Education Plans             │ none in this profile              │ DfE PEP guidance 2018 [confirm]; RULES §7               │
-        │ IRO told of placements               │ notify.placement-iro              │ REG reg 13; RULES §7                                    │
-        └──────────────────────────────────────┴───────────────────────────────────┴─────────────────────────────────────────────────────────┘
+        ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+        ┃ Figure                                ┃ Rules                                                      ┃ Source                                                  ┃
+        ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+        │ Social worker visits (statutory)      │ visit.adoptive, visit.sw-care-order-home, visit.sw-first,  │ REG reg 28; RULES §7                                    │
+        │                                       │ visit.sw-interval, visit.sw-long-term-foster,              │                                                         │
+        │                                       │ visit.sw-reg19, visit.sw-reg24                             │                                                         │
+        │ Health assessments (initial, review)  │ health.iha, health.rha                                     │ REG reg 7; health and wellbeing guidance 2015; RULES §7 │
+        │ SDQs                                  │ health.sdq                                                 │ health and wellbeing guidance 2015; RULES §7            │
+        │ Personal Education Plans              │ ms.pep, ms.pep-review, ms.pep-start                        │ DfE PEP guidance 2018 [confirm]; RULES §7               │
+        │ IRO told of placements and their ends │ notify.placement-end, notify.placement-iro                 │ REG regs 13-14; RULES §7                                │
+        └───────────────────────────────────────┴────────────────────────────────────────────────────────────┴─────────────────────────────────────────────────────────┘
         Caseload per IRO at 2025-03-31
         ┏━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
         ┃ IRO     ┃ Children in care ┃ Band 50–70 ┃ Source                        ┃

@@ -273,7 +273,7 @@ DEFAULT_KPI_GROUPS: tuple[KpiGroup, ...] = (
              "health and wellbeing guidance 2015; RULES §7"),
     KpiGroup("peps", "Personal Education Plans", ("ms.pep",),
              "DfE PEP guidance 2018 [confirm]; RULES §7"),
-    KpiGroup("iro-notified", "IRO told of placements", ("notify.",), "REG reg 13; RULES §7"),
+    KpiGroup("iro-notified", "IRO told of placements and their ends", ("notify.",), "REG regs 13-14; RULES §7"),
 )
 
 
