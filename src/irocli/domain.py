@@ -164,6 +164,9 @@ PRE_BIRTH_KINDS = frozenset({
 # Kinds that end an episode of care (CA 1989 s22: the child ceases to be looked after; an adoption
 # order ends it too). The engine's walk, the KPI's days looked after and the SSDA903 reader share it.
 EPISODE_END_KINDS = frozenset({"left-care", "adoption-order"})
+# A child remanded to local authority or youth detention accommodation is looked after (LASPO 2012
+# s104(1) [confirm]): a remand with no episode open starts one, as entered-care would (REG Part 8A).
+REMAND_KINDS = frozenset({"remand"})
 
 # Kinds dated on a future day by their nature (the day booked for, the day a review is required
 # by). The engine places them by the day they were recorded (Event.known_on) when known.
@@ -306,6 +309,13 @@ class Detail(NamedTuple):
     values: tuple[str, ...]
     meaning: str
 
+    @property
+    def shown(self) -> str:
+        """The values as a person reads them: "yes|no|refused", or "0 to 40" for a run of whole numbers."""
+        if all(v.isdigit() for v in self.values):
+            return f"{self.values[0]} to {self.values[-1]}"
+        return "|".join(self.values)
+
 
 # The details each kind may carry beyond its date and note. Shown by `event kinds`, stored in
 # Event.details, listed by `event list` and `child show`. None changes a date: they are the record.
@@ -315,6 +325,10 @@ EVENT_DETAILS: dict[str, dict[str, Detail]] = {
                              "the child seen alone, or not (no reason recorded, as imports say), or why not: a "
                              "child of sufficient age and understanding refused, the social worker judged it "
                              "inappropriate, or was unable (REG reg 29 [confirm])"),
+    },
+    "sdq": {
+        "score": Detail(tuple(str(n) for n in range(41)),
+                        "the total difficulties score, 0 to 40 (health and wellbeing guidance 2015)"),
     },
 }
 
@@ -343,8 +357,8 @@ def parse_details(kind: str, given: list[str], *, where: str | None = None) -> d
             from irocli._suggest import did_you_mean
 
             hint = did_you_mean(value, allowed[name].values, "{}")
-            raise BadInput(f"--detail {name}={value}: not one of {', '.join(allowed[name].values)}{hint}",
-                           where=where)
+            values = allowed[name].shown.replace("|", ", ")
+            raise BadInput(f"--detail {name}={value}: not one of {values}{hint}", where=where)
         found[name] = value
     return found
 

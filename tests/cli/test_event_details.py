@@ -50,3 +50,11 @@ def test_event_kinds_lists_each_kinds_details(child):
     rows = {r["kind"]: r["details"] for r in child.json("event", "kinds")}
     assert rows["sw-visit"] == "seen-alone: yes|no|refused|inappropriate|unable"
     assert rows["review-held"] == ""
+
+
+def test_an_sdq_records_its_score(child):
+    child("event", "add", "C001", "sdq", "2025-03-07", "--detail", "score=14")
+    assert [e["details"] for e in child.json("event", "list", "C001") if e["kind"] == "sdq"] == ["score=14"]
+    result = child("event", "add", "C001", "sdq", "2025-03-08", "--detail", "score=41", ok=False)
+    assert result.exit_code == 2 and "--detail score=41: not one of 0 to 40" in result.stderr
+    assert {r["kind"]: r["details"] for r in child.json("event", "kinds")}["sdq"] == "score: 0 to 40"

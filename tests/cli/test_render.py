@@ -552,3 +552,14 @@ def test_a_narrow_terminal_never_cuts_an_escalations_id_child_stage_or_reason(ca
     listing = result.stdout
     assert "…" not in listing and all(len(line) <= 80 for line in listing.splitlines())
     assert "│ C001  │ informal │" in listing and "│ recommendations │" in listing and "│ 2025-05-12   │" in listing
+
+
+@pytest.mark.parametrize("within, days", [("3", "3 days"), ("1", "1 day"), ("60", "7 days")])
+def test_the_summary_never_counts_past_the_rows_listed(screen, within, days):
+    # --within under 7 lists rows up to that day: the summary says so and counts them; over 7 it counts the
+    # week's rows (those highlighted), as the default does
+    rows = screen.json("due", "--as-of", "2025-03-24", "--within", within)
+    soon = sum(1 for r in rows if r["status"] == "due" and r["days"] <= int(days.split()[0]))
+    overdue = sum(1 for r in rows if r["status"] == "overdue")
+    last = shown(screen, "due", "--as-of", "2025-03-24", "--within", within).splitlines()[-1]
+    assert last.endswith(f": {overdue} overdue, {soon} due within {days}"), last

@@ -180,17 +180,24 @@ def test_leaving_care_before_the_term_ends(evs, expected):
 
 
 # ---------------------------------------------------------------- school age: the 4th and 16th birthday bounds
-@pytest.mark.parametrize("dob, expected", [
-    # 4 on Sun 2025-08-31 (by 31 August): reception from 1 Sep 2025, its autumn term owed
-    ("2021-08-31", [("2025-12-31", "due", None)]),
-    # 4 on 2025-09-01: reception a year later (autumn 2026's review is owed once that term begins)
-    ("2021-09-01", []),
+@pytest.mark.parametrize("dob, expected, started", [
+    # 4 on Sun 2025-08-31 (by 31 August): reception from Mon 1 Sep 2025, its autumn term owed, and the PEP of a
+    # child in care then: started by + 10 WD (2-5, 8-12, 15 Sep) = 09-15, complete by + 20 WD (16-19, 22-26,
+    # 29 Sep) = 09-29
+    ("2021-08-31", [("2025-12-31", "due", None)], ("2025-09-15", "2025-09-29")),
+    # 4 on 2025-09-01: reception a year later (autumn 2026's review and the PEP are owed once school age begins)
+    ("2021-09-01", [], None),
 ])
-def test_school_age_begins_with_reception_after_the_4th_birthday(dob, expected):
+def test_school_age_begins_with_reception_after_the_4th_birthday(dob, expected, started):
     c = pep([("entered-care", "2025-06-02")], as_of="2025-09-10", dob=dob)
     assert reviews(c) == expected
-    c.assert_absent("ms.pep-start")  # not of school age when care began
-    c.assert_absent("ms.pep")
+    if started is None:
+        c.assert_absent("ms.pep-start")
+        c.assert_absent("ms.pep")
+    else:
+        c.assert_due("ms.pep-start", started[0], "due")
+        c.assert_due("ms.pep", started[1], "due")
+        assert [(o.anchor_kind, o.anchor_date) for o in c.of("ms.pep")] == [("school-age", D("2025-09-01"))]
 
 
 def test_reception_a_year_later_owes_from_its_autumn_term():

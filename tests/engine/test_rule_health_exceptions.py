@@ -25,14 +25,18 @@ def test_an_assessment_in_the_three_months_before_care_stands_for_the_initial_on
             o.derivation.arithmetic
 
 
-def test_the_lookback_never_reaches_into_an_earlier_episode():
-    # in care 2024-11-01 to 2025-01-10, assessed 2024-11-20 in that episode; back 2025-03-03: the three months
-    # before (from 2024-12-03) are cut at the day after the earlier episode ended (2025-01-11): nothing in them
-    evs = events(("entered-care", "2024-11-01"), ("health-assessment", "2024-11-20"), ("left-care", "2025-01-10"),
+@pytest.mark.parametrize("assessed, status, met_on", [
+    # in care 2024-11-01 to 2025-01-10, assessed in that episode; back Mon 2025-03-03 (+ 20 WD = 2025-03-31):
+    # the three months before run from 2024-12-03, whichever authority's care the child was in then
+    pytest.param("2024-11-20", "overdue", None, id="assessed-before-the-three-months"),
+    pytest.param("2024-12-20", "met", "2024-12-20", id="assessed-in-an-earlier-episode-within-them"),
+])
+def test_the_lookback_reaches_into_an_earlier_episode(assessed, status, met_on):
+    evs = events(("entered-care", "2024-11-01"), ("health-assessment", assessed), ("left-care", "2025-01-10"),
                  ENTERED)
     c = Child("england", evs, as_of="2025-04-10")
     o = [o for o in c.of("health.iha") if o.anchor_date == D("2025-03-03")][0]
-    assert (o.due, o.status.value, o.met_on) == (D("2025-03-31"), "overdue", None)
+    assert (o.due, o.status.value, o.met_on) == (D("2025-03-31"), status, D(met_on) if met_on else None)
 
 
 def test_review_assessments_count_on_from_the_one_before_care():

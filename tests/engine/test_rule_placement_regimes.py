@@ -400,3 +400,29 @@ def test_a_remand_restarts_the_review_clock():
     c = Child("england", evs, as_of="2025-05-14")
     c.assert_open_review("review.first", "2025-06-03")
     assert c.open_review().anchor_kind == "remand"
+
+
+def test_a_remand_outside_care_makes_the_child_looked_after():
+    # LASPO 2012 s104 [confirm]: remanded Mon 2025-10-06 with no episode open: the review and visit clocks run
+    # from it (REG Part 8A). First review 20 WD = 2025-11-03; visit within a week = 10-13, made 10-09, next
+    # 10-09 + 6 weeks = 11-20; the detention placement plan within 5 WD = 10-13
+    c = Child("england", events(("remand", "2025-10-06"), ("sw-visit", "2025-10-09")), as_of="2025-10-10",
+              dob="2009-03-10")
+    c.assert_open_review("review.first", "2025-11-03")
+    c.assert_met("visit.sw-first", "2025-10-13", "2025-10-09")
+    c.assert_due("visit.sw-interval", "2025-11-20", "due")
+    [plan] = c.of("ms.placement-plan")
+    assert (plan.due, plan.anchor_kind) == (D("2025-10-13"), "remand")
+    assert [o.anchor_kind for o in c.of("health.iha")] == ["remand"]
+
+
+def test_a_remand_in_care_is_a_placement_start_not_a_new_episode():
+    # in care from 2025-03-03, reviewed 03-28 and 06-20 (next by 12-20); remanded Mon 2025-10-06: the review
+    # sequence restarts (first review 20 WD on, 11-03) in the same episode, and a new placement starts its visit
+    # clock (10-13)
+    c = Child("england", events(("entered-care", "2025-03-03"), ("review-held", "2025-03-28"),
+                                ("review-held", "2025-06-20"), ("remand", "2025-10-06")), as_of="2025-10-10",
+              dob="2009-03-10")
+    assert len(c.outcome.obligations) and len({o.cycle.split(".")[0] for o in c.of("visit.sw-first")}) == 1
+    c.assert_open_review("review.first", "2025-11-03")
+    c.assert_due("visit.sw-first", "2025-10-13", "due")

@@ -175,3 +175,35 @@ def test_no_return_interview_open_after_the_episode_of_care_ended():
     c = Child("england", evs, as_of="2025-04-01")
     c.assert_due("ms.return-interview", "2025-03-10", "missed")
     assert not [o for o in c.outcome.open() if o.rule == "ms.return-interview"]
+
+
+@pytest.mark.parametrize("rule, kind", [("ms.placement-plan", "placement-plan"), ("notify.placement-iro", "iro-notified")])
+def test_a_plan_or_notice_just_before_a_move_is_the_moves(rule, kind):
+    # entered Mon 2025-01-06 (+ 5 WD = 01-13); moved Mon 2025-02-03 (+ 5 WD = 02-10). Made Fri 01-31: after the
+    # first placement's due date and within 5 working days before the move (from Mon 01-27): the move's, made
+    # before it; the first placement, which had none, is missed (history)
+    c = Child("england", events(("entered-care", "2025-01-06"), (kind, "2025-01-31"),
+                                ("placement-change", "2025-02-03")), as_of="2025-02-20")
+    assert [(o.due.isoformat(), o.status.value, o.met_on) for o in c.of(rule)] == [
+        ("2025-01-13", "missed", None), ("2025-02-10", "met", D("2025-01-31"))]
+
+
+@pytest.mark.parametrize("made, first, second", [
+    # made Fri 01-24, before the lead window (from Mon 01-27): the first placement's, late; the move has none
+    pytest.param("2025-01-24", ("met-late", "2025-01-24"), ("overdue", None), id="before-the-lead-window"),
+    # made Wed 01-08, before the first placement's due date (01-13): the first placement's, whatever follows
+    pytest.param("2025-01-08", ("met", "2025-01-08"), ("overdue", None), id="in-time-for-the-first"),
+])
+def test_otherwise_it_is_the_placement_it_was_made_in(made, first, second):
+    c = Child("england", events(("entered-care", "2025-01-06"), ("iro-notified", made),
+                                ("placement-change", "2025-02-03")), as_of="2025-02-20")
+    got = [(o.status.value, o.met_on.isoformat() if o.met_on else None) for o in c.of("notify.placement-iro")]
+    assert got == [first, second]
+
+
+def test_one_notice_before_a_move_tells_of_the_old_placements_end_too():
+    # the notice of Fri 01-31 is the move's: it also tells of the first placement's end (due the move day 02-03)
+    c = Child("england", events(("entered-care", "2025-01-06"), ("iro-notified", "2025-01-31"),
+                                ("placement-change", "2025-02-03")), as_of="2025-02-20")
+    [end] = c.of("notify.placement-end")
+    assert (end.due, end.status.value, end.met_on) == (D("2025-02-03"), "met", D("2025-01-31"))

@@ -118,23 +118,26 @@ def _full_time(run: Run) -> Iterator[tuple[Episode, dt.date | None]]:
 
 @applies("school-age-start")
 def school_age_start(run: Run, rules: list) -> None:
-    """Counted on from the start of each episode of full-time care that begins while the child is of school
-    age (see school_age) by the rule's offset (working days: the PEP started within 10, complete within 20,
-    DfE PEP guidance 2018 [confirm]); met by the first completing event in the episode, so a fresh episode
-    restarts it. An episode that ended before the due date with none owes nothing; one that ended after it,
-    missed."""
+    """Counted on from the start of each episode of full-time care while the child is of school age (see
+    school_age), or from the first day of school age for a child in care then, by the rule's offset
+    (working days: the PEP started within 10, complete within 20, DfE PEP guidance 2018 [confirm]); met by
+    the first completing event from that day in the episode, so a fresh episode restarts it. Not shown
+    before school age begins (as a term not yet begun). An episode that ended before the due date with
+    none owes nothing; one that ended after it, missed."""
     for rule in rules:
         age = school_age(run, rule)
         if age is None:
             continue
         for ep, last in _full_time(run):
-            if not age.first <= ep.start <= age.last:
-                continue  # not of school age when the episode began
-            due = run.cal.add(ep.start, rule.offset)
-            done = run.first_on_or_after(rule.completed_by, ep.start, True, last or END)
+            begin = max(ep.start, age.first)
+            if begin > age.last or begin > run.as_of or (last is not None and last < begin):
+                continue  # not of school age while in this episode (or not yet, as of the report)
+            kind = ep.started_by if begin == ep.start else "school-age"
+            due = run.cal.add(begin, rule.offset)
+            done = run.first_on_or_after(rule.completed_by, begin, True, last or END)
             if done is None and last is not None and last < due:
                 continue  # left care before it fell due
-            run.emit(rule, due, "entered-care", ep.start, offset=rule.offset, met_on=done,
+            run.emit(rule, due, kind, begin, offset=rule.offset, met_on=done,
                      missed=done is None and last is not None, basis=age.describe, cycle=f"ep{ep.index + 1}")
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from irocli.domain import EPISODE_END_KINDS, Event, Flag
+from irocli.domain import EPISODE_END_KINDS, REMAND_KINDS, Event, Flag
 
 if TYPE_CHECKING:
     from irocli.engine.derive import Run
@@ -69,6 +69,7 @@ class Episode:
     # a window opened on it with reviews before it unknown: how many were held is not known
     reviews_unknown: bool = False
     cycles: list[Cycle] = field(default_factory=list)
+    started_by: str = "entered-care"  # the kind that began it (a remand outside care begins one too)
 
 
 @dataclass(slots=True)
@@ -95,6 +96,8 @@ def walk(run: Run) -> None:
         if k not in structural:
             continue  # tasks, visits, milestones: looked up by kind later, not walked
         handler = _BEFORE_EPISODE.get(k)
+        if handler is None and w.ep is None and k in REMAND_KINDS:
+            handler = on_episode_start  # remanded: looked after from this day (domain.REMAND_KINDS)
         if handler is not None:
             handler(w, e)
             continue
@@ -113,7 +116,8 @@ def walk(run: Run) -> None:
 
 
 def on_episode_start(w: _Walk, e: Event) -> None:
-    """entered-care / short-breaks-started: a new episode and its first review cycle."""
+    """entered-care / short-breaks-started (or a remand outside care): a new episode and its first review
+    cycle."""
     run, k, d = w.run, e.kind, e.date
     if k == "short-breaks-started" and w.ep is not None:
         if not w.ep.short_breaks:  # a series of short breaks while in full-time care
@@ -122,8 +126,8 @@ def on_episode_start(w: _Walk, e: Event) -> None:
     if w.ep is not None:  # re-entered with no left-care recorded: the old episode ends
         close(w.ep, w.cyc, d)
         w.closed_on = d
-    ep = Episode(len(run.episodes), d, short_breaks=k != "entered-care",
-                 start_unknown=bool(e.details and e.details.get("started") == "on-or-before"))
+    ep = Episode(len(run.episodes), d, short_breaks=k == "short-breaks-started",
+                 start_unknown=bool(e.details and e.details.get("started") == "on-or-before"), started_by=k)
     if ep.start_unknown:
         run.out.flags.append(Flag("history.unknown", d, (
             f"{'series of short breaks' if ep.short_breaks else 'care'} began on or before {d} "

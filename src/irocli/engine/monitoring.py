@@ -47,7 +47,7 @@ def placements(run: Run, kinds: tuple[str, ...], every: bool = False) -> Iterato
         if ep.short_breaks or (ep.end is not None and not history):
             continue  # REG reg 48: reg 28 visits are for full-time care
         end = ep.end if ep.end is not None else END
-        starts: dict[dt.date, str] = {ep.start: "entered-care"}
+        starts: dict[dt.date, str] = {ep.start: ep.started_by}
         for kind in kinds:
             dates = run.by_kind.get(kind)
             if not dates:
@@ -96,7 +96,9 @@ def placement_start(run: Run, rules: list) -> None:
     the placement plan before the placement, else within 5 working days; reg 13: the IRO told before it).
     The earliest it may be is the day after the previous placement's start, or after the event that met
     that placement if later; for an episode's first placement, the day after the previous episode ended.
-    So one event never meets two placements.
+    One made after a placement's due date and within the offset before the next placement starts is the
+    next placement's (the plan or notice of a planned move), not the earlier one's late one. So one event
+    never meets two placements.
 
     `yields_to` names visit-regime rules: a placement whose regime is in force from the day it starts
     owes this rule nothing (the regime's own first visit replaces it: one visit, one obligation)."""
@@ -120,7 +122,8 @@ def _start_notices(run: Run, rule) -> Iterator[tuple[Placement, dt.date | None]]
     window = "before-start" for it (None: none yet). See placement_start."""
     met: dt.date | None = None  # the event that met the previous placement of the episode
     prev_start = dt.date.min
-    for p in placements(run, rule.events, every=True):
+    every = list(placements(run, rule.events, every=True))
+    for n, p in enumerate(every):
         if p.number == 1:
             before = run.episodes[p.episode - 1].end if p.episode > 0 else None
             earliest = before + _DAY if before is not None else dt.date.min
@@ -128,6 +131,13 @@ def _start_notices(run: Run, rule) -> Iterator[tuple[Placement, dt.date | None]]
             earliest = max(prev_start, met or prev_start) + _DAY
         prev_start = p.start
         found = _dates(run, rule.completed_by, earliest, p.last)
+        nxt = every[n + 1] if n + 1 < len(every) and every[n + 1].episode == p.episode else None
+        if nxt is not None and found:
+            # one made after this placement's due date and within the offset before the next placement's
+            # start is that move's (a plan or notice ahead of a planned move), not this placement's late one
+            due = run.cal.add(p.start, rule.offset)
+            lead = run.cal.add(nxt.start, rule.offset._replace(n=-rule.offset.n))
+            found = [d for d in found if d <= due or d < lead]
         met = found[0] if found else None
         yield p, met
 
@@ -383,8 +393,8 @@ def episode_start(run: Run, rules: list) -> None:
     first health-assessment of an episode is its initial one). An episode that ended before the due date
     with none owes nothing; one that ended after it, missed.
 
-    With `lookback` (calendar units), the last completing event in that long before the start, and after
-    any earlier episode, meets it instead (RULES §7: no initial health assessment is needed for a child
+    With `lookback` (calendar units), the last completing event in that long before the start (in an
+    earlier episode of care or not) meets it instead (RULES §7: no initial health assessment is needed for a child
     assessed in the 3 months before coming into care)."""
     for rule in rules:
         for ep, last in _full_time(run):
@@ -398,16 +408,14 @@ def episode_start(run: Run, rules: list) -> None:
                              f"({run.cal.add(ep.start, rule.lookback._replace(n=-rule.lookback.n))} to {ep.start})")
             if done is None and last is not None and last < due:
                 continue  # left care before it fell due
-            run.emit(rule, due, "entered-care", ep.start, offset=rule.offset, met_on=done,
+            run.emit(rule, due, ep.started_by, ep.start, offset=rule.offset, met_on=done,
                      missed=done is None and last is not None, basis=basis, cycle=f"ep{ep.index + 1}")
 
 
 def _lookback(run: Run, rule, ep: Episode) -> dt.date | None:
-    """The last completing event from `rule.lookback` before episode `ep` began to the day before it, and
-    after the previous episode ended; None if there is none."""
+    """The last completing event from `rule.lookback` before episode `ep` began to the day before it (in
+    an earlier episode of care or not: an assessment is one whoever arranged it); None if there is none."""
     earliest = run.cal.add(ep.start, rule.lookback._replace(n=-rule.lookback.n))
-    if ep.index > 0 and run.episodes[ep.index - 1].end is not None:
-        earliest = max(earliest, run.episodes[ep.index - 1].end + _DAY)
     found = _dates(run, rule.completed_by, earliest, ep.start - _DAY)
     return found[-1] if found else None
 
@@ -463,7 +471,7 @@ def age_band_interval(run: Run, rules: list) -> None:
             begin = max(ep.start, starts)
             if begin >= stops or (last is not None and begin > last):
                 continue
-            begin_kind = "entered-care" if begin == ep.start else "birthday"
+            begin_kind = ep.started_by if begin == ep.start else "birthday"
             done = _dates(run, rule.completed_by, begin, last)
             anchors = [(begin_kind, begin)] + [(rule.completed_by[0], d) for d in done if d > begin]
             first = 0 if run.history else len(anchors) - 1

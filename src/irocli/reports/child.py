@@ -75,7 +75,7 @@ def kind_rows() -> list[dict]:
     from irocli.domain import EVENT_DETAILS, EVENT_KINDS
 
     return [{"kind": k, "meaning": v,
-             "details": "; ".join(f"{n}: {'|'.join(d.values)}" for n, d in EVENT_DETAILS.get(k, {}).items())}
+             "details": "; ".join(f"{n}: {d.shown}" for n, d in EVENT_DETAILS.get(k, {}).items())}
             for k, v in EVENT_KINDS.items()]
 
 

@@ -125,18 +125,20 @@ def obligations_table(rows: list[dict], *, title: str | None = None, names: dict
     return table
 
 
-def summary_line(rows: list[dict], *, soon: bool = True) -> Text:
-    """ "23 obligations for 2 children: 17 overdue, 4 due within 7 days" (the rows "today" to "in 7d").
+def summary_line(rows: list[dict], *, soon: bool = True, within: int | None = None) -> Text:
+    """ "23 obligations for 2 children: 17 overdue, 4 due within 7 days" (the rows "today" to "in 7d");
+    with `within` under 7, "due within {within} days", so the count never reaches past the rows listed.
 
     Without `soon` (the overdue report, where nothing is due soon) the second count is left out."""
     overdue = sum(1 for r in rows if r["status"] == "overdue")
-    due_soon = sum(1 for r in rows if r["status"] == "due" and is_soon(r["days"]))
+    days = SOON_DAYS if within is None else min(SOON_DAYS, within)
+    due_soon = sum(1 for r in rows if r["status"] == "due" and 0 <= r["days"] <= days)
     children = len({r["child_id"] for r in rows})
     text = Text(f"{plural(len(rows), 'obligation')} for {plural(children, 'child', 'children')}: ")
     text.append(f"{overdue} overdue", style="overdue" if overdue else "met")
     if soon:
         text.append(", ")
-        text.append(f"{due_soon} due within {SOON_DAYS} days", style="due-soon" if due_soon else "muted")
+        text.append(f"{due_soon} due within {plural(days, 'day')}", style="due-soon" if due_soon else "muted")
     return text
 
 
@@ -262,7 +264,7 @@ def due_report(rows: list[dict], *, title: str, as_of: dt.date, within: int | No
                + (f" — team {clean_name(team)}" if team else ""))
     heading += f" — owner {owner}" if owner else ""
     return stack(obligations_table(rows, title=heading, names=names, show_iro=iro is None, show_owner=owner is None),
-                 summary_line(rows, soon=within is not None))
+                 summary_line(rows, soon=within is not None, within=within))
 
 
 def flag_lines(flags) -> list[Text]:
