@@ -317,6 +317,17 @@ class Detail(NamedTuple):
         return "|".join(self.values)
 
 
+# SSDA903 placement type codes (PLACE), every year's list (DfE "Children looked after return: guide
+# to the SSDA903 collection", placement codes; DfE validator rule 146): the one list, used by the
+# `placement` detail and the SSDA903 importer. Upper case, as the return writes them.
+PLACEMENT_TYPES = ("A3", "A4", "A5", "A6", "H5", "K1", "K2", "K3", "P1", "P2", "P3", "R1", "R2", "R3", "R5",
+                   "S1", "T0", "T1", "T2", "T3", "T4", "U1", "U2", "U3", "U4", "U5", "U6", "Z1", "Z11", "Z12",
+                   "Z13", "Z14")
+_PLACEMENT = Detail(PLACEMENT_TYPES,
+                    "the placement type, as the SSDA903 return codes it (PLACE: U1-U6 fostered, K1 secure "
+                    "children's home, K2 children's home, P1 with parent(s), A3-A6 placed for adoption, T0-T4 "
+                    "temporary, …; DfE SSDA903 guide)")
+
 # The details each kind may carry beyond its date and note. Shown by `event kinds`, stored in
 # Event.details, listed by `event list` and `child show`. None changes a date: they are the record.
 EVENT_DETAILS: dict[str, dict[str, Detail]] = {
@@ -330,6 +341,8 @@ EVENT_DETAILS: dict[str, dict[str, Detail]] = {
         "score": Detail(tuple(str(n) for n in range(41)),
                         "the total difficulties score, 0 to 40 (health and wellbeing guidance 2015)"),
     },
+    "entered-care": {"placement": _PLACEMENT},
+    "placement-change": {"placement": _PLACEMENT},
 }
 
 
@@ -347,20 +360,54 @@ def parse_details(kind: str, given: list[str], *, where: str | None = None) -> d
         name, value = name.strip().lower(), value.strip().lower()
         if not sep or not name:
             raise BadInput(f"--detail {text!r} is not NAME=VALUE (e.g. seen-alone=yes)", where=where)
-        if name not in allowed:
-            known = ", ".join(allowed) if allowed else "none"
-            raise BadInput(f"--detail {name}: a {kind} event carries no such detail (its details: {known})",
-                           where=where)
         if name in found:
             raise BadInput(f"--detail {name} is given twice", where=where)
-        if value not in allowed[name].values:
-            from irocli._suggest import did_you_mean
-
-            hint = did_you_mean(value, allowed[name].values, "{}")
-            values = allowed[name].shown.replace("|", ", ")
-            raise BadInput(f"--detail {name}={value}: not one of {values}{hint}", where=where)
-        found[name] = value
+        found[name] = _checked(kind, allowed, name, value, "--detail ", where)
     return found
+
+
+# Bookkeeping an import writes beside the declared details, which the engine reads: care that began on
+# or before an event's date (engine/episodes.py). A file may carry it back (`import native`).
+IMPORT_FLAGS: dict[str, tuple[str, ...]] = {"started": ("on-or-before",)}
+
+
+def check_details(kind: str, details: dict | None, *, where: str | None = None) -> dict | None:
+    """A details dict read from a file for an event of ``kind``, checked as `--detail` is: for a kind
+    that declares details (EVENT_DETAILS) each name is one of them (or an import's flag, IMPORT_FLAGS)
+    and each value one of its values, stored as written ("u1" is U1). Other kinds' details (an
+    escalation's stage, say) pass unchecked. Raises BadInput naming the detail."""
+    allowed = EVENT_DETAILS.get(kind)
+    if not details or not allowed:
+        return details
+    checked: dict = {}
+    for name, value in details.items():
+        if name in IMPORT_FLAGS and value in IMPORT_FLAGS[name]:
+            checked[name] = value
+            continue
+        text = value.strip().lower() if isinstance(value, str) else repr(value)
+        checked[name] = _checked(kind, allowed, name, text, "", where)
+    return checked
+
+
+def _checked(kind: str, allowed: dict[str, Detail], name: str, value: str, prefix: str, where: str | None) -> str:
+    """``value`` (lower case) of detail ``name`` as stored; BadInput if the kind has no such detail or
+    the value is not one of its values (with the closest as a hint)."""
+    if name not in allowed:
+        known = ", ".join(allowed) if allowed else "none"
+        raise BadInput(f"{prefix}{name}: a {kind} event carries no such detail (its details: {known})", where=where)
+    value = _as_written(allowed[name].values, value)
+    if value not in allowed[name].values:
+        from irocli._suggest import did_you_mean
+
+        hint = did_you_mean(value, allowed[name].values, "{}")
+        raise BadInput(f"{prefix}{name}={value}: not one of {allowed[name].shown.replace('|', ', ')}{hint}",
+                       where=where)
+    return value
+
+
+def _as_written(values: tuple[str, ...], value: str) -> str:
+    """``value`` (lower case) as ``values`` write it: a code list in upper case (SSDA903's U1) takes "u1"."""
+    return next((v for v in values if v.lower() == value), value)
 
 
 def details_text(kind: str, details: dict | None) -> str:

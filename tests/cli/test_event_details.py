@@ -58,3 +58,23 @@ def test_an_sdq_records_its_score(child):
     result = child("event", "add", "C001", "sdq", "2025-03-08", "--detail", "score=41", ok=False)
     assert result.exit_code == 2 and "--detail score=41: not one of 0 to 40" in result.stderr
     assert {r["kind"]: r["details"] for r in child.json("event", "kinds")}["sdq"] == "score: 0 to 40"
+
+
+@pytest.mark.parametrize("given", ["U1", "u1", " u1 "])
+def test_a_placement_change_records_its_ssda903_placement_type_as_the_return_writes_it(child, given):
+    child("event", "add", "C001", "placement-change", "2025-04-01", "--detail", f"placement={given}")
+    [row] = [r for r in child.json("event", "list", "C001") if r["kind"] == "placement-change"]
+    assert row["details"] == "placement=U1"  # upper case, as the 903 codes it
+    [(details,)] = child.rows("SELECT details FROM event WHERE kind = 'placement-change'")
+    assert details == '{"placement": "U1"}'
+
+
+def test_a_bad_placement_type_is_one_line_exit_2_and_nothing_written(child):
+    before = child.digest()
+    result = child("event", "add", "C001", "placement-change", "2025-04-01", "--detail", "placement=U9", ok=False)
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "--detail placement=u9: not one of A3, A4, A5" in line and "Z14" in line, line
+    assert child.digest() == before
+    rows = {r["kind"]: r["details"] for r in child.json("event", "kinds")}
+    assert rows["entered-care"].startswith("placement: A3|A4|") and rows["sw-visit"].startswith("seen-alone")

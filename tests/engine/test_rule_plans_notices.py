@@ -177,7 +177,8 @@ def test_no_return_interview_open_after_the_episode_of_care_ended():
     assert not [o for o in c.outcome.open() if o.rule == "ms.return-interview"]
 
 
-@pytest.mark.parametrize("rule, kind", [("ms.placement-plan", "placement-plan"), ("notify.placement-iro", "iro-notified")])
+@pytest.mark.parametrize("rule, kind", [("ms.placement-plan", "placement-plan"),
+                                        ("notify.placement-iro", "iro-notified")])
 def test_a_plan_or_notice_just_before_a_move_is_the_moves(rule, kind):
     # entered Mon 2025-01-06 (+ 5 WD = 01-13); moved Mon 2025-02-03 (+ 5 WD = 02-10). Made Fri 01-31: after the
     # first placement's due date and within 5 working days before the move (from Mon 01-27): the move's, made

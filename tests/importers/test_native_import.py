@@ -493,3 +493,36 @@ def test_skip_bad_rows_in_the_api_names_file_row_and_field(db_url, tmp_path):
         assert result.counts["events_added"] == 3
         assert [(e.kind, e.date) for e in store.events_for(["C001"])["C001"]] == [
             ("entered-care", D("2025-03-26")), ("review-held", D("2025-04-22")), ("iro-visit", D("2025-05-05"))]
+
+
+DETAILED = """\
+child_id,kind,date,meeting,note,details
+C001,entered-care,2025-03-26,,,"{""placement"": ""u4"", ""started"": ""on-or-before""}"
+C001,sw-visit,2025-04-01,,,"{""seen-alone"": ""Yes""}"
+C001,escalation-opened,2025-04-02,,,"{""key"": ""E1"", ""stage"": ""1"", ""reason"": ""drift""}"
+"""
+
+
+def test_declared_details_are_stored_as_written_and_other_kinds_details_pass(cli, tmp_path):
+    cli("import", "native", write(tmp_path / "data", events=DETAILED))
+    assert cli.rows("SELECT kind, details FROM event ORDER BY date") == [
+        ("entered-care", '{"placement": "U4", "started": "on-or-before"}'), ("sw-visit", '{"seen-alone": "yes"}'),
+        ("escalation-opened", '{"key": "E1", "reason": "drift", "stage": "1"}')]  # keys sorted by the store
+
+
+@pytest.mark.parametrize("details, message", [
+    ('"{""placement"": ""U9""}"', "events.csv row 2, field details: placement=u9: not one of A3, A4"),
+    ('"{""placment"": ""U4""}"', "events.csv row 2, field details: placment: a entered-care event carries no "
+                                 "such detail (its details: placement)"),
+    ('"{""placement"": 4}"', "events.csv row 2, field details: placement=4: not one of"),
+    ('"{""started"": ""yesterday""}"', "events.csv row 2, field details: started: a entered-care event carries "
+                                       "no such detail"),
+])
+def test_a_bad_declared_detail_is_one_line_exit_2_and_nothing_written(cli, tmp_path, details, message):
+    before = cli.digest()
+    events = f"child_id,kind,date,meeting,note,details\nC001,entered-care,2025-03-26,,,{details}\n"
+    result = cli("import", "native", write(tmp_path / "data", events=events), ok=False)
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert message in line, line
+    assert cli.digest() == before

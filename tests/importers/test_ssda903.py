@@ -568,3 +568,79 @@ def test_a_bad_missing_row_is_one_line_exit_2_and_nothing_written(cli, files903,
     [line] = result.stderr.strip().splitlines()
     assert message in line, line
     assert cli.digest() == before
+
+
+# -- placement types and remand (issue 15: events carry the details each needs) ---------------------
+
+
+def _details(cli, child_id: str, kind: str) -> list[tuple[str, dict | None]]:
+    rows = cli.rows(f"SELECT date, details FROM event WHERE child_id = '{child_id}' AND kind = '{kind}' "
+                    "ORDER BY date")
+    return [(day, json.loads(details) if details else None) for day, details in rows]
+
+
+def test_each_episode_start_carries_its_placement_type(cli, files903):
+    cli("import", "ssda903", files903)
+    # sample_data/ssda903/episodes.csv: 900001 S U4 on 07/04/2025, then P U5 on 02/06/2025
+    assert _details(cli, "900001", "entered-care") == [("2025-04-07", {"placement": "U4"})]
+    assert _details(cli, "900001", "placement-change") == [("2025-06-02", {"placement": "U5"})]
+    # 900002's first episode is RNE L (care began on or before 18/09/2023), fostered with a relative (U1)
+    assert _details(cli, "900002", "entered-care") == [("2023-09-18", {"placement": "U1", "started": "on-or-before"})]
+    # 900004 placed for adoption under a placement order (A5) on 14/04/2025; 900008's two periods in K2
+    assert _details(cli, "900004", "placement-change") == [("2025-04-14", {"placement": "A5"})]
+    assert _details(cli, "900008", "entered-care") == [("2025-04-14", {"placement": "K2"}),
+                                                       ("2026-01-12", {"placement": "K2"})]
+    # shown by event list: only the declared details (placement), not the importer's "started"
+    shown = {(r["kind"], r["date"]): r["details"] for r in cli.json("event", "list", "900002")}
+    assert shown[("entered-care", "2023-09-18")] == "placement=U1"
+    again = cli.json("import", "ssda903", files903)
+    assert (again["events"]["added"], again["events"]["updated"]) == (0, 0)
+
+
+def test_a_remand_episode_starts_a_remand_and_a_re_run_changes_nothing(cli):
+    # the shared sample's 27638: S J1 U3 04/12/2022, P J1 U4 17/05/2023 (still remanded: no second
+    # remand), L C2 U4 30/06/2023 (legal status only: no event), P C2 K2 29/07/2023, L C2 K2 14/03/2024
+    first = cli.json("import", "ssda903", SHARED_903)
+    assert care_events(cli, "27638") == [
+        ("entered-care", "2022-12-04"), ("remand", "2022-12-04"), ("placement-change", "2023-05-17"),
+        ("placement-change", "2023-07-29")]
+    assert _details(cli, "27638", "placement-change") == [("2023-05-17", {"placement": "U4"}),
+                                                          ("2023-07-29", {"placement": "K2"})]
+    assert _details(cli, "27638", "remand") == [("2022-12-04", None)]
+    # 361655: one episode, S J1 U4 08/11/2023
+    assert care_events(cli, "361655")[:2] == [("entered-care", "2023-11-08"), ("remand", "2023-11-08")]
+    keys = [k for (k,) in cli.rows("SELECT source_key FROM event WHERE kind = 'remand' AND child_id = '27638'")]
+    assert keys == ["903:episodes:27638:2022-12-04:S:J1"]
+    second = cli.json("import", "ssda903", SHARED_903)
+    assert second["events"] == {"added": 0, "updated": 0, "unchanged": first["events"]["added"]}
+
+
+def test_a_secure_childrens_home_keeps_its_code_and_invents_no_secure_placement(cli, tmp_path):
+    # K1 under a care order (C2): the return does not say a CA 1989 s25 order was made
+    write903(tmp_path / "903", header="800001,1,01/01/2010,WBRI,UN2,,\n",
+             episodes="800001,10/05/2023,S,C2,N1,U4,PR1,01/09/2023,X1,CARPL,,,\n"
+                      "800001,01/09/2023,P,C2,N1,K1,PR4,,,,,,\n")
+    cli("import", "ssda903", tmp_path / "903")
+    assert care_events(cli, "800001") == [("entered-care", "2023-05-10"), ("placement-change", "2023-09-01")]
+    assert _details(cli, "800001", "placement-change") == [("2023-09-01", {"placement": "K1"})]
+
+
+def test_a_later_return_whose_first_episode_is_a_remand_continues_the_period(cli, tmp_path):
+    # (and 800003's first episode this year is a placement order with a move: a continuing period's
+    # first episode has no previous one to compare its legal status with)
+    headers = "800002,1,01/01/2009,WBRI,UN2,,\n800003,1,01/01/2015,WBRI,UN3,,\n"
+    last_year = tmp_path / "2024"
+    write903(last_year, header=headers,
+             episodes="800002,05/01/2024,S,V2,N1,U4,PR1,,,,,,\n800003,08/01/2024,S,C1,N1,U4,PR1,,,,,,\n")
+    this_year = tmp_path / "2025"  # a new episode on 10/06/2024: remanded (J1), moved to a children's home
+    write903(this_year, header=headers,
+             episodes="800002,10/06/2024,B,J1,N1,K2,PR4,,,,,,\n800003,12/06/2024,B,E1,N1,A5,PR1,,,,,,\n")
+    cli("import", "ssda903", last_year)
+    cli("import", "ssda903", this_year)
+    assert care_events(cli, "800002") == [("entered-care", "2024-01-05"), ("placement-change", "2024-06-10"),
+                                          ("remand", "2024-06-10")]
+    assert sorted(care_events(cli, "800003")) == [
+        ("entered-care", "2024-01-08"), ("placed-for-adoption", "2024-06-12"), ("placement-change", "2024-06-12"),
+        ("placement-order", "2024-06-12")]
+    again = cli.json("import", "ssda903", this_year)
+    assert (again["events"]["added"], again["events"]["updated"]) == (0, 0)

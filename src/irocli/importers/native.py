@@ -15,7 +15,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from irocli.domain import Child, Event, is_placeholder_dob, name_problem, parse_date, parse_kind
+from irocli.domain import Child, Event, check_details, is_placeholder_dob, name_problem, parse_date, parse_kind
 from irocli.errors import BadInput
 from irocli.importers._common import (
     CsvFile,
@@ -233,6 +233,10 @@ def _event(csv_file: CsvFile, row: int, cells: dict[str, str]) -> _Row:
         details = _details(cells.get("details") or "")
     except ValueError:
         raise error("details", "expected a JSON object") from None
+    try:
+        details = check_details(kind, details)
+    except BadInput as bad:
+        raise _row_error(bad, csv_file, row, "details") from None
     return row, Event(kind, date, None, child_id, meeting, cells.get("note") or None, details=details), event_id
 
 

@@ -3,8 +3,12 @@
 Tables are recognised by their set of column names, never by file name, as the DfE validator
 does (a little kinder: names are trimmed and matched case-insensitively). Header gives children
 (named by their id: the return holds no names) and dates of birth; Episodes give entered-care,
-placement-change, placement-order, placed-for-adoption, left-care and adoption-order; Reviews
-give review-held; Missing gives a missing-episode, dated the day the child returned (MIS_END), for
+placement-change, placement-order, placed-for-adoption, remand, left-care and adoption-order (each
+episode start's PLACE code is the `placement` detail of its entered-care or placement-change; LS J1,
+remanded to LA or youth detention accommodation, at the start of a run of J1 episodes gives a `remand`
+event that day, REG Part 8A; a K1 placement, a secure children's home, gives no secure-placement: the
+return does not say a CA 1989 s25 order was made, so only its code is kept); Reviews give
+review-held; Missing gives a missing-episode, dated the day the child returned (MIS_END), for
 each episode of MISSING = M that has ended (A, away from placement without authorisation, raises
 no return interview; a blank MIS_END is a child still missing at 31 March: no return yet). The
 return holds no return interview. The other tables are recognised and left alone: OC2 gives
@@ -24,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from irocli.domain import EPISODE_END_KINDS, Child, Event, is_placeholder_dob
+from irocli.domain import EPISODE_END_KINDS, PLACEMENT_TYPES, Child, Event, is_placeholder_dob
 from irocli.errors import BadInput, FieldError
 from irocli.importers._common import (
     PROGRESS_STEP,
@@ -73,8 +77,7 @@ RNE = ("S", "L", "P", "T", "B", "U")
 LS = ("C1", "C2", "D1", "E1", "V2", "V3", "V4", "L1", "L2", "L3", "J1", "J2", "J3")
 REC = ("E11", "E12", "E2", "E3", "E4A", "E4B", "E13", "E41", "E45", "E46", "E47", "E48", "E5", "E6",
        "E7", "E8", "E9", "E14", "E15", "E16", "E17", "X1")
-PLACE = ("A3", "A4", "A5", "A6", "H5", "K1", "K2", "K3", "P1", "P2", "P3", "R1", "R2", "R3", "R5", "S1",
-         "T0", "T1", "T2", "T3", "T4", "U1", "U2", "U3", "U4", "U5", "U6", "Z1", "Z11", "Z12", "Z13", "Z14")
+PLACE = PLACEMENT_TYPES  # domain's one list (the `placement` detail takes the same codes)
 REVIEW_CODE = ("PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")
 MISSING = ("M", "A")  # missing (whereabouts unknown); away from placement without authorisation
 
@@ -86,6 +89,19 @@ ADOPTED = frozenset({"E11", "E12"})
 # An episode of care (or series of short breaks) that began on or before the date recorded.
 _ON_OR_BEFORE = {"started": "on-or-before"}
 _PARTICIPATION = {code: {"participation": code} for code in REVIEW_CODE}
+# An episode start's details: its PLACE code, and "started on or before" where care began before the
+# return's first episode; one dict per pair, shared the same way.
+_STARTS: dict[tuple[str, bool], dict[str, str] | None] = {("", False): None, ("", True): _ON_OR_BEFORE}
+# LS J1: remanded to LA accommodation or youth detention accommodation (SSDA903 LS codes; REG Part 8A).
+REMAND = "J1"
+
+
+def _start_details(place: str, on_or_before: bool) -> dict[str, str] | None:
+    """The shared details dict of an entered-care or placement-change event (None if it has none)."""
+    key = (place, on_or_before)
+    if key not in _STARTS:
+        _STARTS[key] = {"placement": place, **(_ON_OR_BEFORE if on_or_before else {})}
+    return _STARTS[key]
 
 _DATE = date_parser(["dd/mm/YYYY"])
 
@@ -665,12 +681,14 @@ def _episode_events(episodes: dict[str, list[_Episode]], continuing: set[str]
             elif ep.rne in PLACEMENT_CHANGE:
                 kind = "placement-change"
             if kind is not None:
-                details = _ON_OR_BEFORE if note else None
+                details = _start_details(ep.place, bool(note))
                 events.append((Event(kind, ep.decom, None, child_id, True, note or f"RNE {ep.rne}", details=details),
                                base))
-            if ep.ls == "E1" and (chain_start or prev.ls != "E1"):
+            if ep.ls == REMAND and (chain_start or prev is None or prev.ls != REMAND):
+                events.append((Event("remand", ep.decom, None, child_id, True, "LS J1"), base + ":J1"))
+            if ep.ls == "E1" and (chain_start or prev is None or prev.ls != "E1"):
                 events.append((Event("placement-order", ep.decom, None, child_id, True, "LS E1"), base + ":E1"))
-            if ep.place in ADOPTIVE and (chain_start or prev.place not in ADOPTIVE):
+            if ep.place in ADOPTIVE and (chain_start or prev is None or prev.place not in ADOPTIVE):
                 events.append((Event("placed-for-adoption", ep.decom, None, child_id, True, f"PLACE {ep.place}"),
                                base + ":A"))
             if ep.dec is not None and ep.rec != "X1":
