@@ -835,10 +835,11 @@ def education_and_regimes(children, events) -> list[tuple]:
         for start, end, starts in placements(sorted(by_child.get(cid, []))):
             last_day = min(end or REF, REF)
             if birthday(dob, 4) <= start and start < birthday(dob, 16):
+                recent = start > days(REF, -180)  # a PEP never made is a recent episode's (no 800-day-old rows)
                 for kind, wd in (("pep-started", 10), ("pep", 20)):
                     x = rng.random()
                     d = (add_wd(start, rng.randint(3, wd)) if x < p_on
-                         else add_wd(start, wd + rng.randint(1, 10)) if x < p_on + p_late else None)
+                         else add_wd(start, wd + rng.randint(1, 10)) if x < p_on + p_late or not recent else None)
                     if d is not None and d <= last_day:
                         rows.append((cid, d, kind, "", ""))
                 for begin, term_end in terms_between(start, last_day):
