@@ -834,15 +834,21 @@ def education_and_regimes(children, events) -> list[tuple]:
         p_on, p_late = S7_QUALITY[rng.choice(("good", "good", "good", "fair", "fair", "poor"))]
         for start, end, starts in placements(sorted(by_child.get(cid, []))):
             last_day = min(end or REF, REF)
-            if birthday(dob, 4) <= start and start < birthday(dob, 16):
-                recent = start > days(REF, -180)  # a PEP never made is a recent episode's (no 800-day-old rows)
+            # school age as england.toml: from 1 September after the 4th birthday's school year to 31 July of
+            # the 16th birthday's (a school year runs 1 September to 31 August)
+            b4, b16 = birthday(dob, 4), birthday(dob, 16)
+            first = dt.date(b4.year + (b4.month >= 9), 9, 1)
+            school_ends = dt.date(b16.year + (b16.month >= 9), 7, 31)
+            begin = max(start, first)
+            if begin <= min(school_ends, last_day):
+                recent = begin > days(REF, -365)  # a PEP never made is a recent episode's (no 800-day-old rows)
                 for kind, wd in (("pep-started", 10), ("pep", 20)):
                     x = rng.random()
-                    d = (add_wd(start, rng.randint(3, wd)) if x < p_on
-                         else add_wd(start, wd + rng.randint(1, 10)) if x < p_on + p_late or not recent else None)
+                    d = (add_wd(begin, rng.randint(3, wd)) if x < p_on
+                         else add_wd(begin, wd + rng.randint(1, 10)) if x < p_on + p_late or not recent else None)
                     if d is not None and d <= last_day:
                         rows.append((cid, d, kind, "", ""))
-                for begin, term_end in terms_between(start, last_day):
+                for begin, term_end in terms_between(begin, min(last_day, school_ends)):
                     if rng.random() < p_on + p_late / 2:
                         d = days(begin, rng.randint(14, (term_end - begin).days))
                         if d <= last_day:
