@@ -848,9 +848,9 @@ def education_and_regimes(children, events) -> list[tuple]:
                          else add_wd(begin, wd + rng.randint(1, 10)) if x < p_on + p_late or not recent else None)
                     if d is not None and d <= last_day:
                         rows.append((cid, d, kind, "", ""))
-                for begin, term_end in terms_between(begin, min(last_day, school_ends)):
+                for term_begins, term_end in terms_between(begin, min(last_day, school_ends)):
                     if rng.random() < p_on + p_late / 2:
-                        d = days(begin, rng.randint(14, (term_end - begin).days))
+                        d = days(term_begins, rng.randint(14, (term_end - term_begins).days))
                         if d <= last_day:
                             rows.append((cid, d, "pep-review", "", ""))
             current = starts[-1]
