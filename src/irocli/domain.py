@@ -394,12 +394,13 @@ def _checked(kind: str, allowed: dict[str, Detail], name: str, value: str, prefi
     the value is not one of its values (with the closest as a hint)."""
     if name not in allowed:
         known = ", ".join(allowed) if allowed else "none"
-        raise BadInput(f"{prefix}{name}: a {kind} event carries no such detail (its details: {known})", where=where)
+        raise BadInput(f"{prefix}{name}: {kind} events carry no such detail (their details: {known})", where=where)
     value = _as_written(allowed[name].values, value)
     if value not in allowed[name].values:
         from irocli._suggest import did_you_mean
 
-        hint = did_you_mean(value, allowed[name].values, "{}")
+        numbers = all(v.isdigit() for v in allowed[name].values)  # "41" is not a misspelt "4"
+        hint = "" if numbers else did_you_mean(value, allowed[name].values, "{}")
         raise BadInput(f"{prefix}{name}={value}: not one of {allowed[name].shown.replace('|', ', ')}{hint}",
                        where=where)
     return value

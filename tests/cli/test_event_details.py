@@ -32,7 +32,7 @@ def test_a_visit_records_whether_the_child_was_seen_alone(child):
                  "--detail seen-alone=maybe: not one of yes, no, refused, inappropriate, unable", id="bad-value"),
     pytest.param(["sw-visit", "--detail", "seen-alone"], "--detail 'seen-alone' is not NAME=VALUE", id="no-equals"),
     pytest.param(["review-held", "--detail", "seen-alone=yes"],
-                 "--detail seen-alone: a review-held event carries no such detail (its details: none)",
+                 "--detail seen-alone: review-held events carry no such detail (their details: none)",
                  id="kind-without-details"),
     pytest.param(["sw-visit", "--detail", "seen-alone=yes", "--detail", "seen-alone=no"],
                  "--detail seen-alone is given twice", id="twice"),
@@ -57,6 +57,7 @@ def test_an_sdq_records_its_score(child):
     assert [e["details"] for e in child.json("event", "list", "C001") if e["kind"] == "sdq"] == ["score=14"]
     result = child("event", "add", "C001", "sdq", "2025-03-08", "--detail", "score=41", ok=False)
     assert result.exit_code == 2 and "--detail score=41: not one of 0 to 40" in result.stderr
+    assert "did you mean" not in result.stderr  # 41 is no misspelt 4
     assert {r["kind"]: r["details"] for r in child.json("event", "kinds")}["sdq"] == "score: 0 to 40"
 
 

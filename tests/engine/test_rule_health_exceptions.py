@@ -83,3 +83,20 @@ def test_an_import_that_carried_visits_has_them_judged_before_tracking_started()
         (D("2025-04-18"), "overdue")]
     child(["entered-care"]).assert_absent("visit.sw-interval")
     child(None).assert_absent("visit.sw-interval")
+
+
+@pytest.mark.parametrize("end", ["left-care", "adoption-order"])
+def test_a_same_day_stay_raises_nothing(end):
+    # CA 1989 s22(2): entered and left care on Tue 2026-03-03, nothing open before: never looked after (RULES §7)
+    c = Child("england", events(("entered-care", "2026-03-03"), (end, "2026-03-03")), as_of="2026-04-20",
+              dob="2012-01-01")
+    assert c.obs == []
+    assert [(f.rule, f.date) for f in c.outcome.flags] == [("episode", D("2026-03-03"))]
+
+
+def test_leaving_and_coming_back_the_same_day_is_continuous_care():
+    # in care from Mon 2025-03-03 (first review 20 WD on: 2025-03-31); left and re-entered on 2025-03-10: the
+    # care goes on, not a same-day stay (nothing dropped, no flag of one)
+    c = Child("england", events(ENTERED, ("left-care", "2025-03-10"), ("entered-care", "2025-03-10")),
+              as_of="2025-03-20", dob="2012-01-01")
+    assert c.obs and not [f for f in c.outcome.flags if "24 hours" in f.message]

@@ -208,3 +208,21 @@ def test_one_notice_before_a_move_tells_of_the_old_placements_end_too():
                                 ("placement-change", "2025-02-03")), as_of="2025-02-20")
     [end] = c.of("notify.placement-end")
     assert (end.due, end.status.value, end.met_on) == (D("2025-02-03"), "met", D("2025-01-31"))
+
+
+def test_a_notice_just_before_the_next_move_is_not_the_last_moves_late_one():
+    # entered Mon 2026-01-05 (told that day); moved Mon 02-02 (+ 5 WD = 02-09, nobody told); told Fri 02-27,
+    # within 5 working days before the move of Mon 03-02 (from Mon 02-23): that move's notice, for the second
+    # placement's end (03-02) and the third's start (03-09). The move of 02-02 was told of neither way: missed
+    c = Child("england", events(("entered-care", "2026-01-05"), ("iro-notified", "2026-01-05"),
+                                ("placement-change", "2026-02-02"), ("iro-notified", "2026-02-27"),
+                                ("placement-change", "2026-03-02")), as_of="2026-03-20")
+    got = [(o.rule, o.due.isoformat(), o.status.value, o.met_on.isoformat() if o.met_on else None)
+           for o in c.obs if o.rule.startswith("notify.")]
+    assert sorted(got) == sorted([
+        ("notify.placement-iro", "2026-01-12", "met", "2026-01-05"),
+        ("notify.placement-end", "2026-02-02", "missed", None),
+        ("notify.placement-iro", "2026-02-09", "missed", None),
+        ("notify.placement-end", "2026-03-02", "met", "2026-02-27"),
+        ("notify.placement-iro", "2026-03-09", "met", "2026-02-27"),
+    ])

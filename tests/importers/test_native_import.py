@@ -512,10 +512,10 @@ def test_declared_details_are_stored_as_written_and_other_kinds_details_pass(cli
 
 @pytest.mark.parametrize("details, message", [
     ('"{""placement"": ""U9""}"', "events.csv row 2, field details: placement=u9: not one of A3, A4"),
-    ('"{""placment"": ""U4""}"', "events.csv row 2, field details: placment: a entered-care event carries no "
-                                 "such detail (its details: placement)"),
+    ('"{""placment"": ""U4""}"', "events.csv row 2, field details: placment: entered-care events carry no "
+                                 "such detail (their details: placement)"),
     ('"{""placement"": 4}"', "events.csv row 2, field details: placement=4: not one of"),
-    ('"{""started"": ""yesterday""}"', "events.csv row 2, field details: started: a entered-care event carries "
+    ('"{""started"": ""yesterday""}"', "events.csv row 2, field details: started: entered-care events carry "
                                        "no such detail"),
 ])
 def test_a_bad_declared_detail_is_one_line_exit_2_and_nothing_written(cli, tmp_path, details, message):

@@ -11,7 +11,17 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from operator import attrgetter
 
-from irocli.domain import FORWARD_KINDS, WINDOW_KINDS, Event, Flag, Obligation, Outcome, Status
+from irocli.domain import (
+    EPISODE_END_KINDS,
+    FORWARD_KINDS,
+    REMAND_KINDS,
+    WINDOW_KINDS,
+    Event,
+    Flag,
+    Obligation,
+    Outcome,
+    Status,
+)
 
 # the rule families: imported for their @applies registrations
 from irocli.engine import conferences, education, escalations, milestones, monitoring, reviews, secure, tasks  # noqa: F401
@@ -146,6 +156,9 @@ class Run:
         self.by_kind = {}
         for e in evs:
             self.by_kind.setdefault(e.kind, []).append(e.date)
+        entered = self.by_kind.get("entered-care")
+        if entered and any(not set(entered).isdisjoint(self.by_kind.get(k, ())) for k in EPISODE_END_KINDS):
+            self._drop_same_day_stays()
         tracked = self.by_kind.get("tracking-started")
         self.tracked_from = max(tracked) if tracked else dt.date.min
         self._carried = _carried(evs, self.tracked_from) if tracked else frozenset()
@@ -167,6 +180,36 @@ class Run:
         self.episodes = []
         self.bookings_outside = {}
         self._cp = None  # conferences.py's state, built once for its three rule types
+
+    def _drop_same_day_stays(self) -> None:
+        """A child who entered and left care on one day, with no episode open before, was never looked
+        after (CA 1989 s22(2): a stay of 24 hours or less; RULES §7): those two events are left out of the
+        timeline, so nothing is derived from them, and a flag says so. Left and re-entered the same day
+        (an episode open before) is continuous care and stays."""
+        ends = {d for k in EPISODE_END_KINDS for d in self.by_kind.get(k, ())}
+        stays: set[dt.date] = set()
+        kept, open_ = [], False
+        for e in self.evs:
+            if e.kind == "entered-care" and not open_ and e.date in ends:
+                stays.add(e.date)  # entered-care reads before a same-day ending (_ORDER)
+                continue
+            if e.kind in EPISODE_END_KINDS and e.date in stays and not open_:
+                continue
+            if e.kind in ("entered-care", "short-breaks-started") or e.kind in REMAND_KINDS:
+                open_ = True
+            elif e.kind in EPISODE_END_KINDS:
+                open_ = False
+            kept.append(e)
+        if not stays:
+            return
+        self.evs = kept
+        self.by_kind = {}
+        for e in kept:
+            self.by_kind.setdefault(e.kind, []).append(e.date)
+        for d in sorted(stays):
+            self.out.flags.append(Flag("episode", d, (
+                f"entered and left care on {d}: a stay of 24 hours or less is not looked after "
+                "(CA 1989 s22(2)); nothing derived from it")))
 
     def emit(self, rule, due: dt.date, anchor_kind: str, anchor_date: dt.date, *, offset: Offset | None = None,
              met_on: dt.date | None = None, missed: bool = False, basis: str | Callable[[], str] | None = None,
