@@ -141,7 +141,7 @@ class Run:
 
     __slots__ = ("child_id", "evs", "p", "cal", "as_of", "dob", "history", "out", "by_kind", "tracked_from",
                  "known_from", "adult_on", "types", "episodes", "bookings_outside", "_cp", "_untracked", "_rolled",
-                 "_roll_back", "_carried")
+                 "_roll_back", "_carried", "memo")
 
     def __init__(self, child_id: str, evs: list[Event], profile, as_of: dt.date, dob: dt.date | None,
                  history: bool) -> None:
@@ -180,6 +180,7 @@ class Run:
         self.episodes = []
         self.bookings_outside = {}
         self._cp = None  # conferences.py's state, built once for its three rule types
+        self.memo: dict = {}  # what several rules of one child share (its placements, its school age), by key
 
     def _drop_same_day_stays(self) -> None:
         """A child who entered and left care on one day, with no episode open before, was never looked

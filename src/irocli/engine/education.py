@@ -95,6 +95,14 @@ class SchoolAge(NamedTuple):
 
 
 def school_age(run: Run, rule) -> SchoolAge | None:
+    """school_age_of, worked out once per child for the rules that share the same ages (run.memo)."""
+    key = ("school-age", rule.age, rule.until_age)
+    if key not in run.memo:
+        run.memo[key] = school_age_of(run, rule)
+    return run.memo[key]
+
+
+def school_age_of(run: Run, rule) -> SchoolAge | None:
     """The school years covered by `rule` for the run's child: from the one after the school year in which
     the birthday of `rule.age` falls (aged 4 by 31 August: reception) to the one in which the birthday of
     `rule.until_age` falls (16: Year 11). None without a date of birth, or when no year is covered."""

@@ -37,12 +37,21 @@ class Placement(NamedTuple):
     last: dt.date | None
 
 
-def placements(run: Run, kinds: tuple[str, ...], every: bool = False) -> Iterator[Placement]:
+def placements(run: Run, kinds: tuple[str, ...], every: bool = False) -> list[Placement]:
     """Each placement of each episode of full-time care, started by the episode's start or by an event
     of `kinds` (e.g. entered-care, placement-change) within it; two starts on one day are one placement.
     For the due list (run.history False) only the open placement: an ended one owes nothing open
-    (`every`: all of them all the same, for a rule that must see the earlier ones)."""
-    history = run.history or every
+    (`every`: all of them all the same, for a rule that must see the earlier ones). Worked out once per
+    child for the rules that share `kinds` (run.memo); treat the list as read-only."""
+    key = ("placements", kinds, run.history or every)
+    found = run.memo.get(key)
+    if found is None:
+        found = run.memo[key] = list(_placements(run, kinds, run.history or every))
+    return found
+
+
+def _placements(run: Run, kinds: tuple[str, ...], history: bool) -> Iterator[Placement]:
+    """placements, worked out."""
     for ep in run.episodes:
         if ep.short_breaks or (ep.end is not None and not history):
             continue  # REG reg 48: reg 28 visits are for full-time care
@@ -117,12 +126,21 @@ def placement_start(run: Run, rules: list) -> None:
                      missed=done is None and p.last is not None, cycle=f"ep{p.episode + 1}.p{p.number}")
 
 
-def _start_notices(run: Run, rule) -> Iterator[tuple[Placement, dt.date | None]]:
+def _start_notices(run: Run, rule) -> list[tuple[Placement, dt.date | None]]:
     """Each placement (every one, for the windows) with the event that met a placement-start rule with
-    window = "before-start" for it (None: none yet). See placement_start."""
+    window = "before-start" for it (None: none yet). See placement_start. Once per child and rule (run.memo:
+    placement-end's `follows` reads the same)."""
+    key = ("notices", rule.id)
+    if key not in run.memo:
+        run.memo[key] = list(_assign_notices(run, rule))
+    return run.memo[key]
+
+
+def _assign_notices(run: Run, rule) -> Iterator[tuple[Placement, dt.date | None]]:
+    """_start_notices, worked out."""
     met: dt.date | None = None  # the event that met the previous placement of the episode
     prev_start = dt.date.min
-    every = list(placements(run, rule.events, every=True))
+    every = placements(run, rule.events, every=True)
     for n, p in enumerate(every):
         if p.number == 1:
             before = run.episodes[p.episode - 1].end if p.episode > 0 else None
