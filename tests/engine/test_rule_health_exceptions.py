@@ -94,9 +94,13 @@ def test_a_same_day_stay_raises_nothing(end):
     assert [(f.rule, f.date) for f in c.outcome.flags] == [("episode", D("2026-03-03"))]
 
 
-def test_leaving_and_coming_back_the_same_day_is_continuous_care():
-    # in care from Mon 2025-03-03 (first review 20 WD on: 2025-03-31); left and re-entered on 2025-03-10: the
-    # care goes on, not a same-day stay (nothing dropped, no flag of one)
+def test_leaving_and_coming_back_the_same_day_is_a_new_episode_not_a_same_day_stay():
+    # in care from Mon 2025-03-03; left and re-entered on Mon 2025-03-10: RULES §1 (re-entering starts a new
+    # episode), not a same-day stay (nothing dropped, no flag of one): the new episode's care plan is due
+    # 03-10 + 10 WD = 03-24, open (not missed: the day the first episode ended is the new one's)
     c = Child("england", events(ENTERED, ("left-care", "2025-03-10"), ("entered-care", "2025-03-10")),
               as_of="2025-03-20", dob="2012-01-01")
-    assert c.obs and not [f for f in c.outcome.flags if "24 hours" in f.message]
+    assert not [f for f in c.outcome.flags if "24 hours" in f.message]
+    c.assert_open_review("review.first", "2025-04-07")  # 03-10 + 20 WD
+    assert [(o.due, o.status.value) for o in c.of("ms.care-plan")] == [(D("2025-03-17"), "missed"),
+                                                                       (D("2025-03-24"), "due")]

@@ -226,3 +226,17 @@ def test_a_notice_just_before_the_next_move_is_not_the_last_moves_late_one():
         ("notify.placement-end", "2026-03-02", "met", "2026-02-27"),
         ("notify.placement-iro", "2026-03-09", "met", "2026-02-27"),
     ])
+
+
+def test_a_notice_on_the_move_day_tells_of_the_end_whatever_follows():
+    # in care from Mon 2026-03-02 (told that day); moves Mon 03-09 (nobody told), Mon 03-16 (told that day),
+    # Mon 03-23. The notice of 03-16 tells of the second placement's end (due 03-16) and the third's start
+    # (03-16 + 5 WD = 03-23); the following move of 03-23 was told of by nothing ahead of it
+    c = Child("england", events(("entered-care", "2026-03-02"), ("iro-notified", "2026-03-02"),
+                                ("placement-change", "2026-03-09"), ("iro-notified", "2026-03-16"),
+                                ("placement-change", "2026-03-16"), ("placement-change", "2026-03-23")),
+              as_of="2026-03-25")
+    ends = [(o.due.isoformat(), o.status.value, o.met_on) for o in c.of("notify.placement-end")]
+    assert ends[1] == ("2026-03-16", "met", D("2026-03-16"))
+    starts = {o.due.isoformat(): (o.status.value, o.met_on) for o in c.of("notify.placement-iro")}
+    assert starts["2026-03-23"] == ("met", D("2026-03-16"))

@@ -287,10 +287,11 @@ class Run:
         return r.due, r.rule.id, lambda: f"{r.rule.id} due {r.due}"
 
     def ended_after(self, day: dt.date) -> bool:
-        """Whether the episode that day falls in has ended (its milestones can no longer be met)."""
-        for ep in self.episodes:
-            if ep.start <= day and ep.end is not None and day <= ep.end:
-                return True
+        """Whether the episode that day falls in has ended (its milestones can no longer be met); on the day
+        one episode ended and the next began, the day is the new one's."""
+        for ep in reversed(self.episodes):
+            if ep.start <= day:
+                return ep.end is not None and day <= ep.end
         return False
 
     def flag_past_18(self) -> None:

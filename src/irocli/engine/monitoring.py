@@ -366,7 +366,7 @@ def placement_end(run: Run, rules: list) -> None:
     one after it, while the child is in the next placement, meets it late. So one notice of a move dated on
     the move day, or before it within the old placement, tells the IRO of both the old placement's end and
     the new one's start (its window under `follows` begins after the old placement's notice), and no notice
-    tells of two ends: a late one within the `follows` offset before the following move is that move's.
+    tells of two ends: the notice that told of the following move ahead of it is that move's.
     Not told by the time the next placement ended (or, for the last placement, by the day the episode
     ended): missed (history), never overdue."""
     if not run.history and not any(ep.end is None and not ep.short_breaks for ep in run.episodes):
@@ -384,10 +384,11 @@ def placement_end(run: Run, rules: list) -> None:
                 ends, kind, until = p.last, _end_kind(run, p.last), p.last
             if not run.history and until is not None:
                 continue  # the due list: it can no longer be open
-            if follows is not None and i + 2 < len(ps) and ps[i + 2].episode == p.episode and until is not None:
-                # a notice within the offset before the following move is that move's (see _start_notices)
-                lead = run.cal.add(ps[i + 2].start, follows.offset._replace(n=-follows.offset.n))
-                until = min(until, lead - _DAY)
+            if i + 2 < len(ps) and ps[i + 2].episode == p.episode and until is not None:
+                # the notice that told of the following move ahead of it is that move's, not this end's late one
+                ahead = told.get((p.episode, ps[i + 2].start))
+                if ahead is not None and ahead < ps[i + 2].start:
+                    until = min(until, ahead - _DAY)
             start_notice = told.get((p.episode, p.start))
             earliest = max(p.start, start_notice or p.start) + _DAY
             due = run.cal.add(ends, rule.offset)
