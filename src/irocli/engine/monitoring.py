@@ -250,6 +250,17 @@ def regime_start(run: Run, rule, p: Placement) -> tuple[str, dt.date] | None:
     return mark
 
 
+def _in_force(run: Run, rule) -> Iterator[tuple[Placement, str, dt.date]]:
+    """Each placement in which the rule's regime comes into force, with the kind and day it does
+    (regime_start)."""
+    if not any(k in run.by_kind for k in rule.regime):
+        return  # no such regime in the child's record
+    for p in placements(run, rule.events):
+        start = regime_start(run, rule, p)
+        if start is not None:
+            yield p, *start
+
+
 def _yielded(run: Run, rule, p: Placement, on: dt.date | None = None) -> dt.date | None:
     """The earliest day a visit-regime rule the rule yields to (`yields_to`, those switched on) is in force
     in the placement; with `on`, only if that is on or before it. None: no regime applies."""
@@ -281,13 +292,7 @@ def visit_regime(run: Run, rules: list) -> None:
     Visit rules that name this one in `yields_to` stand back from that day. Calendar days, weeks or months;
     a visit deadline never moves off a closed day. Ends with the placement as visit-interval does."""
     for rule in rules:
-        if not any(k in run.by_kind for k in rule.regime):
-            continue  # no such regime in the child's record
-        for p in placements(run, rule.events):
-            start = regime_start(run, rule, p)
-            if start is None:
-                continue
-            kind, since = start
+        for p, kind, since in _in_force(run, rule):
             visits = _dates(run, rule.completed_by, since, p.last)
             cycle = f"ep{p.episode + 1}.p{p.number}"
             if rule.first_offset is not None:
@@ -334,13 +339,7 @@ def regime_expiry(run: Run, rules: list) -> None:
     unmet at expiry it is overdue. A placement that ended before the expiry owes nothing; one that ended
     after it without approval, missed. Calendar days or weeks (16 weeks = 112 days)."""
     for rule in rules:
-        if not any(k in run.by_kind for k in rule.regime):
-            continue  # no such regime in the child's record
-        for p in placements(run, rule.events):
-            start = regime_start(run, rule, p)
-            if start is None:
-                continue
-            kind, since = start
+        for p, kind, since in _in_force(run, rule):
             expiry = run.cal.add(since, rule.offset)
             due, anchor_kind, anchor, offset, basis = expiry, kind, since, rule.offset, None
             ext = _first_mark(run, rule.extended_by, since + _DAY, expiry) if rule.extension else None
