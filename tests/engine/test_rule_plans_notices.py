@@ -240,3 +240,17 @@ def test_a_notice_on_the_move_day_tells_of_the_end_whatever_follows():
     assert ends[1] == ("2026-03-16", "met", D("2026-03-16"))
     starts = {o.due.isoformat(): (o.status.value, o.met_on) for o in c.of("notify.placement-iro")}
     assert starts["2026-03-23"] == ("met", D("2026-03-16"))
+
+
+@pytest.mark.parametrize("evs", [
+    pytest.param([("entered-care", "2025-01-06"), ("placement-plan", "2025-01-06"), ("entered-care", "2025-03-03"),
+                  ("placement-plan", "2025-03-03")], id="re-entered-with-no-left-care"),
+    pytest.param([("entered-care", "2025-01-06"), ("placement-plan", "2025-01-06"), ("left-care", "2025-03-03"),
+                  ("entered-care", "2025-03-03"), ("placement-plan", "2025-03-03")], id="left-and-re-entered-that-day"),
+])
+def test_a_plan_on_the_first_day_of_a_new_episode_counts_for_it(evs):
+    # the new episode from Mon 2025-03-03: + 5 WD = 03-10, the plan of 03-03 meets it (the day the old one
+    # ended is the new one's)
+    c = Child("england", events(*evs), as_of="2025-04-30", dob="2010-01-01")
+    last = c.of("ms.placement-plan")[-1]
+    assert (last.due, last.status.value, last.met_on) == (D("2025-03-10"), "met", D("2025-03-03"))

@@ -92,3 +92,22 @@ def test_the_due_list_holds_only_the_open_review_of_a_lasting_stay():
     out = derive("C1", evs, load("england"), D("2025-03-01"), history=False)
     assert [(o.rule, str(o.due)) for o in out.obligations if o.rule == "review.secure"] == [
         ("review.secure", "2025-05-20")]
+
+
+@pytest.mark.parametrize("evs", [
+    pytest.param([("entered-care", "2024-01-08"), ("left-care", "2024-12-02"), ("secure-placement", "2025-01-06")],
+                 id="after-leaving-care"),
+    pytest.param([("secure-placement", "2025-01-06")], id="never-in-care"),
+    pytest.param([("secure-placement", "2025-01-06"), ("entered-care", "2025-03-03")], id="before-entering-care"),
+])
+def test_no_secure_review_for_a_child_not_looked_after(evs):
+    c = Child("england", events(*evs), as_of="2025-06-30", dob="2010-01-01")
+    c.assert_absent("review.secure")
+
+
+def test_a_secure_stay_ends_with_the_episode():
+    # placed in secure accommodation Mon 2025-01-06 (first review by 02-06); left care 2025-01-20 with no
+    # secure-ended recorded: the stay ended then, before the review fell due: nothing owed
+    c = Child("england", events(("entered-care", "2024-06-03"), ("secure-placement", "2025-01-06"),
+                                ("left-care", "2025-01-20")), as_of="2025-06-30", dob="2010-01-01")
+    c.assert_absent("review.secure")

@@ -142,9 +142,9 @@ def _assign_notices(run: Run, rule) -> Iterator[tuple[Placement, dt.date | None]
     prev_start = dt.date.min
     every = placements(run, rule.events, every=True)
     for n, p in enumerate(every):
-        if p.number == 1:
+        if p.number == 1:  # from the day after the previous episode ended (the day itself, if it began then)
             before = run.episodes[p.episode - 1].end if p.episode > 0 else None
-            earliest = before + _DAY if before is not None else dt.date.min
+            earliest = min(before + _DAY, p.start) if before is not None else dt.date.min
         else:
             earliest = max(prev_start, met or prev_start) + _DAY
         prev_start = p.start

@@ -25,16 +25,22 @@ _DAY = dt.timedelta(days=1)
 
 def stays(run: Run, rule) -> Iterator[tuple[dt.date, dt.date | None]]:
     """Each stay of `rule`: (first day, last day or None while it lasts). A stay starts on each event of
-    `rule.event` and ends on the first `rule.closed_by` event dated after its first day (a placement change
-    the same day is the move into it), or the day before the next start."""
+    `rule.event` dated in an episode of full-time care and ends on the first `rule.closed_by` event dated
+    after its first day (a placement change the same day is the move into it), the day before the next
+    start, or when the episode ends (a child not looked after has no secure accommodation review here)."""
     starts = run.by_kind.get(rule.event, [])
     for i, start in enumerate(starts):
         if i and starts[i - 1] == start:
             continue  # two on one day are one stay
+        ep = next((e for e in reversed(run.episodes) if e.start <= start), None)
+        if ep is None or ep.short_breaks or (ep.end is not None and ep.end < start):
+            continue  # not in full-time care that day
         ends = [d for kind in rule.closed_by for d in _after(run.by_kind.get(kind, []), start)]
         nxt = next((d for d in starts[i + 1:] if d > start), None)
         if nxt is not None:
             ends.append(nxt - _DAY)
+        if ep.end is not None:
+            ends.append(ep.end)
         yield start, (min(ends) if ends else None)
 
 
