@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -482,10 +483,7 @@ def _children(table: Table, as_of: dt.date, skip: Skipper, progress: Progress) -
     check = _Checker(table, as_of)
     children: dict[str, Child] = {}
     first_row: dict[str, int] = {}
-    progress.start(f"{table.file} ({table.name})", len(table.rows))
-    for i, (row, cells) in enumerate(table.rows, 1):
-        if i % PROGRESS_STEP == 0:
-            progress.advance(PROGRESS_STEP)
+    for row, cells in _rows(table, progress):
         try:
             child_id = check.child(row, cells)
             if child_id in first_row:
@@ -504,16 +502,22 @@ def _children(table: Table, as_of: dt.date, skip: Skipper, progress: Progress) -
     return children
 
 
+def _rows(table: Table, progress: Progress) -> Iterator[tuple[int, list[str]]]:
+    """The table's numbered rows, the progress bar started for it and advanced every PROGRESS_STEP rows."""
+    progress.start(f"{table.file} ({table.name})", len(table.rows))
+    for i, (row, cells) in enumerate(table.rows, 1):
+        if i % PROGRESS_STEP == 0:
+            progress.advance(PROGRESS_STEP)
+        yield row, cells
+
+
 def _episodes(table: Table, known: set[str], as_of: dt.date, skip: Skipper, progress: Progress
               ) -> tuple[dict[str, list[_Episode]], int]:
     check = _Checker(table, as_of)
     episodes: dict[str, list[_Episode]] = defaultdict(list)
     first_row: dict[tuple, int] = {}
     open_x1 = 0
-    progress.start(f"{table.file} ({table.name})", len(table.rows))
-    for i, (row, cells) in enumerate(table.rows, 1):
-        if i % PROGRESS_STEP == 0:
-            progress.advance(PROGRESS_STEP)
+    for row, cells in _rows(table, progress):
         try:
             child_id = check.child(row, cells)
             if child_id not in known:
@@ -552,10 +556,7 @@ def _reviews(table: Table, known: set[str], as_of: dt.date, skip: Skipper, progr
     events: list[tuple[Event, str]] = []
     seen: set[str] = set()
     repeats = 0
-    progress.start(f"{table.file} ({table.name})", len(table.rows))
-    for i, (row, cells) in enumerate(table.rows, 1):
-        if i % PROGRESS_STEP == 0:
-            progress.advance(PROGRESS_STEP)
+    for row, cells in _rows(table, progress):
         try:
             child_id = check.child(row, cells)
             if child_id not in known:
@@ -583,10 +584,7 @@ def _missing(table: Table, known: set[str], as_of: dt.date, skip: Skipper, progr
     corrected in a later return updates its event. A (away) and a blank MIS_END make none."""
     check = _Checker(table, as_of)
     events: list[tuple[Event, str]] = []
-    progress.start(f"{table.file} ({table.name})", len(table.rows))
-    for i, (row, cells) in enumerate(table.rows, 1):
-        if i % PROGRESS_STEP == 0:
-            progress.advance(PROGRESS_STEP)
+    for row, cells in _rows(table, progress):
         try:
             child_id = check.child(row, cells)
             if child_id not in known:
