@@ -664,19 +664,32 @@ def placements(evs: list[tuple[dt.date, str]]) -> list[list]:
     return episodes
 
 
+def dated_kinds(events) -> dict[str, list[tuple[dt.date, str]]]:
+    """Each child's (date, kind) pairs, in the order of `events` (child, date, kind, meeting, note)."""
+    by_child: dict[str, list[tuple[dt.date, str]]] = {}
+    for cid, d, kind, _m, _n in events:
+        by_child.setdefault(cid, []).append((d, kind))
+    return by_child
+
+
+def stream(name: str) -> tuple[random.Random, float, float]:
+    """A random stream of its own for one pass and child (seeded apart, so one pass never shifts
+    another's rows) and the chances, drawn from it, that each thing is done on time or late."""
+    rng = random.Random(f"{SEED}:{name}")
+    p_on, p_late = S7_QUALITY[rng.choice(("good", "good", "good", "fair", "fair", "poor"))]
+    return rng, p_on, p_late
+
+
 def between_reviews(children, events) -> list[tuple]:
     """(child, date, kind, meeting, note) rows of sw-visit, health-assessment and sdq for each child:
     a visit within a week of each placement and then within 6 weeks (3 months after the first year of
     a long-term placement), the initial health assessment within 20 working days of entering care and
     reviews 6- or 12-monthly (before / from the 5th birthday), an SDQ yearly from 4 to 16; each on
     time, late, or (the series stopping) never."""
-    by_child: dict[str, list[tuple[dt.date, str]]] = {}
-    for cid, d, kind, _m, _n in events:
-        by_child.setdefault(cid, []).append((d, kind))
+    by_child = dated_kinds(events)
     rows = []
     for cid, _name, dob, *_ in children:
-        rng = random.Random(f"{SEED}:s7:{cid}")
-        p_on, p_late = S7_QUALITY[rng.choice(("good", "good", "good", "fair", "fair", "poor"))]
+        rng, p_on, p_late = stream(f"s7:{cid}")
 
         def when(due: dt.date, lo: dt.date, early: int, late: int, stops: float = 1.0,
                  rng=rng, p_on=p_on, p_late=p_late) -> dt.date | None:
@@ -720,13 +733,10 @@ def plans_and_notices(children, events) -> list[tuple]:
     for a few children aged 11 or more a missing-episode or two in the last half year with a return
     interview within 72 hours, late or never. A pass of its own (one random stream per child, seeded apart
     from the others), so every earlier row stays as it was."""
-    by_child: dict[str, list[tuple[dt.date, str]]] = {}
-    for cid, d, kind, _m, _n in events:
-        by_child.setdefault(cid, []).append((d, kind))
+    by_child = dated_kinds(events)
     rows = []
     for cid, _name, dob, *_ in children:
-        rng = random.Random(f"{SEED}:plans:{cid}")
-        p_on, p_late = S7_QUALITY[rng.choice(("good", "good", "good", "fair", "fair", "poor"))]
+        rng, p_on, p_late = stream(f"plans:{cid}")
         episodes = placements(sorted(by_child.get(cid, [])))
         for start, end, starts in episodes:
             last_day = min(end or REF, REF)
@@ -825,13 +835,10 @@ def education_and_regimes(children, events) -> list[tuple]:
     late or never), and for a few children whose placement began in the last 16 weeks a temporary
     approval of a connected person (REG reg 24), now and then approved since. A pass of its own (one random
     stream per child, seeded apart from the others), so every earlier row stays as it was."""
-    by_child: dict[str, list[tuple[dt.date, str]]] = {}
-    for cid, d, kind, _m, _n in events:
-        by_child.setdefault(cid, []).append((d, kind))
+    by_child = dated_kinds(events)
     rows = []
     for cid, _name, dob, *_ in children:
-        rng = random.Random(f"{SEED}:pep:{cid}")
-        p_on, p_late = S7_QUALITY[rng.choice(("good", "good", "good", "fair", "fair", "poor"))]
+        rng, p_on, p_late = stream(f"pep:{cid}")
         for start, end, starts in placements(sorted(by_child.get(cid, []))):
             last_day = min(end or REF, REF)
             # school age as england.toml: from 1 September after the 4th birthday's school year to 31 July of
