@@ -517,6 +517,12 @@ class Obligation:
     # "ep1.r2" (episode 1, second review), "ep1.r2.after" ; None where the rule has no sequence
     cycle: str | None = None
     rolled_from: dt.date | None = None  # the closed day a calendar-day task fell on (RULES §6)
+    # not shown before this day (an age milestone a year ahead, a school term once it begins): None = always
+    shown_from: dt.date | None = None
+    # deemed met once its due date has passed with nothing done (a rule with lapse = "deemed-met")
+    lapses: bool = False
+    # the derivation as the obligation table stored it (its offset and arithmetic as text); None: work it out
+    stored: Derivation | None = None
 
     def days(self, as_of: dt.date) -> int:
         """Calendar days from ``as_of`` to the due date (negative when overdue)."""
@@ -530,6 +536,8 @@ class Obligation:
     @property
     def derivation(self) -> Derivation:
         """The anchor, offset and arithmetic `explain` prints, worked out when asked for."""
+        if self.stored is not None:
+            return self.stored
         off = self.offset
         landed = self.rolled_from or self.due
         if off is None:
@@ -566,6 +574,8 @@ class Outcome:
     child_id: str
     obligations: list[Obligation] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
+    # the first as-of day these obligations no longer answer for (a school term not yet derived): None = none
+    valid_until: dt.date | None = None
 
     def open(self) -> list[Obligation]:
         """The obligations still due or overdue."""

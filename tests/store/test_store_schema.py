@@ -43,7 +43,7 @@ def test_empty_store_is_migrated_to_head_with_the_schema(store_path):
     with sqlite3.connect(store_path) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
-    assert tables == {"alembic_version", "child", "event", "meta"}
+    assert tables == {"alembic_version", "child", "event", "meta", "obligation", "obligation_kept"}
     assert columns(store_path, "child") == {
         "id": ("TEXT", True, True),
         "name": ("TEXT", True, False),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from operator import attrgetter
 
 from irocli.domain import (
@@ -53,8 +54,29 @@ def derive(
     `dob` the date of birth (age milestones and the 18th birthday need it). Events after as_of are
     ignored, so a past as-of date shows the picture as it was then. With history=False only open
     obligations are built (the due list needs nothing else). Pure: raises nothing for any events.
+
+    The same as `derive_kept` over the events known by as_of, each obligation then seen from as_of
+    (`settle`): the obligation table holds derive_kept's rows, so the table and this agree by construction.
     """
-    run = Run(child_id, _timeline(events, as_of), profile, as_of, dob, history)
+    run = Run(child_id, _timeline(events, as_of), profile, as_of, dob, history, as_of)
+    _run(run)
+    run.out.obligations = [o for o in run.out.obligations if settle(o, as_of, history)]
+    return run.out
+
+
+def derive_kept(child_id: str, events: Iterable[Event], profile, *, dob: dt.date | None = None,
+                horizon: dt.date) -> Outcome:
+    """The obligations of one child as the obligation table keeps them: derived from every event given (the
+    store's, as known now), the history included, each open one with its status left to the reader
+    (`settle` with the report's as-of day). School terms are derived up to ``horizon`` (a date, say a year
+    ahead); the Outcome's valid_until is the first day of the first term left out (None: none), from which
+    these rows no longer answer. Flags that depend on the as-of day (past 18) are not for the table."""
+    run = Run(child_id, _timeline(events, dt.date.max), profile, dt.date.max, dob, True, horizon)
+    _run(run)
+    return run.out
+
+
+def _run(run: Run) -> None:
     if run.known_from > dt.date.min:
         run.out.flags.append(Flag("history.unknown", run.known_from, (
             f"history before {run.known_from} is unknown (an imported return's window): nothing due "
@@ -64,7 +86,42 @@ def derive(
     for rtype, rules in run.types.items():
         RULE_TYPES[rtype](run, rules)
     run.out.obligations.sort(key=lambda o: (o.due, o.rule))
-    return run.out
+
+
+LAPSED = "no response by the due date: deemed agreed"
+
+
+def settle(ob: Obligation, as_of: dt.date, history: bool = True) -> bool:
+    """See ``ob`` from ``as_of`` (in place): False when it is not shown then (its shown_from is later, or it
+    lapsed into met and ``history`` is off). An open one is overdue once its due date has passed, else due; one
+    whose rule lapses (RULES §6 deemed-met) is met on its due date once that has passed with nothing done."""
+    if ob.shown_from is not None and ob.shown_from > as_of:
+        return False
+    if ob.lapses and ob.due < as_of:
+        if not history:
+            return False
+        ob.status, ob.met_on, ob.lapses = Status.MET, ob.due, False
+        if ob.stored is not None:
+            ob.stored = replace(ob.stored, arithmetic=f"{LAPSED}; {ob.stored.arithmetic}")
+        else:
+            ob.basis = LAPSED
+        return True
+    if ob.status.is_open:
+        ob.status = Status.OVERDUE if ob.due < as_of else Status.DUE
+    return True
+
+
+def settled_on(events: Iterable[Event]) -> dt.date:
+    """The first as-of day from which every one of ``events`` is known (date.min for none): a report as of that
+    day or later sees the same timeline as derive_kept, so the obligation table answers it (see _timeline)."""
+    last = dt.date.min
+    for e in events:
+        if e.kind in WINDOW_KINDS or (e.kind in FORWARD_KINDS and e.known_on is None):
+            continue  # in every timeline, whatever the as-of day
+        day = _known(e)
+        if day > last:
+            last = day
+    return last
 
 
 _BY_DATE_ID = attrgetter("date", "id")
@@ -128,6 +185,7 @@ class Run:
     p: object  # profiles.Profile
     cal: Calendar
     as_of: dt.date
+    horizon: dt.date  # school terms beginning after it are not derived (out.valid_until says from when)
     dob: dt.date | None
     history: bool  # False: only open obligations are kept
     out: Outcome
@@ -139,17 +197,18 @@ class Run:
     episodes: list[Episode]
     bookings_outside: dict[int, tuple[Cycle, dt.date, Req]]  # reviews booked after their due date, by id(cycle)
 
-    __slots__ = ("child_id", "evs", "p", "cal", "as_of", "dob", "history", "out", "by_kind", "tracked_from",
+    __slots__ = ("child_id", "evs", "p", "cal", "as_of", "horizon", "dob", "history", "out", "by_kind", "tracked_from",
                  "known_from", "adult_on", "types", "episodes", "bookings_outside", "_cp", "_untracked", "_rolled",
                  "_roll_back", "_carried", "memo")
 
     def __init__(self, child_id: str, evs: list[Event], profile, as_of: dt.date, dob: dt.date | None,
-                 history: bool) -> None:
+                 history: bool, horizon: dt.date) -> None:
         self.child_id = child_id
         self.evs = evs
         self.p = profile
         self.cal = profile.calendar
         self.as_of = as_of
+        self.horizon = horizon
         self.dob = dob
         self.history = history
         self.out = Outcome(child_id)
@@ -214,12 +273,15 @@ class Run:
 
     def emit(self, rule, due: dt.date, anchor_kind: str, anchor_date: dt.date, *, offset: Offset | None = None,
              met_on: dt.date | None = None, missed: bool = False, basis: str | Callable[[], str] | None = None,
-             status: Status | None = None, cycle: str | None = None, source: str | None = None) -> None:
+             status: Status | None = None, cycle: str | None = None, source: str | None = None,
+             shown_from: dt.date | None = None, lapses: bool = False) -> None:
         """Add one obligation of `rule` due on `due` (a date; `offset` the distance from the anchor,
         calendar or working days) unless it falls outside what is judged (after 18, before known
         history, before tracking started for an untracked type). A calendar-day date of a rolled type
         on a closed day moves to a working day (RULES §6; [policies] roll-back-types / roll-on-types).
-        `source` cites something narrower than the rule's own source (an escalation stage)."""
+        `source` cites something narrower than the rule's own source (an escalation stage); `shown_from`
+        the first as-of day it is shown (a milestone a year ahead); `lapses` that it is deemed met once due
+        (both applied by `settle`, never here, so that the obligation table can keep the row)."""
         rolled = None
         if rule.roll and rule.type in self._rolled and (offset is None or offset.unit != "working days") \
                 and not self.cal.is_working_day(due):
@@ -244,7 +306,7 @@ class Run:
             basis = basis()
         self.out.obligations.append(
             Obligation(self.child_id, rule.id, rule.title, source or rule.source, due, status,
-                       anchor_kind, anchor_date, offset, met_on, basis, rule.owner, cycle, rolled)
+                       anchor_kind, anchor_date, offset, met_on, basis, rule.owner, cycle, rolled, shown_from, lapses)
         )
 
     def first_on_or_after(self, kinds, start: dt.date, inclusive: bool = True, until: dt.date = END) -> dt.date | None:

@@ -138,15 +138,16 @@ def school_age_start(run: Run, rules: list) -> None:
             continue
         for ep, last in _full_time(run):
             begin = max(ep.start, age.first)
-            if begin > age.last or begin > run.as_of or (last is not None and last < begin):
-                continue  # not of school age while in this episode (or not yet, as of the report)
+            if begin > age.last or (last is not None and last < begin):
+                continue  # not of school age while in this episode (not yet, as of the report: shown_from)
             kind = ep.started_by if begin == ep.start else "school-age"
             due = run.cal.add(begin, rule.offset)
             done = run.first_on_or_after(rule.completed_by, begin, True, last or END)
             if done is None and last is not None and last < due:
                 continue  # left care before it fell due
             run.emit(rule, due, kind, begin, offset=rule.offset, met_on=done,
-                     missed=done is None and last is not None, basis=age.describe, cycle=f"ep{ep.index + 1}")
+                     missed=done is None and last is not None, basis=age.describe, cycle=f"ep{ep.index + 1}",
+                     shown_from=begin)
 
 
 @applies("term-review")
@@ -172,9 +173,11 @@ def term_review(run: Run, rules: list) -> None:
                 (ds[-1] for kind in rule.completed_by if (ds := run.by_kind.get(kind)) and ds[-1] >= ep.start),
                 default=ep.start)
             for term in _owed(terms, ep, last, age, since):
-                if term.first > run.as_of:
-                    break  # not begun: owed once it begins (the child may leave care before)
-                _one_term(run, rule, term, offset, ep, last)
+                if term.first > run.horizon:  # not derived: the rows answer until it begins
+                    until = run.out.valid_until
+                    run.out.valid_until = term.first if until is None else min(until, term.first)
+                    break
+                _one_term(run, rule, term, offset, ep, last)  # not begun: shown once it begins
 
 
 def _owed(terms: SchoolTerms, ep: Episode, last: dt.date | None, age: SchoolAge, since: dt.date) -> Iterator[Term]:
@@ -203,4 +206,4 @@ def _one_term(run: Run, rule, term: Term, offset, ep: Episode, last: dt.date | N
 
     run.emit(rule, due, "term-end", term.last, offset=offset, met_on=done,
              missed=done is None and (later is not None or last is not None), basis=why,
-             cycle=f"ep{ep.index + 1}.{term.year}.{term.name}")
+             cycle=f"ep{ep.index + 1}.{term.year}.{term.name}", shown_from=term.first)

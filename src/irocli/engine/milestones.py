@@ -76,14 +76,15 @@ def age(run: Run, rules: list) -> None:
             if rule.eligible_after is not None:
                 anchor = max(bday, run.cal.add(ep.start, rule.eligible_after))
             end = ep.end or END
-            if not (ep.start <= anchor < end) or anchor > run.as_of + _AGE_HORIZON:
+            if not (ep.start <= anchor < end):
                 continue
             due = run.cal.add(anchor, rule.offset)
             done = run.first_on_or_after(rule.completed_by, ep.start, True, end)
             run.emit(rule, due, "birthday" if anchor == bday else "eligible", anchor,
                      offset=rule.offset, met_on=done, missed=ep.end is not None,
                      basis=f"aged {rule.age} on {bday}" + (
-                         f"; eligible {anchor}" if anchor != bday else ""), cycle=f"ep{ep.index + 1}")
+                         f"; eligible {anchor}" if anchor != bday else ""), cycle=f"ep{ep.index + 1}",
+                     shown_from=anchor - _AGE_HORIZON)
             break
 
 

@@ -97,12 +97,8 @@ def after_event(run: Run, rules: list) -> None:
             until = dates[j + 1] - dt.timedelta(days=1) if j + 1 < len(dates) else END
             due = run.cal.add(d, rule.offset)
             done = run.first_on_or_after(rule.completed_by, d, True, until)
-            if done is None and rule.lapse == "deemed-met" and due < run.as_of:
-                run.emit(rule, due, rule.event, d, offset=rule.offset, status=Status.MET,
-                         met_on=due, basis="no response by the due date: deemed agreed",
-                         cycle=f"{rule.event}.{j + 1}")
-                continue
             closed = rule.closed_by and run.first_on_or_after(rule.closed_by, d, True, until)
+            # deemed met once due with nothing done (derive.settle, as of the report's day)
             run.emit(rule, due, rule.event, d, offset=rule.offset, met_on=done,
                      missed=bool(closed) or (not rule.closed_by and run.ended_after(d)),
-                     cycle=f"{rule.event}.{j + 1}")
+                     cycle=f"{rule.event}.{j + 1}", lapses=done is None and rule.lapse == "deemed-met")

@@ -56,17 +56,36 @@ def load(name_or_path: str) -> Profile:
     path = _locate(name_or_path)
     origins: dict[tuple[str, ...], str] = {}
     data = _merged(path, seen=(), origins=origins)
-    return _build(data, str(path), origins)
+    profile = _build(data, str(path), origins)
+    object.__setattr__(profile, "digest", _digest(path))  # frozen: set once, here
+    return profile
 
 
 def files(name_or_path: str) -> list[str]:
     """The files a profile is read from, itself first, then what it extends, as origins name them."""
-    path, chain = _locate(name_or_path), []
+    return [_file_name(path) for path in _chain(_locate(name_or_path))]
+
+
+def _chain(path: Path) -> list[Path]:
+    """The profile file and those it extends, itself first (load has checked the chain ends)."""
+    chain: list[Path] = []
     while path is not None and len(chain) < 20:
-        chain.append(_file_name(path))
+        chain.append(path)
         base = _read(path).get("extends")
         path = _base_path(path, base) if isinstance(base, str) else None
     return chain
+
+
+def _digest(path: Path) -> str:
+    """SHA-256 (hex) of the bytes of every file the profile is read from, in order: any edit changes it."""
+    import hashlib
+
+    sha = hashlib.sha256()
+    for file in _chain(path):
+        data = file.read_bytes()
+        sha.update(f"{file.name}:{len(data)}:".encode())
+        sha.update(data)
+    return sha.hexdigest()
 
 
 def merged_rules(name_or_path: str) -> dict[str, dict[str, tuple[Any, str]]]:

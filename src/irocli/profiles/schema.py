@@ -333,6 +333,8 @@ class Profile:
     terms: SchoolTerms = field(default_factory=SchoolTerms)  # [terms]: the school terms (ms.pep-review)
     # which file each merged key came from: ("rules", "review.second", "offset") -> "blackpool.toml"
     origins: dict[tuple[str, ...], str] = field(default_factory=dict, compare=False, repr=False)
+    # SHA-256 of the bytes of the files it was read from (loader.load): the obligation table's fingerprint
+    digest: str = field(default="", compare=False, repr=False)
 
     @cached_property
     def calendar(self) -> Calendar:

@@ -72,3 +72,46 @@ class MetaRow(SQLModel, table=True):
 
     key: str = Field(sa_type=sa.Text, primary_key=True)
     value: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+
+
+class ObligationRow(SQLModel, table=True):
+    """One obligation of a child as the engine derived it from every event stored (engine.derive_kept), kept
+    current by each write to the child (store/kept.py). `status` is "open", "met", "met-late" or "missed":
+    whether an open one is due or overdue is worked out when read, against the report's as-of day
+    (engine.derive.settle), so the row does not go stale with the calendar. `shown_from`: not shown before
+    that day (a milestone a year ahead, a school term); `lapses`: deemed met once its due date has passed."""
+
+    __tablename__ = "obligation"
+    __table_args__ = (sa.Index("ix_obligation_status_due", "status", "due"),)
+
+    id: int | None = Field(default=None, primary_key=True, sa_column_kwargs={"autoincrement": True})
+    child_id: str = Field(sa_type=sa.Text, foreign_key="child.id", nullable=False, index=True)
+    rule: str = Field(sa_type=sa.Text, nullable=False)  # the profile's rule id, e.g. "review.second"
+    title: str = Field(sa_type=sa.Text, nullable=False)
+    source: str = Field(sa_type=sa.Text, nullable=False)
+    owner: str = Field(sa_type=sa.Text, nullable=False)  # who acts (RULES §6)
+    due: dt.date = Field(sa_type=sa.Date, nullable=False)
+    status: str = Field(sa_type=sa.Text, nullable=False)
+    met_on: dt.date | None = Field(default=None, sa_type=sa.Date, nullable=True)
+    anchor_kind: str = Field(sa_type=sa.Text, nullable=False)
+    anchor_date: dt.date = Field(sa_type=sa.Date, nullable=False)
+    offset: str = Field(sa_type=sa.Text, nullable=False)  # as a person reads it ("" when the basis says)
+    arithmetic: str = Field(sa_type=sa.Text, nullable=False)  # what `explain` prints
+    cycle: str | None = Field(default=None, sa_type=sa.Text, nullable=True)  # e.g. "ep1.r2"
+    shown_from: dt.date | None = Field(default=None, sa_type=sa.Date, nullable=True)
+    lapses: bool = Field(default=False, sa_type=sa.Boolean, nullable=False)
+
+
+class KeptRow(SQLModel, table=True):
+    """What a child's obligation rows were derived from (and the child's initials, for the BI view): the fingerprint (profile, calendar, engine), the first
+    as-of day they answer for (every event known by then; NULL: any) and the first they no longer do (a school
+    term beyond the derivation's horizon; NULL: none). No row: the child's obligations are not stored."""
+
+    __tablename__ = "obligation_kept"
+
+    child_id: str = Field(sa_type=sa.Text, foreign_key="child.id", primary_key=True)
+    initials: str = Field(sa_type=sa.Text, nullable=False)  # what the BI view shows of the child's name
+    fingerprint: str = Field(sa_type=sa.Text, nullable=False)
+    settled_on: dt.date | None = Field(default=None, sa_type=sa.Date, nullable=True)
+    valid_until: dt.date | None = Field(default=None, sa_type=sa.Date, nullable=True)
+    derived_at: dt.datetime = Field(sa_type=sa.DateTime, nullable=False)  # UTC
