@@ -33,7 +33,7 @@ def upgrade() -> None:
         sa.Column("met_on", sa.Date(), nullable=True),
         sa.Column("anchor_kind", sa.Text(), nullable=False),
         sa.Column("anchor_date", sa.Date(), nullable=False),
-        sa.Column("offset", sa.Text(), nullable=False),
+        sa.Column("rule_offset", sa.Text(), nullable=False),
         sa.Column("arithmetic", sa.Text(), nullable=False),
         sa.Column("cycle", sa.Text(), nullable=True),
         sa.Column("shown_from", sa.Date(), nullable=True),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import NamedTuple
 
@@ -487,6 +487,9 @@ class Event:
     details: dict | None = field(default=None, compare=False)
 
 
+LAPSED = "no response by the due date: deemed agreed"  # what a lapsed obligation's arithmetic begins with
+
+
 @dataclass(frozen=True, slots=True)
 class Derivation:
     """Why an obligation falls due when it does: the anchor, the rule's offset, the arithmetic."""
@@ -523,6 +526,27 @@ class Obligation:
     lapses: bool = False
     # the derivation as the obligation table stored it (its offset and arithmetic as text); None: work it out
     stored: Derivation | None = None
+
+    def settle(self, as_of: dt.date, history: bool = True) -> bool:
+        """See this obligation from ``as_of`` (in place): False when it is not shown then (its shown_from is
+        later, or it lapsed into met and ``history`` is off). An open one is overdue once its due date has
+        passed, else due; one whose rule lapses (RULES §6, `lapse = "deemed-met"`) is met on its due date once
+        that has passed with nothing done. The engine's derive and the obligation table's readers both end
+        here, so a stored obligation and a live one are seen alike."""
+        if self.shown_from is not None and self.shown_from > as_of:
+            return False
+        if self.lapses and self.due < as_of:
+            if not history:
+                return False
+            self.status, self.met_on, self.lapses = Status.MET, self.due, False
+            if self.stored is not None:
+                self.stored = replace(self.stored, arithmetic=f"{LAPSED}; {self.stored.arithmetic}")
+            else:
+                self.basis = LAPSED
+            return True
+        if self.status.is_open:
+            self.status = Status.OVERDUE if self.due < as_of else Status.DUE
+        return True
 
     def days(self, as_of: dt.date) -> int:
         """Calendar days from ``as_of`` to the due date (negative when overdue)."""

@@ -70,6 +70,9 @@ def test_events_of_no_stored_child_and_of_unknown_kinds_are_found(child, backend
          "detail": "event 2 (iro-visit 2021-02-03) belongs to no stored child"},
         {"check": "unknown-kind", "child_id": None, "event_id": None,
          "detail": "events of kind 'tea-party', which this irocli does not know"},
+        # written behind irocli's back: C001's stored obligations (from entered-care) no longer match its events
+        {"check": "obligations-differ", "child_id": "C001", "event_id": None,
+         "detail": "stored obligations differ from a fresh derivation: run `irocli db refresh --all`"},
     ]
 
 

@@ -528,6 +528,8 @@ def test_db_check_table(screen):
     # an event dated the day before C001's birth, as another tool could write it: found by ids only
     execute(screen.url, "INSERT INTO event (child_id, kind, date, meeting, recorded_at) "
                         "VALUES ('C001', 'entered-care', '2012-04-30', TRUE, '2021-02-03 10:00:00')")
+    assert screen("db", "check", ok=False).stderr == "2 problems found.\n"  # and C001's stored obligations
+    screen("db", "refresh", "--all")  # store C001's obligations from what the other tool wrote
     result = screen("db", "check", ok=False)
     assert result.exit_code == 1 and result.stderr == "1 problem found.\n"
     title, table = shown(screen, "db", "check", code=1).split("\n", 1)

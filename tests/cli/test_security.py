@@ -133,6 +133,9 @@ REVIEWED = {
     "','.join('?' * len(chunk))",
     "table.name", "', '.join(names)", "', '.join('?' * len(names))",  # bulk._insert: names, placeholders
     "BUSY_TIMEOUT_MS",  # an int constant
+    "marks",  # kept / queries (obligation table): ", ".join(":k0", ":k1", …), placeholders only
+    "cols",  # queries (obligation table): the column names of KEPT_COLUMNS, a constant
+    "' WHERE ' + ' AND '.join(where) if where else ''",  # queries.child_ids: placeholders only
 }
 SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|PRAGMA|WHERE|FROM|CREATE|DROP|ALTER)\b")
 

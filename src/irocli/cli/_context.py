@@ -39,7 +39,16 @@ def open_store(ctx: typer.Context, *, read_only: bool = False, create: bool = Fa
     url, _source = resolve_db(root(ctx).db)
     store = Store.open(url, create=create, read_only=read_only)
     ctx.call_on_close(store.close)  # connections closed when the command ends: WAL checkpointed
+    if not read_only:  # each write keeps the child's stored obligations current, with the profile reports use
+        store.keeper_factory = lambda: keeper(ctx, store)
     return store
+
+
+def keeper(ctx: typer.Context, store):
+    """The Keeper (store/kept.py) that derives stored obligations with this command's profile, as of today."""
+    from irocli.store.kept import Keeper
+
+    return Keeper(load_profile(ctx, store), today())
 
 
 def load_profile(ctx: typer.Context, store=None):

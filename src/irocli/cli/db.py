@@ -11,6 +11,10 @@ from irocli.cli._boundary import boundary
 from irocli.cli._context import note, open_store, output_path, root
 from irocli.cli._options import Format
 
+Sample = Annotated[str, typer.Option(
+    "--sample", metavar="N", help="How many children's stored obligations to compare with a fresh derivation "
+                                  "(spread over the store; 0: none).")]
+
 app = typer.Typer(
     help="The store: where it is, upgrading its schema, checking and backing it up.", no_args_is_help=True
 )
@@ -64,8 +68,10 @@ def db_backup(
 
 @app.command("check")
 @boundary
-def db_check(ctx: typer.Context, fmt: Format = "table") -> None:
-    """Check the store: SQLite integrity, events of no stored child, events before a child's birth.
+def db_check(ctx: typer.Context, fmt: Format = "table", sample: Sample = "200") -> None:
+    """Check the store: SQLite integrity, events of no stored child, events before a child's birth, and
+    the stored obligations: children whose rows are stale (run `irocli db refresh`), and a sample of the
+    rest compared with a fresh derivation.
 
     Exits 1 when it finds anything (for cron); children appear by id only.
 
@@ -75,6 +81,8 @@ def db_check(ctx: typer.Context, fmt: Format = "table") -> None:
 
     store = open_store(ctx, read_only=True)
     findings = [finding.as_dict() for finding in store.check()]
+    if not any(finding["check"] == "integrity" for finding in findings):  # a damaged file: say no more
+        findings += [finding.as_dict() for finding in _obligation_findings(ctx, store, sample)]
     if findings or fmt != "table":
         emit(findings, fmt, fields=("check", "child_id", "event_id", "detail"),
              table=lambda: render.findings_table(findings, store.display_url))
@@ -82,3 +90,57 @@ def db_check(ctx: typer.Context, fmt: Format = "table") -> None:
         note(f"{len(findings)} problem{'' if len(findings) == 1 else 's'} found.")
         raise typer.Exit(1)
     note(f"No problems found in {store.display_url} (schema revision {store.revision()}).")
+
+
+def _obligation_findings(ctx: typer.Context, store, sample: str):
+    """`db check`'s findings on the obligation table (maintenance.Finding): stale children, differing ones."""
+    from irocli.cli._context import day_count, keeper, today
+    from irocli.store.maintenance import Finding
+
+    count = day_count(sample, "--sample")
+    store.keeper_factory = lambda: keeper(ctx, store)
+    plan = store.kept_plan(store.keeper.fingerprint.key, today())
+    findings = []
+    if plan.stale:
+        shown = ", ".join(sorted(plan.stale)[:5]) + (", …" if len(plan.stale) > 5 else "")
+        findings.append(Finding("obligations-stale", (
+            f"{len(plan.stale):,} children's stored obligations are missing or were derived with another profile, "
+            f"calendar or irocli ({shown}): run `irocli db refresh`")))
+    _compared, differ = store.kept_differences(count, skip=plan.stale)
+    findings += [Finding("obligations-differ", "stored obligations differ from a fresh derivation: run "
+                         "`irocli db refresh --all`", child_id) for child_id in differ]
+    return findings
+
+
+@app.command("refresh")
+@boundary
+def db_refresh(ctx: typer.Context, everything: Annotated[bool, typer.Option(
+        "--all", help="Re-derive every child, not only those whose stored obligations are stale.")] = False) -> None:
+    """Re-derive and store the obligations reports read: those of every child whose stored rows are
+    missing or were derived with another profile, calendar or irocli (all with --all).
+
+    Each write (event add, void, child update, import) keeps its child current already; run this after
+    changing the profile, upgrading irocli or the store. Rounds of 500 children, each its own
+    transaction: an interrupted refresh keeps what it finished. A bar on stderr when it is a terminal.
+
+    Example: irocli db refresh
+    """
+    import sys
+
+    from irocli.cli._context import today
+
+    store = open_store(ctx)
+    day = today()
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("Deriving obligations", total=None)
+            done = store.refresh(everything=everything, as_of=day, total=lambda n: bar.update(task, total=n),
+                                 progress=lambda k: bar.advance(task, k))
+    else:
+        done = store.refresh(everything=everything, as_of=day)
+    keeper = store.keeper
+    note(f"Stored the obligations of {done:,} {'child' if done == 1 else 'children'} "
+         f"(profile {keeper.profile.name}).")

@@ -62,6 +62,7 @@ def report_kpi(
     Example: irocli report kpi --from 2025-04-01 --to 2026-03-31 --as-of 2025-12-31 --html kpi.html
     """
     from irocli.reports import kpi
+    from irocli.reports.compute import with_obligations
     from irocli.reports.output import emit, render
 
     day = as_of(as_of_)
@@ -69,7 +70,9 @@ def report_kpi(
     start = kpi.period_start(end, None if from_ is None else date_arg(from_, "--from"))
     target = None if html is None else output_path(html, "--html")
     store = open_store(ctx, read_only=True)
-    report = kpi.compute(store.iter_caseload(iro=iro, team=team), load_profile(ctx, store), start, end, day)
+    profile = load_profile(ctx, store)
+    caseload = with_obligations(store, profile, day, iro=iro, team=team, warn=note)
+    report = kpi.compute(caseload, profile, start, end, day)
     title = kpi.heading(report, iro, team)
     if target is not None:
         from irocli.reports.formats import write_private

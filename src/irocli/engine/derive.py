@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from operator import attrgetter
 
 from irocli.domain import (
@@ -56,11 +55,11 @@ def derive(
     obligations are built (the due list needs nothing else). Pure: raises nothing for any events.
 
     The same as `derive_kept` over the events known by as_of, each obligation then seen from as_of
-    (`settle`): the obligation table holds derive_kept's rows, so the table and this agree by construction.
+    (`Obligation.settle`): the obligation table holds derive_kept's rows, so the table and this agree by construction.
     """
     run = Run(child_id, _timeline(events, as_of), profile, as_of, dob, history, as_of)
     _run(run)
-    run.out.obligations = [o for o in run.out.obligations if settle(o, as_of, history)]
+    run.out.obligations = [o for o in run.out.obligations if o.settle(as_of, history)]
     return run.out
 
 
@@ -68,7 +67,7 @@ def derive_kept(child_id: str, events: Iterable[Event], profile, *, dob: dt.date
                 horizon: dt.date) -> Outcome:
     """The obligations of one child as the obligation table keeps them: derived from every event given (the
     store's, as known now), the history included, each open one with its status left to the reader
-    (`settle` with the report's as-of day). School terms are derived up to ``horizon`` (a date, say a year
+    (`Obligation.settle` with the report's as-of day). School terms are derived up to ``horizon`` (a date, say a year
     ahead); the Outcome's valid_until is the first day of the first term left out (None: none), from which
     these rows no longer answer. Flags that depend on the as-of day (past 18) are not for the table."""
     run = Run(child_id, _timeline(events, dt.date.max), profile, dt.date.max, dob, True, horizon)
@@ -86,29 +85,6 @@ def _run(run: Run) -> None:
     for rtype, rules in run.types.items():
         RULE_TYPES[rtype](run, rules)
     run.out.obligations.sort(key=lambda o: (o.due, o.rule))
-
-
-LAPSED = "no response by the due date: deemed agreed"
-
-
-def settle(ob: Obligation, as_of: dt.date, history: bool = True) -> bool:
-    """See ``ob`` from ``as_of`` (in place): False when it is not shown then (its shown_from is later, or it
-    lapsed into met and ``history`` is off). An open one is overdue once its due date has passed, else due; one
-    whose rule lapses (RULES §6 deemed-met) is met on its due date once that has passed with nothing done."""
-    if ob.shown_from is not None and ob.shown_from > as_of:
-        return False
-    if ob.lapses and ob.due < as_of:
-        if not history:
-            return False
-        ob.status, ob.met_on, ob.lapses = Status.MET, ob.due, False
-        if ob.stored is not None:
-            ob.stored = replace(ob.stored, arithmetic=f"{LAPSED}; {ob.stored.arithmetic}")
-        else:
-            ob.basis = LAPSED
-        return True
-    if ob.status.is_open:
-        ob.status = Status.OVERDUE if ob.due < as_of else Status.DUE
-    return True
 
 
 def settled_on(events: Iterable[Event]) -> dt.date:
@@ -281,7 +257,7 @@ class Run:
         on a closed day moves to a working day (RULES §6; [policies] roll-back-types / roll-on-types).
         `source` cites something narrower than the rule's own source (an escalation stage); `shown_from`
         the first as-of day it is shown (a milestone a year ahead); `lapses` that it is deemed met once due
-        (both applied by `settle`, never here, so that the obligation table can keep the row)."""
+        (both applied by `Obligation.settle`, never here, so that the obligation table can keep the row)."""
         rolled = None
         if rule.roll and rule.type in self._rolled and (offset is None or offset.unit != "working days") \
                 and not self.cal.is_working_day(due):

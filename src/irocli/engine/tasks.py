@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from irocli.domain import Status
 from irocli.engine.episodes import END, Cycle, cycle_key, scheduled_review
 from irocli.engine.registry import applies
 
@@ -98,7 +97,7 @@ def after_event(run: Run, rules: list) -> None:
             due = run.cal.add(d, rule.offset)
             done = run.first_on_or_after(rule.completed_by, d, True, until)
             closed = rule.closed_by and run.first_on_or_after(rule.closed_by, d, True, until)
-            # deemed met once due with nothing done (derive.settle, as of the report's day)
+            # deemed met once due with nothing done (Obligation.settle, as of the report's day)
             run.emit(rule, due, rule.event, d, offset=rule.offset, met_on=done,
                      missed=bool(closed) or (not rule.closed_by and run.ended_after(d)),
                      cycle=f"{rule.event}.{j + 1}", lapses=done is None and rule.lapse == "deemed-met")

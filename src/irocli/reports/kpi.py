@@ -13,7 +13,7 @@ import datetime as dt
 import statistics
 from collections.abc import Iterable
 
-from irocli.domain import EPISODE_END_KINDS, Child, Event, Status
+from irocli.domain import EPISODE_END_KINDS, Event, Status
 from irocli.engine import REVIEW_TYPES, derive
 from irocli.reports.escalations import known_escalations, stage_counts
 
@@ -105,9 +105,11 @@ def in_care_on(eps, day: dt.date) -> bool:
     return any(entered <= day and (left is None or day < left) for entered, left in eps)
 
 
-def compute(caseload: Iterable[tuple[Child, list[Event]]], profile, start: dt.date, end: dt.date,
-            as_of: dt.date) -> dict:
+def compute(caseload: Iterable[tuple], profile, start: dt.date, end: dt.date, as_of: dt.date) -> dict:
     """The KPI report for [start, end] as known on `as_of` (events dated after it are not yet known).
+
+    `caseload` yields (child, events) pairs, whose obligations are derived here, or (child, events,
+    obligations) triples with them already derived as of `as_of`, history included (compute.with_obligations).
 
     An obligation is "in the period" when its due date falls in [start, end]; the period may end
     after `as_of`. Each is judged by `judge`: pending ones (not yet due on `as_of`, not done) are
@@ -119,13 +121,14 @@ def compute(caseload: Iterable[tuple[Child, list[Event]]], profile, start: dt.da
     children = {"looked_after_28_days": 0, "denominator": 0, "all_on_time": 0}
     per_iro: dict[str, int] = {}
     escs = []
-    for child, events in caseload:
+    for child, events, *derived in caseload:
         eps = episodes(events, as_of)
         if in_care_on(eps, known_to):
             per_iro[child.iro or "(unallocated)"] = per_iro.get(child.iro or "(unallocated)", 0) + 1
-        outcome = derive(child.id, events, profile, as_of, dob=child.dob, history=True)
+        obligations = derived[0] if derived else derive(child.id, events, profile, as_of, dob=child.dob,
+                                                         history=True).obligations
         mine = []
-        for o in outcome.obligations:
+        for o in obligations:
             if not (start <= o.due <= end):
                 continue
             if profile.rules[o.rule].type in REVIEW_TYPES:

@@ -40,6 +40,7 @@ class BulkPlan:
         self.changed_children: list[dict] = []
         self.new_events: list[tuple] = []
         self.changed_events: list[dict] = []
+        self.changed_event_children: set[str] = set()
 
 
 def plan_load(conn: sa.Connection, children: Sequence[Child], events: Sequence[tuple[Event, str]],
@@ -97,6 +98,7 @@ def plan_load(conn: sa.Connection, children: Sequence[Child], events: Sequence[t
         ):
             counts["events_unchanged"] += 1
             continue
+        plan.changed_event_children.add(event.child_id)
         plan.changed_events.append(
             {"b_id": old.id, "kind": event.kind, "date": event.date, "meeting": event.meeting,
              "note": event.note, "details": details}
@@ -105,6 +107,13 @@ def plan_load(conn: sa.Connection, children: Sequence[Child], events: Sequence[t
     if update:
         counts["events_updated"] = len(plan.changed_events)
     return plan
+
+
+def touched(plan: BulkPlan) -> set[str]:
+    """The ids of the children a plan adds, changes or adds or changes events of: those whose obligations the
+    load may change (store/kept.py re-derives them in the same transaction)."""
+    return ({row[0] for row in plan.new_children} | {row["b_id"] for row in plan.changed_children}
+            | {row[0] for row in plan.new_events} | plan.changed_event_children)
 
 
 def write_plan(conn: sa.Connection, plan: BulkPlan, *, recorded_by: str | None, now: dt.datetime) -> None:

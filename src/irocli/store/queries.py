@@ -10,10 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, Date, bindparam, inspect, text
 
-from irocli.domain import FORWARD_KINDS, PRE_BIRTH_KINDS, Child, Event, clean_name, name_key
+from irocli.domain import (
+    FORWARD_KINDS,
+    PRE_BIRTH_KINDS,
+    Child,
+    Derivation,
+    Event,
+    Obligation,
+    Status,
+    clean_name,
+    name_key,
+)
 from irocli.errors import BadInput
 from irocli.store.records import KeyedEvent, StoredEvent
 
@@ -408,8 +419,10 @@ def _row_blocks(conn: Connection, query: str, params: dict) -> Iterator[list]:
         finally:
             cursor.close()
         return
-    streaming = conn.execution_options(stream_results=True, yield_per=YIELD_PER)
-    yield from streaming.execute(text(query), params).partitions(YIELD_PER)
+    # on the statement, not the connection: Connection.execution_options changes the connection itself, and a
+    # write transaction that streams a child's events (store/kept.py) goes on to DELETE and INSERT on it
+    streaming = text(query).execution_options(stream_results=True, yield_per=YIELD_PER)
+    yield from conn.execute(streaming, params).partitions(YIELD_PER)
 
 
 def _merge(children: Iterator[Child], blocks: Iterable[list], parse) -> Iterator[tuple[Child, list[Event]]]:
@@ -428,3 +441,117 @@ def _merge(children: Iterator[Child], blocks: Iterable[list], parse) -> Iterator
     while child is not None:
         yield child, events
         child, events = next(children, None), []
+
+
+# -- the obligation table (store/kept.py keeps it) ---------------------------------------------------------
+
+KEPT_COLUMNS = ("rule", "title", "source", "owner", "due", "status", "met_on", "anchor_kind", "anchor_date",
+                "rule_offset", "arithmetic", "cycle", "shown_from", "lapses")
+_KEPT_DATES = frozenset({"due", "met_on", "anchor_date", "shown_from"})
+
+
+@dataclass(frozen=True, slots=True)
+class KeptPlan:
+    """Which of a report's children the obligation table cannot answer for: ``stale`` (never stored, stored with
+    another profile, calendar or engine, or past the school terms derived: `db refresh` fixes these) and
+    ``past`` (an event recorded after the as-of day: the table holds what is known now), both sets of ids."""
+
+    stale: frozenset[str]
+    past: frozenset[str]
+
+
+def kept_plan(conn: Connection, filters: Filters, fingerprint: str, as_of: dt.date) -> KeptPlan:
+    """The children matching ``filters`` whose stored obligations cannot serve a report as of ``as_of``."""
+    where, params = filter_sql(filters, "c.")
+    sql = ("SELECT c.id, k.fingerprint, k.settled_on, k.valid_until FROM child AS c"
+           " LEFT JOIN obligation_kept AS k ON k.child_id = c.id"
+           " WHERE (k.child_id IS NULL OR k.fingerprint <> :fp OR k.settled_on > :as_of OR k.valid_until <= :as_of)")
+    if where:
+        sql += " AND " + " AND ".join(where)
+    stale, past = set(), set()
+    bound = {**params, "fp": fingerprint, "as_of": _day(conn, as_of)}
+    for child_id, fp, _settled, valid_until in conn.execute(text(sql), bound):
+        if fp is None or fp != fingerprint or (valid_until is not None and _date(valid_until) <= as_of):
+            stale.add(child_id)
+        else:
+            past.add(child_id)
+    return KeptPlan(frozenset(stale), frozenset(past))
+
+
+def _day(conn: Connection, day: dt.date) -> object:
+    """A date as a bound parameter: ISO text on SQLite (as its Date columns hold it), the date elsewhere."""
+    return day.isoformat() if conn.dialect.name == "sqlite" else day
+
+
+def _date(value) -> dt.date:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def kept_obligations(conn: Connection, filters: Filters, fingerprint: str, as_of: dt.date, *,
+                     open_only: bool, due_by: dt.date | None = None) -> Iterator[tuple[Child, Obligation]]:
+    """(child, obligation) from the obligation table for the children matching ``filters`` whose rows are
+    current (``fingerprint``) and answer for ``as_of``, by child id then derivation order; ``open_only``: only
+    open ones (``due_by``: due on or before it). Children kept_plan found are not among them. Each obligation is
+    as stored: Obligation.settle sees it from the as-of day."""
+    where, params = filter_sql(filters, "c.")
+    cols = ", ".join(f"o.{name}" for name in KEPT_COLUMNS)
+    sql = (f"SELECT c.id, c.name, c.dob, c.iro, c.social_worker, c.team, {cols}"
+           " FROM obligation AS o JOIN obligation_kept AS k ON k.child_id = o.child_id"
+           " JOIN child AS c ON c.id = o.child_id"
+           " WHERE k.fingerprint = :fp AND (k.settled_on IS NULL OR k.settled_on <= :as_of)"
+           " AND (k.valid_until IS NULL OR k.valid_until > :as_of)"
+           " AND (o.shown_from IS NULL OR o.shown_from <= :as_of)")
+    params = {**params, "fp": fingerprint, "as_of": _day(conn, as_of)}
+    if open_only:
+        sql += " AND o.status = 'open'"
+        if due_by is not None:
+            sql += " AND o.due <= :due_by"
+            params["due_by"] = _day(conn, due_by)
+    if where:
+        sql += " AND " + " AND ".join(where)
+    sql += " ORDER BY o.child_id, o.id"
+    parse = date_parser(conn)
+    new_ob, derivation, statuses = Obligation, Derivation, {s.value: s for s in Status}
+    statuses["open"] = Status.DUE
+    child: Child | None = None
+    for rows in _row_blocks(conn, sql, params):
+        for row in rows:
+            if child is None or child.id != row[0]:
+                child = _child(row, parse)
+            (rule, title, source, owner, due, status, met_on, anchor_kind, anchor_date, offset, arithmetic, cycle,
+             shown_from) = row[6:19]
+            anchor_date = parse(anchor_date)
+            yield child, new_ob(
+                child.id, rule, title, source, parse(due), statuses[status], anchor_kind, anchor_date, None,
+                None if met_on is None else parse(met_on), None, owner, cycle, None,
+                None if shown_from is None else parse(shown_from), bool(row[19]),
+                derivation(anchor_kind, anchor_date, offset, arithmetic))
+
+
+def kept_rows_for(conn: Connection, child_ids: Iterable[str]) -> dict[str, list[tuple]]:
+    """Each child's stored obligation rows (KEPT_COLUMNS, dates parsed) then its (fingerprint, settled_on,
+    valid_until, initials), by child id: what `db check` compares with a fresh derivation."""
+    parse = date_parser(conn)
+    cols = ", ".join(KEPT_COLUMNS)
+    out: dict[str, list[tuple]] = {}
+    for chunk in chunks(sorted(set(child_ids))):
+        names = {f"id{i}": cid for i, cid in enumerate(chunk)}
+        marks = ", ".join(f":{n}" for n in names)
+        for row in conn.execute(text(f"SELECT child_id, {cols} FROM obligation WHERE child_id IN ({marks})"
+                                     " ORDER BY child_id, id"), names):
+            values = tuple(parse(v) if k in _KEPT_DATES and v is not None else bool(v) if k == "lapses" else v
+                           for k, v in zip(KEPT_COLUMNS, row[1:], strict=True))
+            out.setdefault(row[0], []).append(values)
+        for cid, fp, settled, valid_until, initials in conn.execute(text(
+                "SELECT child_id, fingerprint, settled_on, valid_until, initials FROM obligation_kept"
+                f" WHERE child_id IN ({marks})"), names):
+            out.setdefault(cid, []).append((fp, None if settled is None else parse(settled),
+                                            None if valid_until is None else parse(valid_until), initials))
+    return out
+
+
+def child_ids(conn: Connection, filters: Filters | None = None) -> list[str]:
+    """The ids of the children matching ``filters`` (all with none), sorted."""
+    where, params = filter_sql(filters or {}, "")
+    sql = "SELECT id FROM child" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
+    return [row[0] for row in conn.execute(text(sql), params)]

@@ -18,9 +18,9 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from irocli.config import db_url, display_url
-from irocli.domain import Child, Event, check_event_date, clean_name, date_fault, is_placeholder_dob
+from irocli.domain import Child, Event, Obligation, check_event_date, clean_name, date_fault, is_placeholder_dob
 from irocli.errors import BadInput, StoreUnavailable
-from irocli.store import bulk, connection, queries
+from irocli.store import bulk, connection, kept, queries
 from irocli.store.migrate import HEAD, REVISIONS
 from irocli.store.records import CHILD_FIELDS, NAME_FIELDS, StoredEvent, clean_child, dump_details, os_user, utc_now
 
@@ -55,6 +55,11 @@ class Store:
         self._writer = (
             self._migrator.execution_options(isolation_level="REPEATABLE READ") if self._postgres else self._migrator
         )
+        # what keeps the obligation table current on each write (store/kept.py): made when first needed, so
+        # a command that writes nothing never loads the profile or the engine; None: writes forget the
+        # children's stored rows instead (reports then derive them live)
+        self.keeper_factory: Callable[[], kept.Keeper] | None = None
+        self._keeper: kept.Keeper | None = None
 
     # -- opening, migrating, closing ------------------------------------------------------------
 
@@ -184,6 +189,78 @@ class Store:
                 return work(session)
         raise AssertionError("unreachable: tenacity returns or re-raises")
 
+    # -- the obligation table -------------------------------------------------------------------
+
+    @property
+    def keeper(self) -> kept.Keeper | None:
+        """The Keeper the writes derive with (made by keeper_factory on first use), or None."""
+        if self._keeper is None and self.keeper_factory is not None:
+            self._keeper = self.keeper_factory()
+        return self._keeper
+
+    def _keep(self, session: Session, child_ids: Iterable[str]) -> None:
+        """Re-derive ``child_ids``' obligations in the write's own transaction (flushing it first)."""
+        session.flush()
+        kept.keep(session.connection(), self.keeper, child_ids)
+
+    def kept_plan(self, fingerprint: str, as_of: dt.date, iro: str | None = None, team: str | None = None
+                  ) -> queries.KeptPlan:
+        """Which of the children (only ``iro``'s / ``team``'s) the table cannot answer for as of ``as_of``
+        (queries.kept_plan); names match as in list_children (BadInput)."""
+        with self._read() as conn:
+            return queries.kept_plan(conn, queries.match_filters(conn, iro, team), fingerprint, as_of)
+
+    def kept_obligations(self, fingerprint: str, as_of: dt.date, *, iro: str | None = None, team: str | None = None,
+                         open_only: bool = False, due_by: dt.date | None = None
+                         ) -> Iterator[tuple[Child, Obligation]]:
+        """Stream (child, obligation) from the obligation table (queries.kept_obligations), as stored."""
+        with self._read() as conn:
+            filters = queries.match_filters(conn, iro, team)
+        try:
+            with self._engine.connect() as conn:
+                yield from queries.kept_obligations(conn, filters, fingerprint, as_of, open_only=open_only,
+                                                    due_by=due_by)
+        except sa_exc.SQLAlchemyError as error:
+            raise self._unavailable(error) from error
+
+    def refresh(self, *, as_of: dt.date, everything: bool = False,
+                progress: Callable[[int], None] | None = None, total: Callable[[int], None] | None = None) -> int:
+        """Re-derive and store the obligations of every child whose stored rows are stale (``everything``: every
+        child), with the keeper (ValueError without one), in rounds of kept.BATCH children, each its own
+        transaction; stale as of ``as_of`` (today: queries.kept_plan). ``total(n)`` is told how many children
+        will be derived, ``progress(k)`` after each round. Returns the number of children stored."""
+        keeper = self.keeper
+        if keeper is None:
+            raise ValueError("Store.refresh needs a keeper (keeper_factory)")
+        with self._read() as conn:
+            if everything:
+                ids = queries.child_ids(conn)
+            else:
+                plan = queries.kept_plan(conn, {}, keeper.fingerprint.key, as_of)
+                ids = sorted(plan.stale)
+        if total is not None:
+            total(len(ids))
+
+        @contextmanager
+        def begin() -> Iterator[sa.Connection]:
+            with self._session() as session:
+                yield session.connection()
+
+        return kept.refresh(begin, keeper, ids, progress)
+
+    def kept_differences(self, sample: int, skip: Iterable[str] = ()) -> tuple[int, list[str]]:
+        """`db check`: compare the stored rows of up to ``sample`` children (spread evenly over the ids, those in
+        ``skip`` left out) with a fresh derivation by the keeper; returns (children compared, ids that differ)."""
+        keeper = self.keeper
+        if keeper is None:
+            raise ValueError("Store.kept_differences needs a keeper (keeper_factory)")
+        skipped = set(skip)
+        with self._read() as conn:
+            ids = [cid for cid in queries.child_ids(conn) if cid not in skipped]
+            step = max(1, len(ids) // sample) if sample else len(ids) + 1
+            chosen = ids[::step][:sample]
+            return len(chosen), kept.compare(conn, keeper, chosen)
+
     # -- children -----------------------------------------------------------------------------
 
     def add_child(self, child: Child, *, allocated_on: dt.date | None = None) -> None:
@@ -216,6 +293,7 @@ class Store:
             if child.iro and allocated_on is not None:
                 session.flush()
                 session.add(_allocation(child.id, child.iro, allocated_on))
+            self._keep(session, [child.id])
 
         try:
             self._transaction(work)
@@ -256,6 +334,7 @@ class Store:
                 for name, value in changes.items():
                     setattr(row, name, value)
                 row.updated_at = utc_now()
+            self._keep(session, [child_id])
             return Child(row.id, row.name, row.dob, row.iro, row.social_worker, row.team)
 
         return self._transaction(work)
@@ -328,6 +407,7 @@ class Store:
             )
             session.add(row)
             session.flush()
+            self._keep(session, [child_id])
             return row.id
 
         try:
@@ -359,6 +439,7 @@ class Store:
                 raise BadInput(f"event {event_id} is already voided")
             row.voided_at = utc_now()
             row.void_reason = reason.strip()
+            self._keep(session, [row.child_id])
             return Event(row.kind, row.date, row.id, row.child_id, row.meeting, row.note)
 
         return self._transaction(work)
@@ -448,6 +529,7 @@ class Store:
             conn = session.connection()
             plan = bulk.plan_load(conn, children, events, update)
             bulk.write_plan(conn, plan, recorded_by=by, now=now)
+            kept.keep(conn, self.keeper, bulk.touched(plan))
             return plan
 
         # Another import committing the same keys first is a race lost too: run again, they are

@@ -78,7 +78,7 @@ class ObligationRow(SQLModel, table=True):
     """One obligation of a child as the engine derived it from every event stored (engine.derive_kept), kept
     current by each write to the child (store/kept.py). `status` is "open", "met", "met-late" or "missed":
     whether an open one is due or overdue is worked out when read, against the report's as-of day
-    (engine.derive.settle), so the row does not go stale with the calendar. `shown_from`: not shown before
+    (Obligation.settle), so the row does not go stale with the calendar. `shown_from`: not shown before
     that day (a milestone a year ahead, a school term); `lapses`: deemed met once its due date has passed."""
 
     __tablename__ = "obligation"
@@ -95,7 +95,7 @@ class ObligationRow(SQLModel, table=True):
     met_on: dt.date | None = Field(default=None, sa_type=sa.Date, nullable=True)
     anchor_kind: str = Field(sa_type=sa.Text, nullable=False)
     anchor_date: dt.date = Field(sa_type=sa.Date, nullable=False)
-    offset: str = Field(sa_type=sa.Text, nullable=False)  # as a person reads it ("" when the basis says)
+    rule_offset: str = Field(sa_type=sa.Text, nullable=False)  # as a person reads it ("" when the basis says)
     arithmetic: str = Field(sa_type=sa.Text, nullable=False)  # what `explain` prints
     cycle: str | None = Field(default=None, sa_type=sa.Text, nullable=True)  # e.g. "ep1.r2"
     shown_from: dt.date | None = Field(default=None, sa_type=sa.Date, nullable=True)
@@ -103,9 +103,10 @@ class ObligationRow(SQLModel, table=True):
 
 
 class KeptRow(SQLModel, table=True):
-    """What a child's obligation rows were derived from (and the child's initials, for the BI view): the fingerprint (profile, calendar, engine), the first
-    as-of day they answer for (every event known by then; NULL: any) and the first they no longer do (a school
-    term beyond the derivation's horizon; NULL: none). No row: the child's obligations are not stored."""
+    """What a child's obligation rows were derived from (and the child's initials, for the BI view): the
+    fingerprint (profile, calendar, engine), the first as-of day they answer for (every event known by then;
+    NULL: any) and the first they no longer do (a school term beyond the derivation's horizon; NULL: none).
+    No row: the child's obligations are not stored."""
 
     __tablename__ = "obligation_kept"
 
