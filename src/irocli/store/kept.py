@@ -34,6 +34,7 @@ META_KEY = "obligations.fingerprint"  # the fingerprint of the latest derivation
 BATCH = 500  # children derived and written per round of a refresh
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # src/irocli
+CALENDAR_TABLE = _PACKAGE / "engine" / "_bank_holiday_table.py"  # the bank holidays the engine reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +64,7 @@ def fingerprint(profile) -> Fingerprint:
 
 @cache
 def _calendar_digest() -> str:
-    return _sha(_PACKAGE / "engine" / "_bank_holiday_table.py")[:16]
+    return _sha(CALENDAR_TABLE)[:16]
 
 
 @cache
@@ -124,15 +125,19 @@ def keep(conn: Connection, keeper: Keeper | None, child_ids: Iterable[str]) -> i
         forget(conn, ids)
         return 0
     now = utc_now()
-    obligations: list[dict] = []
-    kept: list[dict] = []
-    for child, events in queries.caseload(conn, None, ids):
-        rows, kept_row = keeper.rows(child, events, now)
-        obligations.extend(rows)
-        kept.append(kept_row)
-    _replace(conn, ids, obligations, kept)
+    done = 0
+    for start in range(0, len(ids), BATCH):  # a national import's children, BATCH at a time: memory stays flat
+        batch = ids[start:start + BATCH]
+        obligations: list[dict] = []
+        kept: list[dict] = []
+        for child, events in queries.caseload(conn, None, batch):
+            rows, kept_row = keeper.rows(child, events, now)
+            obligations.extend(rows)
+            kept.append(kept_row)
+        _replace(conn, batch, obligations, kept)
+        done += len(kept)
     _set_fingerprint(conn, keeper.fingerprint.key)
-    return len(kept)
+    return done
 
 
 def forget(conn: Connection, child_ids: list[str]) -> None:

@@ -1,0 +1,70 @@
+"""Stored obligations are never served stale (issue 16): a profile edit or a calendar change is noticed, the
+report derives live and says once which command stores them, and `db refresh` does. Both backends."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from irocli.store import kept
+
+STALE = ("1 child's stored obligations are missing or were derived with another profile, calendar or irocli: "
+         "derived live; `irocli db refresh` stores them\n")
+
+
+@pytest.fixture
+def local(cli, tmp_path):
+    """A store with the authority's own profile file (england, the first review in 20 working days) and one
+    child who came into care on Monday 2025-01-06."""
+    profile = tmp_path / "local.toml"
+    profile.write_text('extends = "england"\nname = "local"\n\n[rules."review.first"]\noffset = "20 working days"\n')
+    cli("init", "--profile", str(profile))
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01", "--iro", "A. Khan")
+    cli("event", "add", "C001", "entered-care", "2025-01-06")
+    cli.profile = profile
+    return cli
+
+
+def _first_review(cli, as_of="2025-01-10"):
+    result = cli("due", "--as-of", as_of, "--within", "60", "--format", "json")
+    due = {row["obligation"]: row["due"] for row in json.loads(result.stdout)}
+    return due["review.first"], result.stderr
+
+
+def test_a_profile_edit_is_noticed_and_never_serves_old_rows(local):
+    # 20 working days from Mon 2025-01-06: Mon 2025-02-03; stored by the event's write, read without a word
+    assert _first_review(local) == ("2025-02-03", "")
+    local.profile.write_text(local.profile.read_text().replace('"20 working days"', '"15 working days"'))
+    # the file changed: the stored row (02-03) is not served; derived live, 15 working days: Mon 2025-01-27
+    assert _first_review(local) == ("2025-01-27", STALE)
+    check = local("db", "check", "--format", "json", ok=False)
+    assert check.exit_code == 1 and [f["check"] for f in json.loads(check.stdout)] == [
+        "obligations-stale"]
+    assert local("db", "refresh").stderr == "Stored the obligations of 1 child (profile local).\n"
+    assert _first_review(local) == ("2025-01-27", "")
+    assert local("db", "check").exit_code == 0
+
+
+def test_a_calendar_change_is_noticed(local, tmp_path, monkeypatch):
+    assert _first_review(local) == ("2025-02-03", "")
+    table = tmp_path / "_bank_holiday_table.py"  # the bank-holiday table regenerated (say, a new holiday)
+    shutil.copy(kept.CALENDAR_TABLE, table)
+    table.write_text(table.read_text() + '\n# regenerated\n')
+    monkeypatch.setattr(kept, "CALENDAR_TABLE", table)
+    kept._calendar_digest.cache_clear()
+    try:
+        assert _first_review(local) == ("2025-02-03", STALE)  # derived live from the calendar irocli has
+        local("db", "refresh")
+        assert _first_review(local) == ("2025-02-03", "")
+    finally:
+        kept._calendar_digest.cache_clear()
+
+
+def test_another_profile_for_one_report_derives_live_and_leaves_the_table_alone(local):
+    """--profile blackpool for one report: the stored rows are the store's profile's, so that report derives
+    live (and says so); the store's own reports still read the table."""
+    result = local("--profile", "blackpool", "due", "--as-of", "2025-01-10", "--format", "json")
+    assert result.stderr == STALE
+    assert _first_review(local) == ("2025-02-03", "")
