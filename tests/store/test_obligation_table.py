@@ -16,7 +16,7 @@ from irocli.domain import Child, Event
 from irocli.engine import derive
 from irocli.errors import BadInput
 from irocli.profiles import load
-from irocli.reports.compute import caseload
+from irocli.reports.compute import Notices, caseload, stale_message
 from irocli.store import queries
 from irocli.store.kept import Keeper, fingerprint
 
@@ -43,9 +43,18 @@ def _live(store, as_of, history=True):
     return sorted(out, key=repr)
 
 
-def _read(store, as_of, history=True, warned=None):
-    return sorted((_comparable(o) for _c, o in caseload(store, PROFILE, as_of, history=history,
-                                                         warn=None if warned is None else warned.append)),
+class Told(Notices):
+    """Keeps what a report would have said about stale children."""
+
+    def __init__(self):
+        self.said: list[int] = []
+
+    def stale(self, count):
+        self.said.append(count)
+
+
+def _read(store, as_of, history=True, told=None):
+    return sorted((_comparable(o) for _c, o in caseload(store, PROFILE, as_of, history=history, notices=told)),
                   key=repr)
 
 
@@ -99,10 +108,10 @@ def test_stored_obligations_always_equal_a_fresh_derivation(kept_store, plan, as
             store.bulk_load([], [(Event(kind, day, child_id=cid), f"k{next(_ids)}") for kind, day in step[2]])
         assert _stored_fresh(store) == []
     for as_of in [*as_of_days, TODAY]:
-        warned: list[str] = []
-        assert _read(store, as_of, warned=warned) == _live(store, as_of)
+        told = Told()
+        assert _read(store, as_of, told=told) == _live(store, as_of)
         assert _read(store, as_of, history=False) == _live(store, as_of, history=False)
-        assert warned == []  # every child was kept by its writes: nothing derived live for being stale
+        assert told.said == []  # every child was kept by its writes: nothing derived live for being stale
 
 
 def test_a_write_without_a_keeper_forgets_the_child_and_reports_derive_it_live(store):
@@ -114,12 +123,13 @@ def test_a_write_without_a_keeper_forgets_the_child_and_reports_derive_it_live(s
     store.keeper_factory, store._keeper = None, None
     store.add_event("C1", "review-held", dt.date(2025, 2, 3))
     assert store.kept_plan(fingerprint(PROFILE).key, TODAY).stale == {"C1"}
-    warned: list[str] = []
-    rows = {o.rule: o.due for _c, o in caseload(store, PROFILE, TODAY, warn=warned.append)}
+    told = Told()
+    rows = {o.rule: o.due for _c, o in caseload(store, PROFILE, TODAY, notices=told)}
     # first review held 2025-02-03: Blackpool's second is due 91 days on (25 + 31 + 30 + 5), 2025-05-05
     assert rows["review.second"] == dt.date(2025, 5, 5)
-    assert warned == ["1 child's stored obligations are missing or were derived with another profile, calendar or "
-                      "irocli: derived live; `irocli db refresh` stores them"]
+    assert told.said == [1]
+    assert stale_message(1) == ("1 child's stored obligations are missing or were derived with another profile, "
+                                "calendar or irocli: derived live; `irocli db refresh` stores them")
 
 
 def test_the_table_holds_the_history_and_settles_status_when_read(store):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -222,3 +223,27 @@ def emit_rows(rows, fmt: str, csv_fields, table_factory) -> None:
 def note(message: str) -> None:
     """A message for the person, on stderr, so stdout stays data."""
     print(message, file=sys.stderr)
+
+
+class Notices:
+    """A report's notices on stderr (reports.compute.Notices): once that stale children were derived live,
+    and a bar while deriving many of them live, on a terminal only."""
+
+    BAR_FROM = 1000  # children derived live before a bar is worth drawing
+
+    def stale(self, count: int) -> None:
+        from irocli.reports.compute import stale_message
+
+        note(stale_message(count))
+
+    @contextmanager
+    def deriving(self, total: int):
+        if total < self.BAR_FROM or not sys.stderr.isatty():
+            yield lambda _done: None
+            return
+        from rich.console import Console
+        from rich.progress import Progress
+
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("Deriving obligations live", total=total)
+            yield lambda done: bar.advance(task, done)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, day_count, load_profile, note, open_store, output_path
+from irocli.cli._context import Notices, as_of, day_count, load_profile, note, open_store, output_path
 from irocli.cli._options import AsOf, Iro, Team, Within
 
 app = typer.Typer()
@@ -39,7 +39,7 @@ def calendar(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Wit
     target = None if output is None else output_path(output, "--output")
     store = open_store(ctx, read_only=True)
     data, count, cancelled = calendar_file(store, load_profile(ctx, store), day, within=days, iro=iro, team=team,
-                                           warn=note)
+                                           notices=Notices())
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

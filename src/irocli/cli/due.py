@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, choice, day_count, load_profile, note, open_store
+from irocli.cli._context import Notices, as_of, choice, day_count, load_profile, open_store
 from irocli.cli._options import AsOf, ChildId, FailOnOverdue, Format, Iro, Sort, Team, Within
 
 app = typer.Typer()
@@ -47,7 +47,8 @@ def _report(ctx, *, within, iro, team, as_of_, fmt, sort, title, owner=None):
     store = open_store(ctx, read_only=True)
     profile = load_profile(ctx, store)
     owner = check_owner(owner, profile)
-    rows = sort_rows(due_rows(store, profile, day, within=within, iro=iro, team=team, owner=owner, warn=note), sort)
+    rows = due_rows(store, profile, day, within=within, iro=iro, team=team, owner=owner, notices=Notices())
+    rows = sort_rows(rows, sort)
     emit(rows, fmt, fields=CSV_FIELDS, table=lambda: render.due_report(
         rows, title=title, as_of=day, within=within, iro=iro, team=team, owner=owner,
         names=rows and child_initials(store, iro=iro, team=team)))

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import address, as_of, choice, day_count, load_profile, note, open_store
+from irocli.cli._context import Notices, address, as_of, choice, day_count, load_profile, note, open_store
 from irocli.cli._options import AsOf, Iro, Team
 from irocli.errors import BadInput
 
@@ -60,7 +60,7 @@ def email(
         settings.require()
     managers = _managers(to, config, per_iro)
     store = open_store(ctx, read_only=True)
-    rows = sort_rows(due_rows(store, load_profile(ctx, store), day, within=days, iro=iro, team=team, warn=note))
+    rows = sort_rows(due_rows(store, load_profile(ctx, store), day, within=days, iro=iro, team=team, notices=Notices()))
     post = mailing(rows, store.list_children(iro=iro, team=team), config, kind=kind, as_of=day, within=days,
                    managers=managers, per_iro=per_iro, always=always, full_names=full_names,
                    sender=settings.sender)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, date_arg, load_profile, note, open_store, output_path
+from irocli.cli._context import Notices, as_of, date_arg, load_profile, note, open_store, output_path
 from irocli.cli._options import AsOf, Format, Iro, Team
 
 app = typer.Typer(help="Reports beyond the daily due list.", no_args_is_help=True)
@@ -71,7 +71,7 @@ def report_kpi(
     target = None if html is None else output_path(html, "--html")
     store = open_store(ctx, read_only=True)
     profile = load_profile(ctx, store)
-    caseload = with_obligations(store, profile, day, iro=iro, team=team, warn=note)
+    caseload = with_obligations(store, profile, day, iro=iro, team=team, notices=Notices())
     report = kpi.compute(caseload, profile, start, end, day)
     title = kpi.heading(report, iro, team)
     if target is not None:

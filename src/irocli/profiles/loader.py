@@ -55,9 +55,10 @@ def load(name_or_path: str) -> Profile:
     the key of the first problem (with "did you mean" where a known name is close)."""
     path = _locate(name_or_path)
     origins: dict[tuple[str, ...], str] = {}
-    data = _merged(path, seen=(), origins=origins)
+    read: list[Path] = []
+    data = _merged(path, seen=(), origins=origins, read=read)
     profile = _build(data, str(path), origins)
-    object.__setattr__(profile, "digest", _digest(path))  # frozen: set once, here
+    object.__setattr__(profile, "digest", _digest(read))  # frozen: set once, here
     return profile
 
 
@@ -76,12 +77,12 @@ def _chain(path: Path) -> list[Path]:
     return chain
 
 
-def _digest(path: Path) -> str:
-    """SHA-256 (hex) of the bytes of every file the profile is read from, in order: any edit changes it."""
+def _digest(files: list[Path]) -> str:
+    """SHA-256 (hex) of the bytes of every file the profile was read from, in order: any edit changes it."""
     import hashlib
 
     sha = hashlib.sha256()
-    for file in _chain(path):
+    for file in files:
         data = file.read_bytes()
         sha.update(f"{file.name}:{len(data)}:".encode())
         sha.update(data)
@@ -192,11 +193,15 @@ def _read(path: Path) -> dict[str, Any]:
         raise BadInput(f"cannot read profile ({exc.__class__.__name__})", where=str(path)) from None
 
 
-def _merged(path: Path, seen: tuple[Path, ...], origins: dict[tuple[str, ...], str]) -> dict[str, Any]:
-    """The file's data over what it extends; ``origins`` gets the file each key path came from."""
+def _merged(path: Path, seen: tuple[Path, ...], origins: dict[tuple[str, ...], str],
+            read: list[Path] | None = None) -> dict[str, Any]:
+    """The file's data over what it extends; ``origins`` gets the file each key path came from, ``read`` (when
+    given) each file read, itself first."""
     if path.resolve() in seen:
         raise BadInput("extends loops back to itself", where=f"{path}: extends")
     data = _read(path)
+    if read is not None:
+        read.append(path)
     base_name = data.pop("extends", None)
     if base_name is None:
         origins.update(_leaves(data, _file_name(path)))
@@ -206,7 +211,7 @@ def _merged(path: Path, seen: tuple[Path, ...], origins: dict[tuple[str, ...], s
     base_path = _base_path(path, base_name)
     if not base_path.is_file():
         raise BadInput(f"profile {base_name!r} not found", where=f"{path}: extends")
-    base = _merged(base_path, seen + (path.resolve(),), origins)
+    base = _merged(base_path, seen + (path.resolve(),), origins, read)
     _check_overrides(data, base, base_name, path)
     # A profile introduces itself: its name and title are its own, never its parent's.
     data.setdefault("title", f"based on {base.get('name', base_path.stem)}")

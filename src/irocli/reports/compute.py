@@ -7,26 +7,29 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from irocli.domain import Child, Event, Obligation
 
 
 def caseload(store, profile, as_of: dt.date, *, iro=None, team=None, history=False, due_by: dt.date | None = None,
-             warn: Callable[[str], None] | None = None) -> Iterator[tuple[Child, Obligation]]:
+             notices: Notices | None = None) -> Iterator[tuple[Child, Obligation]]:
     """(child, obligation) for every obligation of every child (only ``iro``'s or ``team``'s when given) as of
     ``as_of``; ``history`` keeps those met or missed; without it, ``due_by`` leaves out open ones due after it.
 
     Read from the obligation table (store/kept.py) for each child whose stored rows are current and answer for
     ``as_of``; derived live (engine.derive) for the others: those stale (another profile, calendar or engine,
-    never stored: ``warn`` is told once, naming `irocli db refresh`) and those with an event recorded after
-    ``as_of`` (the table holds what is known now). Either way each obligation is the engine's, seen from
-    ``as_of`` (Obligation.settle). Raises what the store raises."""
+    never stored: ``notices`` is told once, naming `irocli db refresh`) and those with an event recorded after
+    ``as_of`` (the table holds what is known now); ``notices.deriving`` counts the children derived live.
+    Either way each obligation is the engine's, seen from ``as_of`` (Obligation.settle). Raises what the store
+    raises."""
     from irocli.store.kept import fingerprint
 
+    notices = notices or Notices()
     key = fingerprint(profile).key
     plan = store.kept_plan(key, as_of, iro=iro, team=team)
-    if plan.stale and warn is not None:
-        warn(stale_message(len(plan.stale)))
+    if plan.stale:
+        notices.stale(len(plan.stale))
     for child, ob in store.kept_obligations(key, as_of, iro=iro, team=team, open_only=not history, due_by=due_by):
         if ob.settle(as_of, history):
             yield child, ob
@@ -38,41 +41,63 @@ def caseload(store, profile, as_of: dt.date, *, iro=None, team=None, history=Fal
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for child, events in store.iter_caseload(iro=iro, team=team, child_ids=live):
-            for ob in derive(child.id, events, profile, as_of, dob=child.dob, history=history).obligations:
-                yield child, ob
+        with notices.deriving(len(live)) as done:
+            for child, events in store.iter_caseload(iro=iro, team=team, child_ids=live):
+                for ob in derive(child.id, events, profile, as_of, dob=child.dob, history=history).obligations:
+                    yield child, ob
+                done(1)
     finally:
         if was_enabled:
             gc.enable()
 
 
-def with_obligations(store, profile, as_of: dt.date, *, iro=None, team=None,
-                     warn: Callable[[str], None] | None = None
+def with_obligations(store, profile, as_of: dt.date, *, iro=None, team=None, notices: Notices | None = None
                      ) -> Iterator[tuple[Child, list[Event], list[Obligation]]]:
     """(child, events, obligations) for every child (only ``iro``'s or ``team``'s), in id order: the events as
     store.iter_caseload streams them, the obligations (history included) as caseload gives them -- from the
     table where it answers, merged by child id, else derived live. For reports that need both (the KPI)."""
     from irocli.store.kept import fingerprint
 
+    notices = notices or Notices()
     key = fingerprint(profile).key
     plan = store.kept_plan(key, as_of, iro=iro, team=team)
-    if plan.stale and warn is not None:
-        warn(stale_message(len(plan.stale)))
+    if plan.stale:
+        notices.stale(len(plan.stale))
     live = plan.stale | plan.past
     from irocli.engine import derive
 
     stored = store.kept_obligations(key, as_of, iro=iro, team=team)
     pending = next(stored, None)
-    for child, events in store.iter_caseload(iro=iro, team=team):
-        if child.id in live:
-            yield child, events, derive(child.id, events, profile, as_of, dob=child.dob, history=True).obligations
-            continue
-        obligations = []
-        while pending is not None and pending[0].id == child.id:
-            if pending[1].settle(as_of):
-                obligations.append(pending[1])
-            pending = next(stored, None)
-        yield child, events, obligations
+    with notices.deriving(len(live)) as done:
+        for child, events in store.iter_caseload(iro=iro, team=team):
+            if child.id in live:
+                yield child, events, derive(child.id, events, profile, as_of, dob=child.dob, history=True).obligations
+                done(1)
+                continue
+            obligations = []
+            while pending is not None and pending[0].id == child.id:
+                if pending[1].settle(as_of):
+                    obligations.append(pending[1])
+                pending = next(stored, None)
+            yield child, events, obligations
+
+
+class Notices:
+    """What a report tells the person running it while it reads obligations (the CLI's says it on stderr; this
+    one says nothing): ``stale(count)`` once, when children's stored obligations were stale and so derived
+    live; ``deriving(total)`` a context manager around deriving ``total`` children live, giving a function
+    called with the number done after each."""
+
+    def stale(self, count: int) -> None:
+        """``count`` children's stored obligations were stale (see stale_message)."""
+
+    @contextmanager
+    def deriving(self, total: int) -> Iterator[Callable[[int], None]]:
+        yield _nothing
+
+
+def _nothing(_done: int) -> None:
+    pass
 
 
 def stale_message(count: int) -> str:
@@ -83,20 +108,19 @@ def stale_message(count: int) -> str:
 
 
 def due_rows(store, profile, as_of: dt.date, *, within: int | None, iro=None, team=None,
-             arithmetic: bool = False, owner: str | None = None, warn: Callable[[str], None] | None = None
-             ) -> list[dict]:
+             arithmetic: bool = False, owner: str | None = None, notices: Notices | None = None) -> list[dict]:
     """Open obligations due within `within` calendar days (None: only overdue), plus everything
     overdue, as reports.rows.obligation_row dicts in caseload order (sort them with rows.sort_rows).
 
     A child has one open review obligation at a time (the engine guarantees it). With
     arithmetic=True each row also carries how its date was worked out (for the calendar). With
-    ``owner``, only the obligations that owner must act on (RULES §6). ``warn``: see caseload.
+    ``owner``, only the obligations that owner must act on (RULES §6). ``notices``: see caseload.
     """
     from irocli.reports.rows import obligation_row
 
     horizon = as_of + dt.timedelta(days=within) if within is not None else as_of - dt.timedelta(days=1)
     rows = []
-    for child, ob in caseload(store, profile, as_of, iro=iro, team=team, due_by=horizon, warn=warn):
+    for child, ob in caseload(store, profile, as_of, iro=iro, team=team, due_by=horizon, notices=notices):
         if ob.status.is_open and ob.due <= horizon:
             row = obligation_row(ob, child, as_of)
             if arithmetic:

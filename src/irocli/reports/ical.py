@@ -124,17 +124,17 @@ def build(rows: list[dict], initials: dict[str, str], *, stamp: dt.datetime | No
     return cal.to_ical()
 
 
-def calendar_rows(store, profile, as_of: dt.date, *, within: int, iro=None, team=None, warn=None) -> list[dict]:
+def calendar_rows(store, profile, as_of: dt.date, *, within: int, iro=None, team=None, notices=None) -> list[dict]:
     """Open obligations due within `within` days or overdue (as `irocli due`), and those no longer
     open whose due date is within `within` days either side of as_of or that were met within the
-    last `within` days (to cancel). Each row carries `arithmetic` and `cycle`. ``warn``: compute.caseload's."""
+    last `within` days (to cancel). Each row carries `arithmetic` and `cycle`. ``notices``: compute.caseload's."""
     from irocli.reports.compute import caseload
     from irocli.reports.rows import obligation_row, sort_rows
 
     horizon = as_of + dt.timedelta(days=within)
     since = as_of - dt.timedelta(days=within)
     rows = []
-    for child, ob in caseload(store, profile, as_of, iro=iro, team=team, history=True, warn=warn):
+    for child, ob in caseload(store, profile, as_of, iro=iro, team=team, history=True, notices=notices):
         if ob.status.is_open:
             wanted = ob.due <= horizon
         else:
@@ -148,9 +148,9 @@ def calendar_rows(store, profile, as_of: dt.date, *, within: int, iro=None, team
 
 
 def calendar_file(store, profile, as_of: dt.date, *, within: int, iro=None, team=None,
-                  stamp: dt.datetime | None = None, warn=None) -> tuple[bytes, int, int]:
+                  stamp: dt.datetime | None = None, notices=None) -> tuple[bytes, int, int]:
     """The .ics for a caseload, how many open events and how many cancelled ones it holds."""
-    rows = calendar_rows(store, profile, as_of, within=within, iro=iro, team=team, warn=warn)
+    rows = calendar_rows(store, profile, as_of, within=within, iro=iro, team=team, notices=notices)
     initials = {c.id: c.initials for c in store.list_children(iro=iro, team=team)}
     open_count = sum(1 for r in rows if is_open(r))
     return build(rows, initials, stamp=stamp), open_count, len(rows) - open_count
