@@ -133,8 +133,11 @@ REVIEWED = {
     "','.join('?' * len(chunk))",
     "table.name", "', '.join(names)", "', '.join('?' * len(names))",  # bulk._insert: names, placeholders
     "BUSY_TIMEOUT_MS",  # an int constant
+    # grants.grant_reader's GRANTs: identifiers (a GRANT binds no parameters) quoted by SQLAlchemy's preparer
+    # (always in double quotes, quotes inside doubled), the role's name checked against pg_roles first
+    "quote(schema)", "quote(VIEW)", "quote(role)",
 }
-SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|PRAGMA|WHERE|FROM|CREATE|DROP|ALTER)\b")
+SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|PRAGMA|WHERE|FROM|CREATE|DROP|ALTER|GRANT|REVOKE)\b")
 
 
 def _formatted_sql():
