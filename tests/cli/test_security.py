@@ -136,8 +136,11 @@ REVIEWED = {
     "marks",  # kept / queries (obligation table): ", ".join(":k0", ":k1", …), placeholders only
     "cols",  # queries (obligation table): the column names of KEPT_COLUMNS, a constant
     "' WHERE ' + ' AND '.join(where) if where else ''",  # queries.child_ids: placeholders only
+    # grants.grant_reader's GRANTs: identifiers (a GRANT binds no parameters) quoted by SQLAlchemy's preparer
+    # (always in double quotes, quotes inside doubled), the role's name checked against pg_roles first
+    "quote(schema)", "quote(VIEW)", "quote(role)",
 }
-SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|PRAGMA|WHERE|FROM|CREATE|DROP|ALTER)\b")
+SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|PRAGMA|WHERE|FROM|CREATE|DROP|ALTER|GRANT|REVOKE)\b")
 
 
 def _formatted_sql():

@@ -144,3 +144,23 @@ def db_refresh(ctx: typer.Context, everything: Annotated[bool, typer.Option(
     keeper = store.keeper
     note(f"Stored the obligations of {done:,} {'child' if done == 1 else 'children'} "
          f"(profile {keeper.profile.name}).")
+
+
+@app.command("grant-reader")
+@boundary
+def db_grant_reader(
+    ctx: typer.Context,
+    role: Annotated[str, typer.Argument(help="An existing PostgreSQL role (its exact name) for the BI tool.",
+                                        show_default=False)],
+) -> None:
+    """Let a PostgreSQL role read the view v_obligation_open, and no table (for Power BI or Excel).
+
+    The view holds each open obligation as of today with the child's id and initials, never a name or a
+    date of birth. An SQLite store has no roles: a BI tool reads the file (see the README).
+
+    Example: irocli db grant-reader bi_reader
+    """
+    store = open_store(ctx)
+    schema = store.grant_reader(role)
+    note(f"Granted role {role!r} read access to {schema}.v_obligation_open (the view only, no table) in "
+         f"{store.display_url}.")

@@ -579,6 +579,17 @@ class Store:
 
         self._transaction(work)
 
+    # -- BI tools -------------------------------------------------------------------------------
+
+    def grant_reader(self, role: str) -> str:
+        """Let the existing PostgreSQL ``role`` read the view v_obligation_open and nothing else; returns the
+        view's schema. BadInput for an SQLite store or a role that does not exist; StoreUnavailable when the
+        store's user may not grant it (see grants.grant_reader)."""
+        from irocli.store import grants
+
+        with self._guard():
+            return grants.grant_reader(self._migrator, role)
+
 
 def _allocation(child_id: str, iro: str, day: dt.date) -> EventRow:
     """The `iro-allocated` event that records the IRO named on a child, and the day it was set."""
