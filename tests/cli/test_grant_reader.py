@@ -16,7 +16,7 @@ SEED = (
     "INSERT INTO obligation_kept (child_id, initials, fingerprint, derived_at) "
     "VALUES ('C001', 'SJ', 'fp-now', '2026-01-01 00:00:00')",
     "INSERT INTO obligation (child_id, rule, title, source, owner, due, status, anchor_kind, anchor_date, "
-    "\"offset\", arithmetic, lapses) VALUES ('C001', 'review.first', 'First review', 'CPPCR reg 33(1)', 'IRO', "
+    "rule_offset, arithmetic, lapses) VALUES ('C001', 'review.first', 'First review', 'CPPCR reg 33(1)', 'IRO', "
     "'2199-12-31', 'open', 'entered-care', '2025-01-06', '20 working days', 'arithmetic', FALSE)",
 )
 

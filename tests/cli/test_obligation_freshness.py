@@ -68,3 +68,19 @@ def test_another_profile_for_one_report_derives_live_and_leaves_the_table_alone(
     result = local("--profile", "blackpool", "due", "--as-of", "2025-01-10", "--format", "json")
     assert result.stderr == STALE
     assert _first_review(local) == ("2025-02-03", "")
+
+
+def test_the_bi_view_shows_what_the_writes_stored(local):
+    """The real write path fills v_obligation_open: C001 (Sam Jones) came into care 2025-01-06 and has had no
+    review, so review.first, due Mon 2025-02-03, is open and overdue today; the view names the child by
+    initials only. After a profile edit the rows are stale and leave the view until `db refresh`."""
+    view = ("SELECT child_id, initials, iro, obligation, due, status FROM v_obligation_open"
+            " WHERE obligation = 'review.first'")
+    [row] = local.rows(view)
+    assert row[:4] == ("C001", "SJ", "A. Khan", "review.first") and str(row[4]) == "2025-02-03" and row[5] == "overdue"
+    local.profile.write_text(local.profile.read_text().replace('"20 working days"', '"15 working days"'))
+    local("child", "add", "C002", "--name", "Ava Smith", "--dob", "2010-02-28")  # a write: new fingerprint
+    assert local.rows(view) == []  # C001's rows were derived with the old profile: not shown
+    local("db", "refresh")
+    [row] = local.rows(view)
+    assert str(row[4]) == "2025-01-27"  # 15 working days from Mon 2025-01-06

@@ -42,7 +42,7 @@ def seed(url: str, today: dt.date) -> None:
     def ob(child_id: str, rule: str, due: str, status: str = "open", shown_from: str = "NULL",
            lapses: str = "FALSE") -> str:
         return ("INSERT INTO obligation (child_id, rule, title, source, owner, due, status, anchor_kind, "
-                'anchor_date, "offset", arithmetic, shown_from, lapses) VALUES '
+                'anchor_date, rule_offset, arithmetic, shown_from, lapses) VALUES '
                 f"('{child_id}', '{rule}', 'Title of {rule}', 'Source of {rule}', 'IRO', {due}, '{status}', "
                 f"'entered-care', '2025-01-06', '20 working days', 'arithmetic', {shown_from}, {lapses})")
 

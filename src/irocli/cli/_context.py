@@ -232,12 +232,14 @@ class Notices:
     BAR_FROM = 1000  # children derived live before a bar is worth drawing
 
     def stale(self, count: int) -> None:
+        """Say once on stderr that ``count`` children were derived live for being stale."""
         from irocli.reports.compute import stale_message
 
         note(stale_message(count))
 
     @contextmanager
     def deriving(self, total: int):
+        """A bar on stderr while ``total`` children are derived live (a terminal and BAR_FROM or more only)."""
         if total < self.BAR_FROM or not sys.stderr.isatty():
             yield lambda _done: None
             return

@@ -93,6 +93,7 @@ class Notices:
 
     @contextmanager
     def deriving(self, total: int) -> Iterator[Callable[[int], None]]:
+        """Around deriving ``total`` children live: yields the function told how many more are done."""
         yield _nothing
 
 
