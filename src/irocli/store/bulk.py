@@ -128,7 +128,7 @@ def write_plan(conn: sa.Connection, plan: BulkPlan, *, recorded_by: str | None, 
     child_table = ChildRow.__table__
     event_table = EventRow.__table__
     if plan.new_children:
-        _insert(conn, child_table, NEW_CHILD, plan.new_children, {"created_at": now, "updated_at": now})
+        insert(conn, child_table, NEW_CHILD, plan.new_children, {"created_at": now, "updated_at": now})
     if plan.changed_children:
         conn.execute(
             sa.update(child_table).where(child_table.c.id == sa.bindparam("b_id")),
@@ -136,7 +136,7 @@ def write_plan(conn: sa.Connection, plan: BulkPlan, *, recorded_by: str | None, 
         )
     if plan.new_events:
         plan.new_events.sort(key=_by_key)  # the unique source_key index fills in order: faster
-        _insert(conn, event_table, NEW_EVENT, plan.new_events, {"recorded_at": now, "recorded_by": recorded_by})
+        insert(conn, event_table, NEW_EVENT, plan.new_events, {"recorded_at": now, "recorded_by": recorded_by})
     if plan.changed_events:
         conn.execute(
             sa.update(event_table).where(event_table.c.id == sa.bindparam("b_id")),
@@ -148,7 +148,7 @@ def _by_key(row: tuple) -> str:
     return row[5]
 
 
-def _insert(conn: sa.Connection, table: sa.Table, columns: tuple[str, ...], rows: list[tuple], same: dict) -> None:
+def insert(conn: sa.Connection, table: sa.Table, columns: tuple[str, ...], rows: list[tuple], same: dict) -> None:
     """Insert rows (tuples in ``columns`` order, plus the ``same`` values on each) in the open
     transaction. On SQLite through the driver's executemany, values as SQLAlchemy itself
     stores them (ISO dates, 'YYYY-MM-DD HH:MM:SS.ffffff' timestamps, 0/1): its per-row

@@ -92,26 +92,27 @@ class Keeper:
         self.fingerprint = fingerprint(profile)
         self.horizon = today + HORIZON
 
-    def rows(self, child: Child, events: list[Event], now: dt.datetime) -> tuple[list[dict], dict]:
-        """The child's obligation rows (dicts of the `obligation` table's columns, in derivation order) and its
-        `obligation_kept` row."""
+    def rows(self, child: Child, events: list[Event]) -> tuple[list[tuple], tuple]:
+        """The child's obligation rows (tuples in OBLIGATION_COLUMNS order, in derivation order) and its
+        `obligation_kept` row (KEPT_CHILD_COLUMNS)."""
         from irocli.engine.derive import derive_kept, settled_on
 
         outcome = derive_kept(child.id, events, self.profile, dob=child.dob, horizon=self.horizon)
         out = []
+        child_id = child.id
         for ob in outcome.obligations:
             d = ob.derivation
-            out.append({
-                "child_id": child.id, "rule": ob.rule, "title": ob.title, "source": ob.source, "owner": ob.owner,
-                "due": ob.due, "status": "open" if ob.status.is_open else ob.status.value, "met_on": ob.met_on,
-                "anchor_kind": ob.anchor_kind, "anchor_date": ob.anchor_date, "rule_offset": d.offset,
-                "arithmetic": d.arithmetic, "cycle": ob.cycle, "shown_from": ob.shown_from, "lapses": ob.lapses,
-            })
+            out.append((child_id, ob.rule, ob.title, ob.source, ob.owner, ob.due,
+                        "open" if ob.status.is_open else ob.status.value, ob.met_on, ob.anchor_kind, ob.anchor_date,
+                        d.offset, d.arithmetic, ob.cycle, ob.shown_from, ob.lapses))
         settled = settled_on(events)
-        kept = {"child_id": child.id, "initials": child.initials, "fingerprint": self.fingerprint.key,
-                "settled_on": None if settled == dt.date.min else settled, "valid_until": outcome.valid_until,
-                "derived_at": now}
+        kept = (child_id, child.initials, self.fingerprint.key, None if settled == dt.date.min else settled,
+                outcome.valid_until)
         return out, kept
+
+
+OBLIGATION_COLUMNS = ("child_id", *queries.KEPT_COLUMNS)
+KEPT_CHILD_COLUMNS = ("child_id", "initials", "fingerprint", "settled_on", "valid_until")  # and derived_at
 
 
 def keep(conn: Connection, keeper: Keeper | None, child_ids: Iterable[str]) -> int:
@@ -128,13 +129,13 @@ def keep(conn: Connection, keeper: Keeper | None, child_ids: Iterable[str]) -> i
     done = 0
     for start in range(0, len(ids), BATCH):  # a national import's children, BATCH at a time: memory stays flat
         batch = ids[start:start + BATCH]
-        obligations: list[dict] = []
-        kept: list[dict] = []
+        obligations: list[tuple] = []
+        kept: list[tuple] = []
         for child, events in queries.caseload(conn, None, batch):
-            rows, kept_row = keeper.rows(child, events, now)
+            rows, kept_row = keeper.rows(child, events)
             obligations.extend(rows)
             kept.append(kept_row)
-        _replace(conn, batch, obligations, kept)
+        _replace(conn, batch, obligations, kept, now)
         done += len(kept)
     _set_fingerprint(conn, keeper.fingerprint.key)
     return done
@@ -148,14 +149,16 @@ def forget(conn: Connection, child_ids: list[str]) -> None:
         conn.execute(text(f"DELETE FROM obligation_kept WHERE child_id IN ({marks})"), params)
 
 
-def _replace(conn: Connection, ids: list[str], obligations: list[dict], kept: list[dict]) -> None:
+def _replace(conn: Connection, ids: list[str], obligations: list[tuple], kept: list[tuple], now: dt.datetime
+             ) -> None:
+    from irocli.store.bulk import insert
     from irocli.store.tables import KeptRow, ObligationRow
 
     forget(conn, ids)
     if obligations:
-        conn.execute(ObligationRow.__table__.insert(), obligations)
+        insert(conn, ObligationRow.__table__, OBLIGATION_COLUMNS, obligations, {})
     if kept:
-        conn.execute(KeptRow.__table__.insert(), kept)
+        insert(conn, KeptRow.__table__, KEPT_CHILD_COLUMNS, kept, {"derived_at": now})
 
 
 def _set_fingerprint(conn: Connection, key: str) -> None:
@@ -190,14 +193,8 @@ def compare(conn: Connection, keeper: Keeper, child_ids: list[str]) -> list[str]
     """The children among ``child_ids`` whose stored rows differ from a fresh derivation (missing or stale
     rows count as differing), in id order: `db check`'s sample."""
     fresh: dict[str, list[tuple]] = {}
-    now = utc_now()
     for child, events in queries.caseload(conn, None, child_ids):
-        rows, kept = keeper.rows(child, events, now)
-        fresh[child.id] = [_comparable(r) for r in rows] + [(kept["fingerprint"], kept["settled_on"],
-                                                            kept["valid_until"], kept["initials"])]
+        rows, kept = keeper.rows(child, events)
+        fresh[child.id] = [row[1:] for row in rows] + [(*kept[2:], kept[1])]
     stored = queries.kept_rows_for(conn, child_ids)
     return sorted(cid for cid in fresh if stored.get(cid) != fresh[cid])
-
-
-def _comparable(row: dict) -> tuple:
-    return tuple(row[k] for k in queries.KEPT_COLUMNS)
