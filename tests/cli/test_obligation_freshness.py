@@ -84,3 +84,37 @@ def test_the_bi_view_shows_what_the_writes_stored(local):
     local("db", "refresh")
     [row] = local.rows(view)
     assert str(row[4]) == "2025-01-27"  # 15 working days from Mon 2025-01-06
+
+
+def test_changing_the_profile_with_init_stores_the_obligations_again(local):
+    result = local("init", "--profile", "blackpool", "--force")
+    assert result.stderr == ("Store ready; profile blackpool (Blackpool (Our Children's Reviews, April 2024)); "
+                             "stored the obligations of 1 child.\n")
+    # Blackpool keeps England's first review: 20 working days from Mon 2025-01-06 is Mon 2025-02-03, now read
+    # from the table with nothing said
+    assert _first_review(local) == ("2025-02-03", "")
+
+
+def test_a_store_from_before_the_table_is_stored_by_db_upgrade(local):
+    """A store at revision 0003 (before the obligation table), its children and events kept: reports derive live
+    and say so; `db upgrade` migrates and stores every child's obligations."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from irocli.store import migrate
+
+    engine = sa.create_engine(migrate_url(local.url), poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            command.downgrade(migrate.alembic_config(connection=conn), "0003")
+    finally:
+        engine.dispose()
+    assert "run `irocli db upgrade`" in local("due", ok=False).stderr  # a report only reads: it cannot migrate
+    assert local("db", "upgrade").stderr == "Store is at schema revision 0005; stored the obligations of 1 child.\n"
+    assert _first_review(local) == ("2025-02-03", "")
+
+
+def migrate_url(url: str) -> str:
+    from irocli.config import db_url
+
+    return db_url(url)

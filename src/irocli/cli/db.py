@@ -38,13 +38,16 @@ def db_path(ctx: typer.Context) -> None:
 @app.command("upgrade")
 @boundary
 def db_upgrade(ctx: typer.Context) -> None:
-    """Migrate the store to the latest schema.
+    """Migrate the store to the latest schema, then store the obligations of any child whose stored rows
+    are stale (as `irocli db refresh`).
 
     Example: irocli db upgrade
     """
     store = open_store(ctx)
     revision = store.upgrade()
-    note(f"Store is at schema revision {revision}.")
+    done = refresh(store)
+    stored = f"; stored the obligations of {done:,} {'child' if done == 1 else 'children'}" if done else ""
+    note(f"Store is at schema revision {revision}{stored}.")
 
 
 @app.command("backup")
@@ -125,25 +128,30 @@ def db_refresh(ctx: typer.Context, everything: Annotated[bool, typer.Option(
 
     Example: irocli db refresh
     """
+    store = open_store(ctx)
+    done = refresh(store, everything=everything)
+    note(f"Stored the obligations of {done:,} {'child' if done == 1 else 'children'} "
+         f"(profile {store.keeper.profile.name}).")
+
+
+def refresh(store, *, everything: bool = False) -> int:
+    """Store the obligations of the store's stale children (every child with ``everything``), as of today,
+    with a bar on stderr when it is a terminal; returns how many were stored. `db refresh`, `db upgrade` and
+    `init` share it."""
     import sys
 
     from irocli.cli._context import today
 
-    store = open_store(ctx)
     day = today()
-    if sys.stderr.isatty():
-        from rich.console import Console
-        from rich.progress import Progress
+    if not sys.stderr.isatty():
+        return store.refresh(everything=everything, as_of=day)
+    from rich.console import Console
+    from rich.progress import Progress
 
-        with Progress(console=Console(stderr=True), transient=True) as bar:
-            task = bar.add_task("Deriving obligations", total=None)
-            done = store.refresh(everything=everything, as_of=day, total=lambda n: bar.update(task, total=n),
-                                 progress=lambda k: bar.advance(task, k))
-    else:
-        done = store.refresh(everything=everything, as_of=day)
-    keeper = store.keeper
-    note(f"Stored the obligations of {done:,} {'child' if done == 1 else 'children'} "
-         f"(profile {keeper.profile.name}).")
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Deriving obligations", total=None)
+        return store.refresh(everything=everything, as_of=day, total=lambda n: bar.update(task, total=n),
+                             progress=lambda k: bar.advance(task, k))
 
 
 @app.command("grant-reader")

@@ -45,4 +45,8 @@ def init(
                        f"run `irocli init --profile {asked} --force` to change it")
     else:
         store.set_meta("profile", asked or "england")
-    note(f"Store ready; profile {loaded.name} ({loaded.title}).")
+    from irocli.cli.db import refresh
+
+    done = refresh(store)  # a changed profile (or irocli): every stale child's obligations stored again
+    stored = f"; stored the obligations of {done:,} {'child' if done == 1 else 'children'}" if done else ""
+    note(f"Store ready; profile {loaded.name} ({loaded.title}){stored}.")
