@@ -207,7 +207,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ref_cmd = [sys.executable, str(HERE / "reference_recompute.py"), str(store), "--as-of", AS_OF]
     FLOOR, IRO, REF = ("floor: plain sqlite3 read of the same rows", "irocli overdue --format csv",
                        "reference (stdlib sqlite3 + bisect)")
-    outputs = {IRO: DATA / f"overdue-irocli{suffix}.csv", REF: DATA / f"overdue-reference{suffix}.csv"}
+    outputs = {IRO: DATA / f"overdue-irocli{suffix}.csv", REF: DATA / f"overdue-reference{suffix}.csv",
+               FLOOR: DATA / f"overdue-floor{suffix}.txt"}
     res = interleaved([(FLOOR, floor_cmd), (IRO, iro_cmd), (REF, ref_cmd)],
                       runs=args.runs, warmup=1, env=env, outputs=outputs)
     print("  overdue: " + str(args.runs) + " counted runs after 1 warm-up, interleaved; min / median")
@@ -219,6 +220,10 @@ def main(argv: list[str] | None = None) -> list[dict]:
           f"(target ≤ {TARGET}×: {verdict(ratio, TARGET)})")
     print(f"  overdue vs the reference's derivation (information): {iro_r.median / ref_r.median:.2f}×; "
           f"irocli peak RSS {iro_r.peak:.0f} MiB, floor {floor_r.peak:.0f} MiB, reference {ref_r.peak:.0f} MiB")
+    floor_rows = outputs[FLOOR].read_text().split()[0]
+    csv_rows = outputs[IRO].read_bytes().count(b"\r\n") - 1
+    print(f"  rows: the floor read {int(floor_rows):,}, irocli wrote {csv_rows:,} "
+          f"({'the same' if int(floor_rows) == csv_rows else 'irocli leaves out what lapses or is not shown'})")
     agree, text = compare(outputs[IRO], outputs[REF])
     print("  output check: " + text.replace("\n", "\n  "))
     if not agree:
