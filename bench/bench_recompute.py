@@ -91,14 +91,21 @@ def read_keys(path: Path) -> tuple[list[tuple[str, str, str]], list[list[str]]]:
 
 
 def compare(irocli_csv: Path, reference_csv: Path, show: int = 8) -> tuple[bool, str]:
+    """(agree, what was found): the two CSVs agree when they hold the same (child_id, obligation, due)
+    rows and are byte for byte identical (the reference writes irocli's CSV exactly: the other
+    columns, the order and the line ends are part of the answer)."""
     a, a_rows = read_keys(irocli_csv)
     b, b_rows = read_keys(reference_csv)
     if a == b:
-        identical = a_rows == b_rows
-        return True, (f"AGREE: {len(a):,} rows with the same (child_id, obligation, due)"
-                      + ("; files byte-for-byte identical" if identical and
-                         irocli_csv.read_bytes() == reference_csv.read_bytes()
-                         else "; other columns or order differ"))
+        if irocli_csv.read_bytes() == reference_csv.read_bytes():
+            return True, (f"AGREE: {len(a):,} rows with the same (child_id, obligation, due); "
+                          "files byte-for-byte identical")
+        differ = next((i for i, (x, y) in enumerate(zip(a_rows, b_rows, strict=True)) if x != y), None)
+        where = ("the same rows, different bytes (quoting or line ends)" if differ is None else
+                 f"first difference at line {differ + 1}:\n    irocli:    {','.join(a_rows[differ])}\n"
+                 f"    reference: {','.join(b_rows[differ])}")
+        return False, (f"DISAGREE: {len(a):,} rows with the same (child_id, obligation, due), but other columns or "
+                       f"the order differ; {where}")
     sa, sb = set(a), set(b)
     only_a, only_b = sorted(sa - sb), sorted(sb - sa)
     lines = [f"DISAGREE: irocli {len(a):,} rows, reference {len(b):,}; "
