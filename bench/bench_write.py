@@ -16,7 +16,8 @@ this script; each run adds one event to the same child (the child with the most 
 still in care, unless --child), dated DATE (default 2026-11-20, never after today).
 
 Whole processes timed from outside in alternation (_bench.interleaved), 10 counted runs after 1
-warm-up, stdout to /dev/null, peak RSS per run from wait4; the ratio is of medians. Afterwards the
+warm-up, stdout to /dev/null, peak RSS per run from wait4; the ratio is of medians (the median of
+the paired ratios and the ratio of minima are printed beside it, for information). Afterwards the
 bench checks that every run recorded its event, that the new copy kept the child's rows (its
 obligation_kept row rewritten) and that the old copy is still at revision 0003. --cprofile profiles
 one more run of each (cProfile, top functions). Prints figures; asserts nothing about time.
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -151,6 +153,9 @@ def main(argv: list[str] | None = None) -> dict:
         ratio = new_r.median / old_r.median
         print(f"  ratio of medians: {ratio:.2f}× (target ≤ {TARGET}×: {verdict(ratio, TARGET)}); "
               f"the table costs {1000 * (new_r.median - old_r.median):+.0f} ms a write")
+        paired = statistics.median(n / o for n, o in zip(new_r.wall, old_r.wall, strict=True))
+        print(f"  (information, steadier on a busy machine) median of the {args.runs} paired ratios {paired:.2f}×, "
+              f"ratio of minima {new_r.min / old_r.min:.2f}×")
         added = args.runs + 1
         n_new2, kept_after = facts(new, child)
         n_old2, _ = facts(old, child)
