@@ -2,7 +2,9 @@
 
 Process figures time the whole command from outside (start to exit, interpreter start-up and
 shutdown included), like PERFORMANCE.md. Peak RSS comes from os.wait4 on that one child, so
-each run's figure is its own (getrusage(RUSAGE_CHILDREN) only keeps a running maximum).
+each run's figure is its own (getrusage(RUSAGE_CHILDREN) only keeps a running maximum); the child
+is started by a small launcher process (LAUNCHER), never forked from the bench itself, whose own
+peak Linux would otherwise carry into the child's figure.
 Nothing here asserts a timing: the scripts print figures and ratios.
 """
 
@@ -14,6 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,17 +75,39 @@ class Runs:
                 f"peak {self.peak:7.1f} MiB   exit {sorted(set(self.codes))}")
 
 
+# Runs the command and reports (wall seconds, peak RSS KiB, exit status) on the file descriptor it is
+# given. Linux carries the RSS high-water mark of the process that forks over exec into the child's
+# ru_maxrss, so a child of the bench process (grown to hundreds of MiB comparing two national CSVs)
+# would report at least the bench's own peak; a child of this small launcher reports its own.
+LAUNCHER = """\
+import os, sys, time
+fd, cmd = int(sys.argv[1]), sys.argv[2:]
+t0 = time.perf_counter()
+pid = os.posix_spawnp(cmd[0], cmd, os.environ)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - t0
+os.write(fd, f"{wall!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}".encode())
+"""
+
+
 def run_once(cmd: list[str], *, env: dict[str, str] | None = None, stdout=None,
              stderr=None) -> tuple[float, float, int]:
-    """Run cmd once; return (wall seconds, peak RSS MiB, exit code)."""
+    """Run cmd once; return (wall seconds, peak RSS MiB, exit code). A small launcher (LAUNCHER)
+    starts it and times it, so that its peak RSS is its own and not the bench's."""
     out = subprocess.DEVNULL if stdout is None else stdout
     err = subprocess.DEVNULL if stderr is None else stderr
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024.0, proc.returncode  # ru_maxrss is KiB on Linux
+    read, write = os.pipe()
+    try:
+        proc = subprocess.Popen([sys.executable, "-S", "-c", LAUNCHER, str(write), *cmd], env=env, stdout=out,
+                                stderr=err, stdin=subprocess.DEVNULL, pass_fds=(write,))
+    finally:
+        os.close(write)
+    with os.fdopen(read, "rb") as fh:
+        report = fh.read().decode()
+    if proc.wait() != 0 or not report:
+        raise RuntimeError(f"the bench launcher failed (exit {proc.returncode}) running {cmd[:3]} …")
+    wall, maxrss, code = report.split()
+    return float(wall), int(maxrss) / 1024.0, int(code)  # ru_maxrss is KiB on Linux
 
 
 def time_process(label: str, cmd: list[str], *, runs: int, warmup: int = 1, env=None,
@@ -104,19 +129,26 @@ def time_process(label: str, cmd: list[str], *, runs: int, warmup: int = 1, env=
 
 
 def interleaved(pairs: list[tuple[str, list[str]]], *, runs: int, warmup: int = 1, env=None,
-                outputs: dict[str, Path] | None = None) -> dict[str, Runs]:
+                outputs: dict[str, Path] | None = None, envs: dict[str, dict[str, str]] | None = None,
+                before: Callable[[str], None] | None = None) -> dict[str, Runs]:
     """Time several commands in alternation (A B A B …), so a noisy neighbour hits both alike.
-    outputs[label], when given, receives that command's stdout on its warm-up run."""
+    outputs[label], when given, receives that command's stdout on its warm-up run; envs[label], when
+    given, is that command's environment instead of env; before(label), when given, runs (untimed)
+    before each run of that command."""
     outputs = outputs or {}
+    envs = envs or {}
     results = {label: Runs(label) for label, _ in pairs}
     for i in range(warmup + runs):
         for label, cmd in pairs:
             path = outputs.get(label) if i == 0 else None
+            run_env = envs.get(label, env)
+            if before is not None:
+                before(label)
             if path is not None:
                 with open(path, "wb") as fh:
-                    wall, rss, code = run_once(cmd, env=env, stdout=fh)
+                    wall, rss, code = run_once(cmd, env=run_env, stdout=fh)
             else:
-                wall, rss, code = run_once(cmd, env=env)
+                wall, rss, code = run_once(cmd, env=run_env)
             if i >= warmup:
                 r = results[label]
                 r.wall.append(wall)
@@ -143,23 +175,60 @@ def machine_line() -> str:
 
 
 def ensure_store(path: Path, children: int, *, small: bool = False, force: bool = False,
-                 layout: str = "by-child") -> Path:
+                 layout: str = "by-child", refresh: bool = True) -> Path:
     """Generate the store at path unless a complete one is already there (generate.py records
-    the child count and layout in meta 'bench.children' and 'bench.layout')."""
+    the child count and layout in meta 'bench.children' and 'bench.layout'); then, with refresh,
+    bring it to the current schema and store its obligations (refresh_store), so that reports read
+    the obligation table as they would in use."""
     import sqlite3
 
+    found = False
     if path.exists() and not force:
         try:
             con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
             meta = dict(con.execute("SELECT key, value FROM meta WHERE key LIKE 'bench.%'"))
             con.close()
-            if meta.get("bench.children") == str(children) and meta.get("bench.layout") == layout:
-                return path
+            found = meta.get("bench.children") == str(children) and meta.get("bench.layout") == layout
         except sqlite3.Error:
             pass
-    cmd = [sys.executable, str(Path(__file__).with_name("generate.py")), str(path), "--force"]
-    cmd += ["--small"] if small else ["--children", str(children)]
-    cmd += ["--layout", layout]
-    print(f"generating {path.name} ({children:,} children) …", flush=True)
-    subprocess.run(cmd, check=True, env=bench_env())
+    if not found:
+        cmd = [sys.executable, str(Path(__file__).with_name("generate.py")), str(path), "--force"]
+        cmd += ["--small"] if small else ["--children", str(children)]
+        cmd += ["--layout", layout]
+        print(f"generating {path.name} ({children:,} children) …", flush=True)
+        subprocess.run(cmd, check=True, env=bench_env())
+    if refresh:
+        refresh_store(path)
     return path
+
+
+def revision(path: Path) -> str | None:
+    """The store's schema revision (alembic_version), None when it has none."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        row = None
+    finally:
+        con.close()
+    return None if row is None else row[0]
+
+
+def refresh_store(path: Path) -> None:
+    """`irocli --db PATH --profile england db refresh`: migrates the store to the current schema and
+    stores the obligations of the children whose rows are missing or stale (quick when current).
+    Says what it did when it did anything; exits on failure."""
+    before = revision(path)
+    t0 = time.perf_counter()
+    cmd = irocli_cmd() + ["--db", str(path), "--profile", "england", "db", "refresh"]
+    proc = subprocess.run(cmd, env=bench_env(), capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"could not refresh {path} with {' '.join(cmd)} (exit {proc.returncode}):\n"
+                 f"{proc.stderr.strip()}")
+    after = revision(path)
+    said = (proc.stderr.strip() or proc.stdout.strip()).splitlines()
+    if before != after or not (said and " of 0 children" in said[-1]):
+        print(f"  {path.name}: schema {before} -> {after}; {said[-1] if said else 'refreshed'} "
+              f"({time.perf_counter() - t0:.1f} s)", flush=True)

@@ -2,6 +2,7 @@
 
     python bench/generate.py PATH [--children N] [--seed S] [--force]
     python bench/generate.py PATH --small          # 2,500 children, one LA (LA000)
+    python bench/generate.py PATH --small --irocli-src OLD/src   # created by another irocli's init
 
 Default: 84,000 children in 153 local authorities (LA000 has 2,500, the rest about 536 each),
 IROs of at most 60 children named LA000-IRO00…, team = LA. Each child enters care on a day in
@@ -159,10 +160,15 @@ def generate(children: int, las: int, seed: int, all_in_care: bool, layout: str 
     return child_rows, events
 
 
-def create_store(path: Path) -> None:
-    """An empty store migrated by irocli itself."""
-    cmd = irocli_cmd() + ["--db", str(path), "init", "--profile", "england"]
-    proc = subprocess.run(cmd, env=bench_env(), capture_output=True, text=True)
+def create_store(path: Path, irocli_src: Path | None = None) -> None:
+    """An empty store migrated by irocli itself (the irocli whose package is under irocli_src when
+    given, e.g. an older commit's src/ for bench_write.py, else the installed one)."""
+    if irocli_src is None:
+        cmd, env = irocli_cmd(), bench_env()
+    else:
+        cmd, env = [sys.executable, "-m", "irocli"], bench_env(PYTHONPATH=str(irocli_src))
+    cmd = cmd + ["--db", str(path), "init", "--profile", "england"]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.exit(f"could not create the store with {' '.join(cmd)} (exit {proc.returncode}):\n"
                  f"{proc.stderr.strip()}")
@@ -220,6 +226,8 @@ def main(argv: list[str] | None = None) -> None:
                     help="insertion order of events: grouped by child (default, as PERFORMANCE.md §3) "
                          "or by date across children (rows of one child scattered)")
     ap.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    ap.add_argument("--irocli-src", type=Path, metavar="DIR",
+                    help="create the store with the irocli package under DIR (an older commit's src/)")
     ap.add_argument("--raw-schema", action="store_true",
                     help="development only: create the tables here instead of through irocli")
     args = ap.parse_args(argv)
@@ -241,7 +249,7 @@ def main(argv: list[str] | None = None) -> None:
         con.commit()
         con.close()
     else:
-        create_store(path)
+        create_store(path, args.irocli_src)
     t1 = time.perf_counter()
     child_rows, events = generate(args.children, args.las, args.seed, args.all_in_care, args.layout)
     t2 = time.perf_counter()

@@ -1,9 +1,12 @@
-"""Run the three benchmarks and print a summary of figures and ratios (`make bench`).
+"""Run the benchmarks and print a summary of figures and ratios (`make bench`).
 
     python bench/run_all.py [--quick] [--skip-national] [--cprofile]
 
-The national store also runs on PostgreSQL (bench_scale.py: a throwaway cluster) unless
---skip-national.
+--help start-up (bench_help), one IRO's due (bench_due), event add with the obligation table kept
+against the pre-table code (bench_write), and unless --skip-national: national overdue from the
+table against the plain-driver read, row for row against the reference, and a full db refresh
+(bench_recompute), then the national store on SQLite and PostgreSQL (bench_scale: a throwaway
+cluster). Exits 1, loudly, when irocli and the reference disagree or a write check fails.
 
 Each benchmark measures its own floor in the same run and prints its figures; this script then
 prints one table: irocli's median, the floor's median, the ratio against the issue's target, and
@@ -23,6 +26,7 @@ import bench_due  # noqa: E402
 import bench_help  # noqa: E402
 import bench_recompute  # noqa: E402
 import bench_scale  # noqa: E402
+import bench_write  # noqa: E402
 from _bench import DATA, irocli_cmd, machine_line  # noqa: E402
 
 
@@ -43,10 +47,12 @@ def main(argv: list[str] | None = None) -> None:
     results = [bench_help.main(["--runs", "5" if args.quick else "10"])]
     print()
     results.append(bench_due.main(["--runs", "5" if args.quick else "10"]))
+    print()
+    results.append(bench_write.main(["--runs", "5" if args.quick else "10"]))
     if not args.skip_national:
         print()
         extra = ["--cprofile"] if args.cprofile else []
-        results.append(bench_recompute.main(["--runs", "1" if args.quick else "3", *extra]))
+        results += bench_recompute.main(["--runs", "1" if args.quick else "3", *extra])
         print()
         scale = bench_scale.main(["--runs", "1" if args.quick else "3"])
 
@@ -64,6 +70,11 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{r['backend']:<11} {r['name']:<34} {r['irocli']:7.2f} s {r['floor']:7.2f} s "
                   f"{r['ratio']:6.2f}×  {r['peak']:5.0f} MiB")
     print("\nFigures from a shared machine drift: compare ratios from the same run, not absolute times.")
+    failed = [r["name"] for r in results if not r.get("agree", True)]
+    if failed:
+        print(f"\n{'!' * 100}\nFAILED CHECKS (outputs disagree or a write went wrong): {', '.join(failed)}\n"
+              f"{'!' * 100}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":
