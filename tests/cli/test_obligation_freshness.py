@@ -64,10 +64,29 @@ def test_a_calendar_change_is_noticed(local, tmp_path, monkeypatch):
 
 def test_another_profile_for_one_report_derives_live_and_leaves_the_table_alone(local):
     """--profile blackpool for one report: the stored rows are the store's profile's, so that report derives
-    live (and says so); the store's own reports still read the table."""
+    live and says why (db refresh would not change it); writes and refresh keep the store's own profile."""
     result = local("--profile", "blackpool", "due", "--as-of", "2025-01-10", "--format", "json")
-    assert result.stderr == STALE
+    assert result.stderr == ("obligations derived live with profile blackpool: the store keeps profile local's "
+                             "(`irocli init --profile blackpool --force` would change that)\n")
+    local("--profile", "blackpool", "event", "add", "C001", "iro-visit", "2025-01-20")  # kept with local's rules
     assert _first_review(local) == ("2025-02-03", "")
+    refused = local("--profile", "blackpool", "db", "refresh", ok=False)
+    assert refused.exit_code == 2 and refused.stderr.startswith(
+        "Error: the store keeps profile local's obligations, not blackpool's")
+    assert local("--profile", "blackpool", "db", "check").exit_code == 0  # checked with the store's profile
+
+
+def test_refresh_with_nothing_to_do_says_nothing_to_cron(local):
+    result = local("db", "refresh")
+    assert (result.stdout, result.stderr) == ("", "")
+
+
+def test_an_as_of_beyond_the_school_terms_stored_derives_live_without_a_word(local):
+    """School terms are stored a year ahead (kept.HORIZON): as of a day two years on, a child of school age
+    (Sam, born 2012) is derived live, silently: nothing is stale and db refresh would not change it."""
+    result = local("due", "--as-of", "2028-11-30", "--format", "json")
+    assert result.stderr == ""
+    assert "ms.pep-review" in {row["obligation"] for row in json.loads(result.stdout)}
 
 
 def test_the_bi_view_shows_what_the_writes_stored(local):

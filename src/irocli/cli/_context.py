@@ -46,10 +46,20 @@ def open_store(ctx: typer.Context, *, read_only: bool = False, create: bool = Fa
 
 
 def keeper(ctx: typer.Context, store):
-    """The Keeper (store/kept.py) that derives stored obligations with this command's profile, as of today."""
+    """The Keeper (store/kept.py) that derives stored obligations with the store's own profile (the one `init`
+    recorded, else england), as of today: a --profile or $IROCLI_PROFILE given for one command changes what
+    that command reports, never what the store keeps (the BI view reads the table)."""
     from irocli.store.kept import Keeper
 
-    return Keeper(load_profile(ctx, store), today())
+    return Keeper(store_profile(store), today())
+
+
+def store_profile(store):
+    """The profile the store recorded (`irocli init --profile`), else england (BadInput for a bad one)."""
+    from irocli.config import DEFAULT_PROFILE
+    from irocli.profiles import load
+
+    return load(store.get_meta("profile") or DEFAULT_PROFILE)
 
 
 def load_profile(ctx: typer.Context, store=None):
@@ -227,14 +237,24 @@ def note(message: str) -> None:
 
 class Notices:
     """A report's notices on stderr (reports.compute.Notices): once that stale children were derived live,
-    and a bar while deriving many of them live, on a terminal only."""
+    and a bar while deriving many of them live, on a terminal only. ``store`` and ``profile`` (the one the
+    report uses) tell a profile given for this report apart from stored rows gone stale."""
 
     BAR_FROM = 1000  # children derived live before a bar is worth drawing
 
+    def __init__(self, store=None, profile=None) -> None:
+        self.store, self.profile = store, profile
+
     def stale(self, count: int) -> None:
-        """Say once on stderr that ``count`` children were derived live for being stale."""
+        """Say once on stderr that ``count`` children were derived live, and why."""
         from irocli.reports.compute import stale_message
 
+        if self.store is not None and self.profile is not None:
+            kept = store_profile(self.store)
+            if kept.name != self.profile.name:
+                note(f"obligations derived live with profile {self.profile.name}: the store keeps profile "
+                     f"{kept.name}'s (`irocli init --profile {self.profile.name} --force` would change that)")
+                return
         note(stale_message(count))
 
     @contextmanager

@@ -38,8 +38,9 @@ def calendar(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Wit
     day = as_of(as_of_)
     target = None if output is None else output_path(output, "--output")
     store = open_store(ctx, read_only=True)
-    data, count, cancelled = calendar_file(store, load_profile(ctx, store), day, within=days, iro=iro, team=team,
-                                           notices=Notices())
+    profile = load_profile(ctx, store)
+    data, count, cancelled = calendar_file(store, profile, day, within=days, iro=iro, team=team,
+                                           notices=Notices(store, profile))
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

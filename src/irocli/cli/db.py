@@ -11,6 +11,8 @@ from irocli.cli._boundary import boundary
 from irocli.cli._context import note, open_store, output_path, root
 from irocli.cli._options import Format
 
+MAX_SAMPLE = 10_000_000  # children: more than any store holds
+
 Sample = Annotated[str, typer.Option(
     "--sample", metavar="N", help="How many children's stored obligations to compare with a fresh derivation "
                                   "(spread over the store; 0: none).")]
@@ -96,20 +98,19 @@ def db_check(ctx: typer.Context, fmt: Format = "table", sample: Sample = "200") 
 
 
 def _obligation_findings(ctx: typer.Context, store, sample: str):
-    """`db check`'s findings on the obligation table (maintenance.Finding): stale children, differing ones."""
-    from irocli.cli._context import day_count, keeper, today
+    """`db check`'s findings on the obligation table (maintenance.Finding), each naming its child: those stale
+    as of today (missing, derived with another profile, calendar or irocli, or past the school terms derived),
+    then those of a sample whose stored rows differ from a fresh derivation with the store's profile."""
+    from irocli.cli._context import keeper, today, whole_number
     from irocli.store.maintenance import Finding
 
-    count = day_count(sample, "--sample")
+    count = whole_number(sample, "--sample", MAX_SAMPLE)
     store.keeper_factory = lambda: keeper(ctx, store)
     plan = store.kept_plan(store.keeper.fingerprint.key, today())
-    findings = []
-    if plan.stale:
-        shown = ", ".join(sorted(plan.stale)[:5]) + (", …" if len(plan.stale) > 5 else "")
-        findings.append(Finding("obligations-stale", (
-            f"{len(plan.stale):,} children's stored obligations are missing or were derived with another profile, "
-            f"calendar or irocli ({shown}): run `irocli db refresh`")))
-    _compared, differ = store.kept_differences(count, skip=plan.stale)
+    stale = plan.stale | plan.expired
+    findings = [Finding("obligations-stale", "stored obligations are missing or were derived with another profile, "
+                        "calendar or irocli: run `irocli db refresh`", child_id) for child_id in sorted(stale)]
+    _compared, differ = store.kept_differences(count, skip=stale)
     findings += [Finding("obligations-differ", "stored obligations differ from a fresh derivation: run "
                          "`irocli db refresh --all`", child_id) for child_id in differ]
     return findings
@@ -120,7 +121,8 @@ def _obligation_findings(ctx: typer.Context, store, sample: str):
 def db_refresh(ctx: typer.Context, everything: Annotated[bool, typer.Option(
         "--all", help="Re-derive every child, not only those whose stored obligations are stale.")] = False) -> None:
     """Re-derive and store the obligations reports read: those of every child whose stored rows are
-    missing or were derived with another profile, calendar or irocli (all with --all).
+    missing or were derived with another profile, calendar or irocli (all with --all), with the store's
+    own profile. Says nothing when there was nothing to do and stderr is not a terminal (cron).
 
     Each write (event add, void, child update, import) keeps its child current already; run this after
     changing the profile, upgrading irocli or the store. Rounds of 500 children, each its own
@@ -128,10 +130,20 @@ def db_refresh(ctx: typer.Context, everything: Annotated[bool, typer.Option(
 
     Example: irocli db refresh
     """
+    import sys
+
+    from irocli.cli._context import load_profile, store_profile
+    from irocli.errors import BadInput
+
     store = open_store(ctx)
+    kept, asked = store_profile(store), load_profile(ctx, store)
+    if asked.name != kept.name:
+        raise BadInput(f"the store keeps profile {kept.name}'s obligations, not {asked.name}'s: --profile and "
+                       f"$IROCLI_PROFILE choose what one report shows; `irocli init --profile {asked.name} --force` "
+                       "changes the store's profile")
     done = refresh(store, everything=everything)
-    note(f"Stored the obligations of {done:,} {'child' if done == 1 else 'children'} "
-         f"(profile {store.keeper.profile.name}).")
+    if done or sys.stderr.isatty():  # silent in cron when there was nothing to do
+        note(f"Stored the obligations of {done:,} {'child' if done == 1 else 'children'} (profile {kept.name}).")
 
 
 def refresh(store, *, everything: bool = False) -> int:

@@ -47,7 +47,8 @@ def _report(ctx, *, within, iro, team, as_of_, fmt, sort, title, owner=None):
     store = open_store(ctx, read_only=True)
     profile = load_profile(ctx, store)
     owner = check_owner(owner, profile)
-    rows = due_rows(store, profile, day, within=within, iro=iro, team=team, owner=owner, notices=Notices())
+    notices = Notices(store, profile)
+    rows = due_rows(store, profile, day, within=within, iro=iro, team=team, owner=owner, notices=notices)
     rows = sort_rows(rows, sort)
     emit(rows, fmt, fields=CSV_FIELDS, table=lambda: render.due_report(
         rows, title=title, as_of=day, within=within, iro=iro, team=team, owner=owner,

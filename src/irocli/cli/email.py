@@ -60,7 +60,8 @@ def email(
         settings.require()
     managers = _managers(to, config, per_iro)
     store = open_store(ctx, read_only=True)
-    rows = sort_rows(due_rows(store, load_profile(ctx, store), day, within=days, iro=iro, team=team, notices=Notices()))
+    profile = load_profile(ctx, store)
+    rows = sort_rows(due_rows(store, profile, day, within=days, iro=iro, team=team, notices=Notices(store, profile)))
     post = mailing(rows, store.list_children(iro=iro, team=team), config, kind=kind, as_of=day, within=days,
                    managers=managers, per_iro=per_iro, always=always, full_names=full_names,
                    sender=settings.sender)

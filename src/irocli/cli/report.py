@@ -71,7 +71,7 @@ def report_kpi(
     target = None if html is None else output_path(html, "--html")
     store = open_store(ctx, read_only=True)
     profile = load_profile(ctx, store)
-    caseload = with_obligations(store, profile, day, iro=iro, team=team, notices=Notices())
+    caseload = with_obligations(store, profile, day, iro=iro, team=team, notices=Notices(store, profile))
     report = kpi.compute(caseload, profile, start, end, day)
     title = kpi.heading(report, iro, team)
     if target is not None:

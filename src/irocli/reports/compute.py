@@ -20,7 +20,8 @@ def caseload(store, profile, as_of: dt.date, *, iro=None, team=None, history=Fal
     Read from the obligation table (store/kept.py) for each child whose stored rows are current and answer for
     ``as_of``; derived live (engine.derive) for the others: those stale (another profile, calendar or engine,
     never stored: ``notices`` is told once, naming `irocli db refresh`) and those with an event recorded after
-    ``as_of`` (the table holds what is known now); ``notices.deriving`` counts the children derived live.
+    ``as_of`` (the table holds what is known now) or an as-of day past the school terms derived (silently: both
+    are the table's limits, not faults); ``notices.deriving`` counts the children derived live.
     Either way each obligation is the engine's, seen from ``as_of`` (Obligation.settle). Raises what the store
     raises."""
     from irocli.store.kept import fingerprint
@@ -33,7 +34,7 @@ def caseload(store, profile, as_of: dt.date, *, iro=None, team=None, history=Fal
     for child, ob in store.kept_obligations(key, as_of, iro=iro, team=team, open_only=not history, due_by=due_by):
         if ob.settle(as_of, history):
             yield child, ob
-    live = plan.stale | plan.past
+    live = plan.live
     if not live:
         return
     from irocli.engine import derive
@@ -63,7 +64,7 @@ def with_obligations(store, profile, as_of: dt.date, *, iro=None, team=None, not
     plan = store.kept_plan(key, as_of, iro=iro, team=team)
     if plan.stale:
         notices.stale(len(plan.stale))
-    live = plan.stale | plan.past
+    live = plan.live
     from irocli.engine import derive
 
     stored = store.kept_obligations(key, as_of, iro=iro, team=team)

@@ -452,12 +452,19 @@ _KEPT_DATES = frozenset({"due", "met_on", "anchor_date", "shown_from"})
 
 @dataclass(frozen=True, slots=True)
 class KeptPlan:
-    """Which of a report's children the obligation table cannot answer for: ``stale`` (never stored, stored with
-    another profile, calendar or engine, or past the school terms derived: `db refresh` fixes these) and
-    ``past`` (an event recorded after the as-of day: the table holds what is known now), both sets of ids."""
+    """Which of a report's children the obligation table cannot answer for, as sets of ids: ``stale`` (never
+    stored, or stored with another profile, calendar or engine: `db refresh` fixes these), ``expired`` (the
+    as-of day is past the school terms derived: `db refresh` fixes these when the day is today, not a day far
+    ahead) and ``past`` (an event recorded after the as-of day: the table holds what is known now)."""
 
     stale: frozenset[str]
+    expired: frozenset[str]
     past: frozenset[str]
+
+    @property
+    def live(self) -> frozenset[str]:
+        """Every child a report derives live."""
+        return self.stale | self.expired | self.past
 
 
 def kept_plan(conn: Connection, filters: Filters, fingerprint: str, as_of: dt.date) -> KeptPlan:
@@ -468,14 +475,16 @@ def kept_plan(conn: Connection, filters: Filters, fingerprint: str, as_of: dt.da
            " WHERE (k.child_id IS NULL OR k.fingerprint <> :fp OR k.settled_on > :as_of OR k.valid_until <= :as_of)")
     if where:
         sql += " AND " + " AND ".join(where)
-    stale, past = set(), set()
+    stale, expired, past = set(), set(), set()
     bound = {**params, "fp": fingerprint, "as_of": _day(conn, as_of)}
     for child_id, fp, _settled, valid_until in conn.execute(text(sql), bound):
-        if fp is None or fp != fingerprint or (valid_until is not None and _date(valid_until) <= as_of):
+        if fp is None or fp != fingerprint:
             stale.add(child_id)
+        elif valid_until is not None and _date(valid_until) <= as_of:
+            expired.add(child_id)
         else:
             past.add(child_id)
-    return KeptPlan(frozenset(stale), frozenset(past))
+    return KeptPlan(frozenset(stale), frozenset(expired), frozenset(past))
 
 
 def _day(conn: Connection, day: dt.date) -> object:

@@ -237,7 +237,7 @@ class Store:
                 ids = queries.child_ids(conn)
             else:
                 plan = queries.kept_plan(conn, {}, keeper.fingerprint.key, as_of)
-                ids = sorted(plan.stale)
+                ids = sorted(plan.stale | plan.expired)
         if total is not None:
             total(len(ids))
 
