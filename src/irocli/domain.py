@@ -24,7 +24,7 @@ class Status(StrEnum):
     @property
     def is_open(self) -> bool:
         """True while something is still to be done (due or overdue)."""
-        return self in (Status.DUE, Status.OVERDUE)
+        return self is Status.DUE or self is Status.OVERDUE  # identity: called for every obligation read
 
 
 # Event kinds irocli understands. Profiles name these as anchors and completing events; a kind

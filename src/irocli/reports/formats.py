@@ -59,10 +59,11 @@ def write_csv(rows: Iterable[dict], fields: Sequence[str], out: TextIO) -> None:
     # RFC 4180 line ends: with them the writer also quotes a field holding a lone CR, which would
     # otherwise end the row early in a spreadsheet.
     with utf8(out) as stream:
-        writer = csv.DictWriter(stream, fieldnames=list(fields), extrasaction="ignore", lineterminator="\r\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: safe_cell(row.get(k)) for k in fields})
+        writer = csv.writer(stream, lineterminator="\r\n")  # None is written as an empty cell
+        writer.writerow(fields)
+        start = _FORMULA_START
+        writer.writerows([("'" + v if isinstance(v, str) and v.startswith(start) else v) for v in map(row.get, fields)]
+                         for row in rows)  # safe_cell, inline: a national list has 200,000 rows of 13 cells
 
 
 def write_messages(messages: Iterable, out: TextIO) -> int:
