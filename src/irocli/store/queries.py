@@ -504,10 +504,11 @@ def kept_obligations(conn: Connection, filters: Filters, fingerprint: str, as_of
     as stored: Obligation.settle sees it from the as-of day."""
     where, params = filter_sql(filters, "c.")
     cols = ", ".join(f"o.{name}" for name in KEPT_COLUMNS)
-    # One IRO's or team's children first, then their rows by ix_obligation_child_id: without statistics SQLite
-    # would start from ix_obligation_status_due and read every open row in the store (seconds nationally).
-    # SQLite keeps a CROSS JOIN's order; PostgreSQL plans it as any inner join, from its own statistics.
-    join = " CROSS JOIN " if where and conn.dialect.name == "sqlite" else ", "
+    # One IRO's or team's children first, then their rows by ix_obligation_child_id: left to itself SQLite starts
+    # from ix_obligation_status_due and reads every open row in the store (seconds nationally). It keeps a CROSS
+    # JOIN's order, and a unary + keeps it off an index (status, due); PostgreSQL plans from its statistics.
+    steer = bool(where) and conn.dialect.name == "sqlite"
+    join, plus = (" CROSS JOIN ", "+") if steer else (", ", "")
     sql = (f"SELECT c.id, c.name, c.dob, c.iro, c.social_worker, c.team, {cols}"
            f" FROM child AS c{join}obligation AS o JOIN obligation_kept AS k ON k.child_id = o.child_id"
            " WHERE o.child_id = c.id AND k.fingerprint = :fp AND (k.settled_on IS NULL OR k.settled_on <= :as_of)"
@@ -515,9 +516,9 @@ def kept_obligations(conn: Connection, filters: Filters, fingerprint: str, as_of
            " AND (o.shown_from IS NULL OR o.shown_from <= :as_of)")
     params = {**params, "fp": fingerprint, "as_of": _day(conn, as_of)}
     if open_only:
-        sql += " AND o.status = 'open'"
+        sql += f" AND {plus}o.status = 'open'"
         if due_by is not None:
-            sql += " AND o.due <= :due_by"
+            sql += f" AND {plus}o.due <= :due_by"
             params["due_by"] = _day(conn, due_by)
     if where:
         sql += " AND " + " AND ".join(where)
