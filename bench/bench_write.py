@@ -44,9 +44,14 @@ HERE = Path(__file__).resolve().parent
 
 
 def extract(commit: str, into: Path) -> Path:
-    """src/ of ``commit`` (git archive of this repository) under ``into``; returns into/src."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "src"], capture_output=True, check=True)
+    """src/ of ``commit`` (git archive of this repository) under ``into``, with that commit's migrations/ as
+    the package irocli.migrations inside it (as a wheel ships them: otherwise this checkout's editable install
+    lends the old code today's migrations, and its `init` makes a store at today's revision); returns
+    into/src."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "src", "migrations"], capture_output=True,
+                             check=True)
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    (into / "migrations").rename(into / "src" / "irocli" / "migrations")
     return into / "src"
 
 
