@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import itertools
 
 import pytest
@@ -12,12 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+import irocli
 from irocli.domain import Child, Event
 from irocli.engine import derive
 from irocli.errors import BadInput
 from irocli.profiles import load
 from irocli.reports.compute import Notices, caseload, stale_message
-from irocli.store import queries
+from irocli.store import kept, queries
 from irocli.store.kept import Keeper, fingerprint
 
 PROFILE = load("blackpool")  # has a rule that lapses (task.tm-response: deemed agreed)
@@ -180,3 +182,16 @@ def test_a_report_before_the_last_event_derives_that_child_live(store):
     assert (plan.stale, plan.past) == (frozenset(), {"C1"})
     first = {o.rule: o for _c, o in caseload(store, PROFILE, dt.date(2025, 2, 1))}["review.first"]
     assert (first.due, first.status.value) == (dt.date(2025, 2, 3), "due")
+
+
+def test_the_store_records_what_its_rows_were_derived_from(store):
+    """meta holds the latest derivation's fingerprint and its parts: the profile's name and file hash, the
+    bank-holiday table's hash and irocli's version with its engine's hash."""
+    store.keeper_factory = lambda: Keeper(PROFILE, TODAY)
+    store.add_child(Child("C1", "Ann Lee", dt.date(2015, 2, 3)))
+    print_ = fingerprint(PROFILE)
+    assert store.get_meta("obligations.fingerprint") == print_.key
+    parts = dict(part.split("=", 1) for part in store.get_meta("obligations.derived_from").split("; "))
+    assert parts["profile"] == f"blackpool:{PROFILE.digest[:16]}"
+    assert parts["calendar"] == hashlib.sha256(kept.CALENDAR_TABLE.read_bytes()).hexdigest()[:16]
+    assert parts["engine"].startswith(f"{irocli.__version__}:")

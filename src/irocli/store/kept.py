@@ -31,6 +31,7 @@ from irocli.store.records import utc_now
 # that child live and `db refresh` stores it again.
 HORIZON = dt.timedelta(days=366)
 META_KEY = "obligations.fingerprint"  # the fingerprint of the latest derivation stored (the BI view reads it)
+META_PARTS = "obligations.derived_from"  # what it stands for: profile, calendar and engine, as text
 BATCH = 500  # children derived and written per round of a refresh
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # src/irocli
@@ -137,7 +138,7 @@ def keep(conn: Connection, keeper: Keeper | None, child_ids: Iterable[str]) -> i
             kept.append(kept_row)
         _replace(conn, batch, obligations, kept, now)
         done += len(kept)
-    _set_fingerprint(conn, keeper.fingerprint.key)
+    _set_fingerprint(conn, keeper.fingerprint)
     return done
 
 
@@ -161,11 +162,16 @@ def _replace(conn: Connection, ids: list[str], obligations: list[tuple], kept: l
         insert(conn, KeptRow.__table__, KEPT_CHILD_COLUMNS, kept, {"derived_at": now})
 
 
-def _set_fingerprint(conn: Connection, key: str) -> None:
+def _set_fingerprint(conn: Connection, fingerprint: Fingerprint) -> None:
+    """Record the latest derivation's fingerprint (META_KEY) and what it stands for (META_PARTS: "profile=…;
+    calendar=…; engine=…"), when they changed."""
+    key = fingerprint.key
     if queries.get_meta(conn, META_KEY) == key:
         return
-    conn.execute(text("DELETE FROM meta WHERE key = :key"), {"key": META_KEY})
-    conn.execute(text("INSERT INTO meta (key, value) VALUES (:key, :value)"), {"key": META_KEY, "value": key})
+    parts = "; ".join(f"{name}={value}" for name, value in fingerprint.parts().items())
+    for name, value in ((META_KEY, key), (META_PARTS, parts)):
+        conn.execute(text("DELETE FROM meta WHERE key = :key"), {"key": name})
+        conn.execute(text("INSERT INTO meta (key, value) VALUES (:key, :value)"), {"key": name, "value": value})
 
 
 def _in(ids: list[str]) -> tuple[str, dict]:
