@@ -35,18 +35,20 @@ EVENTS = ("SELECT e.child_id, e.id, e.kind, e.date, e.meeting, e.recorded_at, e.
 OB_COLUMNS = ("rule", "title", "source", "owner", "due", "status", "met_on", "anchor_kind", "anchor_date",
               "rule_offset", "arithmetic", "cycle", "shown_from", "lapses")  # queries.KEPT_COLUMNS
 OVERDUE = ("SELECT c.id, c.name, c.dob, c.iro, c.social_worker, c.team, " + ", ".join(f"o.{c}" for c in OB_COLUMNS)
-           + " FROM obligation AS o JOIN obligation_kept AS k ON k.child_id = o.child_id"
-           " JOIN child AS c ON c.id = o.child_id"
-           " WHERE k.fingerprint = {m} AND (k.settled_on IS NULL OR k.settled_on <= {m})"
+           + " FROM child AS c{join}obligation AS o JOIN obligation_kept AS k ON k.child_id = o.child_id"
+           " WHERE o.child_id = c.id AND k.fingerprint = {m} AND (k.settled_on IS NULL OR k.settled_on <= {m})"
            " AND (k.valid_until IS NULL OR k.valid_until > {m})"
            " AND (o.shown_from IS NULL OR o.shown_from <= {m})"
-           " AND o.status = 'open' AND o.due <= {m}{also} ORDER BY o.child_id, o.id")
+           " AND {plus}o.status = 'open' AND {plus}o.due <= {m}{also} ORDER BY {order}, o.id")
 
 
 def overdue_query(column: str | None, mark: str) -> str:
-    """kept_obligations' SQL for `overdue`: parameters (fingerprint, as_of ×3, due_by[, iro or team])."""
+    """kept_obligations' SQL for `overdue`, steered on SQLite as it steers it (children in id order, each one's
+    rows by ix_obligation_child_id): parameters (fingerprint, as_of ×3, due_by[, iro or team])."""
     also = "" if column is None else f" AND c.{column} = {mark}"  # column is "iro" or "team", never input
-    return OVERDUE.format(m=mark, also=also)
+    sqlite = mark == "?"
+    return OVERDUE.format(m=mark, also=also, join=" CROSS JOIN " if sqlite else ", ", plus="+" if sqlite else "",
+                          order="c.id" if sqlite else "o.child_id")
 
 
 def queries(column: str | None, mark: str) -> tuple[str, str]:

@@ -135,7 +135,7 @@ REVIEWED = {
     "BUSY_TIMEOUT_MS",  # an int constant
     "marks",  # kept / queries (obligation table): ", ".join(":k0", ":k1", …), placeholders only
     "cols",  # queries (obligation table): the column names of KEPT_COLUMNS, a constant
-    "join", "plus",  # queries.kept_obligations: " CROSS JOIN " or ", ", and "+" or "", constants
+    "join", "plus", "order",  # queries.kept_obligations: " CROSS JOIN " or ", ", "+" or "", a column: constants
     "' WHERE ' + ' AND '.join(where) if where else ''",  # queries.child_ids: placeholders only
     # grants.grant_reader's GRANTs: identifiers (a GRANT binds no parameters) quoted by SQLAlchemy's preparer
     # (always in double quotes, quotes inside doubled), the role's name checked against pg_roles first

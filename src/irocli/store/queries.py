@@ -504,11 +504,12 @@ def kept_obligations(conn: Connection, filters: Filters, fingerprint: str, as_of
     as stored: Obligation.settle sees it from the as-of day."""
     where, params = filter_sql(filters, "c.")
     cols = ", ".join(f"o.{name}" for name in KEPT_COLUMNS)
-    # One IRO's or team's children first, then their rows by ix_obligation_child_id: left to itself SQLite starts
-    # from ix_obligation_status_due and reads every open row in the store (seconds nationally). It keeps a CROSS
-    # JOIN's order, and a unary + keeps it off an index (status, due); PostgreSQL plans from its statistics.
-    steer = bool(where) and conn.dialect.name == "sqlite"
-    join, plus = (" CROSS JOIN ", "+") if steer else (", ", "")
+    # SQLite: the children in id order (one IRO's or team's by ix_child_iro first), then each one's rows by
+    # ix_obligation_child_id, already in (child, id) order: left to itself it starts from ix_obligation_status_due,
+    # reads the open rows scattered through the table and sorts them (seconds nationally for one IRO). It keeps a
+    # CROSS JOIN's order, and a unary + keeps it off the (status, due) index. PostgreSQL plans from its statistics.
+    steer = conn.dialect.name == "sqlite"
+    join, plus, order = (" CROSS JOIN ", "+", "c.id") if steer else (", ", "", "o.child_id")
     sql = (f"SELECT c.id, c.name, c.dob, c.iro, c.social_worker, c.team, {cols}"
            f" FROM child AS c{join}obligation AS o JOIN obligation_kept AS k ON k.child_id = o.child_id"
            " WHERE o.child_id = c.id AND k.fingerprint = :fp AND (k.settled_on IS NULL OR k.settled_on <= :as_of)"
@@ -522,7 +523,7 @@ def kept_obligations(conn: Connection, filters: Filters, fingerprint: str, as_of
             params["due_by"] = _day(conn, due_by)
     if where:
         sql += " AND " + " AND ".join(where)
-    sql += " ORDER BY o.child_id, o.id"
+    sql += f" ORDER BY {order}, o.id"
     parse = date_parser(conn)
     new_ob, derivation, statuses = Obligation, Derivation, {s.value: s for s in Status}
     statuses["open"] = Status.DUE
