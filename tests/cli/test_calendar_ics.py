@@ -184,3 +184,18 @@ def test_cancelled_window_is_within_days_either_side(caseload):
                 if key(e)[:2] == ("C001", "task.decisions")]
     assert decisions("2025-02-20") == ["CANCELLED"]
     assert decisions("2025-03-25") == []
+
+
+def test_a_dash_for_the_output_file_means_stdout(caseload, tmp_path, monkeypatch):
+    """`-o -` is stdout, as Unix tools read it: the same calendar, and no file named "-" made. A command
+    that writes its report to stdout already (the KPI's --html) or a copy (db backup) refuses it instead."""
+    monkeypatch.chdir(tmp_path)
+    dashed = caseload("calendar", "--as-of", "2025-03-01", "-o", "-")
+    plain = caseload("calendar", "--as-of", "2025-03-01")
+    assert uids(dashed) == uids(plain) and uids(plain)
+    assert not (tmp_path / "-").exists()
+    for args, option in ((("report", "kpi", "--html", "-"), "--html"), (("db", "backup", "-"), "TARGET")):
+        refused = caseload(*args, ok=False)
+        assert (refused.exit_code, refused.stderr) == (2, f"Error: {option} needs a file name: '-' (stdout) is not "
+                                                          "one here\n")
+    assert not (tmp_path / "-").exists()

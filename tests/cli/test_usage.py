@@ -184,3 +184,18 @@ def test_escalation_show_csv_is_one_row_per_stage(cli):
         "escalation_id,child_id,reason,stage,title,started,responded",
         f"{esc},C001,drift,1,Stage 1: IRO to Team Manager,2025-03-03,2025-03-11",
         f"{esc},C001,drift,3,Stage 3: to Service Manager / Head of Service,2025-03-12,"]
+
+
+def test_an_option_name_is_never_taken_as_another_options_value(cli):
+    """`--outcome --help` would resolve an escalation with the outcome "--help": the name of one of the
+    command's own options after an option that takes a value is one usage line, exit 2, nothing done.
+    After "--" everything is data; a value that merely starts with dashes is a value."""
+    cli("init")
+    for args, said in ((("escalation", "resolve", "33", "--outcome", "--help"),
+                        "--outcome needs a value, not the option --help"),
+                       (("due", "--within", "--iro"), "--within needs a value, not the option --iro")):
+        result = cli(*args, ok=False)
+        assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"Error: {said}\n")
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01")
+    cli("event", "add", "C001", "iro-visit", "2025-01-06", "--note", "--not-an-option")
+    assert cli.json("event", "list", "C001")[0]["note"] == "--not-an-option"

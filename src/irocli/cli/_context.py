@@ -155,11 +155,17 @@ def address(value: str, option: str) -> str:
     return check_address(value, option)
 
 
-def output_path(value: str | Path, option: str, *, new: bool = False) -> Path:
+def output_path(value: str | Path, option: str, *, new: bool = False, stdout: bool = False) -> Path | None:
     """A file to write, checked before any work starts: not a folder, in a folder that exists and
-    can be written; with ``new``, not there yet (never overwritten)."""
+    can be written; with ``new``, not there yet (never overwritten). "-" is stdout, as Unix tools read
+    it: None where the command can write there (``stdout``), else one line saying to name a file (a
+    file named "-" is never made)."""
     import os
 
+    if str(value) == "-":
+        if stdout:
+            return None
+        raise BadInput(f"{option} needs a file name: '-' (stdout) is not one here")
     path = _path(value, option)
     if path.is_dir():
         raise BadInput(f"{option} {path} is a folder: give a file name in it")

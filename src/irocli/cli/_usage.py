@@ -13,7 +13,7 @@ import difflib
 import shlex
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperGroup, TyperOption
 
 from irocli.cli._boundary import fail
 
@@ -87,6 +87,23 @@ def _one_line(exc: BaseException) -> typer.Exit:
     return fail(message, exc.exit_code)
 
 
+def _refuse_option_as_value(ctx: typer.Context, command, args: list[str]) -> None:
+    """An option that takes a value followed by one of the command's own option names (`--outcome --help`)
+    is a usage error: Click would take the name as the value and carry on (resolve an escalation with the
+    outcome "--help"). Everything after "--" is data."""
+    valued, names = set(), {"--help"}
+    for param in command.params:
+        if isinstance(param, TyperOption):
+            names.update(param.opts + param.secondary_opts)
+            if not param.is_flag and not param.count:
+                valued.update(param.opts)
+    for option, value in zip(args, args[1:], strict=False):
+        if option == "--":
+            return
+        if option in valued and value in names:
+            ctx.fail(f"{option} needs a value, not the option {value}")
+
+
 class UsageGroup(TyperGroup):
     """A command group whose usage errors are one line (see the module's docstring)."""
 
@@ -108,6 +125,9 @@ class UsageGroup(TyperGroup):
                 ctx.fail(f'no command "{name}"; did you mean "{close[0]}"?')
             ctx.fail(f"no command \"{name}\"; see '{ctx.command_path} --help'")
         ctx.meta[_ARGS] = args[1:]
+        command = self.get_command(ctx, name)
+        if command is not None and not ctx.resilient_parsing:
+            _refuse_option_as_value(ctx, command, args[1:])
         return super().resolve_command(ctx, args)
 
     def make_context(self, info_name, args, parent=None, **extra):

@@ -13,7 +13,7 @@ from irocli.cli._options import AsOf, Iro, Team, Within
 app = typer.Typer()
 
 Output = Annotated[str | None, typer.Option(
-    "--output", "-o", help="Write the .ics to FILE (mode 0600) instead of stdout.", metavar="FILE")]
+    "--output", "-o", help="Write the .ics to FILE (mode 0600) instead of stdout ('-': stdout).", metavar="FILE")]
 
 
 @app.command("calendar")
@@ -36,12 +36,12 @@ def calendar(ctx: typer.Context, iro: Iro = None, team: Team = None, within: Wit
 
     days = day_count(within, "--within")
     day = as_of(as_of_)
-    target = None if output is None else output_path(output, "--output")
+    target = None if output is None else output_path(output, "--output", stdout=True)
     store = open_store(ctx, read_only=True)
     profile = load_profile(ctx, store)
     data, count, cancelled = calendar_file(store, profile, day, within=days, iro=iro, team=team,
                                            notices=Notices(store, profile))
-    if output is None:
+    if target is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
