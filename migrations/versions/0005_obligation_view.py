@@ -4,13 +4,15 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-30
 
-One row per open obligation shown today, of each child whose stored rows are current: an obligation_kept row
-whose fingerprint is the store's latest derivation (meta 'obligations.fingerprint') and whose window of as-of
-days (settled_on, NULL: any, up to valid_until, NULL: none) holds today. Least data: the child's id and
-initials, never the name or date of birth. Columns: child_id, initials, iro, team, obligation (the rule id),
-title, owner, due (date), status ('due', or 'overdue' once due is before today), days (due minus today,
-negative when overdue), source. An open row is left out before its shown_from day, and once its due date has
-passed when it lapses (deemed met, domain.Obligation.settle).
+One row per open obligation shown today, as irocli last stored it for each child (an obligation_kept row). Least
+data: the child's id and initials, never the name or date of birth. Columns: child_id, initials, iro, team,
+obligation (the rule id), title, owner, due (date), status ('due', or 'overdue' once due is before today), days
+(due minus today, negative when overdue), source. An open row is left out before its shown_from day, and once its
+due date has passed when it lapses (deemed met, domain.Obligation.settle).
+
+SQL cannot tell a profile edit or an irocli upgrade (a hash of files): after one, the view shows the rows derived
+before until `irocli db refresh` stores them again (each write meanwhile refreshes its own child). A dashboard
+keeps every child rather than losing those not yet refreshed; README "Reading irocli from Power BI / Excel".
 
 "Today" is worked out by the database each time the view is read: on PostgreSQL the date in Europe/London
 (irocli's today, whatever the server's time zone), on SQLite the reading computer's local date.
@@ -60,9 +62,6 @@ FROM obligation AS o
 JOIN obligation_kept AS k ON k.child_id = o.child_id
 JOIN child AS c ON c.id = o.child_id
 WHERE o.status = 'open'
-  AND k.fingerprint = (SELECT m.value FROM meta AS m WHERE m.key = 'obligations.fingerprint')
-  AND (k.settled_on IS NULL OR k.settled_on <= {today})
-  AND (k.valid_until IS NULL OR {today} < k.valid_until)
   AND (o.shown_from IS NULL OR o.shown_from <= {today})
   AND NOT ({lapses} AND o.due < {today})"""
 

@@ -72,7 +72,7 @@ def test_another_profile_for_one_report_derives_live_and_leaves_the_table_alone(
     assert _first_review(local) == ("2025-02-03", "")
     refused = local("--profile", "blackpool", "db", "refresh", ok=False)
     assert refused.exit_code == 2 and refused.stderr.startswith(
-        "Error: the store keeps profile local's obligations, not blackpool's")
+        "Error: the store keeps profile local's obligations (its recorded file), not those of blackpool:")
     assert local("--profile", "blackpool", "db", "check").exit_code == 0  # checked with the store's profile
 
 
@@ -92,14 +92,15 @@ def test_an_as_of_beyond_the_school_terms_stored_derives_live_without_a_word(loc
 def test_the_bi_view_shows_what_the_writes_stored(local):
     """The real write path fills v_obligation_open: C001 (Sam Jones) came into care 2025-01-06 and has had no
     review, so review.first, due Mon 2025-02-03, is open and overdue today; the view names the child by
-    initials only. After a profile edit the rows are stale and leave the view until `db refresh`."""
+    initials only. After a profile edit it shows the rows as last stored until `db refresh`."""
     view = ("SELECT child_id, initials, iro, obligation, due, status FROM v_obligation_open"
             " WHERE obligation = 'review.first'")
     [row] = local.rows(view)
     assert row[:4] == ("C001", "SJ", "A. Khan", "review.first") and str(row[4]) == "2025-02-03" and row[5] == "overdue"
     local.profile.write_text(local.profile.read_text().replace('"20 working days"', '"15 working days"'))
     local("child", "add", "C002", "--name", "Ava Smith", "--dob", "2010-02-28")  # a write: new fingerprint
-    assert local.rows(view) == []  # C001's rows were derived with the old profile: not shown
+    [row] = local.rows(view)
+    assert str(row[4]) == "2025-02-03"  # C001 as last stored (SQL cannot see the edit), never dropped
     local("db", "refresh")
     [row] = local.rows(view)
     assert str(row[4]) == "2025-01-27"  # 15 working days from Mon 2025-01-06
@@ -137,3 +138,14 @@ def migrate_url(url: str) -> str:
     from irocli.config import db_url
 
     return db_url(url)
+
+
+def test_a_draft_copy_of_the_stores_profile_is_another_profile(local, tmp_path):
+    """A file of the same name but other content (a draft of the authority's profile): the report says it derived
+    live with that file, never to run a refresh that cannot help; db refresh refuses it."""
+    draft = tmp_path / "draft.toml"
+    draft.write_text(local.profile.read_text().replace('"20 working days"', '"15 working days"'))
+    result = local("--profile", str(draft), "due", "--as-of", "2025-01-10")
+    assert result.stderr == (f"obligations derived live with profile {draft}: the store keeps profile local's "
+                             f"(`irocli init --profile {draft} --force` would change that)\n")
+    assert local("--profile", str(draft), "db", "refresh", ok=False).exit_code == 2

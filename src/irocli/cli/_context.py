@@ -54,6 +54,16 @@ def keeper(ctx: typer.Context, store):
     return Keeper(store_profile(store), today())
 
 
+def profile_arg(profile) -> str:
+    """How to name ``profile`` on the command line: a shipped one by its name, any other by its file."""
+    from irocli.profiles import SHIPPED
+    from irocli.profiles.loader import shipped_path
+
+    if profile.name in SHIPPED and Path(profile.origin).resolve() == shipped_path(profile.name).resolve():
+        return profile.name
+    return profile.origin
+
+
 def store_profile(store):
     """The profile the store recorded (`irocli init --profile`), else england (BadInput for a bad one)."""
     from irocli.config import DEFAULT_PROFILE
@@ -257,9 +267,10 @@ class Notices:
 
         if self.store is not None and self.profile is not None:
             kept = store_profile(self.store)
-            if kept.name != self.profile.name:
-                note(f"obligations derived live with profile {self.profile.name}: the store keeps profile "
-                     f"{kept.name}'s (`irocli init --profile {self.profile.name} --force` would change that)")
+            if kept.digest != self.profile.digest:  # another profile, or another file of the same name
+                given = profile_arg(self.profile)
+                note(f"obligations derived live with profile {given}: the store keeps profile {kept.name}'s "
+                     f"(`irocli init --profile {given} --force` would change that)")
                 return
         note(stale_message(count))
 

@@ -108,8 +108,8 @@ def _obligation_findings(ctx: typer.Context, store, sample: str):
     store.keeper_factory = lambda: keeper(ctx, store)
     plan = store.kept_plan(store.keeper.fingerprint.key, today())
     stale = plan.stale | plan.expired
-    findings = [Finding("obligations-stale", "stored obligations are missing or were derived with another profile, "
-                        "calendar or irocli: run `irocli db refresh`", child_id) for child_id in sorted(stale)]
+    findings = [Finding("obligations-stale", "stored obligations stale: run `irocli db refresh`", child_id)
+                for child_id in sorted(stale)]
     _compared, differ = store.kept_differences(count, skip=stale)
     findings += [Finding("obligations-differ", "stored obligations differ from a fresh derivation: run "
                          "`irocli db refresh --all`", child_id) for child_id in differ]
@@ -132,18 +132,21 @@ def db_refresh(ctx: typer.Context, everything: Annotated[bool, typer.Option(
     """
     import sys
 
-    from irocli.cli._context import load_profile, store_profile
+    from irocli.cli._context import load_profile, profile_arg, store_profile
     from irocli.errors import BadInput
 
     store = open_store(ctx)
     kept, asked = store_profile(store), load_profile(ctx, store)
-    if asked.name != kept.name:
-        raise BadInput(f"the store keeps profile {kept.name}'s obligations, not {asked.name}'s: --profile and "
-                       f"$IROCLI_PROFILE choose what one report shows; `irocli init --profile {asked.name} --force` "
-                       "changes the store's profile")
+    if asked.digest != kept.digest:  # another profile, or another file of the same name
+        given = profile_arg(asked)
+        raise BadInput(f"the store keeps profile {kept.name}'s obligations (its recorded file), not those of "
+                       f"{given}: --profile and $IROCLI_PROFILE choose what one report shows; "
+                       f"`irocli init --profile {given} --force` changes the store's profile")
     done = refresh(store, everything=everything)
-    if done or sys.stderr.isatty():  # silent in cron when there was nothing to do
+    if done:
         note(f"Stored the obligations of {done:,} {'child' if done == 1 else 'children'} (profile {kept.name}).")
+    elif sys.stderr.isatty():  # cron hears nothing when there was nothing to do
+        note("Nothing to refresh: every child's stored obligations are current.")
 
 
 def refresh(store, *, everything: bool = False) -> int:

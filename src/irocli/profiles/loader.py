@@ -160,6 +160,11 @@ def _leaves(data: dict[str, Any], file: str, prefix: tuple[str, ...] = ()) -> di
     return out
 
 
+def shipped_path(name: str) -> Path:
+    """The file of the shipped profile ``name`` (one of SHIPPED)."""
+    return _HERE / f"{name}.toml"
+
+
 def _locate(name_or_path: str) -> Path:
     if name_or_path in SHIPPED:
         return _HERE / f"{name_or_path}.toml"
