@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("fingerprint", sa.Text(), nullable=False),
         sa.Column("settled_on", sa.Date(), nullable=True),
         sa.Column("valid_until", sa.Date(), nullable=True),
+        sa.Column("horizon", sa.Date(), nullable=False),
         sa.Column("derived_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["child_id"], ["child.id"], name="fk_obligation_kept_child_id_child"),
         sa.PrimaryKeyConstraint("child_id", name="pk_obligation_kept"),

@@ -13,8 +13,8 @@ SEED = (
     "INSERT INTO child (id, name, dob, iro, team, created_at, updated_at) VALUES "
     "('C001', 'Sam Jones', '2012-05-01', 'A. Khan', 'North', '2025-01-06 09:00:00', '2025-01-06 09:00:00')",
     "INSERT INTO meta (key, value) VALUES ('obligations.fingerprint', 'fp-now')",
-    "INSERT INTO obligation_kept (child_id, initials, fingerprint, derived_at) "
-    "VALUES ('C001', 'SJ', 'fp-now', '2026-01-01 00:00:00')",
+    "INSERT INTO obligation_kept (child_id, initials, fingerprint, horizon, derived_at) "
+    "VALUES ('C001', 'SJ', 'fp-now', '2027-01-01', '2026-01-01 00:00:00')",
     "INSERT INTO obligation (child_id, rule, title, source, owner, due, status, anchor_kind, anchor_date, "
     "rule_offset, arithmetic, lapses) VALUES ('C001', 'review.first', 'First review', 'CPPCR reg 33(1)', 'IRO', "
     "'2199-12-31', 'open', 'entered-care', '2025-01-06', '20 working days', 'arithmetic', FALSE)",

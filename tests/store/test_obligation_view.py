@@ -35,9 +35,9 @@ def seed(url: str, today: dt.date) -> None:
                 "'2025-01-06 09:00:00')")
 
     def kept(child_id: str, initials: str, fingerprint: str, settled_on: str, valid_until: str) -> str:
-        return (f"INSERT INTO obligation_kept (child_id, initials, fingerprint, settled_on, valid_until, derived_at) "
-                f"VALUES ('{child_id}', '{initials}', '{fingerprint}', {settled_on}, {valid_until}, "
-                "'2026-01-01 00:00:00')")
+        return ("INSERT INTO obligation_kept (child_id, initials, fingerprint, settled_on, valid_until, horizon, "
+                f"derived_at) VALUES ('{child_id}', '{initials}', '{fingerprint}', {settled_on}, {valid_until}, "
+                f"{day(366)}, '2026-01-01 00:00:00')")
 
     def ob(child_id: str, rule: str, due: str, status: str = "open", shown_from: str = "NULL",
            lapses: str = "FALSE") -> str:

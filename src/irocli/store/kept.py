@@ -88,10 +88,14 @@ class Keeper:
     """Derives the rows a child's obligations are kept as, with one profile: ``profile`` a loaded
     profiles.Profile, ``today`` the day of the write (school terms are derived to a year after it)."""
 
-    def __init__(self, profile, today: dt.date) -> None:
+    def __init__(self, profile, today: dt.date, *, horizon: dt.date | None = None) -> None:
         self.profile = profile
         self.fingerprint = fingerprint(profile)
-        self.horizon = today + HORIZON
+        self.horizon = today + HORIZON if horizon is None else horizon
+
+    def again(self, horizon: dt.date) -> Keeper:
+        """This keeper deriving to another horizon (a stored row's, to compare like with like)."""
+        return Keeper(self.profile, horizon, horizon=horizon)
 
     def rows(self, child: Child, events: list[Event]) -> tuple[list[tuple], tuple]:
         """The child's obligation rows (tuples in OBLIGATION_COLUMNS order, in derivation order) and its
@@ -108,12 +112,12 @@ class Keeper:
                         d.offset, d.arithmetic, ob.cycle, ob.shown_from, ob.lapses))
         settled = settled_on(events)
         kept = (child_id, child.initials, self.fingerprint.key, None if settled == dt.date.min else settled,
-                outcome.valid_until)
+                outcome.valid_until, self.horizon)
         return out, kept
 
 
 OBLIGATION_COLUMNS = ("child_id", *queries.KEPT_COLUMNS)
-KEPT_CHILD_COLUMNS = ("child_id", "initials", "fingerprint", "settled_on", "valid_until")  # and derived_at
+KEPT_CHILD_COLUMNS = ("child_id", "initials", "fingerprint", "settled_on", "valid_until", "horizon")  # and derived_at
 
 
 def keep(conn: Connection, keeper: Keeper | None, child_ids: Iterable[str]) -> int:
@@ -198,9 +202,15 @@ def refresh(begin: Callable[[], Iterator[Connection]], keeper: Keeper, child_ids
 def compare(conn: Connection, keeper: Keeper, child_ids: list[str]) -> list[str]:
     """The children among ``child_ids`` whose stored rows differ from a fresh derivation (missing or stale
     rows count as differing), in id order: `db check`'s sample."""
-    fresh: dict[str, list[tuple]] = {}
-    for child, events in queries.caseload(conn, None, child_ids):
-        rows, kept = keeper.rows(child, events)
-        fresh[child.id] = [row[1:] for row in rows] + [(*kept[2:], kept[1])]
     stored = queries.kept_rows_for(conn, child_ids)
-    return sorted(cid for cid in fresh if stored.get(cid) != fresh[cid])
+    differ = []
+    for child, events in queries.caseload(conn, None, child_ids):
+        rows, kept = stored.get(child.id, ([], None))
+        if kept is None:
+            differ.append(child.id)
+            continue
+        # derived to the stored rows' own horizon: school terms that came within a year since are not a fault
+        fresh_rows, fresh_kept = keeper.again(kept[3]).rows(child, events)
+        if [row[1:] for row in fresh_rows] != rows or (*fresh_kept[2:], fresh_kept[1]) != kept:
+            differ.append(child.id)
+    return sorted(differ)

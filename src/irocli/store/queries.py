@@ -542,12 +542,14 @@ def kept_obligations(conn: Connection, filters: Filters, fingerprint: str, as_of
                 derivation(anchor_kind, anchor_date, offset, arithmetic))
 
 
-def kept_rows_for(conn: Connection, child_ids: Iterable[str]) -> dict[str, list[tuple]]:
-    """Each child's stored obligation rows (KEPT_COLUMNS, dates parsed) then its (fingerprint, settled_on,
-    valid_until, initials), by child id: what `db check` compares with a fresh derivation."""
+def kept_rows_for(conn: Connection, child_ids: Iterable[str]) -> dict[str, tuple[list[tuple], tuple | None]]:
+    """Each child's stored obligation rows (KEPT_COLUMNS, dates parsed, in derivation order) and its
+    (fingerprint, settled_on, valid_until, horizon, initials) or None, by child id: what `db check` compares
+    with a fresh derivation."""
     parse = date_parser(conn)
     cols = ", ".join(KEPT_COLUMNS)
-    out: dict[str, list[tuple]] = {}
+    rows: dict[str, list[tuple]] = {}
+    kept: dict[str, tuple] = {}
     for chunk in chunks(sorted(set(child_ids))):
         names = {f"id{i}": cid for i, cid in enumerate(chunk)}
         marks = ", ".join(f":{n}" for n in names)
@@ -555,13 +557,13 @@ def kept_rows_for(conn: Connection, child_ids: Iterable[str]) -> dict[str, list[
                                      " ORDER BY child_id, id"), names):
             values = tuple(parse(v) if k in _KEPT_DATES and v is not None else bool(v) if k == "lapses" else v
                            for k, v in zip(KEPT_COLUMNS, row[1:], strict=True))
-            out.setdefault(row[0], []).append(values)
-        for cid, fp, settled, valid_until, initials in conn.execute(text(
-                "SELECT child_id, fingerprint, settled_on, valid_until, initials FROM obligation_kept"
+            rows.setdefault(row[0], []).append(values)
+        for cid, fp, settled, valid_until, horizon, initials in conn.execute(text(
+                "SELECT child_id, fingerprint, settled_on, valid_until, horizon, initials FROM obligation_kept"
                 f" WHERE child_id IN ({marks})"), names):
-            out.setdefault(cid, []).append((fp, None if settled is None else parse(settled),
-                                            None if valid_until is None else parse(valid_until), initials))
-    return out
+            kept[cid] = (fp, None if settled is None else parse(settled),
+                         None if valid_until is None else parse(valid_until), parse(horizon), initials)
+    return {cid: (rows.get(cid, []), kept.get(cid)) for cid in set(rows) | set(kept)}
 
 
 def child_ids(conn: Connection, filters: Filters | None = None) -> list[str]:

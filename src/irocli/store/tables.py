@@ -115,4 +115,5 @@ class KeptRow(SQLModel, table=True):
     fingerprint: str = Field(sa_type=sa.Text, nullable=False)
     settled_on: dt.date | None = Field(default=None, sa_type=sa.Date, nullable=True)
     valid_until: dt.date | None = Field(default=None, sa_type=sa.Date, nullable=True)
+    horizon: dt.date = Field(sa_type=sa.Date, nullable=False)  # school terms derived up to it (kept.HORIZON ahead)
     derived_at: dt.datetime = Field(sa_type=sa.DateTime, nullable=False)  # UTC
