@@ -5,8 +5,9 @@ compares a sample with a fresh derivation.
 The rows are what engine.derive_kept returns from every stored event: the history included, an open
 obligation's due-or-overdue left to the reader (Obligation.settle against the report's as-of day), so they
 do not go stale with the calendar. Each child's `obligation_kept` row records what they were derived from --
-the fingerprint of profile, calendar and engine -- and the as-of days they answer for; a report serves a
-child's stored rows only when all three hold (queries.kept_plan), and derives the rest live.
+the fingerprint of profile, calendar and engine -- the as-of days they answer for and the horizon school terms
+were derived to; a report serves a child's stored rows only when they hold (queries.kept_plan), and derives the
+rest live.
 
 The one place the store calls the engine (pure, no I/O): the rows are the engine's, written here.
 """
@@ -30,7 +31,7 @@ from irocli.store.records import utc_now
 # rows then answer until the first term beyond it begins (obligation_kept.valid_until), when a report derives
 # that child live and `db refresh` stores it again.
 HORIZON = dt.timedelta(days=366)
-META_KEY = "obligations.fingerprint"  # the fingerprint of the latest derivation stored (the BI view reads it)
+META_KEY = "obligations.fingerprint"  # the fingerprint of the latest derivation stored
 META_PARTS = "obligations.derived_from"  # what it stands for: profile, calendar and engine, as text
 BATCH = 500  # children derived and written per round of a refresh
 
@@ -54,7 +55,7 @@ class Fingerprint:
         return hashlib.sha256(f"{self.profile}|{self.calendar}|{self.engine}".encode()).hexdigest()[:24]
 
     def parts(self) -> dict[str, str]:
-        """The three parts by name, as `db check` prints them."""
+        """The three parts by name, as meta's obligations.derived_from records them."""
         return {"profile": self.profile, "calendar": self.calendar, "engine": self.engine}
 
 

@@ -105,8 +105,8 @@ class ObligationRow(SQLModel, table=True):
 class KeptRow(SQLModel, table=True):
     """What a child's obligation rows were derived from (and the child's initials, for the BI view): the
     fingerprint (profile, calendar, engine), the first as-of day they answer for (every event known by then;
-    NULL: any) and the first they no longer do (a school term beyond the derivation's horizon; NULL: none).
-    No row: the child's obligations are not stored."""
+    NULL: any), the first they no longer do (a school term beyond the horizon; NULL: none) and the horizon
+    school terms were derived to. No row: the child's obligations are not stored."""
 
     __tablename__ = "obligation_kept"
 
