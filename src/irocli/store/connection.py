@@ -21,7 +21,9 @@ BUSY_TIMEOUT_MS = 5000
 # transaction that lost a race to another writer is run.
 PG_CONNECT_TIMEOUT_S = 10
 PG_LOCK_TIMEOUT_MS = 10_000
-PG_ATTEMPTS = 8
+# Each write also rewrites its children's stored obligations (store/kept.py), so writers of one child lose
+# races more often than writers of new rows alone: enough attempts for eight at once, at most ~15 s of waiting.
+PG_ATTEMPTS = 20
 # PostgreSQL's SQLSTATEs the store answers: a race lost (serialization_failure, deadlock_detected),
 # a key another transaction inserted first, a row lock not granted in time.
 RACE_LOST = frozenset({"40001", "40P01"})
