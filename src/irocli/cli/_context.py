@@ -277,12 +277,20 @@ class Notices:
     @contextmanager
     def deriving(self, total: int):
         """A bar on stderr while ``total`` children are derived live (a terminal and BAR_FROM or more only)."""
-        if total < self.BAR_FROM or not sys.stderr.isatty():
-            yield lambda _done: None
-            return
-        from rich.console import Console
-        from rich.progress import Progress
+        with children_bar("Deriving obligations live", total if total >= self.BAR_FROM else 0) as (advance, _):
+            yield advance
 
-        with Progress(console=Console(stderr=True), transient=True) as bar:
-            task = bar.add_task("Deriving obligations live", total=total)
-            yield lambda done: bar.advance(task, done)
+
+@contextmanager
+def children_bar(label: str, total: int | None):
+    """A transient bar on stderr, when it is a terminal and there is something to count (``total`` None: not
+    known yet), yielding (advance(k), set_total(n)); silent otherwise (cron, pipes, tests)."""
+    if total == 0 or not sys.stderr.isatty():
+        yield (lambda _done: None), (lambda _n: None)
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield (lambda done: bar.advance(task, done)), (lambda n: bar.update(task, total=n))

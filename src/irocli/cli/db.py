@@ -153,20 +153,10 @@ def refresh(store, *, everything: bool = False) -> int:
     """Store the obligations of the store's stale children (every child with ``everything``), as of today,
     with a bar on stderr when it is a terminal; returns how many were stored. `db refresh`, `db upgrade` and
     `init` share it."""
-    import sys
+    from irocli.cli._context import children_bar, today
 
-    from irocli.cli._context import today
-
-    day = today()
-    if not sys.stderr.isatty():
-        return store.refresh(everything=everything, as_of=day)
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("Deriving obligations", total=None)
-        return store.refresh(everything=everything, as_of=day, total=lambda n: bar.update(task, total=n),
-                             progress=lambda k: bar.advance(task, k))
+    with children_bar("Deriving obligations", None) as (advance, set_total):
+        return store.refresh(everything=everything, as_of=today(), total=set_total, progress=advance)
 
 
 @app.command("grant-reader")

@@ -24,13 +24,8 @@ def caseload(store, profile, as_of: dt.date, *, iro=None, team=None, history=Fal
     are the table's limits, not faults); ``notices.deriving`` counts the children derived live.
     Either way each obligation is the engine's, seen from ``as_of`` (Obligation.settle). Raises what the store
     raises."""
-    from irocli.store.kept import fingerprint
-
     notices = notices or Notices()
-    key = fingerprint(profile).key
-    plan = store.kept_plan(key, as_of, iro=iro, team=team)
-    if plan.stale:
-        notices.stale(len(plan.stale))
+    key, plan = _plan(store, profile, as_of, iro, team, notices)
     for child, ob in store.kept_obligations(key, as_of, iro=iro, team=team, open_only=not history, due_by=due_by):
         if ob.settle(as_of, history):
             yield child, ob
@@ -57,13 +52,8 @@ def with_obligations(store, profile, as_of: dt.date, *, iro=None, team=None, not
     """(child, events, obligations) for every child (only ``iro``'s or ``team``'s), in id order: the events as
     store.iter_caseload streams them, the obligations (history included) as caseload gives them -- from the
     table where it answers, merged by child id, else derived live. For reports that need both (the KPI)."""
-    from irocli.store.kept import fingerprint
-
     notices = notices or Notices()
-    key = fingerprint(profile).key
-    plan = store.kept_plan(key, as_of, iro=iro, team=team)
-    if plan.stale:
-        notices.stale(len(plan.stale))
+    key, plan = _plan(store, profile, as_of, iro, team, notices)
     live = plan.live
     from irocli.engine import derive
 
@@ -81,6 +71,18 @@ def with_obligations(store, profile, as_of: dt.date, *, iro=None, team=None, not
                     obligations.append(pending[1])
                 pending = next(stored, None)
             yield child, events, obligations
+
+
+def _plan(store, profile, as_of: dt.date, iro, team, notices: Notices):
+    """The fingerprint ``profile`` stores rows under, and which children the table cannot serve as of ``as_of``
+    (queries.KeptPlan); ``notices`` told of stale ones."""
+    from irocli.store.kept import fingerprint
+
+    key = fingerprint(profile).key
+    plan = store.kept_plan(key, as_of, iro=iro, team=team)
+    if plan.stale:
+        notices.stale(len(plan.stale))
+    return key, plan
 
 
 class Notices:
