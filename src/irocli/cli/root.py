@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from irocli import __version__
-from irocli.cli import calendar, child, db, due, escalation, event, imports, init, plan, praise, report
+from irocli.cli import calendar, caseload, child, db, due, escalation, event, imports, init, iro, plan, praise, report
 from irocli.cli import config as config_cmd
 from irocli.cli import email as email_cmd
 from irocli.cli import holidays as holidays_cmd
@@ -75,7 +75,8 @@ def root_options(
 for module in (init, due, calendar, plan, praise, email_cmd, holidays_cmd):
     app.add_typer(module.app)
 for module, noun in ((child, "child"), (event, "event"), (escalation, "escalation"), (db, "db"),
-                     (imports, "import"), (report, "report"), (config_cmd, "config"), (profile_cmd, "profile")):
+                     (imports, "import"), (report, "report"), (config_cmd, "config"), (profile_cmd, "profile"),
+                     (caseload, "caseload"), (iro, "iro")):
     app.add_typer(module.app, name=noun, cls=UsageGroup)  # usage errors one line in groups too
 
 
