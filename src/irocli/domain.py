@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import NamedTuple
@@ -304,14 +305,20 @@ def parse_kind(text: str, *, where: str | None = None) -> str:
 
 class Detail(NamedTuple):
     """One structured fact an event of some kind may carry (`event add --detail NAME=VALUE`): the values it
-    may take and what it records, with its source."""
+    may take and what it records, with its source. A detail whose values are not a short list (a time of
+    day) has none and a ``parse`` instead: the value as stored, or None when it is not one (``form`` says
+    what it must be)."""
 
     values: tuple[str, ...]
     meaning: str
+    parse: Callable[[str], str | None] | None = None
+    form: str = ""
 
     @property
     def shown(self) -> str:
         """The values as a person reads them: "yes|no|refused", or "0 to 40" for a run of whole numbers."""
+        if self.parse is not None:
+            return self.form
         if all(v.isdigit() for v in self.values):
             return f"{self.values[0]} to {self.values[-1]}"
         return "|".join(self.values)
@@ -328,6 +335,27 @@ _PLACEMENT = Detail(PLACEMENT_TYPES,
                     "children's home, K2 children's home, P1 with parent(s), A3-A6 placed for adoption, T0-T4 "
                     "temporary, …; DfE SSDA903 guide)")
 
+def meeting_time(text: str) -> str | None:
+    """A meeting's time of day as stored: "HH:MM" (24-hour clock) or "HH:MM-HH:MM" with the end after the
+    start, zero-padded ("9:30" is "09:30"); None when ``text`` is neither."""
+    parts = text.strip().split("-")
+    if len(parts) > 2:
+        return None
+    times = []
+    for part in parts:
+        found = re.fullmatch(r"([0-9]{1,2}):([0-9]{2})", part.strip(), flags=re.ASCII)
+        if found is None or int(found[1]) > 23 or int(found[2]) > 59:
+            return None
+        times.append(f"{int(found[1]):02d}:{found[2]}")
+    if len(times) == 2 and times[1] <= times[0]:
+        return None
+    return "-".join(times)
+
+
+MEETING_TIME = Detail((), "the meeting's time of day (UK local time), and its end if known: `irocli calendar` shows "
+                          "the booked review as a timed event (an hour long when no end is given), all-day without",
+                      parse=meeting_time, form="HH:MM or HH:MM-HH:MM (24-hour clock)")
+
 # The details each kind may carry beyond its date and note. Shown by `event kinds`, stored in
 # Event.details, listed by `event list` and `child show`. None changes a date: they are the record.
 EVENT_DETAILS: dict[str, dict[str, Detail]] = {
@@ -343,15 +371,20 @@ EVENT_DETAILS: dict[str, dict[str, Detail]] = {
     },
     "entered-care": {"placement": _PLACEMENT},
     "placement-change": {"placement": _PLACEMENT},
+    "review-booked": {"time": MEETING_TIME},
 }
 
 
-def parse_details(kind: str, given: list[str], *, where: str | None = None) -> dict[str, str] | None:
+def parse_details(kind: str, given: list[str], *, options: dict[str, str | None] | None = None,
+                  where: str | None = None) -> dict[str, str] | None:
     """The details ``given`` as NAME=VALUE texts for an event of ``kind``, as a dict (None when none).
+    ``options``: details given by their own command-line option (``{"time": "10:30"}`` for `--time`; None
+    values are not given), checked alike and named as that option in errors.
 
     Raises BadInput naming the detail when the kind carries no such detail, a value is not one of its
     values (with the closest as a hint), or a detail is given twice."""
-    if not given:
+    named = {name: value for name, value in (options or {}).items() if value is not None}
+    if not given and not named:
         return None
     allowed = EVENT_DETAILS.get(kind, {})
     found: dict[str, str] = {}
@@ -363,6 +396,10 @@ def parse_details(kind: str, given: list[str], *, where: str | None = None) -> d
         if name in found:
             raise BadInput(f"--detail {name} is given twice", where=where)
         found[name] = _checked(kind, allowed, name, value, "--detail ", where)
+    for name, value in named.items():
+        if name in found:
+            raise BadInput(f"--{name} and --detail {name} are both given: give one", where=where)
+        found[name] = _checked(kind, allowed, name, value.strip().lower(), "--", where, option=True)
     return found
 
 
@@ -389,19 +426,30 @@ def check_details(kind: str, details: dict | None, *, where: str | None = None) 
     return checked
 
 
-def _checked(kind: str, allowed: dict[str, Detail], name: str, value: str, prefix: str, where: str | None) -> str:
+def _checked(kind: str, allowed: dict[str, Detail], name: str, value: str, prefix: str, where: str | None,
+             option: bool = False) -> str:
     """``value`` (lower case) of detail ``name`` as stored; BadInput if the kind has no such detail or
-    the value is not one of its values (with the closest as a hint)."""
+    the value is not one of its values (with the closest as a hint). ``option``: given as `--NAME VALUE`."""
+    given = f"{prefix}{name} {value}" if option else f"{prefix}{name}={value}"
+    if name not in allowed and option:
+        kinds = " or ".join(k for k, details in EVENT_DETAILS.items() if name in details)
+        raise BadInput(f"--{name} is for {kinds} events, not {kind}", where=where)
     if name not in allowed:
         known = ", ".join(allowed) if allowed else "none"
         raise BadInput(f"{prefix}{name}: {kind} events carry no such detail (their details: {known})", where=where)
+    detail = allowed[name]
+    if detail.parse is not None:
+        parsed = detail.parse(value)
+        if parsed is None:
+            raise BadInput(f"{given}: not {detail.form}", where=where)
+        return parsed
     value = _as_written(allowed[name].values, value)
     if value not in allowed[name].values:
         from irocli._suggest import did_you_mean
 
         numbers = all(v.isdigit() for v in allowed[name].values)  # "41" is not a misspelt "4"
         hint = "" if numbers else did_you_mean(value, allowed[name].values, "{}")
-        raise BadInput(f"{prefix}{name}={value}: not one of {allowed[name].shown.replace('|', ', ')}{hint}",
+        raise BadInput(f"{given}: not one of {allowed[name].shown.replace('|', ', ')}{hint}",
                        where=where)
     return value
 

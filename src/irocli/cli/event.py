@@ -26,6 +26,9 @@ def event_add(
     detail: Annotated[list[str] | None, typer.Option(
         "--detail", help="NAME=VALUE a kind may carry, e.g. seen-alone=refused for sw-visit (see 'irocli event "
                          "kinds'); repeatable.")] = None,
+    time_: Annotated[str | None, typer.Option(
+        "--time", help="For review-booked: the meeting's time, HH:MM or HH:MM-HH:MM (UK time); 'irocli calendar' "
+                       "then shows it as a timed event.")] = None,
 ) -> None:
     """Record an event for a child and print its id.
 
@@ -33,12 +36,15 @@ def event_add(
     change-proposed) or before the child's birth (except child-protection work).
 
     Example: irocli event add C001 review-held 2025-04-15
+
+    Example: irocli event add C001 review-booked 2026-12-14 --time 10:30-12:00
     """
     from irocli.domain import earlier_adjournment, parse_details, parse_kind
 
     kind = parse_kind(kind)
     day = date_arg(date, "date")
-    note_, by, details = text(note_, "--note"), name(by, "--by"), parse_details(kind, detail or [])
+    note_, by, details = text(note_, "--note"), name(by, "--by"), parse_details(
+        kind, detail or [], options={"time": time_})
     store = open_store(ctx)
     event_id = store.add_event(child_id, kind, day, meeting=meeting, note=note_, recorded_by=by, details=details,
                                as_of=today())

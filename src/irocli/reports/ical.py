@@ -1,4 +1,5 @@
-"""The due list as an iCalendar file: one all-day event per obligation, for Outlook.
+"""The due list as an iCalendar file: one all-day event per obligation, for Outlook, and each booked review
+meeting (a timed event when its `review-booked` event has a time, all-day otherwise).
 
 Open obligations are those of `irocli due` (due within DAYS of the as-of date, or overdue). An
 obligation that is no longer open (met, met late, missed) comes back once more with STATUS:CANCELLED
@@ -7,13 +8,15 @@ either side of the as-of date, or that were met within the last DAYS days (an ov
 long ago and done yesterday must still be cancelled).
 
 A UID names the obligation in its review cycle (child, rule, cycle: "C001.task.invitations.ep1.r2@irocli"),
-never a date, so booking or rebooking a review moves the event instead of adding a second one.
+never a date, so booking or rebooking a review moves the event instead of adding a second one. A booked
+meeting's UID names the review it is for the same way ("C001.meeting.ep1.r2@irocli"): rebooking moves it.
 Imports icalendar, never the CLI.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from urllib.parse import quote
 
 PRODID = "-//irocli//Statutory review deadlines//EN"
@@ -22,6 +25,20 @@ DOMAIN = "irocli"
 # record of what it published, so it counts minutes since this epoch at DTSTAMP: every export is a
 # revision no older than the last one, and a calendar always takes the latest.
 SEQUENCE_EPOCH = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+# A booked review's time is UK local time; one booked with a start alone lasts this long in the calendar.
+LOCAL_TIME = "Europe/London"
+MEETING_LENGTH = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """A booked review meeting: the review obligation's row (its `cycle` names the review), the day booked
+    (or held, once held on another day) and the time of day ("HH:MM" or "HH:MM-HH:MM", None: all day)."""
+
+    row: dict
+    day: dt.date
+    time: str | None
+    held: bool
 
 
 def _part(text: str, *, dots: bool = True) -> str:
@@ -80,8 +97,9 @@ def is_open(row: dict) -> bool:
 
 
 def build(rows: list[dict], initials: dict[str, str], *, stamp: dt.datetime | None = None,
-          name: str = "irocli deadlines") -> bytes:
-    """The .ics bytes for rows in the `due` contract shape (with optional `arithmetic`, `cycle`).
+          name: str = "irocli deadlines", meetings: list[Meeting] = ()) -> bytes:
+    """The .ics bytes for rows in the `due` contract shape (with optional `arithmetic`, `cycle`), and
+    ``meetings``: booked reviews, timed (Europe/London, with its VTIMEZONE) when a time was recorded.
 
     Rows that are not open (met, met-late, missed) become cancelled events.
 
@@ -121,20 +139,91 @@ def build(rows: list[dict], initials: dict[str, str], *, stamp: dt.datetime | No
         ev.add("status", "CONFIRMED" if is_open(row) else "CANCELLED")
         ev.add("transp", "TRANSPARENT")  # a deadline, not a meeting: the day stays free
         cal.add_component(ev)
+    for meeting in meetings:
+        cal.add_component(_meeting_event(meeting, initials.get(meeting.row["child_id"]), stamp, seq))
+    if meetings:
+        cal.add_missing_timezones()
     return cal.to_ical()
 
 
-def calendar_rows(store, profile, as_of: dt.date, *, within: int, iro=None, team=None, notices=None) -> list[dict]:
+def meeting_uid(row: dict) -> str:
+    """A booked meeting's UID: child and the review's cycle (never a date), so rebooking moves it."""
+    cycle = _part(row["cycle"]) if row.get("cycle") else "on-" + _part(row["anchor"]["kind"])
+    return f"{_part(row['child_id'], dots=False)}.meeting.{cycle}@{DOMAIN}"
+
+
+def _meeting_event(meeting: Meeting, initials: str | None, stamp: dt.datetime, seq: int):
+    """The VEVENT of a booked review: busy time, at its time in UK local time or all day."""
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Event
+
+    row = meeting.row
+    who = f"{row['child_id']} {initials}" if initials else row["child_id"]
+    ev = Event()
+    ev.add("uid", meeting_uid(row))
+    ev.add("dtstamp", stamp)
+    ev.add("sequence", seq)
+    if meeting.time is None:
+        ev.add("dtstart", meeting.day)
+        ev.add("dtend", meeting.day + dt.timedelta(days=1))
+    else:
+        zone = ZoneInfo(LOCAL_TIME)
+        start_text, _, end_text = meeting.time.partition("-")
+        start = dt.datetime.combine(meeting.day, dt.time.fromisoformat(start_text), tzinfo=zone)
+        end = (dt.datetime.combine(meeting.day, dt.time.fromisoformat(end_text), tzinfo=zone) if end_text
+               else start + MEETING_LENGTH)
+        ev.add("dtstart", start)
+        ev.add("dtend", end)
+    ev.add("summary", f"{who}: {row['title']} ({'held' if meeting.held else 'booked'})")
+    lines = [f"Review: {row['obligation']} due {row['due']}", f"Source: {row['source']}"]
+    if meeting.time is not None and "-" not in meeting.time:
+        lines.append("Time: start recorded, no end: shown an hour long")
+    if row.get("iro"):
+        lines.append(f"IRO: {row['iro']}")
+    ev.add("description", "\n".join(lines))
+    ev.add("categories", ["review-meeting"])
+    ev.add("status", "CONFIRMED")
+    ev.add("transp", "OPAQUE")  # a meeting: the time is busy
+    return ev
+
+
+def booking(events, anchor: dt.date, held_on: dt.date | None = None, as_of: dt.date | None = None):
+    """The `review-booked` event a review anchored on ``anchor`` is booked by, as the engine reads bookings
+    (engine/derive.py: a booking takes its place on the day it was recorded, or on its own date when recorded
+    after it; the latest one counts), or None. Only bookings known on or after the anchor for a later day
+    count; once the review is held (``held_on``), only those known by then; none known after ``as_of``."""
+    chosen = None
+    for e in events:
+        if e.kind != "review-booked" or e.date <= anchor:
+            continue
+        known = e.known_on if e.known_on is not None and e.known_on < e.date else e.date
+        if known < anchor or (held_on is not None and known > held_on) or (as_of is not None and known > as_of):
+            continue
+        if chosen is None or (known, e.id or 0) >= chosen[0]:
+            chosen = ((known, e.id or 0), e)
+    return None if chosen is None else chosen[1]
+
+
+def calendar_rows(store, profile, as_of: dt.date, *, within: int, iro=None, team=None, notices=None,
+                  reviews: list | None = None) -> list[dict]:
     """Open obligations due within `within` days or overdue (as `irocli due`), and those no longer
     open whose due date is within `within` days either side of as_of or that were met within the
-    last `within` days (to cancel). Each row carries `arithmetic` and `cycle`. ``notices``: compute.caseload's."""
+    last `within` days (to cancel). Each row carries `arithmetic` and `cycle`. ``notices``: compute.caseload's.
+    ``reviews``, when given, receives the rows of every review obligation still open or met within the last
+    `within` days, whatever its due date (their meetings may be booked within the window)."""
     from irocli.reports.compute import caseload
     from irocli.reports.rows import obligation_row, sort_rows
 
     horizon = as_of + dt.timedelta(days=within)
     since = as_of - dt.timedelta(days=within)
+    review_rules = {r.id for r in profile.of_type("review")} if reviews is not None else set()
     rows = []
     for child, ob in caseload(store, profile, as_of, iro=iro, team=team, history=True, notices=notices):
+        if ob.rule in review_rules and (ob.status.is_open or (ob.met_on is not None and since <= ob.met_on)):
+            row = obligation_row(ob, child, as_of)
+            row["cycle"] = ob.cycle
+            reviews.append(row)
         if ob.status.is_open:
             wanted = ob.due <= horizon
         else:
@@ -149,8 +238,31 @@ def calendar_rows(store, profile, as_of: dt.date, *, within: int, iro=None, team
 
 def calendar_file(store, profile, as_of: dt.date, *, within: int, iro=None, team=None,
                   stamp: dt.datetime | None = None, notices=None) -> tuple[bytes, int, int]:
-    """The .ics for a caseload, how many open events and how many cancelled ones it holds."""
-    rows = calendar_rows(store, profile, as_of, within=within, iro=iro, team=team, notices=notices)
+    """The .ics for a caseload, how many open events (booked meetings included) and how many cancelled ones
+    it holds."""
+    reviews: list[dict] = []
+    rows = calendar_rows(store, profile, as_of, within=within, iro=iro, team=team, notices=notices, reviews=reviews)
+    found = meetings(store, reviews, as_of, within=within)
     initials = {c.id: c.initials for c in store.list_children(iro=iro, team=team)}
-    open_count = sum(1 for r in rows if is_open(r))
-    return build(rows, initials, stamp=stamp), open_count, len(rows) - open_count
+    still_open = sum(1 for r in rows if is_open(r))
+    return build(rows, initials, stamp=stamp, meetings=found), still_open + len(found), len(rows) - still_open
+
+
+def meetings(store, reviews: list[dict], as_of: dt.date, *, within: int) -> list[Meeting]:
+    """The booked meetings of ``reviews`` (calendar_rows' review rows) on a day within ``within`` days either
+    side of ``as_of``: an open review's booking; a review held within the window, on the day it was held
+    (at the booked time when held on the booked day). The time is the booking's `time` detail."""
+    since, horizon = as_of - dt.timedelta(days=within), as_of + dt.timedelta(days=within)
+    events = store.events_for({row["child_id"] for row in reviews})
+    found = []
+    for row in reviews:
+        anchor = dt.date.fromisoformat(row["anchor"]["date"])
+        held_on = dt.date.fromisoformat(row["met_on"]) if row.get("met_on") else None
+        booked = booking(events.get(row["child_id"], ()), anchor, held_on, as_of)
+        if booked is None:
+            continue
+        day = booked.date if held_on is None else held_on
+        time = (booked.details or {}).get("time") if day == booked.date else None
+        if since <= day <= horizon:
+            found.append(Meeting(row, day, time, held_on is not None))
+    return sorted(found, key=lambda m: (m.day, m.time or "", m.row["child_id"]))
