@@ -106,12 +106,14 @@ def resolve_config_path() -> tuple[Path, str]:
 
 
 # The config file's schema, declared once: each section's keys and the kind of value each holds.
-# [iros] is open: any IRO's name, as the store spells it, to that IRO's email address.
+# [iros] and [teams] are open: any IRO's (team's) name, matched as people type it (domain.name_key: spaces
+# and case do not count), to that IRO's (the team manager's) email address.
 ANY_NAME = "*"
 CONFIG_SCHEMA: dict[str, dict[str, str]] = {
     "smtp": {"host": "text", "port": "port", "user": "text", "password": "text", "from": "sender",
              "starttls": "flag", "ssl": "flag", "timeout": "seconds"},
     "iros": {ANY_NAME: "address"},
+    "teams": {ANY_NAME: "address"},
     "email": {"to": "addresses", "full_names": "flag"},
 }
 
@@ -165,13 +167,33 @@ def check_config(data: dict, where: str) -> dict:
         if not isinstance(table, dict):
             raise BadInput(f"[{section}] must be a table", where=where)
         checked[section] = {}
+        seen: dict[str, str] = {}  # an open section's names by name_key: two spellings of one name are refused
         for key, value in table.items():
             kind = keys.get(key, keys.get(ANY_NAME))
             if kind is None:
                 raise BadInput(f'unknown key "{key}" in [{section}]{did_you_mean(key, keys)}', where=where)
             name = f'[{section}] "{key}"' if ANY_NAME in keys else f"[{section}] {key}"
+            if ANY_NAME in keys:
+                _check_open_key(key, seen, f"{where}: {name}")
             checked[section][key] = _CHECKS[kind](value, f"{where}: {name}")
     return checked
+
+
+def _check_open_key(key: str, seen: dict[str, str], where: str) -> None:
+    """A name in [iros] or [teams]: one line of text, not empty, and not a second spelling of a name
+    already given ("North" and " north"): names match as people type them, so both would be one."""
+    from irocli.domain import name_key, name_problem
+    from irocli.errors import BadInput
+
+    problem = name_problem(key)
+    if problem is not None:
+        raise BadInput(f"the name {problem}", where=where)
+    folded = name_key(key)
+    if not folded:
+        raise BadInput("the name is empty", where=where)
+    if folded in seen:
+        raise BadInput(f'is the same name as "{seen[folded]}" (names match ignoring case and spaces)', where=where)
+    seen[folded] = key
 
 
 def check_address(value: str, where: str) -> str:

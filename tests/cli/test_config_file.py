@@ -34,6 +34,10 @@ timeout = 20
 "A. Khan" = "a.khan@la.gov.uk"
 "B. Okafor" = "B.Okafor@LA.GOV.UK"
 
+[teams]
+North = "north.manager@la.gov.uk"
+"South East" = "se.manager@la.gov.uk"
+
 [email]
 to = ["manager@la.gov.uk", "deputy@la.gov.uk"]
 full_names = false
@@ -73,6 +77,16 @@ def email(cli: Cli, config: Path, *args: str, **env):
     ('[iros]\n"A. Khan" = "a.khan@"\n',
      "[iros] \"A. Khan\": 'a.khan@' is not an email address (there must be something after the @-sign)"),
     ('[iros]\n"A. Khan" = 5\n', '[iros] "A. Khan": must be an email address in quotes'),
+    ('[teams]\nNorth = "north.manager@"\n',
+     "[teams] \"North\": 'north.manager@' is not an email address (there must be something after the @-sign)"),
+    ('[teams]\nNorth = "Manager <m@la.gov.uk>"\n',
+     "[teams] \"North\": 'Manager <m@la.gov.uk>' is not an email address (a display name and angle brackets "
+     "around the email address are not permitted here)"),
+    ('[teams]\nNorth = "a@la.gov.uk"\n" NORTH " = "b@la.gov.uk"\n',
+     '[teams] " NORTH ": is the same name as "North" (names match ignoring case and spaces)'),
+    ('[teams]\n"  " = "a@la.gov.uk"\n', '[teams] "  ": the name is empty'),
+    ('[iros]\n"A.\\nKhan" = "a@la.gov.uk"\n',
+     '[iros] "A.\\nKhan": the name holds a line break or another control character (a name is one line of text)'),
     ('[email]\nto = ["m@la.gov.uk", "Manager <x@la.gov.uk>"]\n',
      "[email] to[1]: 'Manager <x@la.gov.uk>' is not an email address (a display name and angle brackets "
      "around the email address are not permitted here)"),
@@ -80,7 +94,8 @@ def email(cli: Cli, config: Path, *args: str, **env):
      "[smtp] from: 'irocli at la.gov.uk' is not an email address (an email address must have an @-sign)"),
 ], ids=["section-typo", "smtp-key-typo", "email-key-typo", "key-not-close", "section-not-close", "key-outside",
         "section-not-table", "port-text", "port-too-big", "starttls-maybe", "timeout-zero", "host-number",
-        "iro-address", "iro-number", "to-display-name", "from-no-at"])
+        "iro-address", "iro-number", "team-address", "team-display-name", "team-twice", "team-empty",
+        "iro-line-break", "to-display-name", "from-no-at"])
 def test_a_bad_config_file_is_exit_2_with_one_line_naming_file_and_key(sqlite_cli, tmp_path, text, message):
     config = write(tmp_path, text)
     result = email(sqlite_cli, config, "--to", "m@la.gov.uk")
@@ -121,7 +136,7 @@ def test_config_check_reports_path_source_and_what_is_set(sqlite_cli, tmp_path):
     result = sqlite_cli.runner.invoke(app, ["config", "check"], env={"IROCLI_CONFIG": str(config)})
     assert (result.exit_code, result.stdout) == (0, f"{config}\n")
     assert result.stderr == ("(from IROCLI_CONFIG) OK: [smtp] host, port, user, password, from, starttls, ssl, "
-                             "timeout; [iros] 2 addresses; [email] to, full_names\n")
+                             "timeout; [iros] 2 addresses; [teams] 2 addresses; [email] to, full_names\n")
     assert "s3cret" not in result.stdout + result.stderr
 
 
@@ -165,6 +180,7 @@ def test_a_full_config_comes_back_checked_and_in_its_own_types():
         "smtp": {"host": "smtp.la.gov.uk", "port": 587, "user": "irocli", "password": "s3cret-Pa55",
                  "from": "IRO service <irocli@la.gov.uk>", "starttls": True, "ssl": False, "timeout": 20.0},
         "iros": {"A. Khan": "a.khan@la.gov.uk", "B. Okafor": "B.Okafor@la.gov.uk"},
+        "teams": {"North": "north.manager@la.gov.uk", "South East": "se.manager@la.gov.uk"},
         "email": {"to": ["manager@la.gov.uk", "deputy@la.gov.uk"], "full_names": False},
     }
 
@@ -196,7 +212,8 @@ def test_every_config_key_the_code_reads_is_in_the_schema():
     for path in SRC.rglob("*.py"):
         for section, key in re.findall(r'config\.get\("(\w+)"[^)]*\)(?:\.get\("(\w+)")?', path.read_text()):
             read.add((section, key))
-    assert {section for section, _ in read} == {"email", "iros", "smtp"}  # cli/email.py and smtp_settings
+    # cli/email.py, reports/email.py and smtp_settings
+    assert {section for section, _ in read} == {"email", "iros", "smtp", "teams"}
     for section, key in read:
         assert section in CONFIG_SCHEMA, section
         assert not key or key in CONFIG_SCHEMA[section], (section, key)
@@ -234,6 +251,7 @@ def test_the_readme_config_file_names_every_key_and_passes():
     section = readme[readme.index("## Config file\n"):]
     example = tomllib.loads(section[section.index("```toml\n") + 8:section.index("\n```\n", section.index("```toml"))])
     checked = check_config(example, "README.md")
-    assert {s: set(keys) for s, keys in checked.items() if s != "iros"} == {
-        s: set(keys) for s, keys in CONFIG_SCHEMA.items() if s != "iros"}
+    assert {s: set(keys) for s, keys in checked.items() if s not in ("iros", "teams")} == {
+        s: set(keys) for s, keys in CONFIG_SCHEMA.items() if s not in ("iros", "teams")}
     assert checked["iros"] == {"A. Khan": "a.khan@example.gov.uk", "B. Okafor": "b.okafor@example.gov.uk"}
+    assert checked["teams"] == {"North": "north.manager@example.gov.uk", "South": "south.manager@example.gov.uk"}

@@ -298,7 +298,7 @@ def test_smtp_settings_from_the_config_file_and_env_wins(caseload, smtp_server, 
 
 
 @pytest.mark.parametrize("args, extra, message", [
-    (("--as-of", "2025-06-01"), {}, "give --to ADDRESS (or [email] to in the config file), or --per-iro"),
+    (("--as-of", "2025-06-01"), {}, "give --to ADDRESS (or [email] to in the config file), --per-iro or --per-team"),
     (("--to", "m@la.gov.uk"), {"IROCLI_SMTP_HOST": None}, "no SMTP server: set IROCLI_SMTP_HOST"),
     (("overdue", "--within", "7", "--to", "m@la.gov.uk"), {}, "--within applies to `irocli email due`"),
     (("weekly", "--to", "m@la.gov.uk"), {}, "KIND must be one of overdue, due"),

@@ -1,4 +1,5 @@
-"""`irocli config …`: where the config file (SMTP settings, IRO addresses) lives, and whether it is right."""
+"""`irocli config …`: where the config file (SMTP settings, IRO and team managers' addresses) lives, and whether
+it is right."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import typer
 from irocli.cli._boundary import boundary
 from irocli.cli._context import note
 
-app = typer.Typer(help="The config file: SMTP settings, IRO email addresses.", no_args_is_help=True)
+app = typer.Typer(help="The config file: SMTP settings, IRO and team managers' email addresses.", no_args_is_help=True)
 
 
 @app.command("path")
@@ -49,8 +50,8 @@ def describe(config: dict) -> str:
     """What a checked config sets, by section and key, never by value (the password is one)."""
     parts = []
     for section, table in config.items():
-        if section == "iros":
-            parts.append(f"[iros] {len(table)} address{'' if len(table) == 1 else 'es'}")
+        if section in ("iros", "teams"):
+            parts.append(f"[{section}] {len(table)} address{'' if len(table) == 1 else 'es'}")
         elif table:
             parts.append(f"[{section}] {', '.join(table)}")
     return "; ".join(parts) or "nothing set"

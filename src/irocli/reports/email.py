@@ -1,7 +1,9 @@
-"""Email digests: who gets which rows, and each message built from the terminal's own Rich tables
-as a plain-text and an HTML part.
+"""Email digests: who gets which rows (an IRO's digest, a team manager's summary, the manager's
+summary), and each message built from the terminal's own Rich tables as a plain-text and an HTML part;
+a team summary also carries the team's rows as a CSV attachment (reports/formats.py's writer).
 
-Imports Rich, the stdlib and reports/render.py; nothing here sends (notify.py does) or reads the store.
+Imports Rich, the stdlib, domain and reports/render.py, rows.py and formats.py; nothing here sends
+(notify.py does) or reads the store.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import io
+import re
 from dataclasses import dataclass
 
 from rich import box
@@ -16,7 +19,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from irocli.domain import name_key
 from irocli.reports.render import THEME, counts_tables, obligations_table, plural, summary_line
+from irocli.reports.rows import CSV_FIELDS
 
 WIDTH = 100
 # Styles named by meaning in render.THEME, as inline CSS (mail clients ignore <style> blocks).
@@ -26,20 +31,34 @@ CSS = {"overdue": "color:#b00020;font-weight:bold", "due-soon": "color:#8a5a00",
 
 @dataclass(frozen=True)
 class Digest:
-    """One email: who it goes to and which rows it reports (reports.rows.obligation_row dicts)."""
+    """One email: who it goes to and which rows it reports (reports.rows.obligation_row dicts).
+
+    Three kinds: an IRO digest (``iros``: the IRO, or the IROs sharing one address), a team summary
+    (``teams``: the team, or the teams whose manager is one address; ``summary`` true, each team's
+    rows also attached as CSV) and the manager summary (``summary`` true, no iros or teams)."""
 
     to: tuple[str, ...]
     rows: list[dict]
     kind: str  # "overdue" or "due"
     as_of: dt.date
     within: int | None
-    iro: str | None = None  # set for an IRO's own digest
-    summary: bool = False  # the manager's summary: counts by IRO and by obligation
+    iros: tuple[str, ...] = ()  # an IRO digest: whose
+    summary: bool = False  # a summary: counts by IRO and by obligation
+    teams: tuple[str, ...] = ()  # a team summary: which teams
+
+    @property
+    def whose(self) -> str:
+        """ "A. Khan", "team North", "teams North and South", or "" for the manager summary."""
+        if self.iros:
+            return _and(self.iros)
+        if self.teams:
+            return f"team{'s' if len(self.teams) > 1 else ''} {_and(self.teams)}"
+        return ""
 
     @property
     def subject(self) -> str:
         """ "IRO deadlines for A. Khan: 2 overdue as of 2025-03-25"."""
-        whose = f" for {self.iro}" if self.iro else ""
+        whose = f" for {self.whose}" if self.whose else ""
         return f"IRO deadlines{whose}: {self.headline} as of {self.as_of}"
 
     @property
@@ -53,49 +72,124 @@ class Digest:
             return "nothing due or overdue"
         return f"{overdue} overdue, {due} due within {self.within} days"
 
+    def team_rows(self, team: str) -> list[dict]:
+        """This message's rows of one of its ``teams`` (matched as people type names)."""
+        key = name_key(team)
+        return [r for r in self.rows if r.get("team") and name_key(r["team"]) == key]
+
+
+def _and(names: tuple[str, ...]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
 
 def child_labels(children, full_names: bool) -> dict[str, str]:
     """What follows a child's id in an email: initials, or the full name when the config allows it."""
     return {c.id: (c.name if full_names else c.initials) for c in children}
 
 
+@dataclass(frozen=True)
+class _Route:
+    """How rows reach one kind of digest: the row field naming whose they are ("iro", "team"), the
+    config section of addresses, and the words of its warnings."""
+
+    field: str
+    section: str
+    label: str  # "IRO", "team"
+    what: str  # "digest", "summary"
+
+
+IRO_ROUTE = _Route("iro", "iros", "IRO", "digest")
+TEAM_ROUTE = _Route("team", "teams", "team", "summary")
+
+
+def routed(rows: list[dict], route: _Route, addresses: dict[str, str], known: set[str], always: bool
+           ) -> tuple[list[tuple[str, tuple[str, ...], list[dict]]], list[str]]:
+    """``rows`` split by whose they are (``route.field``) and sent to that name's address: a list of
+    (address, names, rows), one per address (an address given for two names gets one message for
+    both), and the warnings: a name with rows but no address, and the rows of children with none.
+
+    Names match the config's keys as people type them (domain.name_key). Only names with rows get a
+    message, unless ``always``: then every name in ``known`` (the children's own) does.
+    """
+    by_key = {name_key(name): address for name, address in addresses.items()}
+    spelling: dict[str, str] = {}  # each name as the store spells it (first spelling in sorted order)
+    counts: dict[str, int] = {}
+    for name in sorted(known if always else ()):
+        spelling.setdefault(name_key(name), name)
+        counts.setdefault(name_key(name), 0)
+    unnamed: set[str] = set()
+    unnamed_rows = 0
+    for row in rows:
+        if row.get(route.field):
+            spelling.setdefault(name_key(row[route.field]), row[route.field])
+            counts[name_key(row[route.field])] = counts.get(name_key(row[route.field]), 0) + 1
+        else:
+            unnamed.add(row["child_id"])
+            unnamed_rows += 1
+    warnings: list[str] = []
+    groups: dict[str, tuple[str, list[str], list[dict]]] = {}  # by address, case-folded
+    target: dict[str, str] = {}
+    for key in sorted(spelling, key=lambda k: spelling[k]):
+        address = by_key.get(key)
+        if not address:
+            noun = "their" if route.label == "IRO" else "its"
+            warnings.append(f'no address for {route.label} "{spelling[key]}" in the config file\'s [{route.section}]; '
+                            f"{noun} {route.what} ({plural(counts[key], 'obligation')}) was not sent")
+            continue
+        target[key] = address.casefold()
+        groups.setdefault(address.casefold(), (address, [], []))[1].append(spelling[key])
+    for row in rows:
+        if row.get(route.field) and name_key(row[route.field]) in target:
+            groups[target[name_key(row[route.field])]][2].append(row)
+    if unnamed and route is IRO_ROUTE:
+        warnings.append(f"{plural(unnamed_rows, 'obligation')} of children with no IRO "
+                        f"{'is' if unnamed_rows == 1 else 'are'} in no IRO's digest")
+    elif unnamed:
+        warnings.append(f"{plural(len(unnamed), 'child', 'children')} with no team "
+                        f"{'is' if len(unnamed) == 1 else 'are'} in no team's summary")
+    return [(address, tuple(names), group) for address, names, group in groups.values()], warnings
+
+
+def once(addresses: list[str]) -> list[str]:
+    """The addresses in order, each once (compared ignoring case)."""
+    first: dict[str, str] = {}
+    for address in addresses:
+        first.setdefault(address.casefold(), address)
+    return list(first.values())
+
+
 def digests(rows: list[dict], *, kind: str, as_of: dt.date, within: int | None, managers: list[str],
-            per_iro: bool, addresses: dict[str, str], iros: set[str], always: bool
+            per_iro: bool, addresses: dict[str, str], iros: set[str], always: bool, per_team: bool = False,
+            team_addresses: dict[str, str] | None = None, teams: set[str] = frozenset()
             ) -> tuple[list[Digest], list[str]]:
     """The emails to send and the warnings to show.
 
-    Per-IRO digests go to each IRO's configured address (an IRO without one is a warning, the others
-    still go); the manager summary goes to `managers`. An empty digest is dropped unless `always`.
+    Per-IRO digests go to each IRO's configured address (``addresses``: [iros]), per-team summaries to
+    each team manager's (``team_addresses``: [teams]); a name without an address is a warning and the
+    others still go. The manager summary goes to ``managers``. Each address gets one message of each
+    kind: an address given for two IROs (or teams) gets one for both, ``managers`` are sent to once
+    each. An empty digest is dropped unless ``always``.
     """
     out: list[Digest] = []
     warnings: list[str] = []
     if per_iro:
-        by_iro: dict[str, list[dict]] = {name: [] for name in (iros if always else ())}
-        unallocated = 0
-        for row in rows:
-            if row.get("iro"):
-                by_iro.setdefault(row["iro"], []).append(row)
-            else:
-                unallocated += 1
-        for name in sorted(by_iro):
-            address = addresses.get(name)
-            if not address:
-                warnings.append(f'no address for IRO "{name}" in the config file\'s [iros]; '
-                                f"their digest ({plural(len(by_iro[name]), 'obligation')}) was not sent")
-                continue
-            out.append(Digest((address,), by_iro[name], kind, as_of, within, iro=name))
-        if unallocated:
-            warnings.append(f"{plural(unallocated, 'obligation')} of children with no IRO "
-                            f"{'is' if unallocated == 1 else 'are'} in no IRO's digest")
+        plan, said = routed(rows, IRO_ROUTE, addresses, iros, always)
+        out.extend(Digest((address,), group, kind, as_of, within, iros=names) for address, names, group in plan)
+        warnings.extend(said)
+    if per_team:
+        plan, said = routed(rows, TEAM_ROUTE, team_addresses or {}, teams, always)
+        out.extend(Digest((address,), group, kind, as_of, within, summary=True, teams=names)
+                   for address, names, group in plan)
+        warnings.extend(said)
     if managers and (rows or always):
-        out.append(Digest(tuple(managers), rows, kind, as_of, within, summary=True))
+        out.append(Digest(tuple(once(managers)), rows, kind, as_of, within, summary=True))
     return out, warnings
 
 
 def _renderables(digest: Digest, names: dict[str, str]) -> list:
     """Heading, counts, list and summary: the text part and the HTML part are both made from these."""
     heading = Text(("Overdue" if digest.kind == "overdue" else "Due and overdue") + f" as of {digest.as_of}"
-                   + (f" for {digest.iro}" if digest.iro else ""), style="heading")
+                   + (f" for {digest.whose}" if digest.whose else ""), style="heading")
     if not digest.rows:
         return [heading, Text(digest.headline[0].upper() + digest.headline[1:] + ".")]
     parts: list = [heading, summary_line(digest.rows, soon=digest.kind != "overdue")]
@@ -117,12 +211,13 @@ def split_by_owner(rows: list[dict]) -> tuple[list[dict], list[dict]]:
 
 
 def sections(digest: Digest, names: dict[str, str]) -> list:
-    """"Yours" (the IRO acts) then "To chase" (someone else acts, each row naming who)."""
+    """"Yours" (the IRO acts) then "To chase" (someone else acts, each row naming who), in every kind
+    of digest: an IRO's, a team's and the manager's summary (the IRO column unless one IRO's)."""
     yours, chase = split_by_owner(digest.rows)
-    show_iro = digest.iro is None
+    show_iro = len(digest.iros) != 1
     out: list = []
     for title, rows, show_owner in (
-            (YOURS if digest.iro else f"{YOURS} (the IROs' own)", yours, False),
+            (YOURS if len(digest.iros) == 1 else f"{YOURS} (the IROs' own)", yours, False),
             (f"{TO_CHASE} (the owner must act; the IRO follows it up)", chase, True)):
         if rows:
             out.append(obligations_table(rows, title=title, names=names, show_iro=show_iro, show_owner=show_owner))
@@ -131,11 +226,17 @@ def sections(digest: Digest, names: dict[str, str]) -> list:
     return out
 
 
-FOOTER = ("Sent automatically by irocli. Children are shown by id and initials; "
-          "look them up in the case system.")
+def footer(digest: Digest, full_names: bool) -> str:
+    """The last line: how children are shown, and what is attached."""
+    shown = ("Children are shown by id and name." if full_names
+             else "Children are shown by id and initials; look them up in the case system.")
+    files = attachment_names(digest)
+    attached = (f" The team's rows are attached as CSV: {files[0]}." if len(files) == 1 else
+                f" Each team's rows are attached as CSV: {', '.join(files)}." if files else "")
+    return f"Sent automatically by irocli. {shown}{attached}"
 
 
-def render_text(digest: Digest, names: dict[str, str]) -> str:
+def render_text(digest: Digest, names: dict[str, str], full_names: bool = False) -> str:
     """The plain-text part: the terminal's tables, exported from a recording console."""
     console = Console(record=True, width=WIDTH, file=io.StringIO(), theme=THEME, color_system=None,
                       highlight=False, emoji=False)
@@ -145,11 +246,11 @@ def render_text(digest: Digest, names: dict[str, str]) -> str:
             console.print()
         console.print(part)
     console.print()
-    console.print(Text(FOOTER, style="muted"), soft_wrap=True)
+    console.print(Text(footer(digest, full_names), style="muted"), soft_wrap=True)
     return "\n".join(line.rstrip() for line in console.export_text().splitlines()) + "\n"
 
 
-def render_html(digest: Digest, names: dict[str, str]) -> str:
+def render_html(digest: Digest, names: dict[str, str], full_names: bool = False) -> str:
     """The HTML part: the same renderables, each Table as an escaped HTML table."""
     body = []
     for part in _renderables(digest, names):
@@ -159,7 +260,7 @@ def render_html(digest: Digest, names: dict[str, str]) -> str:
             body.append(f"<h2>{_html_text(part)}</h2>")
         else:
             body.append(f"<p>{_html_text(part)}</p>")
-    body.append(f'<p style="{CSS["muted"]}">{html.escape(FOOTER)}</p>')
+    body.append(f'<p style="{CSS["muted"]}">{html.escape(footer(digest, full_names))}</p>')
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head>\n"
             "<body style=\"font-family:Arial,Helvetica,sans-serif;font-size:14px\">\n"
             + "\n".join(body) + "\n</body></html>\n")
@@ -191,8 +292,42 @@ def _html_table(table: Table) -> str:
     return '<table style="border-collapse:collapse;margin:8px 0">\n' + "\n".join(rows) + "\n</table>"
 
 
-def message(digest: Digest, names: dict[str, str], sender: str):
-    """An EmailMessage with a plain-text and an HTML part, and the headers a cron mail needs."""
+# The attachment's columns: `irocli overdue --format csv`'s (reports.rows.CSV_FIELDS), with the child's
+# initials (or name, with --full-names) beside the id, as the message body shows them.
+ATTACHMENT_FIELDS = (CSV_FIELDS[0], "child", *CSV_FIELDS[1:])
+
+
+def attachment_names(digest: Digest) -> list[str]:
+    """Each team's CSV file name, "<kind>-<team>-<as-of>.csv" ("overdue-North-2025-06-01.csv"): the
+    team's name with anything but letters, digits, "_", "." and "-" made "-" (a file name must not carry
+    a path or a quote), and "-2", "-3" … where two teams' names would give one file name."""
+    out: list[str] = []
+    for team in digest.teams:
+        slug = re.sub(r"[^\w.-]+", "-", team).strip("-.") or "team"
+        name = f"{digest.kind}-{slug}-{digest.as_of}.csv"
+        n = 1
+        while name in out:
+            n += 1
+            name = f"{digest.kind}-{slug}-{n}-{digest.as_of}.csv"
+        out.append(name)
+    return out
+
+
+def rows_csv(rows: list[dict], names: dict[str, str]) -> bytes:
+    """The rows as `irocli overdue --format csv` writes them (reports.formats.write_csv: formula-safe
+    cells, CRLF line ends) under ATTACHMENT_FIELDS, as UTF-8 with a byte order mark: Excel reads a CSV
+    without one in the machine's code page and mangles "Łukasz"."""
+    from irocli.reports.formats import write_csv
+    from irocli.reports.rows import flat
+
+    out = io.StringIO()
+    write_csv(({**flat(r), "child": names.get(r["child_id"])} for r in rows), ATTACHMENT_FIELDS, out)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def message(digest: Digest, names: dict[str, str], sender: str, full_names: bool = False):
+    """An EmailMessage with a plain-text and an HTML part, and the headers a cron mail needs; a team
+    summary also carries each team's rows as a CSV attachment (rows_csv, named by attachment_names)."""
     from email.message import EmailMessage
     from email.utils import formatdate, make_msgid, parseaddr
 
@@ -205,11 +340,21 @@ def message(digest: Digest, names: dict[str, str], sender: str):
     msg["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or "irocli.invalid")
     msg["Auto-Submitted"] = "auto-generated"
     msg["X-Auto-Response-Suppress"] = "All"
-    text = render_text(digest, names)
+    text = render_text(digest, names, full_names)
     msg.set_content(text, cte=_cte(text))
-    page = render_html(digest, names)
+    page = render_html(digest, names, full_names)
     msg.add_alternative(page, subtype="html", cte=_cte(page))
+    for team, filename in zip(digest.teams, attachment_names(digest), strict=True):
+        msg.add_attachment(rows_csv(digest.team_rows(team), names), maintype="text", subtype="csv",
+                           filename=filename, params={"charset": "utf-8"})
     return msg
+
+
+def outline(msg) -> str:
+    """One line saying what a message is, for --dry-run's stderr: recipients, subject, attachments."""
+    files = [part.get_filename() for part in msg.iter_attachments()]
+    attached = f" (attached: {', '.join(files)})" if files else ""
+    return f"to {msg['To']}: {msg['Subject']}{attached}"
 
 
 @dataclass
@@ -223,15 +368,19 @@ class Mailing:
 
 
 def mailing(rows: list[dict], children, config: dict, *, kind: str, as_of: dt.date, within: int | None,
-            managers: list[str], per_iro: bool, always: bool, full_names: bool, sender: str | None) -> Mailing:
+            managers: list[str], per_iro: bool, always: bool, full_names: bool, sender: str | None,
+            per_team: bool = False) -> Mailing:
     """The messages for ``rows`` (sorted due rows) of ``children`` (domain Child values): per-IRO
-    digests to the config file's [iros] addresses, the manager summary to ``managers``; children
-    named by initials unless ``full_names`` or [email] full_names is true. ``within``: calendar days."""
+    digests to the config file's [iros] addresses, per-team summaries (with the team's rows as CSV) to
+    its [teams] addresses, the manager summary to ``managers``; children named by initials unless
+    ``full_names`` or [email] full_names is true. ``within``: calendar days."""
     plan, warnings = digests(
         rows, kind=kind, as_of=as_of, within=within, managers=managers, per_iro=per_iro,
-        addresses=config.get("iros", {}), iros={c.iro for c in children if c.iro}, always=always)
-    names = child_labels(children, full_names or config.get("email", {}).get("full_names") is True)
-    messages = [message(d, names, sender or "irocli@localhost") for d in plan]
+        addresses=config.get("iros", {}), iros={c.iro for c in children if c.iro}, always=always,
+        per_team=per_team, team_addresses=config.get("teams", {}), teams={c.team for c in children if c.team})
+    full = full_names or config.get("email", {}).get("full_names") is True
+    names = child_labels(children, full)
+    messages = [message(d, names, sender or "irocli@localhost", full) for d in plan]
     nothing_sent = None
     if not messages:
         headline = Digest((), rows, kind, as_of, within).headline
