@@ -870,6 +870,36 @@ def education_and_regimes(children, events) -> list[tuple]:
     return [r for r in rows if r[1] <= REF]
 
 
+# SSDA903 participation codes (DfE guide; `irocli event add … review-held --participation`): PN0 a child under
+# 4, PN1 attended and spoke for themself, PN2-PN7 other ways of taking part or none. Shares made up.
+PARTICIPATION = (("PN1", 45), ("PN2", 10), ("PN3", 12), ("PN4", 10), ("PN5", 6), ("PN6", 5), ("PN7", 4))
+MEETING_TIMES = ("09:30-11:00", "10:00-11:30", "13:30-15:00", "14:00", "15:30-16:30")
+
+
+def event_details(children, events) -> list[dict | None]:
+    """Each event row's details, from a random stream of its own per child (the events stay as they were):
+    a review held carries its participation code (PN0 under 4; about one in ten not recorded), a review
+    booked from two months before the reference date on often carries its time."""
+    dobs = {c[0]: c[2] for c in children}
+    streams: dict[str, random.Random] = {}
+    out: list[dict | None] = []
+    for cid, d, kind, _meeting, _note in events:
+        rng = streams.setdefault(cid, random.Random(f"{SEED}-details-{cid}"))
+        if kind == "review-held":
+            if rng.random() < 0.1:
+                out.append(None)
+            elif birthday(dobs[cid], 4) > d:
+                out.append({"participation": "PN0"})
+            else:
+                codes, weights = zip(*PARTICIPATION, strict=True)
+                out.append({"participation": rng.choices(codes, weights)[0]})
+        elif kind == "review-booked" and d >= days(REF, -60) and rng.random() < 0.7:
+            out.append({"time": rng.choice(MEETING_TIMES)})
+        else:
+            out.append(None)
+    return out
+
+
 def write(out_dir: Path) -> None:
     rng = random.Random(SEED)
     children, events = build(rng)
@@ -889,8 +919,9 @@ def write(out_dir: Path) -> None:
     with (out_dir / "events.csv").open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(("child_id", "kind", "date", "meeting", "note", "details"))
-        for cid, d, kind, meeting, note in events:
-            w.writerow((cid, kind, d.isoformat(), meeting, note, ""))
+        for (cid, d, kind, meeting, note), extra_details in zip(events, event_details(children, events), strict=True):
+            w.writerow((cid, kind, d.isoformat(), meeting, note,
+                        json.dumps(extra_details, sort_keys=True) if extra_details else ""))
         for cid, d, kind, meeting, note, details in extra:
             w.writerow((cid, kind, d.isoformat(), meeting, note,
                         json.dumps(details, sort_keys=True) if details else ""))
