@@ -28,13 +28,15 @@ SSDA903 = ROOT / "tests" / "data" / "ssda903_2023_24"
 
 
 def commands() -> list[tuple[tuple[str, ...], object]]:
-    """(path, click command) for every leaf command of the app, e.g. (("child", "add"), <command>)."""
+    """(path, click command) for every leaf command of the app, e.g. (("child", "add"), <command>), and every group
+    that does something alone (`caseload`: its options are its callback's)."""
     found = []
 
     def walk(command, path):
         subcommands = getattr(command, "commands", None)
-        if subcommands is None:
+        if subcommands is None or (path and command.invoke_without_command):
             found.append((path, command))
+        if subcommands is None:
             return
         for name, sub in sorted(subcommands.items()):
             walk(sub, (*path, name))

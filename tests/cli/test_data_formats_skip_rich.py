@@ -30,6 +30,7 @@ COMMANDS = [
     ("event", "list", "C001"),
     ("escalation", "list", "--as-of", "2025-04-01"),
     ("report", "kpi", "--from", "2025-01-01", "--to", "2025-03-31", "--as-of", "2025-04-01"),
+    ("caseload", "--as-of", "2025-04-01"),
     ("holidays", "--year", "2025"),
     ("profile", "list"),
     ("profile", "show", "england", "review.second"),

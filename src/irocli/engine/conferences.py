@@ -110,6 +110,31 @@ def _build(run: Run) -> list[Conference]:
     return st.conferences
 
 
+PLAN, AWAITED, NONE = "CP plan", "ICPC awaited", "none"
+
+
+def plan_status(timeline) -> tuple[str, dt.date | None]:
+    """Where child protection stands after ``timeline`` (events known by the as-of day, in the engine's reading
+    order: derive.walked's), read as the conferences above are built: (PLAN, the ICPC's day) from an `icpc-held`
+    until a `cp-plan-ended`; (AWAITED, the strategy discussion's day) from a `strategy-discussion` outside a plan
+    until an ICPC is held or `no-icpc` ends the enquiry; else (NONE, None)."""
+    plan_from: dt.date | None = None
+    pending: dt.date | None = None
+    for e in timeline:
+        k = e.kind
+        if k == "strategy-discussion" and plan_from is None and pending is None:
+            pending = e.date
+        elif k == "icpc-held":
+            plan_from, pending = e.date, None
+        elif k == "no-icpc":
+            pending = None
+        elif k == "cp-plan-ended":
+            plan_from = None
+    if plan_from is not None:
+        return PLAN, plan_from
+    if pending is not None:
+        return AWAITED, pending
+    return NONE, None
 
 
 def _open(st: _State) -> Conference | None:

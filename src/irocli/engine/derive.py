@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from operator import attrgetter
 
 from irocli.domain import (
@@ -75,13 +76,37 @@ def derive_kept(child_id: str, events: Iterable[Event], profile, *, dob: dt.date
     return run.out
 
 
-def _run(run: Run) -> None:
+@dataclass(frozen=True, slots=True)
+class Walked:
+    """Pass 1 alone for one child as of a date (`walked`): the episodes of care, each with its review cycles
+    (episodes.Episode: the last one open, ``end`` None, while the child is looked after; a cycle's ``booked`` is the
+    day its review is booked for), the flags the walk raises (history.unknown, episode.past-18, …) and the
+    timeline read (the events known by the as-of day, in the engine's reading order)."""
+
+    episodes: list[Episode]
+    flags: list[Flag]
+    timeline: list[Event]
+
+
+def walked(child_id: str, events: Iterable[Event], profile, as_of: dt.date, *, dob: dt.date | None = None) -> Walked:
+    """The walk `derive` starts with, no rule applied: for reports that need a
+    child's episodes, bookings and flags beside obligations read from the obligation table. Pure."""
+    run = Run(child_id, _timeline(events, as_of), profile, as_of, dob, False, as_of)
+    _walk(run)
+    return Walked(run.episodes, run.out.flags, run.evs)
+
+
+def _walk(run: Run) -> None:
     if run.known_from > dt.date.min:
         run.out.flags.append(Flag("history.unknown", run.known_from, (
             f"history before {run.known_from} is unknown (an imported return's window): nothing due "
             "before it is judged")))
     walk(run)
     run.flag_past_18()
+
+
+def _run(run: Run) -> None:
+    _walk(run)
     for rtype, rules in run.types.items():
         RULE_TYPES[rtype](run, rules)
     run.out.obligations.sort(key=lambda o: (o.due, o.rule))

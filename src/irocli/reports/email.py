@@ -21,7 +21,7 @@ from rich.text import Text
 
 from irocli.domain import name_key
 from irocli.reports.render import THEME, counts_tables, obligations_table, plural, summary_line
-from irocli.reports.rows import CSV_FIELDS
+from irocli.reports.rows import CSV_FIELDS, split_by_owner  # `caseload` counts by it too, without loading Rich
 
 WIDTH = 100
 # Styles named by meaning in render.THEME, as inline CSS (mail clients ignore <style> blocks).
@@ -201,13 +201,6 @@ def _renderables(digest: Digest, names: dict[str, str]) -> list:
 
 YOURS = "Yours"
 TO_CHASE = "To chase"
-
-
-def split_by_owner(rows: list[dict]) -> tuple[list[dict], list[dict]]:
-    """The IRO's own obligations (owner iro) and those someone else must act on (RULES §6)."""
-    yours = [r for r in rows if (r.get("owner") or "iro") == "iro"]
-    chase = [r for r in rows if (r.get("owner") or "iro") != "iro"]
-    return yours, chase
 
 
 def sections(digest: Digest, names: dict[str, str]) -> list:

@@ -651,3 +651,86 @@ def counts_tables(rows: list[dict]) -> list[Table]:
                           Text(str(due[label])))
         tables.append(table)
     return tables
+
+
+# ------------------------------------------------------------------ the caseload
+
+# Headers of the caseload's two-line columns: the first line's value, then the second's.
+CHILD_IRO = "Child\nIRO"  # the child's id and initials, then the IRO (when the caseload is not one IRO's)
+REVIEW_BOOKED = "Review due\nbooked"  # the open review's due date, then the day it is booked for
+VISIT_CONTACT = "Visit\ncontact"  # the last IRO visit, then a later contact
+
+
+def caseload_table(rows: list[dict], as_of: dt.date, *, iro: str | None = None, team: str | None = None):
+    """`irocli caseload`: one row per child (reports/caseload.py's rows, in their order) under a heading with the
+    filters, then how many children; one sentence when there are none. Dates sit in columns of their own, never
+    wrapped; a second line holds a booking, a contact later than the last visit and the count of tasks overdue.
+    Light rules and narrow columns: one child to a row (two lines at most) at 120 columns, whole words and dates
+    at 80. The IRO under each child only when the caseload is not one IRO's."""
+    from rich import box
+
+    from irocli.domain import clean_name
+
+    whose = ", ".join(p for p in (iro and clean_name(iro), team and f"team {clean_name(team)}") if p)
+    whose = f" for {whose}" if whose else ""
+    if not rows:
+        return nothing(f"No children on the caseload{whose} as of {as_of}.")
+    t = Table(title=f"Caseload{whose} as of {as_of}", title_justify="left", header_style="heading",
+              box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
+    for header in ("Child" if iro else CHILD_IRO, REVIEW_BOOKED, "When", "Yours", "To chase", VISIT_CONTACT,
+                   "Esc., CP", "Problems"):
+        dated = header in (REVIEW_BOOKED, VISIT_CONTACT)
+        t.add_column(header, width=10 if dated else None, no_wrap=dated, overflow="fold",
+                     max_width=10 if header in ("Esc., CP", "Problems") else None)
+    for r in rows:
+        child = Text(r["child_id"]) + Text(f" {r['initials']}", style="muted")
+        if iro is None:
+            child.append(f"\n{r['iro'] or 'no IRO'}")
+        t.add_row(child, *_review_cells(r), _count_cell(r["own"], r["own_overdue"]),
+                  _count_cell(r["to_chase"], r["to_chase_overdue"]), _contact_cell(r), _escalation_cp_cell(r),
+                  Text(", ".join(r["problems"]) or "-", style="overdue" if r["problems"] else ""))
+    return stack(t, Text(plural(len(rows), "child", "children")))
+
+
+def _review_cells(row: dict) -> tuple[Text, Text]:
+    """The open review's due date (and on a second line the day it is booked for), and how far off the due date is
+    ("12d late", "today", "in 5d"); "-" twice for no open review."""
+    days = row["review_days"]
+    if days is None:
+        return Text("-"), Text("-")
+    when = {"status": "overdue" if days < 0 else "due", "days": days}
+    due = Text(row["review_due"], style=_style(when))
+    if row["review_booked"]:
+        due.append(f"\n{row['review_booked']}")
+    return due, _days_text(when)
+
+
+def _count_cell(count: int, overdue: int) -> Text:
+    """How many are outstanding, then "2 late" on a line of its own (overdue style) when any are."""
+    text = Text(str(count))
+    if overdue:
+        text.append(f"\n{overdue} late", style="overdue")
+    return text
+
+
+def _contact_cell(row: dict) -> Text:
+    """The last IRO visit's date, then the last contact's on a second line when it is later (a visit is a contact
+    too: the same day is not repeated); "no visit" above the contact when there was none; "-" for neither."""
+    visit, contact = row["last_visit"], row["last_contact"]
+    if contact is None:
+        return Text("-")
+    if visit is None:
+        return Text(f"no visit\n{contact}")
+    return Text(visit if contact == visit else f"{visit}\n{contact}")
+
+
+def _escalation_cp_cell(row: dict) -> Text:
+    """The furthest stage the open escalations reached ("stage 2", "informal"; "(of 3)" after it with three open),
+    then the child protection status ("CP plan", "ICPC awaited") on a line of its own; "-" for neither."""
+    lines = []
+    stage, count = row["escalation_stage"], row["escalations_open"]
+    if stage is not None:
+        lines.append((stage if stage == "informal" else f"stage {stage}") + (f" (of {count})" if count > 1 else ""))
+    if row["cp_status"] != "none":
+        lines.append(row["cp_status"])
+    return Text("\n".join(lines) or "-")

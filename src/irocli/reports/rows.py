@@ -35,6 +35,14 @@ def obligation_row(ob: Obligation, child: Child | None, as_of: dt.date) -> dict:
     return row
 
 
+def split_by_owner(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The IRO's own obligations (owner iro) and those someone else must act on (RULES §6): the e-mail's
+    "Yours" and "To chase", the caseload's counts."""
+    yours = [r for r in rows if (r.get("owner") or "iro") == "iro"]
+    chase = [r for r in rows if (r.get("owner") or "iro") != "iro"]
+    return yours, chase
+
+
 def explain_row(ob: Obligation, as_of: dt.date) -> dict:
     """`explain`'s row: obligation_row without iro and team, with the rule's offset and the arithmetic text."""
     d = ob.derivation
@@ -67,3 +75,11 @@ def sort_rows(rows: list[dict], by: str = "due") -> list[dict]:
     if by == "child":
         return sorted(rows, key=lambda r: (r["child_id"], r["due"]))
     return sorted(rows, key=lambda r: (r["due"], r["child_id"], r["obligation"]))
+
+
+# `irocli caseload` (reports/caseload.py): one row per child. Dates ISO or None; review_days calendar days from the
+# as-of day to the review's due date (negative when overdue); the four counts are of what `irocli due` lists for the
+# child (overdue, or due within 28 days), split by owner (split_by_owner); problems a list of short texts (CSV: "; ").
+CASELOAD_FIELDS = ("child_id", "initials", "iro", "team", "looked_after", "review_due", "review_booked", "review_days",
+                   "own", "own_overdue", "to_chase", "to_chase_overdue", "last_visit", "last_contact",
+                   "escalation_stage", "escalations_open", "cp_status", "problems")
