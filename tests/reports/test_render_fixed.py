@@ -309,3 +309,62 @@ def test_kpi_tables_sections_then_the_monthly_bars():
          2025-02  ████████████████████░░░░░░░░░░░░░░░░░░░░   50.0%  1/2 on time
          2025-03  ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░     n/a  none due, 1 pending
         """))
+
+
+def caseload_row(child_id, initials, **fields):
+    """A row as reports.caseload.child_row makes it (rows.CASELOAD_FIELDS), nothing open unless given."""
+    return {"child_id": child_id, "initials": initials, "iro": "A. Khan", "team": "North", "looked_after": True,
+            "review_due": None, "review_booked": None, "review_days": None, "own": 0, "own_overdue": 0,
+            "to_chase": 0, "to_chase_overdue": 0, "last_visit": None, "last_contact": None,
+            "escalation_stage": None, "escalations_open": 0, "cp_status": "none", "problems": [], **fields}
+
+
+CASELOAD = [
+    caseload_row("C002", "AS", review_due="2025-03-18", review_days=-7, own=2, own_overdue=2, to_chase=3,
+                 to_chase_overdue=1, last_contact="2025-03-01", escalation_stage="2", escalations_open=2,
+                 cp_status="CP plan"),
+    caseload_row("C001", "SJ", review_due="2025-03-25", review_booked="2025-03-24", review_days=0, own=1,
+                 last_visit="2025-02-10", last_contact="2025-03-10", escalation_stage="informal", escalations_open=1),
+    caseload_row("C003", "LB", iro="B. Okafor", team="South", to_chase=1, last_visit="2025-01-15",
+                 last_contact="2025-01-15", cp_status="ICPC awaited",
+                 problems=["open episode past 18", "no date of birth"]),
+]
+
+
+def test_caseload_table_with_the_iro_under_each_child():
+    """Second lines: the IRO, the day booked, how many late, a contact after the visit (none: "no visit"), the CP
+    status under the escalation; a contact on the visit's day is not repeated; no open review is "-"."""
+    assert rendered(render.caseload_table(CASELOAD, AS_OF)) == expected("""
+        Caseload as of 2025-03-25
+        Child      Review due                             Visit
+        IRO        booked      When     Yours   To chase  contact     Esc., CP    Problems
+        ────────────────────────────────────────────────────────────────────────────────────
+        C002 AS    2025-03-18  7d late  2       3         no visit    stage 2     -
+        A. Khan                         2 late  1 late    2025-03-01  (of 2)
+                                                                      CP plan
+        C001 SJ    2025-03-25  today    1       0         2025-02-10  informal    -
+        A. Khan    2025-03-24                             2025-03-10
+        C003 LB    -           -        0       1         2025-01-15  ICPC        open
+        B. Okafor                                                     awaited     episode
+                                                                                  past 18,
+                                                                                  no date of
+                                                                                  birth
+        3 children
+        """)
+
+
+def test_caseload_table_of_one_iro_and_empty():
+    assert rendered(render.caseload_table(CASELOAD[:2], AS_OF, iro="A. Khan")) == expected("""
+        Caseload for A. Khan as of 2025-03-25
+                 Review due                             Visit
+        Child    booked      When     Yours   To chase  contact     Esc., CP    Problems
+        ────────────────────────────────────────────────────────────────────────────────
+        C002 AS  2025-03-18  7d late  2       3         no visit    stage 2     -
+                                      2 late  1 late    2025-03-01  (of 2)
+                                                                    CP plan
+        C001 SJ  2025-03-25  today    1       0         2025-02-10  informal    -
+                 2025-03-24                             2025-03-10
+        2 children
+        """)
+    assert rendered(render.caseload_table([], AS_OF, team="North")) == (
+        "No children on the caseload for team North as of 2025-03-25.\n")
