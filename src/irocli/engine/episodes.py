@@ -46,6 +46,7 @@ class Cycle:
     counted: dt.date | None = None  # the date the clock counts from (adjourned: as scheduled)
     adjourned: tuple[dt.date, list[Req]] | None = None
     booked: dt.date | None = None
+    booking: Event | None = None  # the review-booked event that set `booked` (its details: the meeting's time)
     seq: tuple[str, ...] = ()
     pos: int = 0
 
@@ -189,7 +190,7 @@ def on_review_adjourned(w: _Walk, e: Event) -> None:
 def on_review_booked(w: _Walk, e: Event) -> None:
     """review-booked: R for the before-tasks; a booking after the due date needs authorisation."""
     run, d, cyc = w.run, e.date, w.cyc
-    cyc.booked = d
+    cyc.booked, cyc.booking = d, e
     if run.p.plan.authorisation is not None and d > cyc.review.due:
         run.bookings_outside[id(cyc)] = (cyc, d, cyc.review)
     else:  # re-booked within the timescale: no authorisation needed any more

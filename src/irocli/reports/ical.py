@@ -188,29 +188,12 @@ def _meeting_event(meeting: Meeting, initials: str | None, stamp: dt.datetime, s
     return ev
 
 
-def booking(events, anchor: dt.date, held_on: dt.date | None = None, as_of: dt.date | None = None):
-    """The `review-booked` event a review anchored on ``anchor`` is booked by, as the engine reads bookings
-    (engine/derive.py: a booking takes its place on the day it was recorded, or on its own date when recorded
-    after it; the latest one counts), or None. Only bookings known on or after the anchor for a later day
-    count; once the review is held (``held_on``), only those known by then; none known after ``as_of``."""
-    chosen = None
-    for e in events:
-        if e.kind != "review-booked" or e.date <= anchor:
-            continue
-        known = e.known_on if e.known_on is not None and e.known_on < e.date else e.date
-        if known < anchor or (held_on is not None and known > held_on) or (as_of is not None and known > as_of):
-            continue
-        if chosen is None or (known, e.id or 0) >= chosen[0]:
-            chosen = ((known, e.id or 0), e)
-    return None if chosen is None else chosen[1]
-
-
 def calendar_rows(store, profile, as_of: dt.date, *, within: int, iro=None, team=None, notices=None,
                   reviews: list | None = None) -> list[dict]:
     """Open obligations due within `within` days or overdue (as `irocli due`), and those no longer
     open whose due date is within `within` days either side of as_of or that were met within the
     last `within` days (to cancel). Each row carries `arithmetic` and `cycle`. ``notices``: compute.caseload's.
-    ``reviews``, when given, receives the rows of every review obligation still open or met within the last
+    ``reviews``, when given, receives (child, row) for every review obligation still open or met within the last
     `within` days, whatever its due date (their meetings may be booked within the window)."""
     from irocli.reports.compute import caseload
     from irocli.reports.rows import obligation_row, sort_rows
@@ -223,7 +206,7 @@ def calendar_rows(store, profile, as_of: dt.date, *, within: int, iro=None, team
         if ob.rule in review_rules and (ob.status.is_open or (ob.met_on is not None and since <= ob.met_on)):
             row = obligation_row(ob, child, as_of)
             row["cycle"] = ob.cycle
-            reviews.append(row)
+            reviews.append((child, row))
         if ob.status.is_open:
             wanted = ob.due <= horizon
         else:
@@ -240,29 +223,40 @@ def calendar_file(store, profile, as_of: dt.date, *, within: int, iro=None, team
                   stamp: dt.datetime | None = None, notices=None) -> tuple[bytes, int, int]:
     """The .ics for a caseload, how many open events (booked meetings included) and how many cancelled ones
     it holds."""
-    reviews: list[dict] = []
+    reviews: list[tuple] = []
     rows = calendar_rows(store, profile, as_of, within=within, iro=iro, team=team, notices=notices, reviews=reviews)
-    found = meetings(store, reviews, as_of, within=within)
+    found = meetings(store, profile, reviews, as_of, within=within)
     initials = {c.id: c.initials for c in store.list_children(iro=iro, team=team)}
     still_open = sum(1 for r in rows if is_open(r))
     return build(rows, initials, stamp=stamp, meetings=found), still_open + len(found), len(rows) - still_open
 
 
-def meetings(store, reviews: list[dict], as_of: dt.date, *, within: int) -> list[Meeting]:
-    """The booked meetings of ``reviews`` (calendar_rows' review rows) on a day within ``within`` days either
-    side of ``as_of``: an open review's booking; a review held within the window, on the day it was held
-    (at the booked time when held on the booked day). The time is the booking's `time` detail."""
+def meetings(store, profile, reviews: list[tuple], as_of: dt.date, *, within: int) -> list[Meeting]:
+    """The booked meetings of ``reviews`` (calendar_rows' (child, review row) pairs) on a day within ``within`` days
+    either side of ``as_of``: an open review's booking; a review held within the window, on the day it was held
+    (at the booked time when held on the booked day). Which booking counts is the engine's reading of the
+    events (engine.derive.walked: a review cycle's `booking`); the time is that booking's `time` detail."""
+    from irocli.engine.derive import walked
+    from irocli.engine.episodes import cycle_key
+
     since, horizon = as_of - dt.timedelta(days=within), as_of + dt.timedelta(days=within)
-    events = store.events_for({row["child_id"] for row in reviews})
+    by_child: dict[str, tuple] = {}
+    for child, row in reviews:
+        by_child.setdefault(child.id, (child, []))[1].append(row)
+    events = store.events_for(by_child)
     found = []
-    for row in reviews:
-        anchor = dt.date.fromisoformat(row["anchor"]["date"])
-        held_on = dt.date.fromisoformat(row["met_on"]) if row.get("met_on") else None
-        booked = booking(events.get(row["child_id"], ()), anchor, held_on, as_of)
-        if booked is None:
+    for child_id, (child, rows) in by_child.items():
+        timeline = events.get(child_id, [])
+        if not any(e.kind == "review-booked" for e in timeline):
             continue
-        day = booked.date if held_on is None else held_on
-        time = (booked.details or {}).get("time") if day == booked.date else None
-        if since <= day <= horizon:
-            found.append(Meeting(row, day, time, held_on is not None))
+        walk = walked(child_id, timeline, profile, as_of, dob=child.dob)
+        cycles = {cycle_key(c): c for ep in walk.episodes for c in ep.cycles}
+        for row in rows:
+            cycle = cycles.get(row.get("cycle"))
+            if cycle is None or cycle.booking is None:
+                continue
+            day = cycle.held or cycle.booked
+            time = (cycle.booking.details or {}).get("time") if day == cycle.booked else None
+            if since <= day <= horizon:
+                found.append(Meeting(row, day, time, cycle.held is not None))
     return sorted(found, key=lambda m: (m.day, m.time or "", m.row["child_id"]))
