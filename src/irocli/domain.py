@@ -328,6 +328,24 @@ _PLACEMENT = Detail(PLACEMENT_TYPES,
                     "children's home, K2 children's home, P1 with parent(s), A3-A6 placed for adoption, T0-T4 "
                     "temporary, …; DfE SSDA903 guide)")
 
+# SSDA903 REVIEW_CODE: how the child took part in a review (DfE validator rule 167 lists the codes; the
+# meanings are the DfE SSDA903 guide's, as /work/shared/SSDA903.md §1.3 restates them). The one list: the
+# `participation` detail of review-held, the SSDA903 importer and `report kpi` use it.
+PARTICIPATION: dict[str, str] = {
+    "PN0": "child aged under 4 at the time of the review",
+    "PN1": "attends and speaks for self",
+    "PN2": "attends; an advocate or the IRO speaks for them",
+    "PN3": "attends and conveys views non-verbally (symbolically)",
+    "PN4": "attends but makes no contribution",
+    "PN5": "does not attend; briefs an advocate or the IRO",
+    "PN6": "does not attend; views conveyed by other media (written, phone, text, audio/video, an app)",
+    "PN7": "does not attend and views not conveyed",
+}
+PARTICIPATION_CODES = tuple(PARTICIPATION)
+# The codes of a child aged 4 or over who took part: attended (PN1-PN4) or had their views conveyed
+# (PN5, PN6). PN7 alone is a child of 4 or over who did neither; PN0 (under 4) is in neither count.
+PARTICIPATED = PARTICIPATION_CODES[1:7]
+
 # The details each kind may carry beyond its date and note. Shown by `event kinds`, stored in
 # Event.details, listed by `event list` and `child show`. None changes a date: they are the record.
 EVENT_DETAILS: dict[str, dict[str, Detail]] = {
@@ -340,6 +358,11 @@ EVENT_DETAILS: dict[str, dict[str, Detail]] = {
     "sdq": {
         "score": Detail(tuple(str(n) for n in range(41)),
                         "the total difficulties score, 0 to 40 (health and wellbeing guidance 2015)"),
+    },
+    "review-held": {
+        "participation": Detail(PARTICIPATION_CODES, "how the child took part in the review, as the SSDA903 return "
+                                "codes it (REVIEW_CODE): " + "; ".join(f"{c} {m}" for c, m in PARTICIPATION.items())
+                                + " (DfE SSDA903 guide; validator rule 167)"),
     },
     "entered-care": {"placement": _PLACEMENT},
     "placement-change": {"placement": _PLACEMENT},
@@ -389,9 +412,27 @@ def check_details(kind: str, details: dict | None, *, where: str | None = None) 
     return checked
 
 
-def _checked(kind: str, allowed: dict[str, Detail], name: str, value: str, prefix: str, where: str | None) -> str:
+def detail_option(kind: str, option: str, name: str, value: str | None, details: dict | None) -> dict | None:
+    """``details`` with detail ``name`` set from a command-line ``option`` of its own (``--participation PN1``
+    is ``--detail participation=PN1``); ``details`` as they are when ``value`` is None. Raises BadInput
+    naming the option when ``kind`` carries no such detail (naming the kinds that do), the value is not
+    one of its values (with the closest as a hint), or ``--detail`` gave it too."""
+    if value is None:
+        return details
+    if name not in EVENT_DETAILS.get(kind, {}):
+        kinds = ", ".join(k for k, carried in EVENT_DETAILS.items() if name in carried)
+        raise BadInput(f"{option} is for {kinds} events only, not {kind}")
+    if details and name in details:
+        raise BadInput(f"{option} and --detail {name} both given: give one")
+    return {**(details or {}), name: _checked(kind, EVENT_DETAILS[kind], name, value.strip().lower(), "", None,
+                                              shown=f"{option} {value.strip()}")}
+
+
+def _checked(kind: str, allowed: dict[str, Detail], name: str, value: str, prefix: str, where: str | None,
+             shown: str | None = None) -> str:
     """``value`` (lower case) of detail ``name`` as stored; BadInput if the kind has no such detail or
-    the value is not one of its values (with the closest as a hint)."""
+    the value is not one of its values (with the closest as a hint), naming it ``shown`` (default
+    ``{prefix}{name}={value}``)."""
     if name not in allowed:
         known = ", ".join(allowed) if allowed else "none"
         raise BadInput(f"{prefix}{name}: {kind} events carry no such detail (their details: {known})", where=where)
@@ -400,9 +441,11 @@ def _checked(kind: str, allowed: dict[str, Detail], name: str, value: str, prefi
         from irocli._suggest import did_you_mean
 
         numbers = all(v.isdigit() for v in allowed[name].values)  # "41" is not a misspelt "4"
-        hint = "" if numbers else did_you_mean(value, allowed[name].values, "{}")
-        raise BadInput(f"{prefix}{name}={value}: not one of {allowed[name].shown.replace('|', ', ')}{hint}",
-                       where=where)
+        # a code list is suggested as it is written (pn9 is PN0's neighbour, not "pn0"'s)
+        upper = all(v == v.upper() for v in allowed[name].values)
+        hint = "" if numbers else did_you_mean(value.upper() if upper else value, allowed[name].values, "{}")
+        raise BadInput(f"{shown or f'{prefix}{name}={value}'}: not one of "
+                       f"{allowed[name].shown.replace('|', ', ')}{hint}", where=where)
     return value
 
 

@@ -26,19 +26,24 @@ def event_add(
     detail: Annotated[list[str] | None, typer.Option(
         "--detail", help="NAME=VALUE a kind may carry, e.g. seen-alone=refused for sw-visit (see 'irocli event "
                          "kinds'); repeatable.")] = None,
+    participation: Annotated[str | None, typer.Option(
+        "--participation", metavar="PN0..PN7", help="For review-held: how the child took part, as SSDA903 codes it "
+        "(PN1 attends and speaks for self … PN7 neither attends nor has views conveyed; PN0 under 4; see 'irocli "
+        "event kinds').")] = None,
 ) -> None:
     """Record an event for a child and print its id.
 
     Refused: a date after today (except a booking: review-booked, review-directed,
     change-proposed) or before the child's birth (except child-protection work).
 
-    Example: irocli event add C001 review-held 2025-04-15
+    Example: irocli event add C001 review-held 2025-04-15 --participation PN1
     """
-    from irocli.domain import earlier_adjournment, parse_details, parse_kind
+    from irocli.domain import detail_option, earlier_adjournment, parse_details, parse_kind
 
     kind = parse_kind(kind)
     day = date_arg(date, "date")
     note_, by, details = text(note_, "--note"), name(by, "--by"), parse_details(kind, detail or [])
+    details = detail_option(kind, "--participation", "participation", participation, details)
     store = open_store(ctx)
     event_id = store.add_event(child_id, kind, day, meeting=meeting, note=note_, recorded_by=by, details=details,
                                as_of=today())
