@@ -242,3 +242,16 @@ def test_the_html_trend_per_team_renders_in_headless_chromium(service, tmp_path)
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")) == (1200, 1400)
     assert len(data) > 10_000, len(data)  # a blank page compresses to well under 10 KB
+
+
+def test_a_stored_code_is_read_in_any_case_and_one_that_is_no_pn_code_is_not_recorded(service):
+    from clirunner import execute
+
+    # as a store written before imports checked the detail may hold them: N1's "pn1", E4's "XX"
+    execute(service.url,
+            "UPDATE event SET details = '{\"participation\": \"pn1\"}' WHERE child_id = 'N1' AND date = '2025-01-02'",
+            "UPDATE event SET details = '{\"participation\": \"XX\"}' WHERE child_id = 'E4' AND date = '2025-01-08'")
+    overall = kpi_json(service)["participation"]["all"]
+    # PN1: N1 only (E4's no longer); not recorded: N3 and E4 = 2 of 10; took part 6 of 7
+    assert code_counts(overall) == (1, 1, 1, 1, 1, 1, 1, 1, 2, 10)
+    assert (overall["participated"], overall["aged_4_plus"], overall["percent_participated"]) == (6, 7, 85.7)

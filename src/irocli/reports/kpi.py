@@ -154,8 +154,8 @@ def compute(caseload: Iterable[tuple], profile, start: dt.date, end: dt.date, as
             per_iro[iro] = per_iro.get(iro, 0) + 1
         for e in events:
             if e.kind == "review-held" and start <= e.date <= known_to:
-                code = (e.details or {}).get("participation")
-                held.append((*allocation(child, events, e.date), e.date, code if code in PARTICIPATION else None))
+                code = _code((e.details or {}).get("participation"))
+                held.append((*allocation(child, events, e.date), e.date, code))
         obligations = derived[0] if derived else derive(child.id, events, profile, as_of, dob=child.dob,
                                                          history=True).obligations
         mine = []
@@ -278,6 +278,13 @@ def _monthly(reviews, start: dt.date, end: dt.date, as_of: dt.date) -> list[dict
         row[verdict] += 1
         row["due"] += verdict != "pending"
     return [{**r, "percent_on_time": _pct(r["on_time"], r["due"])} for r in rows.values()]
+
+
+def _code(value) -> str | None:
+    """A stored participation detail as its PN code ("pn1" is PN1); None when there is none, or when it is
+    no PN code (a value stored before imports checked it): "not recorded", never a code."""
+    code = value.strip().upper() if isinstance(value, str) else None
+    return code if code in PARTICIPATION else None
 
 
 def participation_row(codes: Iterable[str | None]) -> dict:
