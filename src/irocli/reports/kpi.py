@@ -1,6 +1,7 @@
-"""Management KPIs over a period: review and task timeliness, caseloads, escalations, and the figures
+"""Management KPIs over a period: review and task timeliness, caseloads, escalations, the figures
 inspectors ask for (visits, health assessments, SDQs, PEPs in time, the IRO told of placements: the
-profile's [kpi.groups], see `timeliness`).
+profile's [kpi.groups], see `timeliness`), children's participation in their reviews (SSDA903 PN codes,
+see `participation_row`) and each team's month-by-month trend (`compute` lists the keys).
 
 Pure over (child, events) pairs and a profile: the caller passes the caseload in, plain dicts come
 out (JSON as is; CSV and the table are views of the same dict). Imports the engine and domain only;
