@@ -356,6 +356,25 @@ MEETING_TIME = Detail((), "the meeting's time of day (UK local time), and its en
                           "the booked review as a timed event (an hour long when no end is given), all-day without",
                       parse=meeting_time, form="HH:MM or HH:MM-HH:MM (24-hour clock)")
 
+
+# SSDA903 REVIEW_CODE: how the child took part in a review (DfE validator rule 167 lists the codes; the
+# meanings are the DfE SSDA903 guide's, as /work/shared/SSDA903.md §1.3 restates them). The one list: the
+# `participation` detail of review-held, the SSDA903 importer and `report kpi` use it.
+PARTICIPATION: dict[str, str] = {
+    "PN0": "child aged under 4 at the time of the review",
+    "PN1": "attends and speaks for self",
+    "PN2": "attends; an advocate or the IRO speaks for them",
+    "PN3": "attends and conveys views non-verbally (symbolically)",
+    "PN4": "attends but makes no contribution",
+    "PN5": "does not attend; briefs an advocate or the IRO",
+    "PN6": "does not attend; views conveyed by other media (written, phone, text, audio/video, an app)",
+    "PN7": "does not attend and views not conveyed",
+}
+PARTICIPATION_CODES = tuple(PARTICIPATION)
+# The codes of a child aged 4 or over who took part: attended (PN1-PN4) or had their views conveyed
+# (PN5, PN6). PN7 alone is a child of 4 or over who did neither; PN0 (under 4) is in neither count.
+PARTICIPATED = PARTICIPATION_CODES[1:7]
+
 # The details each kind may carry beyond its date and note. Shown by `event kinds`, stored in
 # Event.details, listed by `event list` and `child show`. None changes a date: they are the record.
 EVENT_DETAILS: dict[str, dict[str, Detail]] = {
@@ -369,22 +388,23 @@ EVENT_DETAILS: dict[str, dict[str, Detail]] = {
         "score": Detail(tuple(str(n) for n in range(41)),
                         "the total difficulties score, 0 to 40 (health and wellbeing guidance 2015)"),
     },
+    "review-held": {
+        "participation": Detail(PARTICIPATION_CODES, "how the child took part in the review, as the SSDA903 return "
+                                "codes it (REVIEW_CODE): " + "; ".join(f"{c} {m}" for c, m in PARTICIPATION.items())
+                                + " (DfE SSDA903 guide; validator rule 167)"),
+    },
     "entered-care": {"placement": _PLACEMENT},
     "placement-change": {"placement": _PLACEMENT},
     "review-booked": {"time": MEETING_TIME},
 }
 
 
-def parse_details(kind: str, given: list[str], *, options: dict[str, str | None] | None = None,
-                  where: str | None = None) -> dict[str, str] | None:
+def parse_details(kind: str, given: list[str], *, where: str | None = None) -> dict[str, str] | None:
     """The details ``given`` as NAME=VALUE texts for an event of ``kind``, as a dict (None when none).
-    ``options``: details given by their own command-line option (``{"time": "10:30"}`` for `--time`; None
-    values are not given), checked alike and named as that option in errors.
 
     Raises BadInput naming the detail when the kind carries no such detail, a value is not one of its
     values (with the closest as a hint), or a detail is given twice."""
-    named = {name: value for name, value in (options or {}).items() if value is not None}
-    if not given and not named:
+    if not given:
         return None
     allowed = EVENT_DETAILS.get(kind, {})
     found: dict[str, str] = {}
@@ -396,10 +416,6 @@ def parse_details(kind: str, given: list[str], *, options: dict[str, str | None]
         if name in found:
             raise BadInput(f"--detail {name} is given twice", where=where)
         found[name] = _checked(kind, allowed, name, value, "--detail ", where)
-    for name, value in named.items():
-        if name in found:
-            raise BadInput(f"--{name} and --detail {name} are both given: give one", where=where)
-        found[name] = _checked(kind, allowed, name, value.strip().lower(), "--", where, option=True)
     return found
 
 
@@ -426,14 +442,27 @@ def check_details(kind: str, details: dict | None, *, where: str | None = None) 
     return checked
 
 
+def detail_option(kind: str, option: str, name: str, value: str | None, details: dict | None) -> dict | None:
+    """``details`` with detail ``name`` set from a command-line ``option`` of its own (``--participation PN1``
+    is ``--detail participation=PN1``); ``details`` as they are when ``value`` is None. Raises BadInput
+    naming the option when ``kind`` carries no such detail (naming the kinds that do), the value is not
+    one of its values (with the closest as a hint), or ``--detail`` gave it too."""
+    if value is None:
+        return details
+    if name not in EVENT_DETAILS.get(kind, {}):
+        kinds = ", ".join(k for k, carried in EVENT_DETAILS.items() if name in carried)
+        raise BadInput(f"{option} is for {kinds} events only, not {kind}")
+    if details and name in details:
+        raise BadInput(f"{option} and --detail {name} both given: give one")
+    return {**(details or {}), name: _checked(kind, EVENT_DETAILS[kind], name, value.strip().lower(), "", None,
+                                              shown=f"{option} {value.strip()}")}
+
+
 def _checked(kind: str, allowed: dict[str, Detail], name: str, value: str, prefix: str, where: str | None,
-             option: bool = False) -> str:
+             shown: str | None = None) -> str:
     """``value`` (lower case) of detail ``name`` as stored; BadInput if the kind has no such detail or
-    the value is not one of its values (with the closest as a hint). ``option``: given as `--NAME VALUE`."""
-    given = f"{prefix}{name} {value}" if option else f"{prefix}{name}={value}"
-    if name not in allowed and option:
-        kinds = " or ".join(k for k, details in EVENT_DETAILS.items() if name in details)
-        raise BadInput(f"--{name} is for {kinds} events, not {kind}", where=where)
+    the value is not one of its values (with the closest as a hint), naming it ``shown`` (default
+    ``{prefix}{name}={value}``)."""
     if name not in allowed:
         known = ", ".join(allowed) if allowed else "none"
         raise BadInput(f"{prefix}{name}: {kind} events carry no such detail (their details: {known})", where=where)
@@ -441,16 +470,18 @@ def _checked(kind: str, allowed: dict[str, Detail], name: str, value: str, prefi
     if detail.parse is not None:
         parsed = detail.parse(value)
         if parsed is None:
-            raise BadInput(f"{given}: not {detail.form}", where=where)
+            raise BadInput(f"{shown or f'{prefix}{name}={value}'}: not {detail.form}", where=where)
         return parsed
     value = _as_written(allowed[name].values, value)
     if value not in allowed[name].values:
         from irocli._suggest import did_you_mean
 
         numbers = all(v.isdigit() for v in allowed[name].values)  # "41" is not a misspelt "4"
-        hint = "" if numbers else did_you_mean(value, allowed[name].values, "{}")
-        raise BadInput(f"{given}: not one of {allowed[name].shown.replace('|', ', ')}{hint}",
-                       where=where)
+        # a code list is suggested as it is written (pn9 is PN0's neighbour, not "pn0"'s)
+        upper = all(v == v.upper() for v in allowed[name].values)
+        hint = "" if numbers else did_you_mean(value.upper() if upper else value, allowed[name].values, "{}")
+        raise BadInput(f"{shown or f'{prefix}{name}={value}'}: not one of "
+                       f"{allowed[name].shown.replace('|', ', ')}{hint}", where=where)
     return value
 
 

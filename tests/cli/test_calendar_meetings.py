@@ -87,10 +87,10 @@ def test_time_is_refused_when_malformed_or_for_another_kind(caseload):
         result = caseload("event", "add", "C001", "review-booked", "2025-04-10", "--time", value, ok=False)
         assert (result.exit_code, result.stderr) == (2, f"Error: {message}\n")
     result = caseload("event", "add", "C001", "review-held", "2025-04-10", "--time", "10:00", ok=False)
-    assert (result.exit_code, result.stderr) == (2, "Error: --time is for review-booked events, not review-held\n")
+    assert (result.exit_code, result.stderr) == (2, "Error: --time is for review-booked events only, not review-held\n")
     result = caseload("event", "add", "C001", "review-booked", "2025-04-10", "--time", "10:00",
                       "--detail", "time=11:00", ok=False)
-    assert (result.exit_code, result.stderr) == (2, "Error: --time and --detail time are both given: give one\n")
+    assert (result.exit_code, result.stderr) == (2, "Error: --time and --detail time both given: give one\n")
     assert sorted(e["kind"] for e in json.loads(caseload("event", "list", "C001", "--format", "json").stdout)) == [
         "decisions-circulated", "entered-care", "iro-allocated", "review-held"]  # nothing written
 

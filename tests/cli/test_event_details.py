@@ -31,9 +31,12 @@ def test_a_visit_records_whether_the_child_was_seen_alone(child):
     pytest.param(["sw-visit", "--detail", "seen-alone=maybe"],
                  "--detail seen-alone=maybe: not one of yes, no, refused, inappropriate, unable", id="bad-value"),
     pytest.param(["sw-visit", "--detail", "seen-alone"], "--detail 'seen-alone' is not NAME=VALUE", id="no-equals"),
-    pytest.param(["review-held", "--detail", "seen-alone=yes"],
-                 "--detail seen-alone: review-held events carry no such detail (their details: none)",
+    pytest.param(["iro-visit", "--detail", "seen-alone=yes"],
+                 "--detail seen-alone: iro-visit events carry no such detail (their details: none)",
                  id="kind-without-details"),
+    pytest.param(["review-held", "--detail", "seen-alone=yes"],
+                 "--detail seen-alone: review-held events carry no such detail (their details: participation)",
+                 id="kind-with-other-details"),
     pytest.param(["sw-visit", "--detail", "seen-alone=yes", "--detail", "seen-alone=no"],
                  "--detail seen-alone is given twice", id="twice"),
 ])
@@ -49,7 +52,8 @@ def test_a_bad_detail_is_one_line_exit_2_and_nothing_written(child, args, messag
 def test_event_kinds_lists_each_kinds_details(child):
     rows = {r["kind"]: r["details"] for r in child.json("event", "kinds")}
     assert rows["sw-visit"] == "seen-alone: yes|no|refused|inappropriate|unable"
-    assert rows["review-held"] == ""
+    assert rows["review-held"] == "participation: PN0|PN1|PN2|PN3|PN4|PN5|PN6|PN7"
+    assert rows["iro-visit"] == ""
 
 
 def test_an_sdq_records_its_score(child):
@@ -79,3 +83,35 @@ def test_a_bad_placement_type_is_one_line_exit_2_and_nothing_written(child):
     assert child.digest() == before
     rows = {r["kind"]: r["details"] for r in child.json("event", "kinds")}
     assert rows["entered-care"].startswith("placement: A3|A4|") and rows["sw-visit"].startswith("seen-alone")
+
+
+@pytest.mark.parametrize("given", ["PN1", "pn1", " Pn1 "])
+def test_participation_is_stored_on_a_held_review_as_the_return_writes_it(child, given):
+    # --participation PN1 is --detail participation=PN1: the detail SSDA903 and extract imports write
+    child("event", "add", "C001", "review-held", "2025-03-20", "--participation", given)
+    assert child.rows("SELECT details FROM event WHERE kind = 'review-held'") == [('{"participation": "PN1"}',)]
+    [row] = [r for r in child.json("event", "list", "C001") if r["kind"] == "review-held"]
+    assert row["details"] == "participation=PN1"
+
+
+@pytest.mark.parametrize("args, message", [
+    pytest.param(["review-held", "--participation", "PN9"],
+                 "--participation PN9: not one of PN0, PN1, PN2, PN3, PN4, PN5, PN6, PN7; did you mean PN7?",
+                 id="bad-code"),
+    pytest.param(["review-held", "--participation", "attended"],
+                 "--participation attended: not one of PN0, PN1, PN2, PN3, PN4, PN5, PN6, PN7", id="not-a-code"),
+    pytest.param(["iro-visit", "--participation", "PN1"],
+                 "--participation is for review-held events only, not iro-visit", id="other-kind"),
+    pytest.param(["review-booked", "--participation", "PN1"],
+                 "--participation is for review-held events only, not review-booked", id="a-booking"),
+    pytest.param(["review-held", "--participation", "PN1", "--detail", "participation=PN2"],
+                 "--participation and --detail participation both given: give one", id="twice"),
+])
+def test_a_bad_participation_is_one_line_exit_2_and_nothing_written(child, args, message):
+    before = child.digest()
+    kind, *options = args
+    result = child("event", "add", "C001", kind, "2025-03-20", *options, ok=False)
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line == f"Error: {message}", line
+    assert child.digest() == before

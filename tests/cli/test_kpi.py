@@ -149,6 +149,14 @@ def test_table_json_and_csv_agree(kpi_store):
                  if k != "stage"}
     expected |= {("monthly", r["month"], k): v for r in report["monthly"] for k, v in r.items() if k != "month"}
     expected |= {("settings", "all", k): v for k, v in report["settings"].items()}
+    part = report["participation"]
+    expected |= {("participation", "all", k): v for k, v in part["all"].items()}
+    expected[("participation", "all", "definition")] = part["definition"]
+    expected |= {("participation_iro", r["iro"], k): v for r in part["by_iro"] for k, v in r.items() if k != "iro"}
+    expected |= {("participation_team", r["team"], k): v for r in part["by_team"] for k, v in r.items()
+                 if k != "team"}
+    expected |= {("team_monthly", f"{r['team']} {r['month']}", k): v for r in report["team_monthly"]
+                 for k, v in r.items() if k not in ("team", "month")}
     for key, value in expected.items():
         assert by[key] == ("" if value is None else str(value)), key
     assert {k for k in by if k[0] != "period"} == set(expected)

@@ -386,6 +386,9 @@ def test_report_kpi_terminal(screen):
     # complete by 01-22, reviewed in the spring term by 03-31 (the autumn term care began in owes none); C002
     # (15) started by 03-03 + 10 WD = 03-17, complete by 03-31: none recorded, 0 of 5; IRO told - C001's
     # 12-20 + 5 WD = 12-31 (outside), C002's 03-03 + 5 WD = 03-10, never told: 0 of 1 (no placement ended).
+    # Participation: one review held in the period (C001's, 2025-01-22) with no code: 1 held, none recorded (100%),
+    # nobody aged 4+ with a code (n/a); A. Khan, team North. North by month: January 1 held, C001's review due
+    # and on time; February nothing; March C002's review due 03-31 and overdue (0 of 1).
     assert shown(screen, "report", "kpi", "--from", "2025-01-01", "--to", "2025-03-31",
                  "--as-of", "2025-04-01") == screen_text("""
         Review KPIs 2025-01-01 to 2025-03-31 (england) as of 2025-04-01
@@ -394,6 +397,8 @@ def test_report_kpi_terminal(screen):
         due in it and not pending; on time = every such review held by its due date (2 looked after ≥ 28 days).
         Figures in time: each counts the obligations due in the period of the rules it names (by rule id prefix); on time = met on or before the due date; met late,
         missed, or not met and due before 2025-04-01 are not in time; pending (due on or after 2025-04-01, not met) are not counted.
+        Children took part in 0 of 0 reviews held of children aged 4 or over (n/a): attended (PN1-PN4) or had their views conveyed (PN5, PN6). Not counted: 0 under 4
+        (PN0), 1 with no code recorded (of 1 held).
         Reviews due in the period (per review)
         ┏━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━┳━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━┓
         ┃ Due in period ┃ Pending ┃ Counted ┃ On time ┃ Late ┃ Overdue ┃ % on time ┃ % late ┃ % overdue ┃ Days late median ┃ Days late worst ┃
@@ -458,10 +463,50 @@ def test_report_kpi_terminal(screen):
         │ 2025-02 │ 0       │ 0       │ 0    │ 0       │ 0       │ n/a       │
         │ 2025-03 │ 1       │ 0       │ 0    │ 1       │ 0       │ 0.0%      │
         └─────────┴─────────┴─────────┴──────┴─────────┴─────────┴───────────┘
+        Participation in reviews held 2025-01-01 to 2025-03-31
+        ┏━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━┓
+        ┃ Code ┃ The child                                                                                  ┃ Reviews ┃ % of held ┃
+        ┡━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━┩
+        │ PN0  │ child aged under 4 at the time of the review                                               │ 0       │ 0.0%      │
+        │ PN1  │ attends and speaks for self                                                                │ 0       │ 0.0%      │
+        │ PN2  │ attends; an advocate or the IRO speaks for them                                            │ 0       │ 0.0%      │
+        │ PN3  │ attends and conveys views non-verbally (symbolically)                                      │ 0       │ 0.0%      │
+        │ PN4  │ attends but makes no contribution                                                          │ 0       │ 0.0%      │
+        │ PN5  │ does not attend; briefs an advocate or the IRO                                             │ 0       │ 0.0%      │
+        │ PN6  │ does not attend; views conveyed by other media (written, phone, text, audio/video, an app) │ 0       │ 0.0%      │
+        │ PN7  │ does not attend and views not conveyed                                                     │ 0       │ 0.0%      │
+        │ -    │ no code recorded                                                                           │ 1       │ 100.0%    │
+        └──────┴────────────────────────────────────────────────────────────────────────────────────────────┴─────────┴───────────┘
+        Participation by IRO (None: no code recorded; % took part: PN1-PN6 of PN1-PN7)
+        ┏━━━━━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━━┳━━━━━━┳━━━━━━━━━━━━━┓
+        ┃ IRO     ┃ PN0 ┃ PN1 ┃ PN2 ┃ PN3 ┃ PN4 ┃ PN5 ┃ PN6 ┃ PN7 ┃ None ┃ Held ┃ % took part ┃
+        ┡━━━━━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━━╇━━━━━━╇━━━━━━━━━━━━━┩
+        │ A. Khan │ 0   │ 0   │ 0   │ 0   │ 0   │ 0   │ 0   │ 0   │ 1    │ 1    │ n/a         │
+        └─────────┴─────┴─────┴─────┴─────┴─────┴─────┴─────┴─────┴──────┴──────┴─────────────┘
+        Participation by team
+        ┏━━━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━━┳━━━━━━┳━━━━━━━━━━━━━┓
+        ┃ Team  ┃ PN0 ┃ PN1 ┃ PN2 ┃ PN3 ┃ PN4 ┃ PN5 ┃ PN6 ┃ PN7 ┃ None ┃ Held ┃ % took part ┃
+        ┡━━━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━━╇━━━━━━╇━━━━━━━━━━━━━┩
+        │ North │ 0   │ 0   │ 0   │ 0   │ 0   │ 0   │ 0   │ 0   │ 1    │ 1    │ n/a         │
+        └───────┴─────┴─────┴─────┴─────┴─────┴─────┴─────┴─────┴──────┴──────┴─────────────┘
+        Reviews by team and month (held and took part: reviews held that month; on time: reviews due
+        that month)
+        ┏━━━━━━━┳━━━━━━━━━┳━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━┓
+        ┃ Team  ┃ Month   ┃ Held ┃ Took part ┃ Aged 4+ ┃ % took part ┃ Counted ┃ On time ┃ % on time ┃
+        ┡━━━━━━━╇━━━━━━━━━╇━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━┩
+        │ North │ 2025-01 │ 1    │ 0         │ 0       │ n/a         │ 1       │ 1       │ 100.0%    │
+        │ North │ 2025-02 │ 0    │ 0         │ 0       │ n/a         │ 0       │ 0       │ n/a       │
+        │ North │ 2025-03 │ 0    │ 0         │ 0       │ n/a         │ 1       │ 0       │ 0.0%      │
+        └───────┴─────────┴──────┴───────────┴─────────┴─────────────┴─────────┴─────────┴───────────┘
         Reviews held on time, by month
          2025-01  ████████████████████████████████████████  100.0%  1/1 on time
          2025-02  ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░     n/a  none due
          2025-03  ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░    0.0%  0/1 on time
+        Trend by team, month by month, 2025-01 to 2025-03
+        On time: % of the reviews due that month held by their due date; took part: % of the reviews held that month of children aged 4+ coded PN1-PN6. ▁ 0% … █ 100%; ·
+        none to count.
+         Team   On time       Took part
+         North  █·▁      1/2  ···        0/0
     """)
     # a period with no escalation says so in a sentence, not an empty table
     assert "Escalations in the period, by stage: none." in shown(

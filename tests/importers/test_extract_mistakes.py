@@ -120,6 +120,40 @@ def test_a_map_with_no_identity_says_its_events_are_keyed_by_content(cli, tmp_pa
         "irocli event void)"]
 
 
+def _participation_map(tmp_path):
+    mine = tmp_path / "mine.toml"
+    mine.write_text(textwrap.dedent("""
+        [tables.r]
+        columns = ["Person ID", "Review Date", "Code"]
+        child = "Person ID"
+        child_fields = { name = "Child Name" }
+        [[tables.r.events]]
+        kind = "review-held"
+        date = "Review Date"
+        details = { participation = "Code" }
+        """), encoding="utf-8")
+    return mine
+
+
+def test_a_participation_code_without_a_code_table_is_stored_as_the_return_writes_it(cli, tmp_path):
+    # no [codes.Code] in the map: "pn3" is checked against domain.PARTICIPATION_CODES and stored as PN3
+    path = flat(tmp_path, "101,Amir Shah,2024-03-12,pn3", head="Person ID,Child Name,Review Date,Code\n")
+    cli.json("import", "extract", path, "--map", _participation_map(tmp_path), "--as-of", "2024-06-01")
+    assert cli.rows("SELECT details FROM event WHERE kind = 'review-held'") == [('{"participation": "PN3"}',)]
+
+
+def test_a_participation_code_that_is_no_pn_code_is_refused_naming_the_field(cli, tmp_path):
+    before = cli.digest()
+    path = flat(tmp_path, "101,Amir Shah,2024-03-12,PN1", "102,Ben Lee,2024-03-13,PN8",
+                head="Person ID,Child Name,Review Date,Code\n")
+    result = cli("import", "extract", path, "--map", _participation_map(tmp_path), "--as-of", "2024-06-01",
+                 ok=False)
+    assert result.exit_code == 2 and cli.digest() == before
+    assert result.stderr.strip().splitlines() == [
+        "Error: cla_reviews.csv row 3, field Code: not a participation of a review-held event (expected PN0, PN1, "
+        "PN2, PN3, PN4, PN5, PN6, PN7)"]
+
+
 # -- (9) dates people mistype -----------------------------------------------------------------------------------
 
 def test_a_review_after_the_as_of_date_is_refused_and_nothing_is_written(cli, tmp_path):

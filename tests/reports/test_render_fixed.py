@@ -233,7 +233,36 @@ KPI = {
 }
 
 
-def test_kpi_tables_sections_then_the_monthly_bars():
+def _codes(pn0=0, pn1=0, pn7=0, none=0, **rest) -> dict:
+    """A participation row by hand: the counts given (PN2-PN6 none), shares of held, took part PN1-PN6 of PN1-PN7."""
+    held = pn0 + pn1 + pn7 + none
+    counts = {"pn0": pn0, "pn1": pn1, "pn2": 0, "pn3": 0, "pn4": 0, "pn5": 0, "pn6": 0, "pn7": pn7}
+    return {"held": held, **counts, "not_recorded": none,
+            **{f"percent_{k}": round(100 * v / held, 1) if held else None for k, v in counts.items()},
+            "percent_not_recorded": round(100 * none / held, 1) if held else None, **rest}
+
+
+# held: 2 PN1 (Jan), 1 PN7 (Feb), 1 with no code (Mar): 4 held, took part 2 of 3 = 66.7%
+KPI["participation"] = {
+    "all": _codes(pn1=2, pn7=1, none=1, participated=2, aged_4_plus=3, percent_participated=66.7),
+    "by_iro": [{"iro": "A. Khan", **_codes(pn1=2, pn7=1, none=1, participated=2, aged_4_plus=3,
+                                           percent_participated=66.7)}],
+    "by_team": [{"team": "North", **_codes(pn1=2, pn7=1, none=1, participated=2, aged_4_plus=3,
+                                            percent_participated=66.7)}],
+    "definition": "...",
+}
+KPI["team_monthly"] = [
+    {"team": "North", "month": "2025-01", "held": 2, "participated": 2, "aged_4_plus": 2, "percent_participated": 100.0,
+     "due": 2, "on_time": 2, "late": 0, "overdue": 0, "pending": 0, "percent_on_time": 100.0},
+    {"team": "North", "month": "2025-02", "held": 1, "participated": 0, "aged_4_plus": 1, "percent_participated": 0.0,
+     "due": 2, "on_time": 1, "late": 1, "overdue": 0, "pending": 0, "percent_on_time": 50.0},
+    {"team": "North", "month": "2025-03", "held": 1, "participated": 0, "aged_4_plus": 0,
+     "percent_participated": None, "due": 0, "on_time": 0, "late": 0, "overdue": 0, "pending": 1,
+     "percent_on_time": None},
+]
+
+
+def test_kpi_tables_sections_then_the_monthly_bars_and_the_team_trend():
     assert rendered(render.kpi_report(KPI, "Review KPIs 2024-04-01 to 2025-03-31 (england) as of 2025-03-25")) == (
         expected("""
         Review KPIs 2024-04-01 to 2025-03-31 (england) as of 2025-03-25
@@ -245,6 +274,9 @@ def test_kpi_tables_sections_then_the_monthly_bars():
         Figures in time: each counts the obligations due in the period of the rules it names (by rule id
         prefix); on time = met on or before the due date; met late, missed, or not met and due before
         2025-03-25 are not in time; pending (due on or after 2025-03-25, not met) are not counted.
+        Children took part in 2 of 3 reviews held of children aged 4 or over (66.7%): attended (PN1-PN4) or
+        had their views conveyed (PN5, PN6). Not counted: 0 under 4 (PN0), 1 with no code recorded (of 4
+        held).
         Reviews due in the period (per review)
         ┏━━━━━━━━━━━━━━━┳━━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━━━┳━━━━━━━┳━━━━━━━━┳━━━━━━━┓
         ┃               ┃       ┃        ┃       ┃      ┃        ┃       ┃        ┃       ┃ Days   ┃ Days  ┃
@@ -304,10 +336,51 @@ def test_kpi_tables_sections_then_the_monthly_bars():
         │ 2025-02 │ 2       │ 1       │ 1    │ 0       │ 0       │ 50.0%     │
         │ 2025-03 │ 0       │ 0       │ 0    │ 0       │ 1       │ n/a       │
         └─────────┴─────────┴─────────┴──────┴─────────┴─────────┴───────────┘
+        Participation in reviews held 2024-04-01 to 2025-03-25
+        ┏━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━┓
+        ┃ Code ┃ The child                                                           ┃ Reviews ┃ % of held ┃
+        ┡━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━┩
+        │ PN0  │ child aged under 4 at the time of the review                        │ 0       │ 0.0%      │
+        │ PN1  │ attends and speaks for self                                         │ 2       │ 50.0%     │
+        │ PN2  │ attends; an advocate or the IRO speaks for them                     │ 0       │ 0.0%      │
+        │ PN3  │ attends and conveys views non-verbally (symbolically)               │ 0       │ 0.0%      │
+        │ PN4  │ attends but makes no contribution                                   │ 0       │ 0.0%      │
+        │ PN5  │ does not attend; briefs an advocate or the IRO                      │ 0       │ 0.0%      │
+        │ PN6  │ does not attend; views conveyed by other media (written, phone,     │ 0       │ 0.0%      │
+        │      │ text, audio/video, an app)                                          │         │           │
+        │ PN7  │ does not attend and views not conveyed                              │ 1       │ 25.0%     │
+        │ -    │ no code recorded                                                    │ 1       │ 25.0%     │
+        └──────┴─────────────────────────────────────────────────────────────────────┴─────────┴───────────┘
+        Participation by IRO (None: no code recorded; % took part: PN1-PN6 of PN1-PN7)
+        ┏━━━━━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━━┳━━━━━━┳━━━━━━━━━━━━━┓
+        ┃ IRO     ┃ PN0 ┃ PN1 ┃ PN2 ┃ PN3 ┃ PN4 ┃ PN5 ┃ PN6 ┃ PN7 ┃ None ┃ Held ┃ % took part ┃
+        ┡━━━━━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━━╇━━━━━━╇━━━━━━━━━━━━━┩
+        │ A. Khan │ 0   │ 2   │ 0   │ 0   │ 0   │ 0   │ 0   │ 1   │ 1    │ 4    │ 66.7%       │
+        └─────────┴─────┴─────┴─────┴─────┴─────┴─────┴─────┴─────┴──────┴──────┴─────────────┘
+        Participation by team
+        ┏━━━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━┳━━━━━━┳━━━━━━┳━━━━━━━━━━━━━┓
+        ┃ Team  ┃ PN0 ┃ PN1 ┃ PN2 ┃ PN3 ┃ PN4 ┃ PN5 ┃ PN6 ┃ PN7 ┃ None ┃ Held ┃ % took part ┃
+        ┡━━━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━╇━━━━━━╇━━━━━━╇━━━━━━━━━━━━━┩
+        │ North │ 0   │ 2   │ 0   │ 0   │ 0   │ 0   │ 0   │ 1   │ 1    │ 4    │ 66.7%       │
+        └───────┴─────┴─────┴─────┴─────┴─────┴─────┴─────┴─────┴──────┴──────┴─────────────┘
+        Reviews by team and month (held and took part: reviews held that month; on time: reviews due
+        that month)
+        ┏━━━━━━━┳━━━━━━━━━┳━━━━━━┳━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━┓
+        ┃ Team  ┃ Month   ┃ Held ┃ Took part ┃ Aged 4+ ┃ % took part ┃ Counted ┃ On time ┃ % on time ┃
+        ┡━━━━━━━╇━━━━━━━━━╇━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━┩
+        │ North │ 2025-01 │ 2    │ 2         │ 2       │ 100.0%      │ 2       │ 2       │ 100.0%    │
+        │ North │ 2025-02 │ 1    │ 0         │ 1       │ 0.0%        │ 2       │ 1       │ 50.0%     │
+        │ North │ 2025-03 │ 1    │ 0         │ 0       │ n/a         │ 0       │ 0       │ n/a       │
+        └───────┴─────────┴──────┴───────────┴─────────┴─────────────┴─────────┴─────────┴───────────┘
         Reviews held on time, by month
          2025-01  ████████████████████████████████████████  100.0%  2/2 on time
          2025-02  ████████████████████░░░░░░░░░░░░░░░░░░░░   50.0%  1/2 on time
          2025-03  ░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░     n/a  none due, 1 pending
+        Trend by team, month by month, 2025-01 to 2025-03
+        On time: % of the reviews due that month held by their due date; took part: % of the reviews held
+        that month of children aged 4+ coded PN1-PN6. ▁ 0% … █ 100%; · none to count.
+         Team   On time       Took part
+         North  █▅·      3/4  █▁·        2/3
         """))
 
 

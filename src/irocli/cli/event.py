@@ -29,22 +29,27 @@ def event_add(
     time_: Annotated[str | None, typer.Option(
         "--time", help="For review-booked: the meeting's time, HH:MM or HH:MM-HH:MM (UK time); 'irocli calendar' "
                        "then shows it as a timed event.")] = None,
+    participation: Annotated[str | None, typer.Option(
+        "--participation", metavar="PN0..PN7", help="For review-held: how the child took part, as SSDA903 codes it "
+        "(PN1 attends and speaks for self … PN7 neither attends nor has views conveyed; PN0 under 4; see 'irocli "
+        "event kinds').")] = None,
 ) -> None:
     """Record an event for a child and print its id.
 
     Refused: a date after today (except a booking: review-booked, review-directed,
     change-proposed) or before the child's birth (except child-protection work).
 
-    Example: irocli event add C001 review-held 2025-04-15
+    Example: irocli event add C001 review-held 2025-04-15 --participation PN1
 
     Example: irocli event add C001 review-booked 2026-12-14 --time 10:30-12:00
     """
-    from irocli.domain import earlier_adjournment, parse_details, parse_kind
+    from irocli.domain import detail_option, earlier_adjournment, parse_details, parse_kind
 
     kind = parse_kind(kind)
     day = date_arg(date, "date")
-    note_, by, details = text(note_, "--note"), name(by, "--by"), parse_details(
-        kind, detail or [], options={"time": time_})
+    note_, by, details = text(note_, "--note"), name(by, "--by"), parse_details(kind, detail or [])
+    details = detail_option(kind, "--participation", "participation", participation, details)
+    details = detail_option(kind, "--time", "time", time_, details)
     store = open_store(ctx)
     event_id = store.add_event(child_id, kind, day, meeting=meeting, note=note_, recorded_by=by, details=details,
                                as_of=today())

@@ -59,6 +59,11 @@ def report_kpi(
     health assessments, SDQs, PEPs and the IRO told of placements are counted the same way, each
     over the rules whose id starts with the prefixes the profile's [kpi.groups] give it.
 
+    Participation: the reviews held in the period by SSDA903 code (PN0-PN7, or not recorded), overall,
+    by IRO and by team; took part = PN1-PN6 of the reviews of children aged 4 or over (PN1-PN7). Each
+    team month by month: reviews held, took part, on time (a sparkline per team; a chart per team in
+    the HTML page).
+
     Example: irocli report kpi --from 2025-04-01 --to 2026-03-31 --as-of 2025-12-31 --html kpi.html
     """
     from irocli.reports import kpi

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from irocli.domain import Child, Event, is_placeholder_dob, name_problem
+from irocli.domain import EVENT_DETAILS, Child, Event, check_details, is_placeholder_dob, name_problem
 from irocli.errors import BadInput
 from irocli.importers._common import (
     PROGRESS_STEP,
@@ -449,6 +449,15 @@ class _Load:
             raise file.error(row, column, problem)
         note = file.cell(cells, ev.note) if ev.note else None
         details = {k: v for k, col in ev.details.items() if (v := file.code(row, cells, col)) is not None} or None
+        if details is not None and kind in EVENT_DETAILS:  # checked as `event add --detail` is (the value not echoed)
+            for name in details:
+                try:
+                    details[name] = check_details(kind, {name: details[name]})[name]
+                except BadInput:
+                    carried = EVENT_DETAILS[kind].get(name)
+                    raise file.error(row, ev.details[name], f"not a {name} of a {kind} event (expected "
+                                     f"{carried.shown.replace('|', ', ')})" if carried else
+                                     f"{kind} events carry no detail {name}") from None
         if details is not None:  # one dict per distinct value: the store dumps each once
             details = self.shared.setdefault(tuple(details.items()), details)
         if ev.key == "id" and file.by_identity:

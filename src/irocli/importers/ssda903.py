@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from irocli.domain import EPISODE_END_KINDS, PLACEMENT_TYPES, Child, Event, is_placeholder_dob
+from irocli.domain import EPISODE_END_KINDS, PARTICIPATION_CODES, PLACEMENT_TYPES, Child, Event, is_placeholder_dob
 from irocli.errors import BadInput, FieldError
 from irocli.importers._common import (
     PROGRESS_STEP,
@@ -79,7 +79,7 @@ LS = ("C1", "C2", "D1", "E1", "V2", "V3", "V4", "L1", "L2", "L3", "J1", "J2", "J
 REC = ("E11", "E12", "E2", "E3", "E4A", "E4B", "E13", "E41", "E45", "E46", "E47", "E48", "E5", "E6",
        "E7", "E8", "E9", "E14", "E15", "E16", "E17", "X1")
 PLACE = PLACEMENT_TYPES  # domain's one list (the `placement` detail takes the same codes)
-REVIEW_CODE = ("PN0", "PN1", "PN2", "PN3", "PN4", "PN5", "PN6", "PN7")
+REVIEW_CODE = PARTICIPATION_CODES  # domain's one list (the `participation` detail of review-held)
 MISSING = ("M", "A")  # missing (whereabouts unknown); away from placement without authorisation
 
 SHORT_BREAKS = frozenset({"V3", "V4"})  # DfE rule 399: no reviews for a child only ever on these

@@ -1,6 +1,7 @@
-"""Management KPIs over a period: review and task timeliness, caseloads, escalations, and the figures
+"""Management KPIs over a period: review and task timeliness, caseloads, escalations, the figures
 inspectors ask for (visits, health assessments, SDQs, PEPs in time, the IRO told of placements: the
-profile's [kpi.groups], see `timeliness`).
+profile's [kpi.groups], see `timeliness`), children's participation in their reviews (SSDA903 PN codes,
+see `participation_row`) and each team's month-by-month trend (`compute` lists the keys).
 
 Pure over (child, events) pairs and a profile: the caller passes the caseload in, plain dicts come
 out (JSON as is; CSV and the table are views of the same dict). Imports the engine and domain only;
@@ -13,7 +14,7 @@ import datetime as dt
 import statistics
 from collections.abc import Iterable
 
-from irocli.domain import EPISODE_END_KINDS, Event, Status
+from irocli.domain import EPISODE_END_KINDS, PARTICIPATED, PARTICIPATION, PARTICIPATION_CODES, Event, Status
 from irocli.engine import REVIEW_TYPES, derive
 from irocli.reports.escalations import known_escalations, stage_counts
 
@@ -105,6 +106,16 @@ def in_care_on(eps, day: dt.date) -> bool:
     return any(entered <= day and (left is None or day < left) for entered, left in eps)
 
 
+UNALLOCATED, NO_TEAM = "(unallocated)", "(no team)"
+
+
+def allocation(child, events, day: dt.date) -> tuple[str, str]:
+    """(IRO, team) a child's review on ``day`` counts under: for now the IRO and team on the child record
+    (``events`` and ``day`` are there for dated allocation history), "(unallocated)" and "(no team)"
+    when blank. The one place the KPI maps a child to an IRO and a team."""
+    return child.iro or UNALLOCATED, child.team or NO_TEAM
+
+
 def compute(caseload: Iterable[tuple], profile, start: dt.date, end: dt.date, as_of: dt.date) -> dict:
     """The KPI report for [start, end] as known on `as_of` (events dated after it are not yet known).
 
@@ -114,9 +125,25 @@ def compute(caseload: Iterable[tuple], profile, start: dt.date, end: dt.date, as
     An obligation is "in the period" when its due date falls in [start, end]; the period may end
     after `as_of`. Each is judged by `judge`: pending ones (not yet due on `as_of`, not done) are
     counted on their own and left out of every percentage.
+
+    Keys (JSON as is; each a dict or a list of dicts):
+      period, reviews, children, tasks, timeliness, caseload, escalations, monthly, settings: as before
+        (reviews due in the period, by review and by child; tasks; [kpi.groups] figures; caseload per IRO
+        on `caseload_on`; escalations by stage; reviews due by month).
+      participation: how children took part in the reviews held in the period (review-held events dated
+        from `start` to min(`end`, `as_of`)), by their SSDA903 code (`participation_row`):
+        {"all": row, "by_iro": [{"iro": name, **row}], "by_team": [{"team": name, **row}],
+         "definition": text}, IROs and teams sorted by name.
+      team_monthly: one row per team and month of the period (teams sorted, then months):
+        {"team", "month" (YYYY-MM), "held" and the participation counts of the reviews held that month,
+         "participated", "aged_4_plus", "percent_participated"; "due", "on_time", "late", "overdue",
+         "pending", "percent_on_time" of the reviews due that month, as in `monthly`}.
+    A review counts under the IRO and team `allocation` gives its child on the day it was held (or due).
     """
     known_to = min(end, as_of)  # days after as_of are not known yet: nobody is in care on them
     reviews, tasks = [], []
+    held: list[tuple[str, str, dt.date, str | None]] = []  # (iro, team, day, code or None) of each review held
+    due_by_team: list[tuple[str, object]] = []  # (team, obligation) of each review due in the period
     grouped: list = []  # every obligation due in the period that some [kpi.groups] figure may take
     children = {"looked_after_28_days": 0, "denominator": 0, "all_on_time": 0}
     per_iro: dict[str, int] = {}
@@ -124,7 +151,12 @@ def compute(caseload: Iterable[tuple], profile, start: dt.date, end: dt.date, as
     for child, events, *derived in caseload:
         eps = episodes(events, as_of)
         if in_care_on(eps, known_to):
-            per_iro[child.iro or "(unallocated)"] = per_iro.get(child.iro or "(unallocated)", 0) + 1
+            iro = allocation(child, events, known_to)[0]
+            per_iro[iro] = per_iro.get(iro, 0) + 1
+        for e in events:
+            if e.kind == "review-held" and start <= e.date <= known_to:
+                code = _code((e.details or {}).get("participation"))
+                held.append((*allocation(child, events, e.date), e.date, code))
         obligations = derived[0] if derived else derive(child.id, events, profile, as_of, dob=child.dob,
                                                          history=True).obligations
         mine = []
@@ -138,6 +170,7 @@ def compute(caseload: Iterable[tuple], profile, start: dt.date, end: dt.date, as
             if any(g.takes(o.rule) for g in profile.kpi.groups):
                 grouped.append(o)
         reviews.extend(mine)
+        due_by_team.extend((allocation(child, events, o.due)[1], o) for o in mine)
         judged = [o for o in mine if judge(o, as_of) != "pending"]
         if days_looked_after(eps, start, known_to) >= profile.kpi.min_days_looked_after:
             children["looked_after_28_days"] += 1
@@ -161,6 +194,8 @@ def compute(caseload: Iterable[tuple], profile, start: dt.date, end: dt.date, as
                      for iro, n in sorted(per_iro.items())],
         "escalations": stage_counts(escs, start, end),
         "monthly": _monthly(reviews, start, end, as_of),
+        "participation": _participation(held, start, known_to),
+        "team_monthly": _team_monthly(held, due_by_team, start, end, as_of),
         # the profile's [kpi] numbers this report was measured with (england.toml cites their sources)
         "settings": {"min_days_looked_after": profile.kpi.min_days_looked_after,
                      "caseload_band_low": profile.kpi.caseload_band[0],
@@ -246,6 +281,74 @@ def _monthly(reviews, start: dt.date, end: dt.date, as_of: dt.date) -> list[dict
     return [{**r, "percent_on_time": _pct(r["on_time"], r["due"])} for r in rows.values()]
 
 
+def _code(value) -> str | None:
+    """A stored participation detail as its PN code ("pn1" is PN1); None when there is none, or when it is
+    no PN code (a value stored before imports checked it): "not recorded", never a code."""
+    code = value.strip().upper() if isinstance(value, str) else None
+    return code if code in PARTICIPATION else None
+
+
+def participation_row(codes: Iterable[str | None]) -> dict:
+    """Counts and shares of the participation codes of some reviews held (None: no code recorded).
+
+    {"held": n, "pn0".."pn7": count of each code, "not_recorded": count with none, "percent_pn0"..
+    "percent_pn7", "percent_not_recorded": each as % of held (None when none held); "participated":
+    PN1-PN6, "aged_4_plus": PN1-PN7, "percent_participated": participated / aged_4_plus (None if 0)}.
+    A review with no code is never counted as a code, nor in aged_4_plus.
+    """
+    counts = dict.fromkeys(PARTICIPATION_CODES, 0)
+    missing = 0
+    for code in codes:
+        if code is None:
+            missing += 1
+        else:
+            counts[code] += 1
+    n = missing + sum(counts.values())
+    row: dict = {"held": n, **{c.lower(): k for c, k in counts.items()}, "not_recorded": missing}
+    row.update({f"percent_{c.lower()}": _pct(k, n) for c, k in counts.items()})
+    row["percent_not_recorded"] = _pct(missing, n)
+    took_part = sum(counts[c] for c in PARTICIPATED)
+    aged_4_plus = took_part + counts["PN7"]
+    return {**row, "participated": took_part, "aged_4_plus": aged_4_plus,
+            "percent_participated": _pct(took_part, aged_4_plus)}
+
+
+PARTICIPATION_DEFINITION = (
+    "reviews held in the period by the child's SSDA903 participation code (REVIEW_CODE); participated = "
+    "attended (PN1-PN4) or had their views conveyed (PN5, PN6), as a share of the reviews of children aged "
+    "4 or over (PN1-PN7); PN0 (under 4) and reviews with no code recorded are in neither count")
+
+
+def _participation(held, start: dt.date, known_to: dt.date) -> dict:
+    by_iro: dict[str, list] = {}
+    by_team: dict[str, list] = {}
+    for iro, team, _, code in held:
+        by_iro.setdefault(iro, []).append(code)
+        by_team.setdefault(team, []).append(code)
+    return {"all": participation_row(code for *_, code in held),
+            "by_iro": [{"iro": iro, **participation_row(by_iro[iro])} for iro in sorted(by_iro)],
+            "by_team": [{"team": team, **participation_row(by_team[team])} for team in sorted(by_team)],
+            "definition": f"{PARTICIPATION_DEFINITION} (held {start} to {known_to})"}
+
+
+def _team_monthly(held, due_by_team, start: dt.date, end: dt.date, as_of: dt.date) -> list[dict]:
+    teams = sorted({team for _, team, _, _ in held} | {team for team, _ in due_by_team})
+    rows = []
+    for team in teams:
+        codes: dict[str, list] = {m: [] for m in _months(start, end)}
+        for _, t, day, code in held:
+            if t == team:
+                codes[day.strftime("%Y-%m")].append(code)
+        timely = {r["month"]: r for r in _monthly([o for t, o in due_by_team if t == team], start, end, as_of)}
+        for month, taken in codes.items():
+            # the counts and % took part (the shares of each code are the period's, by team)
+            part = {k: v for k, v in participation_row(taken).items()
+                    if not k.startswith("percent_") or k == "percent_participated"}
+            rows.append({"team": team, "month": month, **part,
+                         **{k: v for k, v in timely[month].items() if k != "month"}})
+    return rows
+
+
 # ---------------------------------------------------------------------------------- views
 
 def flat_rows(report: dict) -> list[dict]:
@@ -271,6 +374,14 @@ def flat_rows(report: dict) -> list[dict]:
     for r in report["monthly"]:
         add("monthly", r["month"], r, skip=("month",))
     add("settings", "all", report["settings"])
+    part = report["participation"]
+    add("participation", "all", {**part["all"], "definition": part["definition"]})
+    for r in part["by_iro"]:
+        add("participation_iro", r["iro"], r, skip=("iro",))
+    for r in part["by_team"]:
+        add("participation_team", r["team"], r, skip=("team",))
+    for r in report["team_monthly"]:  # key: the team, a space, the month (its last 7 characters)
+        add("team_monthly", f"{r['team']} {r['month']}", r, skip=("team", "month"))
     return out
 
 
@@ -316,6 +427,38 @@ def timeliness_line(report: dict) -> str:
             f"{as_of} are not in time; pending (due on or after {as_of}, not met) are not counted.")
 
 
+def participation_line(report: dict) -> str:
+    """The participation headline: reviews where the child took part of those of children aged 4 or over,
+    and what neither count holds."""
+    a = report["participation"]["all"]
+    return (f"Children took part in {a['participated']} of {a['aged_4_plus']} reviews held of children aged 4 or "
+            f"over ({fmt(a['percent_participated'], 'percent')}): attended (PN1-PN4) or had their views conveyed "
+            f"(PN5, PN6). Not counted: {a['pn0']} under 4 (PN0), {a['not_recorded']} with no code recorded "
+            f"(of {a['held']} held).")
+
+
+def code_rows(row: dict) -> list[dict]:
+    """A participation row (`participation_row`) as one row per code, then "not recorded": code, meaning,
+    reviews, percent of the reviews held."""
+    out = [{"code": c, "meaning": m, "reviews": row[c.lower()], "percent_of_held": row[f"percent_{c.lower()}"]}
+           for c, m in PARTICIPATION.items()]
+    return out + [{"code": "-", "meaning": "no code recorded", "reviews": row["not_recorded"],
+                   "percent_of_held": row["percent_not_recorded"]}]
+
+
+_CODE_COLUMNS = [(c, c.lower()) for c in PARTICIPATION_CODES] + [("None", "not_recorded"), ("Held", "held"),
+                                                                     ("% took part", "percent_participated")]
+
+
+def narrow_columns(columns: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
+    """For a participation table (one column per code), the columns a narrow terminal shows instead:
+    held, PN0, PN1-PN6 together, PN7, none recorded, % took part; None for any other table."""
+    if columns[1:] != _CODE_COLUMNS:
+        return None
+    return [columns[0], ("Held", "held"), ("Under 4 PN0", "pn0"), ("Took part PN1-6", "participated"),
+            ("Did not PN7", "pn7"), ("None", "not_recorded"), ("% took part", "percent_participated")]
+
+
 def sections(report: dict) -> list[tuple[str, list[tuple[str, str]], list[dict]]]:
     """(caption, [(column heading, key)], rows) for each table: the terminal and HTML share them."""
     p, k = report["period"], report["settings"]
@@ -355,4 +498,15 @@ def sections(report: dict) -> list[tuple[str, list[tuple[str, str]], list[dict]]
          [("Month", "month"), ("Counted", "due"), ("On time", "on_time"), ("Late", "late"),
           ("Overdue", "overdue"), ("Pending", "pending"), ("% on time", "percent_on_time")],
          report["monthly"]),
+        (f"Participation in reviews held {p['from']} to {min(p['to'], p['as_of'])}",
+         [("Code", "code"), ("The child", "meaning"), ("Reviews", "reviews"), ("% of held", "percent_of_held")],
+         code_rows(report["participation"]["all"])),
+        ("Participation by IRO (None: no code recorded; % took part: PN1-PN6 of PN1-PN7)",
+         [("IRO", "iro"), *_CODE_COLUMNS], report["participation"]["by_iro"]),
+        ("Participation by team", [("Team", "team"), *_CODE_COLUMNS], report["participation"]["by_team"]),
+        ("Reviews by team and month (held and took part: reviews held that month; on time: reviews due that month)",
+         [("Team", "team"), ("Month", "month"), ("Held", "held"), ("Took part", "participated"),
+          ("Aged 4+", "aged_4_plus"), ("% took part", "percent_participated"), ("Counted", "due"),
+          ("On time", "on_time"), ("% on time", "percent_on_time")],
+         report["team_monthly"]),
     ]

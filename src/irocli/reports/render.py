@@ -518,31 +518,60 @@ def discrepancies_table(rows: list[dict], profile_name: str, as_of: dt.date, *, 
     return stack(grid, summary)
 
 
-_KPI_KEYS = ("task", "iro", "stage", "month", "due_in_period", "looked_after_28_days")
+_KPI_KEYS = ("task", "iro", "stage", "month", "due_in_period", "looked_after_28_days", "code", "pn0", "pn1", "pn2",
+             "pn3", "pn4", "pn5", "pn6", "pn7")
 
 
 def kpi_report(report: dict, title: str):
-    """`report kpi`: the three headline lines, every section of reports.kpi.sections as a table, then
-    the monthly bar chart."""
-    from irocli.reports.kpi import children_line, fmt, reviews_line, sections, timeliness_line
+    """`report kpi`: the four headline lines, every section of reports.kpi.sections as a table, then
+    the monthly bar chart and the per-team trend."""
+    from irocli.reports.kpi import (
+        children_line,
+        narrow_columns,
+        participation_line,
+        reviews_line,
+        sections,
+        timeliness_line,
+    )
 
     parts = [Text(title, style="heading"), Text(reviews_line(report)), Text(children_line(report)),
-             Text(timeliness_line(report))]
+             Text(timeliness_line(report)), Text(participation_line(report))]
     for caption, columns, rows in sections(report):
         if not rows:
             parts.append(Text(f"{caption}: none.", style="muted"))
             continue
-        t = Table(title=caption, title_justify="left", header_style="heading")
-        for name, key in columns:
-            # keys stay whole; titles and headers of figures may wrap; a rule id too long for its column folds
-            t.add_column(name, no_wrap=key in _KPI_KEYS, overflow="fold" if key == "rules" else "ellipsis")
-        for row in rows:
-            # over the band is the problem; under it (a part-time IRO, a small service) is not
-            t.add_row(*(Text(fmt(row[key], key), style="overdue" if key == "band" and row[key] == "above" else "")
-                        for _, key in columns))
-        parts.append(t)
+        narrow = narrow_columns(columns)
+        table = _kpi_table(caption, columns, rows)
+        # one column per participation code is too wide for 80 columns: PN1-PN6 then show as one
+        parts.append(table if narrow is None else _Widest(table, _kpi_table(caption, narrow, rows)))
     parts.append(kpi_bar_chart(report))
+    parts.append(kpi_team_trend(report))
     return stack(*parts)
+
+
+def _kpi_table(caption: str, columns: list[tuple[str, str]], rows: list[dict]) -> Table:
+    from irocli.reports.kpi import fmt
+
+    t = Table(title=caption, title_justify="left", header_style="heading")
+    for name, key in columns:
+        # keys stay whole; titles and headers of figures may wrap; a rule id too long for its column folds
+        t.add_column(name, no_wrap=key in _KPI_KEYS, overflow="fold" if key == "rules" else "ellipsis")
+    for row in rows:
+        # over the band is the problem; under it (a part-time IRO, a small service) is not
+        t.add_row(*(Text(fmt(row[key], key), style="overdue" if key == "band" and row[key] == "above" else "")
+                    for _, key in columns))
+    return t
+
+
+class _Widest:
+    """``wide`` where the console holds it at its natural width, else ``narrow``."""
+
+    def __init__(self, wide, narrow) -> None:
+        self.wide, self.narrow = wide, narrow
+
+    def __rich_console__(self, console, options):
+        natural = console.measure(self.wide, options=options.update_width(10_000)).maximum
+        yield self.wide if natural <= options.max_width else self.narrow
 
 
 def kpi_bar_chart(report: dict, width: int = 40) -> Table:
@@ -565,6 +594,43 @@ def kpi_bar_chart(report: dict, width: int = 40) -> Table:
                      if row["due"] else Text("none due" + (f", {row['pending']} pending" if row["pending"] else ""),
                                              style="muted"))
     return grid
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def spark(pct: float | None) -> Text:
+    """One month of a trend: ▁ (0–6%) to █ (94–100%) in eighths of 100%, · when there is nothing to divide by."""
+    if pct is None:
+        return Text("·", style="muted")
+    return Text(SPARKS[min(int(pct * len(SPARKS) / 100), len(SPARKS) - 1)], style="met")
+
+
+def kpi_team_trend(report: dict):
+    """Per team, month by month: % of reviews due that month held on time and % of reviews held that
+    month of children aged 4+ in which the child took part, as sparklines (one character a month, the
+    first month on the left), then the period's counts. 80 columns hold a year (12 characters each)."""
+    rows = report["team_monthly"]
+    months = list(dict.fromkeys(r["month"] for r in rows))
+    caption = "Trend by team, month by month"
+    if not months:
+        return Text(f"{caption}: no review due or held in the period.", style="muted")
+    grid = Table(header_style="heading", box=None)
+    grid.add_column("Team", overflow="fold")
+    grid.add_column("On time", no_wrap=True)
+    grid.add_column("", no_wrap=True, justify="right")
+    grid.add_column("Took part", no_wrap=True)
+    grid.add_column("", no_wrap=True, justify="right")
+    for team in dict.fromkeys(r["team"] for r in rows):
+        mine = [r for r in rows if r["team"] == team]
+        on_time, due = sum(r["on_time"] for r in mine), sum(r["due"] for r in mine)
+        took, aged = sum(r["participated"] for r in mine), sum(r["aged_4_plus"] for r in mine)
+        grid.add_row(Text(team), Text("").join(spark(r["percent_on_time"]) for r in mine), Text(f"{on_time}/{due}"),
+                     Text("").join(spark(r["percent_participated"]) for r in mine), Text(f"{took}/{aged}"))
+    return stack(Text(f"{caption}, {months[0]} to {months[-1]}", style="heading"),
+                 Text("On time: % of the reviews due that month held by their due date; took part: % of the reviews "
+                      "held that month of children aged 4+ coded PN1-PN6. ▁ 0% … █ 100%; · none to count.",
+                      style="muted"), grid)
 
 
 def findings_table(findings: list[dict], where: str) -> Table:
