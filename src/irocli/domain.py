@@ -308,10 +308,13 @@ class Detail(NamedTuple):
 
     values: tuple[str, ...]
     meaning: str
+    name: bool = False  # free text: a person's name (clean_name, name_problem), ``values`` empty
 
     @property
     def shown(self) -> str:
-        """The values as a person reads them: "yes|no|refused", or "0 to 40" for a run of whole numbers."""
+        """The values as a person reads them: "yes|no|refused", "0 to 40" for a run of whole numbers, "a name"."""
+        if self.name:
+            return "a name"
         if all(v.isdigit() for v in self.values):
             return f"{self.values[0]} to {self.values[-1]}"
         return "|".join(self.values)
@@ -343,6 +346,10 @@ EVENT_DETAILS: dict[str, dict[str, Detail]] = {
     },
     "entered-care": {"placement": _PLACEMENT},
     "placement-change": {"placement": _PLACEMENT},
+    # the allocation history: each iro-allocated event names the IRO allocated from its date (the child's IRO is
+    # the latest's); an event recorded before names were structured says it in its note only (migration 0006)
+    "iro-allocated": {"iro": Detail((), "the IRO allocated to the child from that day (the child's IRO is the "
+                                        "latest allocation's: `irocli iro list`)", name=True)},
 }
 
 
@@ -357,7 +364,8 @@ def parse_details(kind: str, given: list[str], *, where: str | None = None) -> d
     found: dict[str, str] = {}
     for text in given:
         name, sep, value = text.partition("=")
-        name, value = name.strip().lower(), value.strip().lower()
+        name = name.strip().lower()
+        value = value if name in allowed and allowed[name].name else value.strip().lower()
         if not sep or not name:
             raise BadInput(f"--detail {text!r} is not NAME=VALUE (e.g. seen-alone=yes)", where=where)
         if name in found:
@@ -384,17 +392,27 @@ def check_details(kind: str, details: dict | None, *, where: str | None = None) 
         if name in IMPORT_FLAGS and value in IMPORT_FLAGS[name]:
             checked[name] = value
             continue
-        text = value.strip().lower() if isinstance(value, str) else repr(value)
+        if name in allowed and allowed[name].name:
+            text = value if isinstance(value, str) else repr(value)
+        else:
+            text = value.strip().lower() if isinstance(value, str) else repr(value)
         checked[name] = _checked(kind, allowed, name, text, "", where)
     return checked
 
 
 def _checked(kind: str, allowed: dict[str, Detail], name: str, value: str, prefix: str, where: str | None) -> str:
     """``value`` (lower case) of detail ``name`` as stored; BadInput if the kind has no such detail or
-    the value is not one of its values (with the closest as a hint)."""
+    the value is not one of its values (with the closest as a hint). A name detail (``Detail.name``) is
+    stored clean (clean_name); BadInput when it is empty or has a name_problem (never quoted back)."""
     if name not in allowed:
         known = ", ".join(allowed) if allowed else "none"
         raise BadInput(f"{prefix}{name}: {kind} events carry no such detail (their details: {known})", where=where)
+    if allowed[name].name:
+        problem = name_problem(value)
+        cleaned = clean_name(value)
+        if problem is not None or not cleaned:
+            raise BadInput(f"{prefix}{name} {problem or 'is empty'}", where=where)
+        return cleaned
     value = _as_written(allowed[name].values, value)
     if value not in allowed[name].values:
         from irocli._suggest import did_you_mean
@@ -409,6 +427,23 @@ def _checked(kind: str, allowed: dict[str, Detail], name: str, value: str, prefi
 def _as_written(values: tuple[str, ...], value: str) -> str:
     """``value`` (lower case) as ``values`` write it: a code list in upper case (SSDA903's U1) takes "u1"."""
     return next((v for v in values if v.lower() == value), value)
+
+
+ALLOCATION_KIND = "iro-allocated"
+# How an allocation recorded before 0006 named its IRO: in its note only ("IRO named on the child: A. Khan").
+ALLOCATION_NOTE = "IRO named on the child: "
+
+
+def allocated_iro(kind: str, details: dict | None, note: str | None = None) -> str | None:
+    """The IRO an `iro-allocated` event allocates, cleaned (clean_name): its details' ``iro``, else (an event
+    of a file written before names were structured) the name in a note of the form ALLOCATION_NOTE + NAME;
+    None for any other kind, or an allocation that names no one."""
+    if kind != ALLOCATION_KIND:
+        return None
+    name = (details or {}).get("iro")
+    if not name and note and note.startswith(ALLOCATION_NOTE):
+        name = note[len(ALLOCATION_NOTE):]
+    return clean_name(name) if isinstance(name, str) else None
 
 
 def details_text(kind: str, details: dict | None) -> str:

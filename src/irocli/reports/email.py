@@ -65,16 +65,17 @@ def digests(rows: list[dict], *, kind: str, as_of: dt.date, within: int | None, 
     """The emails to send and the warnings to show.
 
     Per-IRO digests go to each IRO's configured address (an IRO without one is a warning, the others
-    still go); the manager summary goes to `managers`. An empty digest is dropped unless `always`.
+    still go): a row with a ``cover`` goes to the covering IRO instead, whose table marks it "cover for" the
+    allocated IRO; the manager summary goes to `managers`. An empty digest is dropped unless `always`.
     """
     out: list[Digest] = []
     warnings: list[str] = []
     if per_iro:
         by_iro: dict[str, list[dict]] = {name: [] for name in (iros if always else ())}
         unallocated = 0
-        for row in rows:
-            if row.get("iro"):
-                by_iro.setdefault(row["iro"], []).append(row)
+        for row in rows:  # a covered child's rows go to the covering IRO while the cover lasts (marked as cover)
+            if row.get("cover") or row.get("iro"):
+                by_iro.setdefault(row.get("cover") or row["iro"], []).append(row)
             else:
                 unallocated += 1
         for name in sorted(by_iro):
