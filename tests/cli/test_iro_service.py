@@ -237,3 +237,32 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(service, args, message)
     assert result.stderr == f"Error: {message}\n" or (result.stderr.startswith(f"Error: {message}")
                                                       and result.stderr.count("\n") == 1), result.stderr
     assert (service.digest(), iros(service), allocations(service), covers(service)) == before
+
+
+def test_email_per_iro_sends_covered_rows_to_the_covering_iro_marked_as_cover(service, tmp_path):
+    """While D. Patel is on leave, C07's rows go to A. Khan's digest ("cover for D. Patel"), not D. Patel's."""
+    import email
+    import re
+
+    from irocli.cli import app
+    from irocli.cli._context import today
+
+    config = tmp_path / "config.toml"
+    config.write_text('[iros]\n"A. Khan" = "a.khan@la.gov.uk"\n"B. Okafor" = "b.okafor@la.gov.uk"\n'
+                      '"C. Jones" = "c.jones@la.gov.uk"\n"D. Patel" = "d.patel@la.gov.uk"\n')
+    config.chmod(0o600)
+    until = (today() + dt.timedelta(days=14)).isoformat()
+    service("caseload", "cover", "D. Patel", "--cover", "A. Khan", "--from", "today", "--to", until)
+    result = service.runner.invoke(app, ["email", "overdue", "--per-iro", "--dry-run"],
+                                   env={"IROCLI_CONFIG": str(config), "IROCLI_SMTP_HOST": None})
+    assert result.exit_code == 0, result.stderr
+    messages = {}
+    for chunk in re.split(r"(?m)^(?=Subject: )", result.stdout):  # one message after another, each from Subject
+        if chunk.strip():
+            message = email.message_from_string(chunk)
+            text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_payload(decode=True)
+            messages[message["To"]] = text.decode()
+    # C05 and C08 have nothing overdue; D. Patel's only child with rows, C07, is covered: no digest for D. Patel
+    assert sorted(messages) == ["a.khan@la.gov.uk", "b.okafor@la.gov.uk", "c.jones@la.gov.uk"]
+    assert "C07 CC (cover for D. Patel)" in messages["a.khan@la.gov.uk"]
+    assert "C07" not in messages["b.okafor@la.gov.uk"] and "C07" not in messages["c.jones@la.gov.uk"]

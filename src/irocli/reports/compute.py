@@ -13,10 +13,10 @@ from irocli.domain import Child, Event, Obligation
 
 
 def caseload(store, profile, as_of: dt.date, *, iro=None, team=None, history=False, due_by: dt.date | None = None,
-             notices: Notices | None = None) -> Iterator[tuple[Child, Obligation]]:
-    """(child, obligation) for every obligation of every child (only ``iro``'s or ``team``'s when given; ``iro``'s
-    are also the children that IRO covers on ``as_of``, store/queries.match_filters) as of ``as_of``; ``history``
-    keeps those met or missed; without it, ``due_by`` leaves out open ones due after it.
+             notices: Notices | None = None, covers: bool = False) -> Iterator[tuple[Child, Obligation]]:
+    """(child, obligation) for every obligation of every child (only ``iro``'s or ``team``'s when given; with
+    ``covers``, ``iro``'s are also the children that IRO covers on ``as_of``, store/queries.match_filters) as of
+    ``as_of``; ``history`` keeps those met or missed; without it, ``due_by`` leaves out open ones due after it.
 
     Read from the obligation table (store/kept.py) for each child whose stored rows are current and answer for
     ``as_of``; derived live (engine.derive) for the others: those stale (another profile, calendar or engine,
@@ -26,9 +26,9 @@ def caseload(store, profile, as_of: dt.date, *, iro=None, team=None, history=Fal
     Either way each obligation is the engine's, seen from ``as_of`` (Obligation.settle). Raises what the store
     raises."""
     notices = notices or Notices()
-    key, plan = _plan(store, profile, as_of, iro, team, notices, covers=True)
+    key, plan = _plan(store, profile, as_of, iro, team, notices, covers=covers)
     for child, ob in store.kept_obligations(key, as_of, iro=iro, team=team, open_only=not history, due_by=due_by,
-                                            covers=True):
+                                            covers=covers):
         if ob.settle(as_of, history):
             yield child, ob
     live = plan.live
@@ -40,7 +40,8 @@ def caseload(store, profile, as_of: dt.date, *, iro=None, team=None, history=Fal
     gc.disable()
     try:
         with notices.deriving(len(live)) as done:
-            for child, events in store.iter_caseload(iro=iro, team=team, child_ids=live, covers_on=as_of):
+            for child, events in store.iter_caseload(iro=iro, team=team, child_ids=live,
+                                                     covers_on=as_of if covers else None):
                 for ob in derive(child.id, events, profile, as_of, dob=child.dob, history=history).obligations:
                     yield child, ob
                 done(1)
@@ -128,7 +129,8 @@ def due_rows(store, profile, as_of: dt.date, *, within: int | None, iro=None, te
     horizon = as_of + dt.timedelta(days=within) if within is not None else as_of - dt.timedelta(days=1)
     rows = []
     covers = store.covers_in_force(as_of)
-    for child, ob in caseload(store, profile, as_of, iro=iro, team=team, due_by=horizon, notices=notices):
+    for child, ob in caseload(store, profile, as_of, iro=iro, team=team, due_by=horizon, notices=notices,
+                              covers=True):
         if ob.status.is_open and ob.due <= horizon:
             row = obligation_row(ob, child, as_of)
             row["cover"] = covers[child.id].iro if child.id in covers else None

@@ -281,8 +281,8 @@ class Store:
     def add_child(self, child: Child, *, allocated_on: dt.date | None = None) -> None:
         """Add a new child (names stored clean, a placeholder date of birth as unknown).
 
-        With ``allocated_on`` and an IRO named, an `iro-allocated` event of that day is recorded in
-        the same transaction: the IRO named on the child, with the date it was set (RULES §3,
+        With ``allocated_on`` and an IRO named, an `iro-allocated` event of that day naming the IRO
+        (details {"iro": NAME}: the allocation history) is recorded in the same transaction (RULES §3,
         ms.iro-before-first-review).
         """
         from irocli.store.tables import ChildRow
@@ -323,7 +323,8 @@ class Store:
 
         Names are stored clean (a blank one leaves the field as it is); the placeholder date of
         birth 1900-01-01 sets the date of birth to unknown. With ``allocated_on``, a change of IRO
-        records an `iro-allocated` event of that day (as :meth:`add_child`).
+        records an `iro-allocated` event of that day (as :meth:`add_child`); without it (a script) the
+        IRO is set with no allocation recorded, and the next write that follows the history may set it back.
         """
         from irocli.store.tables import ChildRow
 
