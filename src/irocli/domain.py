@@ -349,7 +349,8 @@ EVENT_DETAILS: dict[str, dict[str, Detail]] = {
     # the allocation history: each iro-allocated event names the IRO allocated from its date (the child's IRO is
     # the latest's); an event recorded before names were structured says it in its note only (migration 0006)
     "iro-allocated": {"iro": Detail((), "the IRO allocated to the child from that day (the child's IRO is the "
-                                        "latest allocation's: `irocli iro list`)", name=True)},
+                                        "latest allocation's: `irocli iro list`)", name=True),
+                      "from": Detail((), "the IRO the child had before (`caseload transfer` records it)", name=True)},
 }
 
 
@@ -444,6 +445,38 @@ def allocated_iro(kind: str, details: dict | None, note: str | None = None) -> s
     if not name and note and note.startswith(ALLOCATION_NOTE):
         name = note[len(ALLOCATION_NOTE):]
     return clean_name(name) if isinstance(name, str) else None
+
+
+def history_of(allocations) -> list[tuple[dt.date, int, str]]:
+    """A child's allocation history from its non-voided `iro-allocated` events given as (date, event id, details,
+    note): (date, event id, IRO) for each that names an IRO (allocated_iro), oldest first (by date, then id).
+    When the first names the IRO before it (details ``from``: a transfer records it), that IRO leads the history
+    from dt.date.min (event id 0): who had the child before any allocation named one."""
+    found = sorted((day, event_id or 0, iro) for day, event_id, details, note in allocations
+                   if (iro := allocated_iro(ALLOCATION_KIND, details, note)) is not None)
+    if found:
+        first = next(d for day, event_id, d, _ in allocations
+                     if (day, event_id or 0) == found[0][:2])
+        before = clean_name((first or {}).get("from")) if isinstance((first or {}).get("from"), str) else None
+        if before:
+            found.insert(0, (dt.date.min, 0, before))
+    return found
+
+
+def allocation_history(events) -> list[tuple[dt.date, int, str]]:
+    """history_of a child's non-voided ``events`` (domain Events; the others are left out)."""
+    return history_of([(e.date, e.id, e.details, e.note) for e in events if e.kind == ALLOCATION_KIND])
+
+
+def iro_on(named: str | None, history: list[tuple[dt.date, int, str]], day: dt.date) -> str | None:
+    """The IRO allocated to a child on ``day``: the latest of its allocation ``history`` ((date, event id, IRO),
+    oldest first, history_of) dated on or before the day; before the first, the first's (an allocation recorded
+    when the IRO was named, `child add --iro`, is dated that day: the IRO had the child before). A child whose
+    history names no IRO (an import that carried none) has the IRO named on it (``named``), whatever the day."""
+    if not history:
+        return named
+    allocated = [iro for when, _id, iro in history if when <= day]
+    return allocated[-1] if allocated else history[0][2]
 
 
 def details_text(kind: str, details: dict | None) -> str:

@@ -103,10 +103,19 @@ def test_iro_list_today_and_before_a_transfer_worked_out_by_hand(service):
     before = [("A. Khan", 3, 3, "above", 0, 0), ("B. Okafor", 2, 2, "within", 0, 0),
               ("C. Jones", 1, 1, "within", 0, 0), ("D. Patel", 1, 2, "within", 0, 0)]
     assert listed(service, "--as-of", "2025-04-30") == before
+    # on 2025-01-07 only C01 and C02 were in care (since 2025-01-06); before a child's first allocation its IRO
+    # is the first's (`child add --iro` records the allocation on the day it is run, after the history it
+    # backfills), so every child counts as allocated, in care or not
+    assert listed(service, "--as-of", "2025-01-07") == [
+        ("A. Khan", 2, 3, "within", 0, 0), ("B. Okafor", 0, 2, "below", 0, 0), ("C. Jones", 0, 1, "below", 0, 0),
+        ("D. Patel", 0, 2, "below", 0, 0)]
     service("caseload", "transfer", "--from", "a. khan", "--to", "C. Jones", "--child", "C03", "--date", "2025-05-01")
     service("caseload", "transfer", "--from", "A. KHAN", "--to", "B. Okafor", "--date", "2025-06-02")
-    # the past is told from the history, not from today's IROs
+    # the past is told from the history, not from today's IROs: by `iro list` and by the KPI's caseload
     assert listed(service, "--as-of", "2025-04-30") == before
+    kpi = service.json("report", "kpi", "--from", "2025-04-01", "--to", "2025-04-30")
+    assert [(r["iro"], r["children"], r["band"]) for r in kpi["caseload"]] == [
+        ("A. Khan", 3, "above"), ("B. Okafor", 2, "within"), ("C. Jones", 1, "within"), ("D. Patel", 1, "within")]
     # 2025-05-15, between the transfers: C03 is C. Jones's
     assert listed(service, "--as-of", "2025-05-15") == [
         ("A. Khan", 2, 2, "within", 0, 0), ("B. Okafor", 2, 2, "within", 0, 0), ("C. Jones", 2, 2, "within", 0, 0),
@@ -145,9 +154,10 @@ def test_a_transfer_changes_exactly_the_childrens_iro_and_history(service):
     service("caseload", "transfer", "--from", " A.  KHAN ", "--to", "B. Okafor", "--date", "2025-06-02")
     assert iros(service) == {"C01": "B. Okafor", "C02": "B. Okafor", "C03": "C. Jones", "C04": "B. Okafor",
                              "C05": "B. Okafor", "C06": "C. Jones", "C07": "D. Patel", "C08": "D. Patel"}
-    assert allocations(service) == [*start, ("C03", "2025-05-01", detail("C. Jones")),
-                                    ("C01", "2025-06-02", detail("B. Okafor")),
-                                    ("C02", "2025-06-02", detail("B. Okafor"))]
+    # each names the IRO before it too ("from"), as stored on the child
+    assert allocations(service) == [*start, ("C03", "2025-05-01", '{"from": "A. Khan", "iro": "C. Jones"}'),
+                                    ("C01", "2025-06-02", '{"from": "A. Khan", "iro": "B. Okafor"}'),
+                                    ("C02", "2025-06-02", '{"from": "A. Khan", "iro": "B. Okafor"}')]
     assert covers(service) == []
     assert children_listed(service, "overdue", "B. Okafor") == {"C01", "C02", "C04"}
     assert children_listed(service, "overdue", "C. Jones") == {"C03", "C06"}
@@ -266,3 +276,19 @@ def test_email_per_iro_sends_covered_rows_to_the_covering_iro_marked_as_cover(se
     assert sorted(messages) == ["a.khan@la.gov.uk", "b.okafor@la.gov.uk", "c.jones@la.gov.uk"]
     assert "C07 CC (cover for D. Patel)" in messages["a.khan@la.gov.uk"]
     assert "C07" not in messages["b.okafor@la.gov.uk"] and "C07" not in messages["c.jones@la.gov.uk"]
+
+
+def test_a_transfer_of_a_child_whose_history_named_no_iro_keeps_who_had_it_before(cli):
+    """An import that carried no IRO name (sample_data's events.csv) leaves a history naming no one; the transfer
+    records the IRO before it ("from"), so a day before the transfer still counts with them."""
+    cli("init", "--profile", "england")
+    cli.add_child_as_imported("C01", "Child C01", "2012-05-01", iro="A. Khan")
+    cli("event", "add", "C01", "entered-care", "2025-01-06")
+    cli("caseload", "transfer", "--from", "A. Khan", "--to", "B. Okafor", "--date", "2025-06-02")
+    assert [r["iro"] for r in cli.json("iro", "list", "--as-of", "2025-03-01")] == ["A. Khan"]
+    assert [r["iro"] for r in cli.json("iro", "list", "--as-of", "2025-06-02")] == ["B. Okafor"]
+    result = cli("iro", "rename", "a. khan", "Amir Khan")  # the "from" is renamed too
+    assert result.stderr == "Renamed to Amir Khan: 0 child(ren), 1 allocation(s), 0 cover(s).\n"
+    assert cli.rows("SELECT details FROM event WHERE kind = 'iro-allocated'") == [
+        ('{"from": "Amir Khan", "iro": "B. Okafor"}',)]
+    assert [r["iro"] for r in cli.json("iro", "list", "--as-of", "2025-03-01")] == ["Amir Khan"]

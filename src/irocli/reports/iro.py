@@ -8,21 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from irocli.domain import name_key
+from irocli.domain import iro_on, name_key
 from irocli.reports.kpi import _band, episodes, in_care_on
 
 FIELDS = ("iro", "looked_after", "allocated", "band", "band_low", "band_high", "covering", "covered", "source")
 UNALLOCATED = None  # the row of children no IRO was allocated to on the day (iro null)
-
-
-def iro_on(child, history: list[tuple[dt.date, int, str]], day: dt.date) -> str | None:
-    """The IRO allocated to ``child`` on ``day``: the latest allocation of its ``history`` ((date, event id, IRO),
-    oldest first) dated on or before the day; None when the history names an IRO only from later. A child whose
-    history names no IRO (an import that carried none) has the IRO named on it, whatever the day."""
-    if not history:
-        return child.iro
-    named = [iro for when, _id, iro in history if when <= day]
-    return named[-1] if named else None
 
 
 def caseloads(service, covers, profile, day: dt.date) -> list[dict]:
@@ -30,7 +20,9 @@ def caseloads(service, covers, profile, day: dt.date) -> list[dict]:
     looked after with no IRO allocated that day (when there are any).
 
     ``service``: Store.iro_service's (child, episode events, allocation history) triples; ``covers``: the cover
-    rows in force on ``day`` (queries.Cover). ``looked_after``: the children allocated to the IRO on the day
+    rows in force on ``day`` (queries.Cover). The IRO of a child on the day is domain.iro_on's: its latest
+    allocation by then, the first's before it, the IRO named on it when its history names no one.
+    ``looked_after``: the children allocated to the IRO on the day
     who were in an episode of care (reports.kpi.episodes, the KPI's caseload rule: entered-care to left-care or
     adoption order, the day of leaving not in care); ``allocated``: every child allocated to them that day, in
     care or not; ``band``: below, within or above the profile's [kpi] caseload_band (``band_low`` to
@@ -49,7 +41,7 @@ def caseloads(service, covers, profile, day: dt.date) -> list[dict]:
 
     allocated: dict[str, str | None] = {}
     for child, events, history in service:
-        iro = iro_on(child, history, day)
+        iro = iro_on(child.iro, history, day)
         allocated[child.id] = iro
         looked_after = in_care_on(episodes(events, day), day)
         if iro is None and not looked_after:

@@ -13,7 +13,7 @@ import datetime as dt
 import statistics
 from collections.abc import Iterable
 
-from irocli.domain import EPISODE_END_KINDS, Event, Status
+from irocli.domain import EPISODE_END_KINDS, Event, Status, allocation_history, iro_on
 from irocli.engine import REVIEW_TYPES, derive
 from irocli.reports.escalations import known_escalations, stage_counts
 
@@ -123,8 +123,9 @@ def compute(caseload: Iterable[tuple], profile, start: dt.date, end: dt.date, as
     escs = []
     for child, events, *derived in caseload:
         eps = episodes(events, as_of)
-        if in_care_on(eps, known_to):
-            per_iro[child.iro or "(unallocated)"] = per_iro.get(child.iro or "(unallocated)", 0) + 1
+        if in_care_on(eps, known_to):  # the IRO allocated that day (the allocation history), not today's
+            iro = iro_on(child.iro, allocation_history(events), known_to) or "(unallocated)"
+            per_iro[iro] = per_iro.get(iro, 0) + 1
         obligations = derived[0] if derived else derive(child.id, events, profile, as_of, dob=child.dob,
                                                          history=True).obligations
         mine = []

@@ -182,14 +182,15 @@ _ALLOCATION = "iro-allocated"  # domain.ALLOCATION_KIND
 
 
 def allocations(conn: Connection, child_ids: Iterable[str] | None = None) -> dict[str, list[tuple[dt.date, int, str]]]:
-    """Each child's allocation history: (date, event id, IRO) of every non-voided `iro-allocated` event that names
-    an IRO (domain.allocated_iro: its details, else an old note), by date then id, by child id; only
-    ``child_ids``' (all children's with None). A child whose history names no IRO is not among them."""
-    from irocli.domain import allocated_iro
+    """Each child's allocation history (domain.history_of): (date, event id, IRO) of every non-voided
+    `iro-allocated` event that names an IRO (its details, else an old note), by date then id, led by the IRO
+    before the first where a transfer recorded it; by child id, only ``child_ids``' (all children's with None).
+    A child whose history names no IRO is not among them."""
+    from irocli.domain import history_of
 
     sql = ("SELECT child_id, date, id, note, details FROM event WHERE kind = :kind AND voided_at IS NULL")
     parse = date_parser(conn)
-    found: dict[str, list[tuple[dt.date, int, str]]] = {}
+    rows: dict[str, list[tuple]] = {}
     batches: Iterable[list[str] | None] = [None] if child_ids is None else chunks(sorted(set(child_ids)))
     for batch in batches:
         params: dict = {"kind": _ALLOCATION}
@@ -199,12 +200,9 @@ def allocations(conn: Connection, child_ids: Iterable[str] | None = None) -> dic
             query += f" AND child_id IN ({', '.join(':' + n for n in names)})"
             params.update(names)
         for child_id, day, event_id, note, details in conn.execute(text(query), params):
-            iro = allocated_iro(_ALLOCATION, _details(details), note)
-            if iro is not None:
-                found.setdefault(child_id, []).append((parse(day), event_id, iro))
-    for history in found.values():
-        history.sort()
-    return found
+            rows.setdefault(child_id, []).append((parse(day), event_id, _details(details), note))
+    found = {child_id: history_of(events) for child_id, events in rows.items()}
+    return {child_id: history for child_id, history in found.items() if history}
 
 
 @dataclass(frozen=True, slots=True)

@@ -599,7 +599,7 @@ class Store:
                 check_event_date(ALLOCATION_KIND, day, as_of=as_of, dob=children[cid].dob, child_id=cid)
             now = utc_now()
             for cid in sorted(children):
-                session.add(_allocation(cid, to_iro, day, recorded_by))
+                session.add(_allocation(cid, to_iro, day, recorded_by, before=children[cid].iro))
                 row = session.get(ChildRow, cid)
                 row.iro = to_iro
                 row.updated_at = now
@@ -643,8 +643,9 @@ class Store:
 
     def rename_iro(self, old: str, new: str) -> dict[str, int]:
         """Merge two spellings of one IRO: every stored spelling ``old`` matches (name_key: trimmed, any case), in
-        child.iro, the `iro` detail of `iro-allocated` events and the iro and absent of cover rows, becomes ``new``
-        (stored clean), in one transaction. Returns the counts changed: children, allocations, covers. BadInput
+        child.iro, the `iro` and `from` details of `iro-allocated` events (voided ones too; one named in an old
+        note only gets the detail) and the iro and absent of cover rows, becomes ``new`` (stored clean), in one
+        transaction. Returns the counts changed: children, allocations, covers. BadInput
         (nothing written) when ``old`` matches no one anywhere, or ``new`` is no name (domain.check_name)."""
         import json
 
@@ -668,22 +669,20 @@ class Store:
             result = conn.execute(sa.update(table).where(table.c.iro.in_(names)).values(iro=new, updated_at=now))
             counts["children"] = result.rowcount
             events = EventRow.__table__
-            changes = []
-            for cid, history in queries.allocations(conn).items():
-                for _day, event_id, iro in history:
-                    if name_key(iro) == key:
-                        changes.append((cid, event_id))
-            if changes:
-                ids = [event_id for _, event_id in changes]
-                rows = conn.execute(sa.select(events.c.id, events.c.details).where(events.c.id.in_(ids))).all()
-                updates = []
-                for event_id, details in rows:
-                    found = json.loads(details) if details else {}
-                    found["iro"] = new
-                    updates.append({"b_id": event_id, "details": dump_details(found)})
+            updates = []  # every allocation naming them (voided ones too: the record reads the same)
+            for event_id, note, details in conn.execute(sa.select(events.c.id, events.c.note, events.c.details)
+                                                        .where(events.c.kind == ALLOCATION_KIND)):
+                found = json.loads(details) if details else {}
+                named = {k: v for k, v in found.items() if k in ("iro", "from") and isinstance(v, str)}
+                if "iro" not in named and allocated_iro(ALLOCATION_KIND, None, note) is not None:
+                    named["iro"] = allocated_iro(ALLOCATION_KIND, None, note)  # named in an old note only
+                changed = {k: new for k, v in named.items() if name_key(v) == key}
+                if changed:
+                    updates.append({"b_id": event_id, "details": dump_details({**found, **changed})})
+            if updates:
                 conn.execute(sa.update(events).where(events.c.id == sa.bindparam("b_id"))
                              .values(details=sa.bindparam("details")), updates)
-                counts["allocations"] = len(updates)
+            counts["allocations"] = len(updates)
             covers = CoverRow.__table__
             counts["covers"] = len(conn.execute(sa.select(covers.c.id).where(
                 sa.or_(covers.c.iro.in_(names), covers.c.absent.in_(names)))).all())
@@ -793,14 +792,17 @@ class Store:
             return grants.grant_reader(self._migrator, role)
 
 
-def _allocation(child_id: str, iro: str, day: dt.date, recorded_by: str | None = None) -> EventRow:
+def _allocation(child_id: str, iro: str, day: dt.date, recorded_by: str | None = None, before: str | None = None
+                ) -> EventRow:
     """The `iro-allocated` event allocating ``iro`` to a child from ``day``: details {"iro": NAME} (the allocation
-    history, domain.EVENT_DETAILS); recorded by ``recorded_by``, default the OS user."""
+    history, domain.EVENT_DETAILS), with "from": ``before`` when given (the IRO the child had: a transfer says
+    it, so a history that named no one before still tells who had the child); recorded by ``recorded_by``,
+    default the OS user."""
     from irocli.store.tables import EventRow
 
+    details = {"iro": iro} if before is None else {"iro": iro, "from": before}
     return EventRow(child_id=child_id, kind=ALLOCATION_KIND, date=day, meeting=True, recorded_at=utc_now(),
-                    recorded_by=recorded_by if recorded_by is not None else os_user(),
-                    details=dump_details({"iro": iro}))
+                    recorded_by=recorded_by if recorded_by is not None else os_user(), details=dump_details(details))
 
 
 def _follow_allocations(conn: sa.Connection, child_ids: Iterable[str], now: dt.datetime) -> None:
