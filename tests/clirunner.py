@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from irocli.cli import app
 
-TABLES = ("alembic_version", "child", "event", "meta")
+TABLES = ("alembic_version", "child", "event", "meta", "iro_cover")
 
 
 def _engine(url: str) -> sa.Engine:

@@ -313,10 +313,14 @@ class Detail(NamedTuple):
     meaning: str
     parse: Callable[[str], str | None] | None = None
     form: str = ""
+    name: bool = False  # free text: a person's name (clean_name, name_problem), ``values`` empty
 
     @property
     def shown(self) -> str:
-        """The values as a person reads them: "yes|no|refused", or "0 to 40" for a run of whole numbers."""
+        """The values as a person reads them: "yes|no|refused", "0 to 40" for a run of whole numbers, "a name",
+        or the form a parsed value takes."""
+        if self.name:
+            return "a name"
         if self.parse is not None:
             return self.form
         if all(v.isdigit() for v in self.values):
@@ -396,6 +400,11 @@ EVENT_DETAILS: dict[str, dict[str, Detail]] = {
     "entered-care": {"placement": _PLACEMENT},
     "placement-change": {"placement": _PLACEMENT},
     "review-booked": {"time": MEETING_TIME},
+    # the allocation history: each iro-allocated event names the IRO allocated from its date (the child's IRO is
+    # the latest's); an event recorded before names were structured says it in its note only (migration 0006)
+    "iro-allocated": {"iro": Detail((), "the IRO allocated to the child from that day (the child's IRO is the "
+                                        "latest allocation's: `irocli iro list`)", name=True),
+                      "from": Detail((), "the IRO the child had before (`caseload transfer` records it)", name=True)},
 }
 
 
@@ -410,7 +419,8 @@ def parse_details(kind: str, given: list[str], *, where: str | None = None) -> d
     found: dict[str, str] = {}
     for text in given:
         name, sep, value = text.partition("=")
-        name, value = name.strip().lower(), value.strip().lower()
+        name = name.strip().lower()
+        value = value if name in allowed and allowed[name].name else value.strip().lower()
         if not sep or not name:
             raise BadInput(f"--detail {text!r} is not NAME=VALUE (e.g. seen-alone=yes)", where=where)
         if name in found:
@@ -437,7 +447,10 @@ def check_details(kind: str, details: dict | None, *, where: str | None = None) 
         if name in IMPORT_FLAGS and value in IMPORT_FLAGS[name]:
             checked[name] = value
             continue
-        text = value.strip().lower() if isinstance(value, str) else repr(value)
+        if name in allowed and allowed[name].name:
+            text = value if isinstance(value, str) else repr(value)
+        else:
+            text = value.strip().lower() if isinstance(value, str) else repr(value)
         checked[name] = _checked(kind, allowed, name, text, "", where)
     return checked
 
@@ -454,7 +467,8 @@ def detail_option(kind: str, option: str, name: str, value: str | None, details:
         raise BadInput(f"{option} is for {kinds} events only, not {kind}")
     if details and name in details:
         raise BadInput(f"{option} and --detail {name} both given: give one")
-    return {**(details or {}), name: _checked(kind, EVENT_DETAILS[kind], name, value.strip().lower(), "", None,
+    given = value if EVENT_DETAILS[kind][name].name else value.strip().lower()
+    return {**(details or {}), name: _checked(kind, EVENT_DETAILS[kind], name, given, "", None,
                                               shown=f"{option} {value.strip()}")}
 
 
@@ -462,11 +476,18 @@ def _checked(kind: str, allowed: dict[str, Detail], name: str, value: str, prefi
              shown: str | None = None) -> str:
     """``value`` (lower case) of detail ``name`` as stored; BadInput if the kind has no such detail or
     the value is not one of its values (with the closest as a hint), naming it ``shown`` (default
-    ``{prefix}{name}={value}``)."""
+    ``{prefix}{name}={value}``). A name detail (``Detail.name``) is stored clean (clean_name); BadInput when it
+    is empty or has a name_problem (never quoted back)."""
     if name not in allowed:
         known = ", ".join(allowed) if allowed else "none"
         raise BadInput(f"{prefix}{name}: {kind} events carry no such detail (their details: {known})", where=where)
     detail = allowed[name]
+    if detail.name:
+        problem = name_problem(value)
+        cleaned = clean_name(value)
+        if problem is not None or not cleaned:
+            raise BadInput(f"{prefix}{name} {problem or 'is empty'}", where=where)
+        return cleaned
     if detail.parse is not None:
         parsed = detail.parse(value)
         if parsed is None:
@@ -488,6 +509,55 @@ def _checked(kind: str, allowed: dict[str, Detail], name: str, value: str, prefi
 def _as_written(values: tuple[str, ...], value: str) -> str:
     """``value`` (lower case) as ``values`` write it: a code list in upper case (SSDA903's U1) takes "u1"."""
     return next((v for v in values if v.lower() == value), value)
+
+
+ALLOCATION_KIND = "iro-allocated"
+# How an allocation recorded before 0006 named its IRO: in its note only ("IRO named on the child: A. Khan").
+ALLOCATION_NOTE = "IRO named on the child: "
+
+
+def allocated_iro(kind: str, details: dict | None, note: str | None = None) -> str | None:
+    """The IRO an `iro-allocated` event allocates, cleaned (clean_name): its details' ``iro``, else (an event
+    of a file written before names were structured) the name in a note of the form ALLOCATION_NOTE + NAME;
+    None for any other kind, or an allocation that names no one."""
+    if kind != ALLOCATION_KIND:
+        return None
+    name = (details or {}).get("iro")
+    if not name and note and note.startswith(ALLOCATION_NOTE):
+        name = note[len(ALLOCATION_NOTE):]
+    return clean_name(name) if isinstance(name, str) else None
+
+
+def history_of(allocations) -> list[tuple[dt.date, int, str]]:
+    """A child's allocation history from its non-voided `iro-allocated` events given as (date, event id, details,
+    note): (date, event id, IRO) for each that names an IRO (allocated_iro), oldest first (by date, then id).
+    When the first names the IRO before it (details ``from``: a transfer records it), that IRO leads the history
+    from dt.date.min (event id 0): who had the child before any allocation named one."""
+    found = sorted((day, event_id or 0, iro) for day, event_id, details, note in allocations
+                   if (iro := allocated_iro(ALLOCATION_KIND, details, note)) is not None)
+    if found:
+        first = next(d for day, event_id, d, _ in allocations
+                     if (day, event_id or 0) == found[0][:2])
+        before = clean_name((first or {}).get("from")) if isinstance((first or {}).get("from"), str) else None
+        if before:
+            found.insert(0, (dt.date.min, 0, before))
+    return found
+
+
+def allocation_history(events) -> list[tuple[dt.date, int, str]]:
+    """history_of a child's non-voided ``events`` (domain Events; the others are left out)."""
+    return history_of([(e.date, e.id, e.details, e.note) for e in events if e.kind == ALLOCATION_KIND])
+
+
+def iro_on(named: str | None, history: list[tuple[dt.date, int, str]], day: dt.date) -> str | None:
+    """The IRO allocated to a child on ``day``: the latest of its allocation ``history`` ((date, event id, IRO),
+    oldest first, history_of) dated on or before the day; before the first, the first's (an allocation recorded
+    when the IRO was named, `child add --iro`, is dated that day: the IRO had the child before). A child whose
+    history names no IRO (an import that carried none) has the IRO named on it (``named``), whatever the day."""
+    if not history:
+        return named
+    allocated = [iro for when, _id, iro in history if when <= day]
+    return allocated[-1] if allocated else history[0][2]
 
 
 def details_text(kind: str, details: dict | None) -> str:

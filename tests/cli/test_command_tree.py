@@ -90,11 +90,15 @@ def baseline(path: tuple[str, ...], ids: dict[str, str], tmp_path: Path) -> dict
         "kind": "overdue" if path == ("email",) else "review-held",
         **({"child_id": "C002"} if path == ("child", "add") else {}), "target": str(tmp_path / "backup.db"),
         "files": str(ROOT / "sample_data" / "ssd"), "directory": str(ROOT / "sample_data"), "paths": str(SSDA903),
-        "role": "bi_reader",
+        "role": "bi_reader", "absent": "A. Khan", "old": "A. Khan", "new": "Amir Khan",
     }
     options = {"--reason": "drift" if path == ("escalation", "open") else "entered in error",
                "--outcome": "plan agreed", "--month": "2025-02", "--note": "good life-story work",
                "--map": "ssd", "--name": "Ava Smith", "--dob": "2010-02-28"}
+    # `caseload transfer --from NAME --to NAME --date DATE`, `caseload cover ABSENT --cover NAME --from/--to DATE`
+    transfer = path == ("caseload", "transfer")
+    options |= {"--from": "A. Khan" if transfer else "2025-02-01", "--to": "B. Okafor" if transfer else "2025-02-14",
+                "--cover": "B. Okafor", "--date": "today"}
     return {"arguments": arguments, "options": options}
 
 

@@ -27,7 +27,7 @@ import pytest
 from irocli.cli import app
 
 HEADER = ["child_id", "child", "obligation", "title", "due", "status", "days", "anchor_kind", "anchor_date", "iro",
-          "team", "source", "owner", "met_on"]
+          "team", "source", "owner", "met_on", "cover"]
 # North's rows as of 2025-03-25, in the order of `irocli overdue` (due, child, obligation):
 # (child_id, child, obligation, due, days, anchor_kind, anchor_date, owner)
 NORTH = [

@@ -111,7 +111,7 @@ def test_due_counts_day_0_to_7_as_due_within_7_days_as_the_rows_do(screen):
     assert screen.json("due", "--as-of", "2025-01-01", "--iro", "B. Okafor") == []
     csv = screen("due", "--as-of", "2025-01-01", "--iro", "B. Okafor", "--format", "csv").stdout
     assert csv.splitlines() == ["child_id,obligation,title,due,status,days,anchor_kind,anchor_date,iro,team,source,"
-                                "owner,met_on"]
+                                "owner,met_on,cover"]  # cover appended (issue 17)
 
 
 def test_overdue_for_one_iro(screen):
@@ -201,18 +201,18 @@ def test_child_show(screen):
         As of          2025-02-01
 
         Timeline
-        ┏━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
-        ┃ Id ┃ Date       ┃ Kind                 ┃ Note                            ┃ Recorded                   ┃
-        ┡━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
-        │ 4  │ 2024-12-20 │ entered-care         │                                 │ YYYY-MM-DD hh:mm by tester │
-        │ 9  │ 2025-01-10 │ iro-visit            │ VOIDED: entered twice           │ YYYY-MM-DD hh:mm by tester │
-        │ 5  │ 2025-01-22 │ review-held          │ no meeting; paper review        │ YYYY-MM-DD hh:mm by tester │
-        │ 6  │ 2025-01-27 │ decisions-circulated │                                 │ YYYY-MM-DD hh:mm by tester │
-        │ 10 │ 2025-03-03 │ escalation-opened    │                                 │ YYYY-MM-DD hh:mm by tester │
-        │ 11 │ 2025-03-07 │ escalation-response  │ plan agreed                     │ YYYY-MM-DD hh:mm by tester │
-        │ 12 │ 2025-03-12 │ escalation-resolved  │                                 │ YYYY-MM-DD hh:mm by tester │
-        │ 1  │ today-date │ iro-allocated        │ IRO named on the child: A. Khan │ YYYY-MM-DD hh:mm by tester │
-        └────┴────────────┴──────────────────────┴─────────────────────────────────┴────────────────────────────┘
+        ┏━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+        ┃ Id ┃ Date       ┃ Kind                 ┃ Note                     ┃ Recorded                   ┃
+        ┡━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+        │ 4  │ 2024-12-20 │ entered-care         │                          │ YYYY-MM-DD hh:mm by tester │
+        │ 9  │ 2025-01-10 │ iro-visit            │ VOIDED: entered twice    │ YYYY-MM-DD hh:mm by tester │
+        │ 5  │ 2025-01-22 │ review-held          │ no meeting; paper review │ YYYY-MM-DD hh:mm by tester │
+        │ 6  │ 2025-01-27 │ decisions-circulated │                          │ YYYY-MM-DD hh:mm by tester │
+        │ 10 │ 2025-03-03 │ escalation-opened    │                          │ YYYY-MM-DD hh:mm by tester │
+        │ 11 │ 2025-03-07 │ escalation-response  │ plan agreed              │ YYYY-MM-DD hh:mm by tester │
+        │ 12 │ 2025-03-12 │ escalation-resolved  │                          │ YYYY-MM-DD hh:mm by tester │
+        │ 1  │ today-date │ iro-allocated        │ iro=A. Khan              │ YYYY-MM-DD hh:mm by tester │
+        └────┴────────────┴──────────────────────┴──────────────────────────┴────────────────────────────┘
         Open obligations
         ┏━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
         ┃ Due        ┃ Status            ┃ Obligation                                                                   ┃
@@ -280,18 +280,18 @@ def test_event_list(screen):
     # "no meeting" only where it means something (a review); the voided event stays, marked
     assert shown(screen, "event", "list", "C001") == screen_text("""
         Events for C001
-        ┏━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
-        ┃ Id ┃ Date       ┃ Kind                 ┃ Note                            ┃ Recorded                   ┃
-        ┡━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
-        │ 4  │ 2024-12-20 │ entered-care         │                                 │ YYYY-MM-DD hh:mm by tester │
-        │ 9  │ 2025-01-10 │ iro-visit            │ VOIDED: entered twice           │ YYYY-MM-DD hh:mm by tester │
-        │ 5  │ 2025-01-22 │ review-held          │ no meeting; paper review        │ YYYY-MM-DD hh:mm by tester │
-        │ 6  │ 2025-01-27 │ decisions-circulated │                                 │ YYYY-MM-DD hh:mm by tester │
-        │ 10 │ 2025-03-03 │ escalation-opened    │                                 │ YYYY-MM-DD hh:mm by tester │
-        │ 11 │ 2025-03-07 │ escalation-response  │ plan agreed                     │ YYYY-MM-DD hh:mm by tester │
-        │ 12 │ 2025-03-12 │ escalation-resolved  │                                 │ YYYY-MM-DD hh:mm by tester │
-        │ 1  │ today-date │ iro-allocated        │ IRO named on the child: A. Khan │ YYYY-MM-DD hh:mm by tester │
-        └────┴────────────┴──────────────────────┴─────────────────────────────────┴────────────────────────────┘
+        ┏━━━━┳━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━━━━━┓
+        ┃ Id ┃ Date       ┃ Kind                 ┃ Note                     ┃ Recorded                   ┃
+        ┡━━━━╇━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩
+        │ 4  │ 2024-12-20 │ entered-care         │                          │ YYYY-MM-DD hh:mm by tester │
+        │ 9  │ 2025-01-10 │ iro-visit            │ VOIDED: entered twice    │ YYYY-MM-DD hh:mm by tester │
+        │ 5  │ 2025-01-22 │ review-held          │ no meeting; paper review │ YYYY-MM-DD hh:mm by tester │
+        │ 6  │ 2025-01-27 │ decisions-circulated │                          │ YYYY-MM-DD hh:mm by tester │
+        │ 10 │ 2025-03-03 │ escalation-opened    │                          │ YYYY-MM-DD hh:mm by tester │
+        │ 11 │ 2025-03-07 │ escalation-response  │ plan agreed              │ YYYY-MM-DD hh:mm by tester │
+        │ 12 │ 2025-03-12 │ escalation-resolved  │                          │ YYYY-MM-DD hh:mm by tester │
+        │ 1  │ today-date │ iro-allocated        │ iro=A. Khan              │ YYYY-MM-DD hh:mm by tester │
+        └────┴────────────┴──────────────────────┴──────────────────────────┴────────────────────────────┘
     """)
     meeting = {e["kind"]: e["meeting"] for e in screen.json("event", "list", "C001")}
     assert meeting["review-held"] is False and meeting["entered-care"] is None and meeting["iro-visit"] is None

@@ -6,7 +6,9 @@ import csv
 import io
 import json
 
-CONTRACT_KEYS = {"child_id", "obligation", "title", "due", "status", "days", "anchor", "iro", "team", "source", "owner"}
+# the contract's keys, and "cover" (the IRO covering the child, or null) appended by issue 17
+CONTRACT_KEYS = {"child_id", "obligation", "title", "due", "status", "days", "anchor", "iro", "team", "source", "owner",
+                 "cover"}
 
 
 def test_due_json_matches_the_contract(caseload):
@@ -19,7 +21,7 @@ def test_due_json_matches_the_contract(caseload):
     assert first == {
         "child_id": "C002", "obligation": "review.first", "title": "First review", "due": "2025-03-31",
         "status": "due", "days": 6, "anchor": {"kind": "entered-care", "date": "2025-03-03"},
-        "iro": "A. Khan", "team": "North", "source": "REG reg 33(1)", "owner": "iro",
+        "iro": "A. Khan", "team": "North", "source": "REG reg 33(1)", "owner": "iro", "cover": None,
     }
     # C001's first-review record was never sent: 2025-01-22 + 20 WD = 2025-02-19, overdue by 34 days
     late = by[("C001", "task.record-distributed")]

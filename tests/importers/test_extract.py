@@ -47,6 +47,11 @@ def test_the_ssd_extract_loads_children_allocations_and_events(cli, ssd):
     assert [d for k, d in cli.events("1004") if k == "review-held"] == ["2025-01-20", "2025-07-14"]
     assert cli.rows("SELECT details FROM event WHERE source_key = 'ssd:reviews:V7002:review-held'") == [
         ('{"participation": "PN1"}',)]
+    # each IRO involvement is an allocation naming its IRO (ssd_professionals' names): 1002's history has both
+    assert cli.rows("SELECT child_id, date, details FROM event WHERE kind = 'iro-allocated' ORDER BY 1, 2") == [
+        ("1001", "2025-03-12", '{"iro": "A. Khan"}'), ("1002", "2024-11-06", '{"iro": "B. Okafor"}'),
+        ("1002", "2025-06-02", '{"iro": "A. Khan"}'), ("1003", "2025-09-17", '{"iro": "B. Okafor"}'),
+        ("1004", "2023-06-07", '{"iro": "B. Okafor"}'), ("1005", "2026-01-07", '{"iro": "B. Okafor"}')]
 
     again = cli.json("import", "extract", ssd, "--map", "ssd")
     assert again["children"]["added"] == 0 and again["events"] == {"added": 0, "updated": 0, "unchanged": 40}

@@ -526,3 +526,35 @@ def test_a_bad_declared_detail_is_one_line_exit_2_and_nothing_written(cli, tmp_p
     [line] = result.stderr.strip().splitlines()
     assert message in line, line
     assert cli.digest() == before
+
+
+ALLOCATED = """\
+child_id,kind,date,meeting,note,details
+C001,entered-care,2025-03-26,,,
+C001,iro-allocated,2025-03-27,,,"{""iro"": "" C.  Jones ""}"
+C002,entered-care,2025-06-02,,,
+C002,iro-allocated,2025-06-03,,IRO named on the child: D. Patel,
+C002,iro-allocated,2025-06-01,,,
+"""
+
+
+def test_allocations_carry_their_iro_and_the_childs_iro_follows_the_latest(cli, tmp_path):
+    """An iro-allocated event names its IRO in details (cleaned as names are), or in irocli's own note of the
+    form "IRO named on the child: NAME"; the child's IRO is the latest allocation's, whatever children.csv says
+    (C001: C. Jones of 2025-03-27, not A. Khan; C002: D. Patel, the unnamed allocation before it aside)."""
+    cli("init")
+    cli("import", "native", write(tmp_path / "data", events=ALLOCATED))
+    assert cli.rows("SELECT child_id, date, details FROM event WHERE kind = 'iro-allocated' ORDER BY date") == [
+        ("C001", "2025-03-27", '{"iro": "C. Jones"}'), ("C002", "2025-06-01", None),
+        ("C002", "2025-06-03", '{"iro": "D. Patel"}')]
+    assert cli.rows("SELECT id, iro FROM child ORDER BY id") == [("C001", "C. Jones"), ("C002", "D. Patel")]
+
+
+def test_an_allocation_naming_no_one_is_a_bad_row(cli, tmp_path):
+    cli("init")
+    before = cli.digest()
+    events = 'child_id,kind,date,meeting,note,details\nC001,iro-allocated,2025-03-26,,,"{""iro"": ""  ""}"\n'
+    result = cli("import", "native", write(tmp_path / "data", events=events), ok=False)
+    assert result.exit_code == 2
+    assert result.stderr == "Error: events.csv row 2, field details: iro is empty\n"
+    assert cli.digest() == before

@@ -44,7 +44,7 @@ def test_empty_store_is_migrated_to_head_with_the_schema(store_path):
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         views = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='view'")}
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
-    assert tables == {"alembic_version", "child", "event", "meta", "obligation", "obligation_kept"}
+    assert tables == {"alembic_version", "child", "event", "meta", "obligation", "obligation_kept", "iro_cover"}
     assert views == {"v_obligation_open"}  # for BI tools (0005); the metadata of tables.py knows no views
     assert columns(store_path, "child") == {
         "id": ("TEXT", True, True),
@@ -70,6 +70,18 @@ def test_empty_store_is_migrated_to_head_with_the_schema(store_path):
         "void_reason": ("TEXT", False, False),
         "details": ("TEXT", False, False),
     }
+    assert columns(store_path, "iro_cover") == {  # 0006: an IRO covering another's child, both days included
+        "id": ("INTEGER", True, True),
+        "child_id": ("TEXT", True, False),
+        "iro": ("TEXT", True, False),
+        "absent": ("TEXT", True, False),
+        "start_date": ("DATE", True, False),
+        "end_date": ("DATE", True, False),
+        "recorded_at": ("DATETIME", True, False),
+        "recorded_by": ("TEXT", False, False),
+    }
+    assert indexes(store_path, "iro_cover") == {"ix_iro_cover_child_id": (["child_id"], False),
+                                                "ix_iro_cover_iro": (["iro"], False)}
     assert columns(store_path, "meta") == {
         "key": ("TEXT", True, True),
         "value": ("TEXT", False, False),
@@ -285,3 +297,49 @@ def test_upgrading_from_0002_stores_names_clean_and_the_placeholder_birth_date_a
             Child("C003", "Child C003", None, "B. Okafor", "J. Smith", "South"),
         ]
         assert [c.id for c in store.list_children(iro="A. KHAN")] == ["C001", "C002"]
+
+
+def test_upgrading_from_0005_names_the_iro_of_each_allocation_its_note_names(new_db_url):
+    """Revision 0006: an iro-allocated event whose note is "IRO named on the child: NAME" (as `child add --iro`
+    wrote it) gets details {"iro": NAME}, cleaned; other notes, other kinds and named ones are left alone."""
+    import datetime as dt
+    import json
+
+    url = config.db_url(new_db_url("at-0005"))
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    store_migrate.upgrade(engine, "0005")
+    at = dt.datetime(2025, 1, 6, 9, 0)
+    event = sa.text("INSERT INTO event (child_id, kind, date, meeting, note, recorded_at, details) "
+                    "VALUES ('C001', :kind, :date, :meeting, :note, :at, :details)")
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO child (id, name, iro, created_at, updated_at) "
+                             "VALUES ('C001', 'Sam Jones', 'B. Okafor', :at, :at)"), {"at": at})
+        for kind, day, note, details in [
+            ("iro-allocated", dt.date(2025, 1, 8), "IRO named on the child: A.  Khan ", None),
+            ("iro-allocated", dt.date(2025, 2, 3), "IRO named on the child: B. Okafor", '{"source": "x"}'),
+            ("iro-allocated", dt.date(2025, 2, 4), "P100", None),  # an import's worker: not this form
+            ("iro-allocated", dt.date(2025, 2, 5), "IRO named on the child: C. Jones", '{"iro": "D. Patel"}'),
+            ("iro-visit", dt.date(2025, 2, 6), "IRO named on the child: A. Khan", None),
+        ]:
+            conn.execute(event, {"kind": kind, "date": day, "meeting": True, "note": note, "at": at,
+                                 "details": details})
+    engine.dispose()
+    with Store.open(url) as store:
+        assert store.revision() == HEAD
+        found = [(s.event.kind, s.event.date.isoformat(), s.event.details) for s in store.list_events("C001")]
+        assert store.covers_in_force(dt.date(2025, 2, 6)) == {}  # the cover table is there, empty
+    assert found == [
+        ("iro-allocated", "2025-01-08", {"iro": "A. Khan"}),
+        ("iro-allocated", "2025-02-03", {"iro": "B. Okafor", "source": "x"}),
+        ("iro-allocated", "2025-02-04", None),
+        ("iro-allocated", "2025-02-05", {"iro": "D. Patel"}),
+        ("iro-visit", "2025-02-06", None),
+    ]
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            stored = conn.execute(sa.text("SELECT details FROM event WHERE date = :d"),
+                                  {"d": dt.date(2025, 1, 8)}).scalar()
+    finally:
+        engine.dispose()
+    assert json.loads(stored) == {"iro": "A. Khan"} and stored == '{"iro": "A. Khan"}'  # as dump_details writes

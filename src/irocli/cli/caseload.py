@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from irocli.cli._boundary import boundary
@@ -39,3 +41,66 @@ def caseload(ctx: typer.Context, iro: Iro = None, team: Team = None, as_of_: AsO
     rows = caseload_rows(store, profile, day, iro=iro, team=team, notices=Notices(store, profile))
     emit(rows, fmt, fields=CASELOAD_FIELDS, rows=(csv_row(r) for r in rows),
          table=lambda: render.caseload_table(rows, day, iro=iro, team=team))
+
+
+# -- moving children between IROs: transfer and cover (Store.transfer, Store.cover) ------------------------------
+
+_Children = Annotated[list[str] | None, typer.Option(
+    "--child", metavar="ID", help="Only this child (repeatable); each must be allocated to that IRO now.")]
+
+
+@app.command("transfer")
+@boundary
+def caseload_transfer(
+    ctx: typer.Context,
+    from_: Annotated[str, typer.Option("--from", metavar="NAME", help="The IRO the children leave (any case).",
+                                       show_default=False)],
+    to: Annotated[str, typer.Option("--to", metavar="NAME", help="The IRO they move to.", show_default=False)],
+    date: Annotated[str, typer.Option("--date", help="The day the new allocation begins (YYYY-MM-DD or 'today'; "
+                                                     "not after today).", show_default=False)],
+    child: _Children = None,
+) -> None:
+    """Move an IRO's children (or some of them) to another IRO from a date, in one go.
+
+    Records an iro-allocated event of that date for each child and makes TO the child's IRO. Refused, with
+    nothing written: a date after today or before a child's current allocation began, a child not FROM's.
+
+    Example: irocli caseload transfer --from "A. Khan" --to "B. Okafor" --date 2025-04-01
+    """
+    from irocli.cli._context import child_id as valid_child_id
+    from irocli.cli._context import date_arg, name, note, open_store, today
+
+    to = name(to, "--to")
+    day = date_arg(date, "--date")
+    ids = None if child is None else [valid_child_id(c, "--child") for c in child]
+    moved = open_store(ctx).transfer(from_, to, day, as_of=today(), child_ids=ids)
+    note(f"Transferred {len(moved)} child(ren) to {to} from {day}.")
+
+
+@app.command("cover")
+@boundary
+def caseload_cover(
+    ctx: typer.Context,
+    absent: Annotated[str, typer.Argument(metavar="ABSENT", help="The IRO on leave (any case).", show_default=False)],
+    cover: Annotated[str, typer.Option("--cover", metavar="NAME", help="The IRO who covers.", show_default=False)],
+    from_: Annotated[str, typer.Option("--from", metavar="DATE", help="First day of the cover (YYYY-MM-DD or "
+                                       "'today'; may be ahead).", show_default=False)],
+    to: Annotated[str, typer.Option("--to", metavar="DATE", help="Last day of the cover, included.",
+                                    show_default=False)],
+    child: _Children = None,
+) -> None:
+    """Record cover for an IRO's leave: reports show the covering IRO while it lasts; the allocation stays.
+
+    `due`/`overdue --iro NAME` then list the children NAME covers (and the absent IRO's list keeps them);
+    `email --per-iro` sends their rows to the covering IRO, marked as cover; `iro list` counts them.
+
+    Example: irocli caseload cover "A. Khan" --cover "B. Okafor" --from 2026-12-21 --to 2027-01-01
+    """
+    from irocli.cli._context import child_id as valid_child_id
+    from irocli.cli._context import date_arg, name, note, open_store
+
+    cover = name(cover, "--cover")
+    start, end = date_arg(from_, "--from"), date_arg(to, "--to")
+    ids = None if child is None else [valid_child_id(c, "--child") for c in child]
+    covered = open_store(ctx).cover(absent, cover, start, end, child_ids=ids)
+    note(f"{cover} covers {len(covered)} child(ren) from {start} to {end}.")

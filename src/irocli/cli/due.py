@@ -52,7 +52,7 @@ def _report(ctx, *, within, iro, team, as_of_, fmt, sort, title, owner=None):
     rows = sort_rows(rows, sort)
     emit(rows, fmt, fields=CSV_FIELDS, table=lambda: render.due_report(
         rows, title=title, as_of=day, within=within, iro=iro, team=team, owner=owner,
-        names=rows and child_initials(store, iro=iro, team=team)))
+        names=rows and child_initials(store, iro=iro, team=team, as_of=day)))
     return rows
 
 

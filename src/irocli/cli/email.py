@@ -70,9 +70,9 @@ def email(
     store = open_store(ctx, read_only=True)
     profile = load_profile(ctx, store)
     rows = sort_rows(due_rows(store, profile, day, within=days, iro=iro, team=team, notices=Notices(store, profile)))
-    post = mailing(rows, store.list_children(iro=iro, team=team), config, kind=kind, as_of=day, within=days,
-                   managers=managers, per_iro=per_iro, per_team=per_team, always=always,
-                   full_names=full_names, sender=settings.sender)
+    children = store.list_children(iro=iro, team=team, covers_on=day)  # with those an IRO covers that day
+    post = mailing(rows, children, config, kind=kind, as_of=day, within=days, managers=managers, per_iro=per_iro,
+                   per_team=per_team, always=always, full_names=full_names, sender=settings.sender)
     _deliver(post, settings, dry_run)
 
 

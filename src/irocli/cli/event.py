@@ -38,18 +38,22 @@ def event_add(
 
     Refused: a date after today (except a booking: review-booked, review-directed,
     change-proposed) or before the child's birth (except child-protection work).
+    An iro-allocated event names the IRO (--detail iro=NAME): the child's IRO becomes the latest allocation's.
 
     Example: irocli event add C001 review-held 2025-04-15 --participation PN1
 
     Example: irocli event add C001 review-booked 2026-12-14 --time 10:30-12:00
     """
-    from irocli.domain import detail_option, earlier_adjournment, parse_details, parse_kind
+    from irocli.domain import ALLOCATION_KIND, detail_option, earlier_adjournment, parse_details, parse_kind
+    from irocli.errors import BadInput
 
     kind = parse_kind(kind)
     day = date_arg(date, "date")
     note_, by, details = text(note_, "--note"), name(by, "--by"), parse_details(kind, detail or [])
     details = detail_option(kind, "--participation", "participation", participation, details)
     details = detail_option(kind, "--time", "time", time_, details)
+    if kind == ALLOCATION_KIND and not (details or {}).get("iro"):
+        raise BadInput("an iro-allocated event names the IRO allocated: --detail iro=NAME")
     store = open_store(ctx)
     event_id = store.add_event(child_id, kind, day, meeting=meeting, note=note_, recorded_by=by, details=details,
                                as_of=today())

@@ -13,7 +13,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from irocli.domain import EVENT_DETAILS, Child, Event, check_details, is_placeholder_dob, name_problem
+from irocli.domain import (
+    EVENT_DETAILS,
+    Child,
+    Event,
+    allocated_iro,
+    check_details,
+    clean_name,
+    is_placeholder_dob,
+    name_problem,
+)
 from irocli.errors import BadInput
 from irocli.importers._common import (
     PROGRESS_STEP,
@@ -541,8 +550,12 @@ class _Load:
                     else:
                         file.content_keyed += 1
                         key = f"{prefix}:{tname}:{child_id}:{alloc.iro_event}:{start.isoformat()}"
-                    events.append((Event(alloc.iro_event, start, None, child_id, True, names.get(worker, worker)),
-                                   key))
+                    iro = clean_name(names.get(worker, worker))
+                    details = None  # the allocation history names the IRO (domain.EVENT_DETAILS)
+                    if allocated_iro(alloc.iro_event, {"iro": iro}) is not None:
+                        details = self.shared.setdefault((("iro", iro),), {"iro": iro})
+                    events.append((Event(alloc.iro_event, start, None, child_id, True, names.get(worker, worker),
+                                         details=details), key))
                 if (start is not None and start > self.as_of) or (end is not None and end < self.as_of):
                     continue  # not the allocation as of today
                 team = file.cell(cells, alloc.team) if alloc.team else None

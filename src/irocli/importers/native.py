@@ -15,7 +15,16 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from irocli.domain import Child, Event, check_details, is_placeholder_dob, name_problem, parse_date, parse_kind
+from irocli.domain import (
+    Child,
+    Event,
+    allocated_iro,
+    check_details,
+    is_placeholder_dob,
+    name_problem,
+    parse_date,
+    parse_kind,
+)
 from irocli.errors import BadInput
 from irocli.importers._common import (
     CsvFile,
@@ -237,7 +246,13 @@ def _event(csv_file: CsvFile, row: int, cells: dict[str, str]) -> _Row:
         details = check_details(kind, details)
     except BadInput as bad:
         raise _row_error(bad, csv_file, row, "details") from None
-    return row, Event(kind, date, None, child_id, meeting, cells.get("note") or None, details=details), event_id
+    note = cells.get("note") or None
+    iro = allocated_iro(kind, details, note)  # an allocation names its IRO in details, or in irocli's old note
+    if iro is not None and not (details or {}).get("iro"):
+        if name_problem(iro) is not None:
+            raise error("note", f"the IRO named {name_problem(iro)}")
+        details = {**(details or {}), "iro": iro}
+    return row, Event(kind, date, None, child_id, meeting, note, details=details), event_id
 
 
 def _details(text: str) -> dict | None:

@@ -30,13 +30,15 @@ class ChildPage:
     events: list[dict]
     obligations: list[dict]
     flags: list[Flag]
+    cover: dict | None = None  # the IRO covering the child on as_of: {"iro", "from", "to"} (`caseload cover`)
 
     def as_json(self) -> dict:
-        """The page as JSON: child, as_of, profile, events, obligations, flags."""
+        """The page as JSON: child (with ``cover``: the covering IRO and the cover's dates, or null), as_of,
+        profile, events, obligations, flags."""
         c = self.child
         return {
             "child": {"id": c.id, "name": c.name, "dob": c.dob.isoformat() if c.dob else None,
-                      "iro": c.iro, "social_worker": c.social_worker, "team": c.team},
+                      "iro": c.iro, "social_worker": c.social_worker, "team": c.team, "cover": self.cover},
             "as_of": self.as_of.isoformat(),
             "profile": self.profile_name,
             "events": self.events,
@@ -90,7 +92,9 @@ def child_page(store, profile, child_id: str, as_of: dt.date) -> ChildPage:
         row = obligation_row(ob, child, as_of)
         row["arithmetic"] = ob.derivation.arithmetic
         rows.append(row)
-    return ChildPage(child, as_of, profile.name, [event_dict(s) for s in stored], rows, outcome.flags)
+    cover = store.covers_in_force(as_of).get(child_id)
+    shown = None if cover is None else {"iro": cover.iro, "from": cover.start.isoformat(), "to": cover.end.isoformat()}
+    return ChildPage(child, as_of, profile.name, [event_dict(s) for s in stored], rows, outcome.flags, shown)
 
 
 def explain(store, profile, child_id: str, as_of: dt.date) -> tuple[Child, list[dict], list[Flag]]:

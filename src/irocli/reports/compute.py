@@ -13,8 +13,9 @@ from irocli.domain import Child, Event, Obligation
 
 
 def caseload(store, profile, as_of: dt.date, *, iro=None, team=None, history=False, due_by: dt.date | None = None,
-             notices: Notices | None = None) -> Iterator[tuple[Child, Obligation]]:
-    """(child, obligation) for every obligation of every child (only ``iro``'s or ``team``'s when given) as of
+             notices: Notices | None = None, covers: bool = False) -> Iterator[tuple[Child, Obligation]]:
+    """(child, obligation) for every obligation of every child (only ``iro``'s or ``team``'s when given; with
+    ``covers``, ``iro``'s are also the children that IRO covers on ``as_of``, store/queries.match_filters) as of
     ``as_of``; ``history`` keeps those met or missed; without it, ``due_by`` leaves out open ones due after it.
 
     Read from the obligation table (store/kept.py) for each child whose stored rows are current and answer for
@@ -25,8 +26,9 @@ def caseload(store, profile, as_of: dt.date, *, iro=None, team=None, history=Fal
     Either way each obligation is the engine's, seen from ``as_of`` (Obligation.settle). Raises what the store
     raises."""
     notices = notices or Notices()
-    key, plan = _plan(store, profile, as_of, iro, team, notices)
-    for child, ob in store.kept_obligations(key, as_of, iro=iro, team=team, open_only=not history, due_by=due_by):
+    key, plan = _plan(store, profile, as_of, iro, team, notices, covers=covers)
+    for child, ob in store.kept_obligations(key, as_of, iro=iro, team=team, open_only=not history, due_by=due_by,
+                                            covers=covers):
         if ob.settle(as_of, history):
             yield child, ob
     live = plan.live
@@ -38,7 +40,8 @@ def caseload(store, profile, as_of: dt.date, *, iro=None, team=None, history=Fal
     gc.disable()
     try:
         with notices.deriving(len(live)) as done:
-            for child, events in store.iter_caseload(iro=iro, team=team, child_ids=live):
+            for child, events in store.iter_caseload(iro=iro, team=team, child_ids=live,
+                                                     covers_on=as_of if covers else None):
                 for ob in derive(child.id, events, profile, as_of, dob=child.dob, history=history).obligations:
                     yield child, ob
                 done(1)
@@ -73,13 +76,13 @@ def with_obligations(store, profile, as_of: dt.date, *, iro=None, team=None, not
             yield child, events, obligations
 
 
-def _plan(store, profile, as_of: dt.date, iro, team, notices: Notices):
+def _plan(store, profile, as_of: dt.date, iro, team, notices: Notices, covers: bool = False):
     """The fingerprint ``profile`` stores rows under, and which children the table cannot serve as of ``as_of``
-    (queries.KeptPlan); ``notices`` told of stale ones."""
+    (queries.KeptPlan; ``covers``: with those ``iro`` covers that day); ``notices`` told of stale ones."""
     from irocli.store.kept import fingerprint
 
     key = fingerprint(profile).key
-    plan = store.kept_plan(key, as_of, iro=iro, team=team)
+    plan = store.kept_plan(key, as_of, iro=iro, team=team, covers=covers)
     if plan.stale:
         notices.stale(len(plan.stale))
     return key, plan
@@ -116,7 +119,8 @@ def due_rows(store, profile, as_of: dt.date, *, within: int | None, iro=None, te
     """Open obligations due within `within` calendar days (None: only overdue), plus everything
     overdue, as reports.rows.obligation_row dicts in caseload order (sort them with rows.sort_rows).
 
-    A child has one open review obligation at a time (the engine guarantees it). With
+    A child has one open review obligation at a time (the engine guarantees it). Each row's ``cover`` names the
+    IRO covering the child on ``as_of`` (Store.cover), else None; ``iro`` takes in the children it covers. With
     arithmetic=True each row also carries how its date was worked out (for the calendar). With
     ``owner``, only the obligations that owner must act on (RULES §6). ``notices``: see caseload.
     """
@@ -124,15 +128,19 @@ def due_rows(store, profile, as_of: dt.date, *, within: int | None, iro=None, te
 
     horizon = as_of + dt.timedelta(days=within) if within is not None else as_of - dt.timedelta(days=1)
     rows = []
-    for child, ob in caseload(store, profile, as_of, iro=iro, team=team, due_by=horizon, notices=notices):
+    covers = store.covers_in_force(as_of)
+    for child, ob in caseload(store, profile, as_of, iro=iro, team=team, due_by=horizon, notices=notices,
+                              covers=True):
         if ob.status.is_open and ob.due <= horizon:
             row = obligation_row(ob, child, as_of)
+            row["cover"] = covers[child.id].iro if child.id in covers else None
             if arithmetic:
                 row["arithmetic"] = ob.derivation.arithmetic
             rows.append(row)
     return rows if owner is None else [row for row in rows if row["owner"] == owner]
 
 
-def child_initials(store, *, iro=None, team=None) -> dict[str, str]:
-    """Child id → initials, for the children a due list may name (only ``iro``'s or ``team``'s)."""
-    return {c.id: c.initials for c in store.list_children(iro=iro, team=team)}
+def child_initials(store, *, iro=None, team=None, as_of: dt.date | None = None) -> dict[str, str]:
+    """Child id → initials, for the children a due list may name (only ``iro``'s or ``team``'s; with ``as_of``, the
+    children ``iro`` covers that day too)."""
+    return {c.id: c.initials for c in store.list_children(iro=iro, team=team, covers_on=as_of)}

@@ -96,17 +96,23 @@ class _Route:
     section: str
     label: str  # "IRO", "team"
     what: str  # "digest", "summary"
+    cover: str | None = None  # a row field naming who stands in while it is set (a covering IRO)
+
+    def whose(self, row: dict) -> str | None:
+        """The name a row goes to: the one covering it, else its own."""
+        return (self.cover and row.get(self.cover)) or row.get(self.field)
 
 
-IRO_ROUTE = _Route("iro", "iros", "IRO", "digest")
+IRO_ROUTE = _Route("iro", "iros", "IRO", "digest", cover="cover")
 TEAM_ROUTE = _Route("team", "teams", "team", "summary")
 
 
 def routed(rows: list[dict], route: _Route, addresses: dict[str, str], known: set[str], always: bool
            ) -> tuple[list[tuple[str, tuple[str, ...], list[dict]]], list[str]]:
-    """``rows`` split by whose they are (``route.field``) and sent to that name's address: a list of
-    (address, names, rows), one per address (an address given for two names gets one message for
-    both), and the warnings: a name with rows but no address, and the rows of children with none.
+    """``rows`` split by whose they are (``route.whose``: a covering IRO's while the cover lasts) and sent to
+    that name's address: a list of (address, names, rows), one per address (an address given for two names
+    gets one message for both), and the warnings: a name with rows but no address, and the rows of children
+    with none.
 
     Names match the config's keys as people type them (domain.name_key). Only names with rows get a
     message, unless ``always``: then every name in ``known`` (the children's own) does.
@@ -120,9 +126,10 @@ def routed(rows: list[dict], route: _Route, addresses: dict[str, str], known: se
     unnamed: set[str] = set()
     unnamed_rows = 0
     for row in rows:
-        if row.get(route.field):
-            spelling.setdefault(name_key(row[route.field]), row[route.field])
-            counts[name_key(row[route.field])] = counts.get(name_key(row[route.field]), 0) + 1
+        whose = route.whose(row)
+        if whose:
+            spelling.setdefault(name_key(whose), whose)
+            counts[name_key(whose)] = counts.get(name_key(whose), 0) + 1
         else:
             unnamed.add(row["child_id"])
             unnamed_rows += 1
@@ -139,8 +146,9 @@ def routed(rows: list[dict], route: _Route, addresses: dict[str, str], known: se
         target[key] = address.casefold()
         groups.setdefault(address.casefold(), (address, [], []))[1].append(spelling[key])
     for row in rows:
-        if row.get(route.field) and name_key(row[route.field]) in target:
-            groups[target[name_key(row[route.field])]][2].append(row)
+        whose = route.whose(row)
+        if whose and name_key(whose) in target:
+            groups[target[name_key(whose)]][2].append(row)
     if unnamed and route is IRO_ROUTE:
         warnings.append(f"{plural(unnamed_rows, 'obligation')} of children with no IRO "
                         f"{'is' if unnamed_rows == 1 else 'are'} in no IRO's digest")
@@ -166,7 +174,8 @@ def digests(rows: list[dict], *, kind: str, as_of: dt.date, within: int | None, 
 
     Per-IRO digests go to each IRO's configured address (``addresses``: [iros]), per-team summaries to
     each team manager's (``team_addresses``: [teams]); a name without an address is a warning and the
-    others still go. The manager summary goes to ``managers``. Each address gets one message of each
+    others still go. A row with a ``cover`` goes to the covering IRO's digest instead (its table marks it
+    "cover for" the allocated IRO). The manager summary goes to ``managers``. Each address gets one message of each
     kind: an address given for two IROs (or teams) gets one for both, ``managers`` are sent to once
     each. An empty digest is dropped unless ``always``.
     """

@@ -14,7 +14,16 @@ import datetime as dt
 import statistics
 from collections.abc import Iterable
 
-from irocli.domain import EPISODE_END_KINDS, PARTICIPATED, PARTICIPATION, PARTICIPATION_CODES, Event, Status
+from irocli.domain import (
+    EPISODE_END_KINDS,
+    PARTICIPATED,
+    PARTICIPATION,
+    PARTICIPATION_CODES,
+    Event,
+    Status,
+    allocation_history,
+    iro_on,
+)
 from irocli.engine import REVIEW_TYPES, derive
 from irocli.reports.escalations import known_escalations, stage_counts
 
@@ -110,10 +119,11 @@ UNALLOCATED, NO_TEAM = "(unallocated)", "(no team)"
 
 
 def allocation(child, events, day: dt.date) -> tuple[str, str]:
-    """(IRO, team) a child's review on ``day`` counts under: for now the IRO and team on the child record
-    (``events`` and ``day`` are there for dated allocation history), "(unallocated)" and "(no team)"
-    when blank. The one place the KPI maps a child to an IRO and a team."""
-    return child.iro or UNALLOCATED, child.team or NO_TEAM
+    """(IRO, team) a child's review (or caseload) on ``day`` counts under: the IRO allocated that day by the
+    allocation history in ``events`` (domain.iro_on: the iro-allocated events; the child record's IRO when they
+    name none) and the team on the child record; "(unallocated)" and "(no team)" when blank. The one place the
+    KPI maps a child to an IRO and a team."""
+    return iro_on(child.iro, allocation_history(events), day) or UNALLOCATED, child.team or NO_TEAM
 
 
 def compute(caseload: Iterable[tuple], profile, start: dt.date, end: dt.date, as_of: dt.date) -> dict:
@@ -150,7 +160,7 @@ def compute(caseload: Iterable[tuple], profile, start: dt.date, end: dt.date, as
     escs = []
     for child, events, *derived in caseload:
         eps = episodes(events, as_of)
-        if in_care_on(eps, known_to):
+        if in_care_on(eps, known_to):  # the IRO allocated that day (the allocation history), not today's
             iro = allocation(child, events, known_to)[0]
             per_iro[iro] = per_iro.get(iro, 0) + 1
         for e in events:

@@ -95,8 +95,10 @@ def _days_text(row: dict) -> Text:
 
 
 def obligations_table(rows: list[dict], *, title: str | None = None, names: dict | None = None,
-                      show_iro: bool = True, show_owner: bool = True) -> Table:
-    """Due, when, child, obligation, (IRO), (owner: who must act on it, RULES §6)."""
+                      show_iro: bool = True, show_owner: bool = True, viewer: str | None = None) -> Table:
+    """Due, when, child, obligation, (IRO), (owner: who must act on it, RULES §6). A covered child (row
+    ``cover``) is marked: "(cover: B)" beside its IRO, or with no IRO column "(covered by B)" in its own IRO's
+    list (``viewer``, the IRO whose list it is) and "(cover for A)" in any other (the covering IRO's)."""
     table = Table(title=title, title_justify="left", header_style="heading", expand=False)
     table.add_column("Due", no_wrap=True)
     table.add_column("When", no_wrap=True)
@@ -117,8 +119,12 @@ def obligations_table(rows: list[dict], *, title: str | None = None, names: dict
             child,
             Text(row["title"], style=style) + Text(f"  {row['obligation']}", style="muted"),
         ]
+        cover = row.get("cover")  # `caseload cover`
+        if cover and not show_iro:
+            own = viewer is not None and " ".join(viewer.split()).casefold() == (row.get("iro") or "").casefold()
+            child.append(f" (covered by {cover})" if own else f" (cover for {row.get('iro') or '-'})", style="muted")
         if show_iro:
-            cells.append(Text(row.get("iro") or "-"))
+            cells.append(Text(row.get("iro") or "-") + (Text(f" (cover: {cover})", style="muted") if cover else ""))
         if show_owner:
             cells.append(Text(row.get("owner") or "-", style="" if row.get("owner") == "iro" else "muted"))
         table.add_row(*cells)
@@ -263,8 +269,32 @@ def due_report(rows: list[dict], *, title: str, as_of: dt.date, within: int | No
     heading = (f"{title} as of {as_of}" + (f" — {clean_name(iro)}" if iro else "")
                + (f" — team {clean_name(team)}" if team else ""))
     heading += f" — owner {owner}" if owner else ""
-    return stack(obligations_table(rows, title=heading, names=names, show_iro=iro is None, show_owner=owner is None),
+    return stack(obligations_table(rows, title=heading, names=names, show_iro=iro is None, show_owner=owner is None,
+                                   viewer=iro),
                  summary_line(rows, soon=within is not None, within=within))
+
+
+def iro_table(rows: list[dict], *, as_of: dt.date, team: str | None = None):
+    """`iro list`: each IRO's looked-after children against the band (its source under the table), allocated,
+    covering, covered; one sentence when there is no one."""
+    from irocli.domain import clean_name
+
+    whose = f" — team {clean_name(team)}" if team else ""
+    if not rows:
+        return nothing(f"No IRO has children allocated as of {as_of}{whose}.")
+    low, high = rows[0]["band_low"], rows[0]["band_high"]
+    table = Table(title=f"IRO caseloads as of {as_of}{whose}", title_justify="left", header_style="heading")
+    table.add_column("IRO")
+    for column in ("Looked after", f"Band {low}–{high}", "Allocated", "Covering", "Covered"):
+        table.add_column(column, justify="right")
+    styles = {"below": "muted", "within": "met", "above": "overdue"}
+    for r in rows:
+        table.add_row(Text(r["iro"] or "(no IRO)", style="" if r["iro"] else "muted"), Text(str(r["looked_after"])),
+                      Text(r["band"] or "-", style=styles.get(r["band"] or "", "")), Text(str(r["allocated"])),
+                      Text(str(r["covering"]) if r["covering"] else "-"),
+                      Text(str(r["covered"]) if r["covered"] else "-"))
+    return stack(table, nothing(f"Band: {low} to {high} looked-after children per full-time IRO "
+                                f"({rows[0]['source']})."))
 
 
 def flag_lines(flags) -> list[Text]:
@@ -291,7 +321,9 @@ def child_page(page):
         key_values([
             ("Child", f"{c.id}  {c.name}"),
             ("Date of birth", c.dob.isoformat() if c.dob else None),
-            ("IRO", c.iro), ("Social worker", c.social_worker), ("Team", c.team),
+            ("IRO", c.iro if not page.cover else f"{c.iro}, covered by {page.cover['iro']} from "
+                    f"{page.cover['from']} to {page.cover['to']}"),
+            ("Social worker", c.social_worker), ("Team", c.team),
             ("Profile", page.profile_name), ("As of", page.as_of.isoformat()),
         ]),
         Text(""),

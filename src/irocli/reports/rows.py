@@ -9,14 +9,16 @@ import datetime as dt
 
 from irocli.domain import Child, Obligation
 
-FIELDS = ("child_id", "obligation", "title", "due", "status", "days", "anchor", "iro", "team", "source", "owner")
+FIELDS = ("child_id", "obligation", "title", "due", "status", "days", "anchor", "iro", "team", "source", "owner",
+          "cover")
 CSV_FIELDS = ("child_id", "obligation", "title", "due", "status", "days", "anchor_kind",
-              "anchor_date", "iro", "team", "source", "owner", "met_on")
+              "anchor_date", "iro", "team", "source", "owner", "met_on", "cover")
 
 
 def obligation_row(ob: Obligation, child: Child | None, as_of: dt.date) -> dict:
-    """The CONTRACT row of one obligation (FIELDS, plus met_on once met): dates ISO, `days` calendar
-    days from ``as_of`` to the due date (negative when overdue)."""
+    """The CONTRACT row of one obligation (FIELDS but ``cover``, plus met_on once met): dates ISO, `days` calendar
+    days from ``as_of`` to the due date (negative when overdue). The due list adds ``cover`` (compute.due_rows:
+    the IRO covering the child on ``as_of``, else None; appended to the contract, so last)."""
     row = {
         "child_id": ob.child_id,
         "obligation": ob.rule,
@@ -55,8 +57,8 @@ def explain_row(ob: Obligation, as_of: dt.date) -> dict:
 
 # `explain --format csv`: one row per obligation, explain_row flattened; `child show --format csv`:
 # the page's obligations (obligation_row and its arithmetic), events being `event list`'s.
-EXPLAIN_CSV_FIELDS = (*(f for f in CSV_FIELDS if f not in ("iro", "team")), "offset", "arithmetic")
-PAGE_CSV_FIELDS = (*CSV_FIELDS, "arithmetic")
+EXPLAIN_CSV_FIELDS = (*(f for f in CSV_FIELDS if f not in ("iro", "team", "cover")), "offset", "arithmetic")
+PAGE_CSV_FIELDS = (*(f for f in CSV_FIELDS if f != "cover"), "arithmetic")
 
 
 def flat(row: dict) -> dict:

@@ -116,6 +116,15 @@ def touched(plan: BulkPlan) -> set[str]:
             | {row[0] for row in plan.new_events} | plan.changed_event_children)
 
 
+def allocated(plan: BulkPlan) -> set[str]:
+    """The ids of the children a plan adds or changes `iro-allocated` events of, or whose IRO it sets: their IRO
+    follows their allocation history after the load (Store._follow_allocations)."""
+    kind = NEW_EVENT.index("kind")
+    return ({row[0] for row in plan.new_events if row[kind] == "iro-allocated"} | plan.changed_event_children
+            | {row[0] for row in plan.new_children if row[3] is not None}
+            | {row["b_id"] for row in plan.changed_children})
+
+
 def write_plan(conn: sa.Connection, plan: BulkPlan, *, recorded_by: str | None, now: dt.datetime) -> None:
     """Write ``plan`` in the transaction open on ``conn``: new rows inserted, changed rows updated.
 

@@ -128,25 +128,163 @@ def match_name(conn: Connection, column: str, name: str) -> list[str]:
 Filters = dict[str, list[str]]
 
 
-def match_filters(conn: Connection, iro: str | None, team: str | None) -> Filters:
+def match_filters(conn: Connection, iro: str | None, team: str | None, covers_on: dt.date | None = None) -> Filters:
     """The stored values each given name matches (see match_name), by column (``iro``, ``team``);
-    BadInput when a name matches no child."""
+    BadInput when a name matches no child.
+
+    With ``covers_on`` and an IRO, the children that IRO covers on that day (covers_on: another IRO's, on leave)
+    come too, under the key ``covered`` (their ids): filter_sql keeps a child whose IRO matches OR who is covered,
+    so the allocated IRO's own list still holds them. An IRO who only covers (no child of their own) then
+    matches too."""
     filters: Filters = {}
     for column, name in (("iro", iro), ("team", team)):
-        if name is not None:
+        if name is None:
+            continue
+        if column == "iro" and covers_on is not None:
+            covers = covers_in_force(conn, covers_on)
+            try:
+                filters[column] = match_name(conn, column, name)
+            except BadInput:
+                found = sorted({c.iro for c in covers.values() if name_key(c.iro) == name_key(name)})
+                if not found:
+                    raise
+                filters[column] = found
+            keys = {name_key(value) for value in filters[column]}
+            filters["covered"] = sorted(cid for cid, cover in covers.items() if name_key(cover.iro) in keys)
+        else:
             filters[column] = match_name(conn, column, name)
     return filters
 
 
 def filter_sql(filters: Filters, alias: str = "") -> tuple[list[str], dict]:
     """WHERE conditions (``alias`` before each column) and their bound parameters for ``filters``:
-    ``iro IN (:iro0, :iro1)``; placeholders only, the names go in the parameters."""
+    ``iro IN (:iro0, :iro1)``; placeholders only, the names go in the parameters. The ids under ``covered``
+    (match_filters) join the IRO's condition: ``(iro IN (:iro0) OR id IN (:covered0, …))``."""
     where, params = [], {}
+    covered = filters.get("covered") or []
     for column, values in filters.items():
+        if column == "covered":
+            continue
         names = [f"{column}{i}" for i in range(len(values))]
-        where.append(f"{alias}{column} IN ({', '.join(':' + n for n in names)})")
+        condition = f"{alias}{column} IN ({', '.join(':' + n for n in names)})"
+        if column == "iro" and covered:
+            ids = [f"covered{i}" for i in range(len(covered))]
+            condition = f"({condition} OR {alias}id IN ({', '.join(':' + n for n in ids)}))"
+            params.update(zip(ids, covered, strict=True))
+        where.append(condition)
         params.update(zip(names, values, strict=True))
     return where, params
+
+
+# -- the allocation history and covers (Store.transfer, Store.cover, `irocli iro list`) -------------------------
+
+_ALLOCATION = "iro-allocated"  # domain.ALLOCATION_KIND
+
+
+def allocations(conn: Connection, child_ids: Iterable[str] | None = None) -> dict[str, list[tuple[dt.date, int, str]]]:
+    """Each child's allocation history (domain.history_of): (date, event id, IRO) of every non-voided
+    `iro-allocated` event that names an IRO (its details, else an old note), by date then id, led by the IRO
+    before the first where a transfer recorded it; by child id, only ``child_ids``' (all children's with None).
+    A child whose history names no IRO is not among them."""
+    from irocli.domain import history_of
+
+    sql = ("SELECT child_id, date, id, note, details FROM event WHERE kind = :kind AND voided_at IS NULL")
+    parse = date_parser(conn)
+    rows: dict[str, list[tuple]] = {}
+    batches: Iterable[list[str] | None] = [None] if child_ids is None else chunks(sorted(set(child_ids)))
+    for batch in batches:
+        params: dict = {"kind": _ALLOCATION}
+        query = sql
+        if batch is not None:
+            names = {f"id{i}": cid for i, cid in enumerate(batch)}
+            query += f" AND child_id IN ({', '.join(':' + n for n in names)})"
+            params.update(names)
+        for child_id, day, event_id, note, details in conn.execute(text(query), params):
+            rows.setdefault(child_id, []).append((parse(day), event_id, _details(details), note))
+    found = {child_id: history_of(events) for child_id, events in rows.items()}
+    return {child_id: history for child_id, history in found.items() if history}
+
+
+@dataclass(frozen=True, slots=True)
+class Cover:
+    """A cover row (table iro_cover): ``iro`` covers ``child_id`` (allocated to ``absent``) from ``start`` to
+    ``end``, both days included; ``id`` orders them (a later one wins where two overlap)."""
+
+    id: int
+    child_id: str
+    iro: str
+    absent: str
+    start: dt.date
+    end: dt.date
+
+
+def covers(conn: Connection, on: dt.date | None = None) -> list[Cover]:
+    """Every cover row by id, or those in force on ``on`` (start <= on <= end)."""
+    sql = "SELECT id, child_id, iro, absent, start_date, end_date FROM iro_cover"
+    params: dict = {}
+    if on is not None:
+        sql += " WHERE start_date <= :on AND end_date >= :on"
+        params["on"] = _day(conn, on)
+    parse = date_parser(conn)
+    return [Cover(row[0], row[1], row[2], row[3], parse(row[4]), parse(row[5]))
+            for row in conn.execute(text(sql + " ORDER BY id"), params)]
+
+
+def covers_in_force(conn: Connection, on: dt.date, iros: dict[str, str | None] | None = None) -> dict[str, Cover]:
+    """The cover of each covered child on ``on``, by child id: a cover counts while the IRO it covers is still
+    the child's (``iros``: child id → the IRO on that day; default the child's IRO now), the latest recorded
+    where two overlap."""
+    found = covers(conn, on)
+    if not found:
+        return {}
+    if iros is None:
+        ids = sorted({c.child_id for c in found})
+        iros = {}
+        for batch in chunks(ids):
+            names = {f"id{i}": cid for i, cid in enumerate(batch)}
+            iros.update(conn.execute(text(f"SELECT id, iro FROM child WHERE id IN "
+                                          f"({', '.join(':' + n for n in names)})"), names).all())
+    out: dict[str, Cover] = {}
+    for cover in found:  # by id: a later cover replaces an earlier one
+        current = iros.get(cover.child_id)
+        if current is not None and name_key(current) == name_key(cover.absent):
+            out[cover.child_id] = cover
+    return out
+
+
+def iro_spellings(conn: Connection) -> dict[str, list[str]]:
+    """Every spelling of an IRO's name stored anywhere (child.iro, allocations' details, covers' iro and absent),
+    grouped by name_key, each group sorted: what `iro rename` may merge."""
+    names: set[str] = set(known_names(conn, "iro"))
+    for history in allocations(conn).values():
+        names.update(iro for _, _, iro in history)
+    for cover in covers(conn):
+        names.update((cover.iro, cover.absent))
+    grouped: dict[str, list[str]] = {}
+    for name in names:
+        grouped.setdefault(name_key(name), []).append(name)
+    return {key: sorted(values) for key, values in grouped.items()}
+
+
+def service_events(conn: Connection, filters: Filters) -> Iterator[tuple[Child, list[Event]]]:
+    """Each child matching ``filters`` (id order) with its non-voided events of the kinds that open and close an
+    episode of care (entered-care and domain.EPISODE_END_KINDS), by date then id: `iro list` counts who was
+    looked after on a day from these alone."""
+    from irocli.domain import EPISODE_END_KINDS
+
+    kinds = ", ".join(f"'{k}'" for k in sorted({"entered-care", *EPISODE_END_KINDS}))  # constants
+    where, params = filter_sql(filters, "c.")
+    children_sql = "SELECT c.id, c.name, c.dob, c.iro, c.social_worker, c.team FROM child AS c"
+    events_sql = ("SELECT e.child_id, e.id, e.kind, e.date, e.meeting, NULL, NULL FROM event AS e"
+                  " JOIN child AS c ON c.id = e.child_id"
+                  f" WHERE e.voided_at IS NULL AND e.kind IN ({kinds})")
+    if where:
+        children_sql += " WHERE " + " AND ".join(where)
+        events_sql += " AND " + " AND ".join(where)
+    parse = date_parser(conn)
+    children = (_child(row, parse) for rows in _row_blocks(conn, children_sql + " ORDER BY c.id", params)
+                for row in rows)
+    yield from _merge(children, _row_blocks(conn, events_sql + " ORDER BY e.child_id, e.date, e.id", params), parse)
 
 
 def chunks(ids: Sequence[str]) -> Iterator[list[str]]:
@@ -206,10 +344,11 @@ def children_by_id(conn: Connection, ids: Iterable[str]) -> dict[str, Child]:
     return found
 
 
-def list_children(conn: Connection, iro: str | None, team: str | None) -> list[Child]:
+def list_children(conn: Connection, iro: str | None, team: str | None, covers_on: dt.date | None = None
+                  ) -> list[Child]:
     """Children sorted by id, only those whose IRO / team match the names given (match_filters:
-    BadInput when a name matches no child)."""
-    where, params = filter_sql(match_filters(conn, iro, team))
+    BadInput when a name matches no child; ``covers_on``: the children the IRO covers that day too)."""
+    where, params = filter_sql(match_filters(conn, iro, team, covers_on))
     sql = _CHILD + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
     parse = date_parser(conn)
     return [_child(row, parse) for row in conn.execute(text(sql), params)]

@@ -18,8 +18,20 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from irocli.config import db_url, display_url
-from irocli.domain import Child, Event, Obligation, check_event_date, clean_name, date_fault, is_placeholder_dob
-from irocli.errors import BadInput, StoreUnavailable
+from irocli.domain import (
+    ALLOCATION_KIND,
+    Child,
+    Event,
+    Obligation,
+    allocated_iro,
+    check_event_date,
+    check_name,
+    clean_name,
+    date_fault,
+    is_placeholder_dob,
+    name_key,
+)
+from irocli.errors import BadInput, FieldError, StoreUnavailable
 from irocli.store import bulk, connection, kept, queries
 from irocli.store.migrate import HEAD, REVISIONS
 from irocli.store.records import CHILD_FIELDS, NAME_FIELDS, StoredEvent, clean_child, dump_details, os_user, utc_now
@@ -203,19 +215,22 @@ class Store:
         session.flush()
         kept.keep(session.connection(), self.keeper, child_ids)
 
-    def kept_plan(self, fingerprint: str, as_of: dt.date, iro: str | None = None, team: str | None = None
-                  ) -> queries.KeptPlan:
-        """Which of the children (only ``iro``'s / ``team``'s) the table cannot answer for as of ``as_of``
-        (queries.kept_plan); names match as in list_children (BadInput)."""
+    def kept_plan(self, fingerprint: str, as_of: dt.date, iro: str | None = None, team: str | None = None, *,
+                  covers: bool = False) -> queries.KeptPlan:
+        """Which of the children (only ``iro``'s / ``team``'s; with ``covers`` also those ``iro`` covers on
+        ``as_of``, queries.match_filters) the table cannot answer for as of ``as_of`` (queries.kept_plan); names
+        match as in list_children (BadInput)."""
         with self._read() as conn:
-            return queries.kept_plan(conn, queries.match_filters(conn, iro, team), fingerprint, as_of)
+            filters = queries.match_filters(conn, iro, team, as_of if covers else None)
+            return queries.kept_plan(conn, filters, fingerprint, as_of)
 
     def kept_obligations(self, fingerprint: str, as_of: dt.date, *, iro: str | None = None, team: str | None = None,
-                         open_only: bool = False, due_by: dt.date | None = None
+                         open_only: bool = False, due_by: dt.date | None = None, covers: bool = False
                          ) -> Iterator[tuple[Child, Obligation]]:
-        """Stream (child, obligation) from the obligation table (queries.kept_obligations), as stored."""
+        """Stream (child, obligation) from the obligation table (queries.kept_obligations), as stored; ``covers``
+        as in kept_plan."""
         with self._read() as conn:
-            filters = queries.match_filters(conn, iro, team)
+            filters = queries.match_filters(conn, iro, team, as_of if covers else None)
         try:
             with self._engine.connect() as conn:
                 yield from queries.kept_obligations(conn, filters, fingerprint, as_of, open_only=open_only,
@@ -266,8 +281,8 @@ class Store:
     def add_child(self, child: Child, *, allocated_on: dt.date | None = None) -> None:
         """Add a new child (names stored clean, a placeholder date of birth as unknown).
 
-        With ``allocated_on`` and an IRO named, an `iro-allocated` event of that day is recorded in
-        the same transaction: the IRO named on the child, with the date it was set (RULES §3,
+        With ``allocated_on`` and an IRO named, an `iro-allocated` event of that day naming the IRO
+        (details {"iro": NAME}: the allocation history) is recorded in the same transaction (RULES §3,
         ms.iro-before-first-review).
         """
         from irocli.store.tables import ChildRow
@@ -308,7 +323,8 @@ class Store:
 
         Names are stored clean (a blank one leaves the field as it is); the placeholder date of
         birth 1900-01-01 sets the date of birth to unknown. With ``allocated_on``, a change of IRO
-        records an `iro-allocated` event of that day (as :meth:`add_child`).
+        records an `iro-allocated` event of that day (as :meth:`add_child`); without it (a script) the
+        IRO is set with no allocation recorded, and the next write that follows the history may set it back.
         """
         from irocli.store.tables import ChildRow
 
@@ -347,14 +363,16 @@ class Store:
             raise BadInput(f"unknown child {child_id}")
         return child
 
-    def list_children(self, iro: str | None = None, team: str | None = None) -> list[Child]:
-        """Children sorted by id, optionally only one IRO's and/or one team's.
+    def list_children(self, iro: str | None = None, team: str | None = None, *, covers_on: dt.date | None = None
+                      ) -> list[Child]:
+        """Children sorted by id, optionally only one IRO's and/or one team's (with ``covers_on``, also the
+        children that IRO covers on that day: queries.match_filters).
 
         Names match as people type them (queries.match_name); one that matches no child is
         BadInput listing the known ones.
         """
         with self._read() as conn:
-            return queries.list_children(conn, iro, team)
+            return queries.list_children(conn, iro, team, covers_on)
 
     def existing_child_ids(self, child_ids: Iterable[str]) -> set[str]:
         """Those of ``child_ids`` the store already holds."""
@@ -407,6 +425,8 @@ class Store:
             )
             session.add(row)
             session.flush()
+            if allocated_iro(kind, details, note) is not None:
+                _follow_allocations(session.connection(), [child_id], utc_now())
             self._keep(session, [child_id])
             return row.id
 
@@ -439,6 +459,9 @@ class Store:
                 raise BadInput(f"event {event_id} is already voided")
             row.voided_at = utc_now()
             row.void_reason = reason.strip()
+            if row.kind == ALLOCATION_KIND:
+                session.flush()
+                _follow_allocations(session.connection(), [row.child_id], row.voided_at)
             self._keep(session, [row.child_id])
             return Event(row.kind, row.date, row.id, row.child_id, row.meeting, row.note)
 
@@ -475,13 +498,16 @@ class Store:
         iro: str | None = None,
         team: str | None = None,
         child_ids: Iterable[str] | None = None,
+        *,
+        covers_on: dt.date | None = None,
     ) -> Iterator[tuple[Child, list[Event]]]:
-        """Stream children (by id) with their non-voided events (by date, id); filters combine.
+        """Stream children (by id) with their non-voided events (by date, id); filters combine (``covers_on``:
+        the children ``iro`` covers that day too, queries.match_filters).
 
         Names match as in list_children, checked now (BadInput), before anything streams.
         """
         with self._read() as conn:
-            filters = queries.match_filters(conn, iro, team)
+            filters = queries.match_filters(conn, iro, team, covers_on)
         return self._stream_caseload(filters, child_ids)
 
     def _stream_caseload(self, filters: queries.Filters, child_ids: Iterable[str] | None
@@ -491,6 +517,180 @@ class Store:
                 yield from queries.caseload(conn, filters, child_ids)
         except sa_exc.SQLAlchemyError as error:
             raise self._unavailable(error) from error
+
+    # -- the IRO service: allocations, transfers, covers, renaming ---------------------------------
+
+    def covers_in_force(self, day: dt.date) -> dict[str, queries.Cover]:
+        """The cover of each child covered on ``day`` (queries.covers_in_force: while the IRO covered is still the
+        child's IRO; the latest recorded where two overlap), by child id."""
+        with self._read() as conn:
+            return queries.covers_in_force(conn, day)
+
+    def iro_service(self, day: dt.date, team: str | None = None
+                    ) -> tuple[list[tuple[Child, list[Event], list[tuple[dt.date, int, str]]]], list[queries.Cover]]:
+        """What `iro list` counts: each child (only ``team``'s; BadInput when the name matches no child) with its
+        episode events (queries.service_events) and its allocation history (queries.allocations: (date, event
+        id, IRO), oldest first), and the cover rows in force on ``day``."""
+        with self._read() as conn:
+            filters = queries.match_filters(conn, None, team)
+            children = list(queries.service_events(conn, filters))
+            history = queries.allocations(conn, None if team is None else [c.id for c, _ in children])
+            return [(c, events, history.get(c.id, [])) for c, events in children], queries.covers(conn, day)
+
+    def _iro_children(self, conn: sa.Connection, name: str, child_ids: Iterable[str] | None, what: str | None
+                      ) -> tuple[list[str], dict[str, Child]]:
+        """The stored spellings ``name`` matches (queries.match_name; BadInput when none) and the children allocated
+        to it now, by id: all, or those of ``child_ids``, each of which must be one of them (BadInput naming
+        the first that is not; ``what``: the field the name came in, if it is to be named)."""
+        spellings = queries.match_name(conn, "iro", name)
+        keys = {name_key(v) for v in spellings}
+        where, params = queries.filter_sql({"iro": spellings})
+        ids = [row[0] for row in conn.execute(sa.text("SELECT id FROM child WHERE " + where[0] + " ORDER BY id"),
+                                               params)]
+        if child_ids is not None:
+            wanted = list(dict.fromkeys(child_ids))
+            found = queries.children_by_id(conn, wanted)
+            for cid in wanted:
+                if cid not in found:
+                    raise BadInput(f"unknown child {cid}")
+                if found[cid].iro is None or name_key(found[cid].iro) not in keys:
+                    field = f"{{{what}}} " if what else ""
+                    raise FieldError(f"child {cid} is not {field}{FieldError.quote(spellings[0])}'s "
+                                     f"(its IRO: {FieldError.quote(found[cid].iro or 'none')})")
+            ids = wanted
+        return spellings, queries.children_by_id(conn, ids)
+
+    def transfer(self, from_iro: str, to_iro: str, day: dt.date, *, as_of: dt.date,
+                 child_ids: Iterable[str] | None = None, recorded_by: str | None = None) -> list[str]:
+        """Move every child allocated to ``from_iro`` now (or those of ``child_ids``, each of which must be) to
+        ``to_iro`` from ``day``, in one transaction: an `iro-allocated` event dated ``day`` naming ``to_iro``
+        per child, the child's IRO set, its stored obligations kept (Store._keep). Returns the ids moved, sorted.
+
+        ``from_iro`` matches as people type it (queries.match_name); ``to_iro`` is stored clean. FieldError
+        (fields from_, to, date, child), nothing written: a name that matches no child, ``to_iro`` the same
+        person, a child not ``from_iro``'s, ``day`` after ``as_of`` (only bookings are dated ahead:
+        domain.check_event_date), before a child's current allocation began or before its birth."""
+        to_iro = check_name(to_iro, field_name="to")
+        child_list = None if child_ids is None else list(child_ids)
+        if day > as_of:
+            raise FieldError(f"{{date}} {day} is after today ({as_of}): a transfer takes effect on a day that has "
+                             "come (only bookings are dated ahead; plan leave with `irocli caseload cover`)")
+
+        def work(session: Session) -> list[str]:
+            from irocli.store.tables import ChildRow
+
+            conn = session.connection()
+            try:
+                spellings, children = self._iro_children(conn, from_iro, child_list, "from_")
+            except BadInput as error:
+                if isinstance(error, FieldError) or not str(error).startswith("no child"):
+                    raise
+                raise FieldError(f"{{from_}}: {FieldError.quote(error.message)}") from None
+            if name_key(to_iro) == name_key(spellings[0]):
+                raise FieldError(f"{{to}} is the same IRO as {{from_}} ({FieldError.quote(to_iro)})")
+            if not children:
+                raise FieldError(f"{{from_}} {FieldError.quote(spellings[0])} has no children to transfer")
+            history = queries.allocations(conn, children)
+            for cid in sorted(children):
+                began = history[cid][-1][0] if cid in history else None
+                if began is not None and day < began:
+                    raise FieldError(f"{{date}} {day} is before {cid}'s allocation to "
+                                     f"{FieldError.quote(history[cid][-1][2])} began ({began})")
+                check_event_date(ALLOCATION_KIND, day, as_of=as_of, dob=children[cid].dob, child_id=cid)
+            now = utc_now()
+            for cid in sorted(children):
+                session.add(_allocation(cid, to_iro, day, recorded_by, before=children[cid].iro))
+                row = session.get(ChildRow, cid)
+                row.iro = to_iro
+                row.updated_at = now
+            self._keep(session, sorted(children))
+            return sorted(children)
+
+        return self._transaction(work)
+
+    def cover(self, absent: str, covering: str, start: dt.date, end: dt.date, *,
+              child_ids: Iterable[str] | None = None, recorded_by: str | None = None) -> list[str]:
+        """Record ``covering`` covering the children allocated to ``absent`` now (or those of ``child_ids``, each of
+        which must be) from ``start`` to ``end``, both included (leave: either may be ahead), one iro_cover row per
+        child, in one transaction; the allocation stays. Returns the ids covered, sorted.
+
+        A cover counts while the IRO covered is still the child's (a transfer ends it); where two overlap the later
+        recorded wins (queries.covers_in_force). BadInput (FieldError naming cover, to, from_), nothing
+        written: a name that matches no child, the cover the same person, a child not ``absent``'s, ``end``
+        before ``start``."""
+        covering = check_name(covering, field_name="cover")
+        if end < start:
+            raise FieldError(f"{{to}} {end} is before {{from_}} {start}")
+        child_list = None if child_ids is None else list(child_ids)
+        by = recorded_by if recorded_by is not None else os_user()
+
+        def work(session: Session) -> list[str]:
+            from irocli.store.tables import CoverRow
+
+            conn = session.connection()
+            spellings, children = self._iro_children(conn, absent, child_list, None)
+            if name_key(covering) == name_key(spellings[0]):
+                raise FieldError(f"{{cover}} is the IRO covered ({FieldError.quote(covering)})")
+            if not children:
+                raise BadInput(f"IRO {spellings[0]} has no children to cover")
+            now = utc_now()
+            for cid in sorted(children):
+                session.add(CoverRow(child_id=cid, iro=covering, absent=children[cid].iro, start_date=start,
+                                     end_date=end, recorded_at=now, recorded_by=by))
+            return sorted(children)
+
+        return self._transaction(work)
+
+    def rename_iro(self, old: str, new: str) -> dict[str, int]:
+        """Merge two spellings of one IRO: every stored spelling ``old`` matches (name_key: trimmed, any case), in
+        child.iro, the `iro` and `from` details of `iro-allocated` events (voided ones too; one named in an old
+        note only gets the detail) and the iro and absent of cover rows, becomes ``new`` (stored clean), in one
+        transaction. Returns the counts changed: children, allocations, covers. BadInput
+        (nothing written) when ``old`` matches no one anywhere, or ``new`` is no name (domain.check_name)."""
+        import json
+
+        new = check_name(new, field_name="NEW")
+
+        def work(session: Session) -> dict[str, int]:
+            from irocli.store.tables import ChildRow, CoverRow, EventRow
+
+            conn = session.connection()
+            key = name_key(old)
+            spellings = queries.iro_spellings(conn)
+            if key not in spellings:
+                known = sorted({values[0] for values in spellings.values()}, key=str.casefold)
+                shown = clean_name(old) or old
+                shown = shown if len(shown) <= 60 else shown[:60] + "…"
+                raise BadInput(f"no IRO {shown!r} is recorded (known: {', '.join(known) or 'none'})")
+            names = spellings[key]
+            now = utc_now()
+            counts = {"children": 0, "allocations": 0, "covers": 0}
+            table = ChildRow.__table__
+            result = conn.execute(sa.update(table).where(table.c.iro.in_(names)).values(iro=new, updated_at=now))
+            counts["children"] = result.rowcount
+            events = EventRow.__table__
+            updates = []  # every allocation naming them (voided ones too: the record reads the same)
+            for event_id, note, details in conn.execute(sa.select(events.c.id, events.c.note, events.c.details)
+                                                        .where(events.c.kind == ALLOCATION_KIND)):
+                found = json.loads(details) if details else {}
+                named = {k: v for k, v in found.items() if k in ("iro", "from") and isinstance(v, str)}
+                if "iro" not in named and allocated_iro(ALLOCATION_KIND, None, note) is not None:
+                    named["iro"] = allocated_iro(ALLOCATION_KIND, None, note)  # named in an old note only
+                changed = {k: new for k, v in named.items() if name_key(v) == key}
+                if changed:
+                    updates.append({"b_id": event_id, "details": dump_details({**found, **changed})})
+            if updates:
+                conn.execute(sa.update(events).where(events.c.id == sa.bindparam("b_id"))
+                             .values(details=sa.bindparam("details")), updates)
+            counts["allocations"] = len(updates)
+            covers = CoverRow.__table__
+            counts["covers"] = len(conn.execute(sa.select(covers.c.id).where(
+                sa.or_(covers.c.iro.in_(names), covers.c.absent.in_(names)))).all())
+            for column in ("iro", "absent"):
+                conn.execute(sa.update(covers).where(covers.c[column].in_(names)).values({column: new}))
+            return counts
+
+        return self._transaction(work)
 
     # -- bulk loads (importers) -----------------------------------------------------------------
 
@@ -529,6 +729,7 @@ class Store:
             conn = session.connection()
             plan = bulk.plan_load(conn, children, events, update)
             bulk.write_plan(conn, plan, recorded_by=by, now=now)
+            _follow_allocations(conn, bulk.allocated(plan), now)
             kept.keep(conn, self.keeper, bulk.touched(plan))
             return plan
 
@@ -591,12 +792,37 @@ class Store:
             return grants.grant_reader(self._migrator, role)
 
 
-def _allocation(child_id: str, iro: str, day: dt.date) -> EventRow:
-    """The `iro-allocated` event that records the IRO named on a child, and the day it was set."""
+def _allocation(child_id: str, iro: str, day: dt.date, recorded_by: str | None = None, before: str | None = None
+                ) -> EventRow:
+    """The `iro-allocated` event allocating ``iro`` to a child from ``day``: details {"iro": NAME} (the allocation
+    history, domain.EVENT_DETAILS), with "from": ``before`` when given (the IRO the child had: a transfer says
+    it, so a history that named no one before still tells who had the child); recorded by ``recorded_by``,
+    default the OS user."""
     from irocli.store.tables import EventRow
 
-    return EventRow(child_id=child_id, kind="iro-allocated", date=day, meeting=True,
-                    note=f"IRO named on the child: {iro}", recorded_at=utc_now(), recorded_by=os_user())
+    details = {"iro": iro} if before is None else {"iro": iro, "from": before}
+    return EventRow(child_id=child_id, kind=ALLOCATION_KIND, date=day, meeting=True, recorded_at=utc_now(),
+                    recorded_by=recorded_by if recorded_by is not None else os_user(), details=dump_details(details))
+
+
+def _follow_allocations(conn: sa.Connection, child_ids: Iterable[str], now: dt.datetime) -> None:
+    """Set each child's IRO to its latest allocation's (by date, then id; voided ones left out), in the write's
+    transaction: child.iro always says who the allocation history says. A child whose history names no IRO
+    keeps the IRO it has."""
+    from irocli.store.tables import ChildRow
+
+    ids = sorted(set(child_ids))
+    if not ids:
+        return
+    latest = {cid: history[-1][2] for cid, history in queries.allocations(conn, ids).items()}
+    if not latest:
+        return
+    stored = queries.children_by_id(conn, latest)
+    table = ChildRow.__table__
+    changes = [{"b_id": cid, "iro": iro, "updated_at": now} for cid, iro in sorted(latest.items())
+               if cid in stored and stored[cid].iro != iro]
+    if changes:
+        conn.execute(sa.update(table).where(table.c.id == sa.bindparam("b_id")), changes)
 
 
 def _refuse_events_before_birth(session: Session, child_id: str, dob: dt.date) -> None:

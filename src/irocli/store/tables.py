@@ -117,3 +117,22 @@ class KeptRow(SQLModel, table=True):
     valid_until: dt.date | None = Field(default=None, sa_type=sa.Date, nullable=True)
     horizon: dt.date = Field(sa_type=sa.Date, nullable=False)  # school terms derived up to it (kept.HORIZON ahead)
     derived_at: dt.datetime = Field(sa_type=sa.DateTime, nullable=False)  # UTC
+
+
+class CoverRow(SQLModel, table=True):
+    """An IRO covering another's child from ``start_date`` to ``end_date`` (both days included: leave, planned or not);
+    the allocation stays (the child's `iro-allocated` history is unchanged). ``iro``: the covering IRO;
+    ``absent``: the allocated IRO covered, as stored on the child then (names stored clean); who recorded it
+    and when (naive UTC). Written by Store.cover, renamed by Store.rename_iro (migration 0006)."""
+
+    __tablename__ = "iro_cover"
+    __table_args__ = (sa.Index("ix_iro_cover_child_id", "child_id"), sa.Index("ix_iro_cover_iro", "iro"))
+
+    id: int | None = Field(default=None, primary_key=True, sa_column_kwargs={"autoincrement": True})
+    child_id: str = Field(sa_type=sa.Text, foreign_key="child.id", nullable=False)
+    iro: str = Field(sa_type=sa.Text, nullable=False)  # who covers
+    absent: str = Field(sa_type=sa.Text, nullable=False)  # the allocated IRO covered
+    start_date: dt.date = Field(sa_type=sa.Date, nullable=False)
+    end_date: dt.date = Field(sa_type=sa.Date, nullable=False)  # inclusive
+    recorded_at: dt.datetime = Field(sa_type=sa.DateTime, nullable=False)  # UTC
+    recorded_by: str | None = Field(default=None, sa_type=sa.Text, nullable=True)

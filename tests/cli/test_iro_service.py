@@ -1,0 +1,294 @@
+"""Issue 17's acceptance for allocation: a hand-built IRO service of 4 IROs and 3 teams, on each backend.
+
+`caseload transfer`, `caseload cover` and `iro rename` change exactly the rows they should (child.iro, the
+iro-allocated events, the cover rows) and `due`/`overdue --iro` follow them; `iro list` figures, today and
+before a transfer (--as-of), are worked out by hand below. Bad input is one line, exit 2, nothing written.
+
+The service (every date in 2025, so today's figures hold on any later day):
+
+    child team   entered care   allocated (iro-allocated, details iro)   then
+    C01   North  2025-01-06     A. Khan 2025-01-08                       -> B. Okafor 2025-06-02 (transfer, all A's)
+    C02   North  2025-01-06     A. Khan 2025-01-08                       -> B. Okafor 2025-06-02
+    C03   South  2025-02-03     A. Khan 2025-02-05                       -> C. Jones 2025-05-01 (transfer --child)
+    C04   South  2025-02-03     B. Okafor 2025-02-05
+    C05   East   2025-03-03     B. Okafor 2025-03-05                     left care 2025-08-01
+    C06   East   2025-03-03     C. Jones 2025-03-05
+    C07   North  2025-04-07     D. Patel 2025-04-08
+    C08   South  (not in care)  D. Patel 2025-04-08
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+SERVICE = [
+    # child, team, entered care (None: never), IRO, allocated on
+    ("C01", "North", "2025-01-06", "A. Khan", "2025-01-08"),
+    ("C02", "North", "2025-01-06", "A. Khan", "2025-01-08"),
+    ("C03", "South", "2025-02-03", "A. Khan", "2025-02-05"),
+    ("C04", "South", "2025-02-03", "B. Okafor", "2025-02-05"),
+    ("C05", "East", "2025-03-03", "B. Okafor", "2025-03-05"),
+    ("C06", "East", "2025-03-03", "C. Jones", "2025-03-05"),
+    ("C07", "North", "2025-04-07", "D. Patel", "2025-04-08"),
+    ("C08", "South", None, "D. Patel", "2025-04-08"),
+]
+# A band of 1 to 2 looked-after children, so the four IROs fall below, within and above it.
+BAND = 'extends = "england"\n[kpi]\ncaseload_band = [1, 2]\ncaseload_source = "Testshire service plan"\n'
+
+
+@pytest.fixture
+def service(cli, tmp_path):
+    profile = tmp_path / "testshire.toml"
+    profile.write_text(BAND)
+    cli("init", "--profile", str(profile))
+    for child, team, entered, iro, allocated in SERVICE:
+        cli("child", "add", child, "--name", f"Child {child}", "--dob", "2012-05-01", "--team", team)
+        if entered:
+            cli("event", "add", child, "entered-care", entered)
+        cli("event", "add", child, "iro-allocated", allocated, "--detail", f"iro={iro}")
+    cli("event", "add", "C05", "left-care", "2025-08-01")
+    return cli
+
+
+def iros(cli) -> dict[str, str | None]:
+    return dict(cli.rows("SELECT id, iro FROM child ORDER BY id"))
+
+
+def allocations(cli) -> list[tuple]:
+    """(child, date, details) of every iro-allocated event, in order of recording."""
+    return cli.rows("SELECT child_id, date, details FROM event WHERE kind = 'iro-allocated' ORDER BY id")
+
+
+def covers(cli) -> list[tuple]:
+    return cli.rows("SELECT child_id, iro, absent, start_date, end_date FROM iro_cover ORDER BY id")
+
+
+def listed(cli, *args) -> list[tuple]:
+    """`iro list` as (iro, looked after, allocated, band, covering, covered) tuples."""
+    return [(r["iro"], r["looked_after"], r["allocated"], r["band"], r["covering"], r["covered"])
+            for r in cli.json("iro", "list", *args)]
+
+
+def children_listed(cli, command: str, iro: str, *args) -> set[str]:
+    return {r["child_id"] for r in cli.json(command, "--iro", iro, *args)}
+
+
+def detail(iro: str) -> str:
+    return '{"iro": "' + iro + '"}'
+
+
+def test_the_allocation_history_sets_each_childs_iro(service):
+    assert iros(service) == {"C01": "A. Khan", "C02": "A. Khan", "C03": "A. Khan", "C04": "B. Okafor",
+                             "C05": "B. Okafor", "C06": "C. Jones", "C07": "D. Patel", "C08": "D. Patel"}
+    # an earlier allocation recorded later does not change the IRO: the latest by date does
+    service("event", "add", "C04", "iro-allocated", "2025-02-04", "--detail", "iro=C. Jones")
+    assert iros(service)["C04"] == "B. Okafor"
+    # voiding the latest gives the child back the one before it
+    [(latest,)] = service.rows("SELECT id FROM event WHERE child_id = 'C04' AND kind = 'iro-allocated' "
+                               "AND date = '2025-02-05'")
+    service("event", "void", str(latest), "--reason", "entered against the wrong child")
+    assert iros(service)["C04"] == "C. Jones"
+    # an allocation names its IRO
+    before = service.digest()
+    refused = service("event", "add", "C04", "iro-allocated", "2025-03-01", ok=False)
+    assert refused.exit_code == 2 and refused.stderr.count("\n") == 1 and "--detail iro=NAME" in refused.stderr
+    assert service.digest() == before
+
+
+def test_iro_list_today_and_before_a_transfer_worked_out_by_hand(service):
+    # before any transfer, on 2025-04-30: A has C01-C03 (3, above 1-2); B C04, C05 (2, within);
+    # C C06 (1, within); D C07 and C08, of whom only C07 is looked after (1, within)
+    before = [("A. Khan", 3, 3, "above", 0, 0), ("B. Okafor", 2, 2, "within", 0, 0),
+              ("C. Jones", 1, 1, "within", 0, 0), ("D. Patel", 1, 2, "within", 0, 0)]
+    assert listed(service, "--as-of", "2025-04-30") == before
+    # on 2025-01-07 only C01 and C02 were in care (since 2025-01-06); before a child's first allocation its IRO
+    # is the first's (`child add --iro` records the allocation on the day it is run, after the history it
+    # backfills), so every child counts as allocated, in care or not
+    assert listed(service, "--as-of", "2025-01-07") == [
+        ("A. Khan", 2, 3, "within", 0, 0), ("B. Okafor", 0, 2, "below", 0, 0), ("C. Jones", 0, 1, "below", 0, 0),
+        ("D. Patel", 0, 2, "below", 0, 0)]
+    service("caseload", "transfer", "--from", "a. khan", "--to", "C. Jones", "--child", "C03", "--date", "2025-05-01")
+    service("caseload", "transfer", "--from", "A. KHAN", "--to", "B. Okafor", "--date", "2025-06-02")
+    # the past is told from the history, not from today's IROs: by `iro list` and by the KPI's caseload
+    assert listed(service, "--as-of", "2025-04-30") == before
+    kpi = service.json("report", "kpi", "--from", "2025-04-01", "--to", "2025-04-30")
+    assert [(r["iro"], r["children"], r["band"]) for r in kpi["caseload"]] == [
+        ("A. Khan", 3, "above"), ("B. Okafor", 2, "within"), ("C. Jones", 1, "within"), ("D. Patel", 1, "within")]
+    # 2025-05-15, between the transfers: C03 is C. Jones's
+    assert listed(service, "--as-of", "2025-05-15") == [
+        ("A. Khan", 2, 2, "within", 0, 0), ("B. Okafor", 2, 2, "within", 0, 0), ("C. Jones", 2, 2, "within", 0, 0),
+        ("D. Patel", 1, 2, "within", 0, 0)]
+    # today: A has no one; B has C01, C02, C04 looked after and C05, who left care on 2025-08-01 (3 of 4:
+    # above); C has C03 and C06 (2); D as before
+    today = [("B. Okafor", 3, 4, "above", 0, 0), ("C. Jones", 2, 2, "within", 0, 0), ("D. Patel", 1, 2, "within", 0, 0)]
+    assert listed(service) == today
+    # one team: North's children are C01, C02 (B. Okafor) and C07 (D. Patel)
+    assert listed(service, "--team", "north") == [("B. Okafor", 2, 2, "within", 0, 0),
+                                                  ("D. Patel", 1, 1, "within", 0, 0)]
+    rows = service.json("iro", "list")
+    assert {(r["band_low"], r["band_high"], r["source"]) for r in rows} == {(1, 2, "Testshire service plan")}
+    table = service("iro", "list").stdout
+    assert "Band 1–2" in table and "Testshire service plan" in table
+    csv_lines = service("iro", "list", "--format", "csv").stdout.splitlines()
+    assert csv_lines[0] == "iro,looked_after,allocated,band,band_low,band_high,covering,covered,source"
+    assert csv_lines[1] == "B. Okafor,3,4,above,1,2,0,0,Testshire service plan"
+
+
+def test_the_england_band_and_its_source_come_from_the_profile(cli):
+    cli("init", "--profile", "england")
+    cli("child", "add", "C01", "--name", "Child C01", "--dob", "2012-05-01", "--iro", "A. Khan")
+    cli("event", "add", "C01", "entered-care", "2025-01-06")
+    [row] = cli.json("iro", "list")
+    assert row == {"iro": "A. Khan", "looked_after": 1, "allocated": 1, "band": "below", "band_low": 50,
+                   "band_high": 70, "covering": 0, "covered": 0, "source": "IRO Handbook (2010) para 7.15"}
+
+
+def test_a_transfer_changes_exactly_the_childrens_iro_and_history(service):
+    assert children_listed(service, "overdue", "A. Khan") == {"C01", "C02", "C03"}
+    # C05 left care on 2025-08-01 and C08 was never in care: nothing of theirs is open, so no list shows them
+    assert children_listed(service, "overdue", "B. Okafor") == {"C04"}
+    start = allocations(service)
+    service("caseload", "transfer", "--from", "a. khan", "--to", "C. Jones", "--child", "C03", "--date", "2025-05-01")
+    service("caseload", "transfer", "--from", " A.  KHAN ", "--to", "B. Okafor", "--date", "2025-06-02")
+    assert iros(service) == {"C01": "B. Okafor", "C02": "B. Okafor", "C03": "C. Jones", "C04": "B. Okafor",
+                             "C05": "B. Okafor", "C06": "C. Jones", "C07": "D. Patel", "C08": "D. Patel"}
+    # each names the IRO before it too ("from"), as stored on the child
+    assert allocations(service) == [*start, ("C03", "2025-05-01", '{"from": "A. Khan", "iro": "C. Jones"}'),
+                                    ("C01", "2025-06-02", '{"from": "A. Khan", "iro": "B. Okafor"}'),
+                                    ("C02", "2025-06-02", '{"from": "A. Khan", "iro": "B. Okafor"}')]
+    assert covers(service) == []
+    assert children_listed(service, "overdue", "B. Okafor") == {"C01", "C02", "C04"}
+    assert children_listed(service, "overdue", "C. Jones") == {"C03", "C06"}
+    refused = service("overdue", "--iro", "A. Khan", ok=False)  # no child is A. Khan's now
+    assert refused.exit_code == 2 and "no child in the store has IRO 'A. Khan'" in refused.stderr
+    # the obligation table was kept: nothing is derived live (no stale notice)
+    assert "derived live" not in service("overdue").stderr
+
+
+def test_cover_shows_the_covering_iro_and_the_allocation_stays(service):
+    from irocli.cli._context import today
+
+    day = today()
+    until = (day + dt.timedelta(days=14)).isoformat()
+    service("caseload", "cover", "d. patel", "--cover", "A. Khan", "--from", "today", "--to", until)
+    service("caseload", "cover", "C. Jones", "--cover", "B. Okafor", "--from", "2099-01-04", "--to", "2099-01-15")
+    assert covers(service) == [("C07", "A. Khan", "D. Patel", day.isoformat(), until),
+                               ("C08", "A. Khan", "D. Patel", day.isoformat(), until),
+                               ("C06", "B. Okafor", "C. Jones", "2099-01-04", "2099-01-15")]
+    assert iros(service)["C07"] == "D. Patel" and iros(service)["C08"] == "D. Patel"  # the allocation stays
+    # A. Khan's list holds the children A covers today, and D. Patel's still holds them
+    assert children_listed(service, "overdue", "a. khan") == {"C01", "C02", "C03", "C07"}
+    assert children_listed(service, "overdue", "D. Patel") == {"C07"}
+    rows = service.json("overdue", "--iro", "D. Patel")
+    assert {(r["child_id"], r["iro"], r["cover"]) for r in rows} == {("C07", "D. Patel", "A. Khan")}
+    assert {r["cover"] for r in service.json("overdue", "--iro", "C. Jones")} == {None}  # planned: not yet
+    assert list(rows[0])[-2:] == ["owner", "cover"]  # appended to the contract's fields
+    assert service("overdue", "--iro", "a. khan", "--format", "csv").stdout.splitlines()[0].endswith(",met_on,cover")
+    # the tables and the child's page show the cover
+    assert "C07 CC (cover for D. Patel)" in service("overdue", "--iro", "A. Khan").stdout
+    assert "(covered by A. Khan)" in service("overdue", "--iro", "D. Patel").stdout
+    assert "D. Patel (cover: A. Khan)" in service("overdue").stdout
+    page = service.json("child", "show", "C07")
+    assert page["child"]["cover"] == {"iro": "A. Khan", "from": day.isoformat(), "to": until}
+    assert f"D. Patel, covered by A. Khan from {day} to {until}" in service("child", "show", "C07").stdout
+    # on the covered days, iro list counts it; on the planned leave too, as of a day inside it
+    # (A. Khan: C01-C03, covering C07 and C08; B. Okafor: C04 and C05, who left care; D. Patel covered twice)
+    assert listed(service) == [("A. Khan", 3, 3, "above", 2, 0), ("B. Okafor", 1, 2, "within", 0, 0),
+                               ("C. Jones", 1, 1, "within", 0, 0), ("D. Patel", 1, 2, "within", 0, 2)]
+    assert [r for r in listed(service, "--as-of", "2099-01-10") if r[0] in ("B. Okafor", "C. Jones")] == [
+        ("B. Okafor", 1, 2, "within", 1, 0), ("C. Jones", 1, 1, "within", 0, 1)]
+    # a transfer ends a cover: it counts while the IRO covered is still the child's
+    service("caseload", "transfer", "--from", "D. Patel", "--to", "C. Jones", "--child", "C07", "--date", "today")
+    assert children_listed(service, "overdue", "a. khan") == {"C01", "C02", "C03"}
+
+
+def test_rename_merges_two_spellings_everywhere_and_only_them(service):
+    service("caseload", "cover", "B. Okafor", "--cover", "a. khan", "--from", "2099-01-04", "--to", "2099-01-15")
+    service("event", "add", "C06", "iro-allocated", "2025-03-04", "--detail", "iro=A.  KHAN")
+    before = allocations(service)
+    result = service("iro", "rename", "A. KHAN", "Amir Khan")
+    assert result.stderr.strip() == "Renamed to Amir Khan: 3 child(ren), 4 allocation(s), 2 cover(s)."
+    assert iros(service) == {"C01": "Amir Khan", "C02": "Amir Khan", "C03": "Amir Khan", "C04": "B. Okafor",
+                             "C05": "B. Okafor", "C06": "C. Jones", "C07": "D. Patel", "C08": "D. Patel"}
+    renamed = {("C01", "2025-01-08"), ("C02", "2025-01-08"), ("C03", "2025-02-05"), ("C06", "2025-03-04")}
+    assert allocations(service) == [(c, d, detail("Amir Khan") if (c, d) in renamed else details)
+                                    for c, d, details in before]
+    assert covers(service) == [("C04", "Amir Khan", "B. Okafor", "2099-01-04", "2099-01-15"),
+                               ("C05", "Amir Khan", "B. Okafor", "2099-01-04", "2099-01-15")]
+    assert children_listed(service, "overdue", "amir khan") == {"C01", "C02", "C03"}
+
+
+@pytest.mark.parametrize("args, message", [
+    (("caseload", "transfer", "--from", "Z. Nobody", "--to", "B. Okafor", "--date", "2025-06-02"),
+     "--from: no child in the store has IRO 'Z. Nobody'"),
+    (("caseload", "transfer", "--from", "A. Khan", "--to", "B. Okafor", "--date", "2025-06-02", "--child", "C01",
+      "--child", "C04"), "child C04 is not --from A. Khan's (its IRO: B. Okafor)"),
+    (("caseload", "transfer", "--from", "A. Khan", "--to", "B. Okafor", "--date", "2199-01-01"),
+     "--date 2199-01-01 is after today"),
+    (("caseload", "transfer", "--from", "A. Khan", "--to", "B. Okafor", "--date", "2025-02-01"),
+     "--date 2025-02-01 is before C03's allocation to A. Khan began (2025-02-05)"),  # C01's began 2025-01-08
+    (("caseload", "transfer", "--from", "A. Khan", "--to", "a. khan", "--date", "2025-06-02"),
+     "--to is the same IRO as --from"),
+    (("caseload", "cover", "A. Khan", "--cover", "B. Okafor", "--from", "2099-01-15", "--to", "2099-01-04"),
+     "--to 2099-01-04 is before --from 2099-01-15"),
+    (("caseload", "cover", "Z. Nobody", "--cover", "B. Okafor", "--from", "2099-01-04", "--to", "2099-01-15"),
+     "no child in the store has IRO 'Z. Nobody'"),
+    (("caseload", "cover", "A. Khan", "--cover", "B. Okafor", "--from", "2099-01-04", "--to", "2099-01-15",
+      "--child", "C06"), "child C06 is not A. Khan's (its IRO: C. Jones)"),
+    (("iro", "rename", "Z. Nobody", "Zed Nobody"), "no IRO 'Z. Nobody' is recorded (known: A. Khan, B. Okafor, "
+                                                   "C. Jones, D. Patel)"),
+])
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(service, args, message):
+    before = (service.digest(), iros(service), allocations(service), covers(service))
+    result = service(*args, ok=False)
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {message}\n" or (result.stderr.startswith(f"Error: {message}")
+                                                      and result.stderr.count("\n") == 1), result.stderr
+    assert (service.digest(), iros(service), allocations(service), covers(service)) == before
+
+
+def test_email_per_iro_sends_covered_rows_to_the_covering_iro_marked_as_cover(service, tmp_path):
+    """While D. Patel is on leave, C07's rows go to A. Khan's digest ("cover for D. Patel"), not D. Patel's."""
+    import email
+    import re
+
+    from irocli.cli import app
+    from irocli.cli._context import today
+
+    config = tmp_path / "config.toml"
+    config.write_text('[iros]\n"A. Khan" = "a.khan@la.gov.uk"\n"B. Okafor" = "b.okafor@la.gov.uk"\n'
+                      '"C. Jones" = "c.jones@la.gov.uk"\n"D. Patel" = "d.patel@la.gov.uk"\n')
+    config.chmod(0o600)
+    until = (today() + dt.timedelta(days=14)).isoformat()
+    service("caseload", "cover", "D. Patel", "--cover", "A. Khan", "--from", "today", "--to", until)
+    result = service.runner.invoke(app, ["email", "overdue", "--per-iro", "--dry-run"],
+                                   env={"IROCLI_CONFIG": str(config), "IROCLI_SMTP_HOST": None})
+    assert result.exit_code == 0, result.stderr
+    messages = {}
+    for chunk in re.split(r"(?m)^(?=Subject: )", result.stdout):  # one message after another, each from Subject
+        if chunk.strip():
+            message = email.message_from_string(chunk)
+            text = next(p for p in message.walk() if p.get_content_type() == "text/plain").get_payload(decode=True)
+            messages[message["To"]] = text.decode()
+    # C05 and C08 have nothing overdue; D. Patel's only child with rows, C07, is covered: no digest for D. Patel
+    assert sorted(messages) == ["a.khan@la.gov.uk", "b.okafor@la.gov.uk", "c.jones@la.gov.uk"]
+    assert "C07 CC (cover for D. Patel)" in messages["a.khan@la.gov.uk"]
+    assert "C07" not in messages["b.okafor@la.gov.uk"] and "C07" not in messages["c.jones@la.gov.uk"]
+
+
+def test_a_transfer_of_a_child_whose_history_named_no_iro_keeps_who_had_it_before(cli):
+    """An import that carried no IRO name (sample_data's events.csv) leaves a history naming no one; the transfer
+    records the IRO before it ("from"), so a day before the transfer still counts with them."""
+    cli("init", "--profile", "england")
+    cli.add_child_as_imported("C01", "Child C01", "2012-05-01", iro="A. Khan")
+    cli("event", "add", "C01", "entered-care", "2025-01-06")
+    cli("caseload", "transfer", "--from", "A. Khan", "--to", "B. Okafor", "--date", "2025-06-02")
+    assert [r["iro"] for r in cli.json("iro", "list", "--as-of", "2025-03-01")] == ["A. Khan"]
+    assert [r["iro"] for r in cli.json("iro", "list", "--as-of", "2025-06-02")] == ["B. Okafor"]
+    result = cli("iro", "rename", "a. khan", "Amir Khan")  # the "from" is renamed too
+    assert result.stderr == "Renamed to Amir Khan: 0 child(ren), 1 allocation(s), 0 cover(s).\n"
+    assert cli.rows("SELECT details FROM event WHERE kind = 'iro-allocated'") == [
+        ('{"from": "Amir Khan", "iro": "B. Okafor"}',)]
+    assert [r["iro"] for r in cli.json("iro", "list", "--as-of", "2025-03-01")] == ["Amir Khan"]
