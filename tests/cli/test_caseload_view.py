@@ -21,7 +21,7 @@ REVIEWS = {"review.first", "review.second", "review.subsequent"}
 
 FIELDS = ["child_id", "initials", "iro", "team", "looked_after", "review_due", "review_booked", "review_days",
           "own", "own_overdue", "to_chase", "to_chase_overdue", "last_visit", "last_contact", "escalation_stage",
-          "escalations_open", "cp_status", "problems"]
+          "escalations_open", "cp_status", "problems", "cover"]
 
 
 @pytest.fixture
@@ -205,7 +205,7 @@ def test_json_and_csv_fields(service):
                     "own": s002["own"], "own_overdue": s002["own_overdue"], "to_chase": s002["to_chase"],
                     "to_chase_overdue": s002["to_chase_overdue"], "last_visit": "", "last_contact": "2025-01-20",
                     "escalation_stage": "", "escalations_open": "0", "cp_status": "CP plan",
-                    "problems": "no date of birth"}
+                    "problems": "no date of birth", "cover": ""}
     s001 = next(r for r in rows if r["child_id"] == "S001")
     assert [s001[f] for f in ("own", "own_overdue")] == [3, 2]
 

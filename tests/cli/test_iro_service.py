@@ -193,6 +193,12 @@ def test_cover_shows_the_covering_iro_and_the_allocation_stays(service):
     page = service.json("child", "show", "C07")
     assert page["child"]["cover"] == {"iro": "A. Khan", "from": day.isoformat(), "to": until}
     assert f"D. Patel, covered by A. Khan from {day} to {until}" in service("child", "show", "C07").stdout
+    # `irocli caseload` the same way: the covering IRO's list holds the child, marked, and so does its own IRO's
+    assert {r["child_id"] for r in service.json("caseload", "--iro", "a. khan")} == {"C01", "C02", "C03", "C07"}
+    assert {r["child_id"]: r["cover"] for r in service.json("caseload", "--iro", "D. Patel")} == {"C07": "A. Khan"}
+    assert "(cover for D. Patel)" in service("caseload", "--iro", "A. Khan").stdout
+    assert "(covered by A. Khan)" in service("caseload", "--iro", "D. Patel").stdout
+    assert "(cover: A. Khan)" in service("caseload").stdout
     # on the covered days, iro list counts it; on the planned leave too, as of a day inside it
     # (A. Khan: C01-C03, covering C07 and C08; B. Okafor: C04 and C05, who left care; D. Patel covered twice)
     assert listed(service) == [("A. Khan", 3, 3, "above", 2, 0), ("B. Okafor", 1, 2, "within", 0, 0),

@@ -41,12 +41,16 @@ def caseload_rows(store, profile, as_of: dt.date, *, iro: str | None = None, tea
     from irocli.reports.compute import with_obligations
 
     rows = []
-    for child, events, obligations in with_obligations(store, profile, as_of, iro=iro, team=team, notices=notices):
+    covers = store.covers_in_force(as_of)  # `caseload cover`: who covers a child that day
+    for child, events, obligations in with_obligations(store, profile, as_of, iro=iro, team=team, notices=notices,
+                                                       covers=True):
         open_ = [ob for ob in obligations if ob.status.is_open]
         walk = walked(child.id, events, profile, as_of, dob=child.dob)
         looked_after = bool(walk.episodes) and walk.episodes[-1].end is None
         if looked_after or open_:
-            rows.append(child_row(child, events, open_, walk, profile, as_of, looked_after=looked_after))
+            row = child_row(child, events, open_, walk, profile, as_of, looked_after=looked_after)
+            row["cover"] = covers[child.id].iro if child.id in covers else None
+            rows.append(row)
     return sorted(rows, key=attention_key)
 
 

@@ -50,20 +50,21 @@ def caseload(store, profile, as_of: dt.date, *, iro=None, team=None, history=Fal
             gc.enable()
 
 
-def with_obligations(store, profile, as_of: dt.date, *, iro=None, team=None, notices: Notices | None = None
-                     ) -> Iterator[tuple[Child, list[Event], list[Obligation]]]:
-    """(child, events, obligations) for every child (only ``iro``'s or ``team``'s), in id order: the events as
-    store.iter_caseload streams them, the obligations (history included) as caseload gives them -- from the
-    table where it answers, merged by child id, else derived live. For reports that need both (the KPI)."""
+def with_obligations(store, profile, as_of: dt.date, *, iro=None, team=None, notices: Notices | None = None,
+                     covers: bool = False) -> Iterator[tuple[Child, list[Event], list[Obligation]]]:
+    """(child, events, obligations) for every child (only ``iro``'s or ``team``'s; with ``covers``, ``iro``'s are
+    also the children that IRO covers on ``as_of``), in id order: the events as store.iter_caseload streams them,
+    the obligations (history included) as caseload gives them -- from the table where it answers, merged by child
+    id, else derived live. For reports that need both (the KPI, `irocli caseload`)."""
     notices = notices or Notices()
-    key, plan = _plan(store, profile, as_of, iro, team, notices)
+    key, plan = _plan(store, profile, as_of, iro, team, notices, covers=covers)
     live = plan.live
     from irocli.engine import derive
 
-    stored = store.kept_obligations(key, as_of, iro=iro, team=team)
+    stored = store.kept_obligations(key, as_of, iro=iro, team=team, covers=covers)
     pending = next(stored, None)
     with notices.deriving(len(live)) as done:
-        for child, events in store.iter_caseload(iro=iro, team=team):
+        for child, events in store.iter_caseload(iro=iro, team=team, covers_on=as_of if covers else None):
             if child.id in live:
                 yield child, events, derive(child.id, events, profile, as_of, dob=child.dob, history=True).obligations
                 done(1)

@@ -16,6 +16,8 @@ from rich.table import Table
 from rich.text import Text
 from rich.theme import Theme
 
+from irocli.domain import name_key
+
 THEME = Theme(
     {
         "overdue": "bold red",
@@ -121,7 +123,7 @@ def obligations_table(rows: list[dict], *, title: str | None = None, names: dict
         ]
         cover = row.get("cover")  # `caseload cover`
         if cover and not show_iro:
-            own = viewer is not None and " ".join(viewer.split()).casefold() == (row.get("iro") or "").casefold()
+            own = viewer is not None and name_key(viewer) == name_key(row.get("iro") or "")
             child.append(f" (covered by {cover})" if own else f" (cover for {row.get('iro') or '-'})", style="muted")
         if show_iro:
             cells.append(Text(row.get("iro") or "-") + (Text(f" (cover: {cover})", style="muted") if cover else ""))
@@ -784,6 +786,12 @@ def caseload_table(rows: list[dict], as_of: dt.date, *, iro: str | None = None, 
         child = Text(r["child_id"]) + Text(f" {r['initials']}", style="muted")
         if iro is None:
             child.append(f"\n{r['iro'] or 'no IRO'}")
+            if r.get("cover"):
+                child.append(f" (cover: {r['cover']})", style="muted")
+        elif r.get("cover"):  # `caseload cover`: in the allocated IRO's list, or in the covering IRO's
+            own = name_key(iro) == name_key(r.get("iro") or "")
+            child.append(f"\n(covered by {r['cover']})" if own else f"\n(cover for {r.get('iro') or '-'})",
+                         style="muted")
         t.add_row(child, *_review_cells(r), _count_cell(r["own"], r["own_overdue"]),
                   _count_cell(r["to_chase"], r["to_chase_overdue"]), _contact_cell(r), _escalation_cp_cell(r),
                   Text(", ".join(r["problems"]) or "-", style="overdue" if r["problems"] else ""))

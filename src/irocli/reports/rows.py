@@ -84,4 +84,4 @@ def sort_rows(rows: list[dict], by: str = "due") -> list[dict]:
 # child (overdue, or due within 28 days), split by owner (split_by_owner); problems a list of short texts (CSV: "; ").
 CASELOAD_FIELDS = ("child_id", "initials", "iro", "team", "looked_after", "review_due", "review_booked", "review_days",
                    "own", "own_overdue", "to_chase", "to_chase_overdue", "last_visit", "last_contact",
-                   "escalation_stage", "escalations_open", "cp_status", "problems")
+                   "escalation_stage", "escalations_open", "cp_status", "problems", "cover")
