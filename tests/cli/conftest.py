@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
+import socket
+
 import pytest
 
 from clirunner import Cli
@@ -28,3 +32,43 @@ def caseload(cli) -> Cli:
     ]:
         cli("event", "add", child, kind, day)
     return cli
+
+
+class Received:
+    """An aiosmtpd handler that keeps every envelope it is given."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+    @property
+    def messages(self):
+        return [email.message_from_bytes(e.content, policy=email.policy.default) for e in self.envelopes]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A port on 127.0.0.1 nothing listens on: an SMTP server that is down."""
+    return _free_port()
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 and a free port; .handler.envelopes holds what it received."""
+    from aiosmtpd.controller import Controller
+
+    handler = Received()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    controller.handler = handler
+    yield controller
+    controller.stop()

@@ -45,40 +45,6 @@ PASSWORD = "s3cret-Pa55"
 NAMES = ("Sam Jones", "Ava Smith", "Leo Brown")
 
 
-class Received:
-    """An aiosmtpd handler that keeps every envelope it is given."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-    @property
-    def messages(self):
-        return [email.message_from_bytes(e.content, policy=email.policy.default) for e in self.envelopes]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on 127.0.0.1 and a free port; .handler.envelopes holds what it received."""
-    from aiosmtpd.controller import Controller
-
-    handler = Received()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    controller.handler = handler
-    yield controller
-    controller.stop()
-
-
 @pytest.fixture
 def config_file(tmp_path):
     path = tmp_path / "config.toml"
@@ -233,8 +199,8 @@ def test_dry_run_needs_no_smtp_server(caseload, config_file):
     assert "To: a.khan@la.gov.uk" in result.stdout
 
 
-def test_server_down_is_exit_4_with_one_line(caseload, config_file):
-    env = smtp_env(config_file, _free_port(), IROCLI_SMTP_TIMEOUT="2", IROCLI_SMTP_USER="irocli",
+def test_server_down_is_exit_4_with_one_line(caseload, config_file, unused_port):
+    env = smtp_env(config_file, unused_port, IROCLI_SMTP_TIMEOUT="2", IROCLI_SMTP_USER="irocli",
                    IROCLI_SMTP_PASSWORD=PASSWORD)
     started = time.monotonic()
     result = run(caseload, env, "email", "--as-of", "2025-06-01", "--to", "manager@la.gov.uk")

@@ -20,7 +20,6 @@ import csv
 import email
 import email.policy
 import io
-import socket
 
 import pytest
 
@@ -51,36 +50,6 @@ FORMULA = '=HYPERLINK("http://evil.example")'
 WARNINGS = ['Warning: no address for team "West" in the config file\'s [teams]; its summary (5 obligations) '
             "was not sent",
             "Warning: 1 child with no team is in no team's summary"]
-
-
-class Received:
-    """An aiosmtpd handler that keeps every envelope it is given."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on 127.0.0.1 and a free port; .handler.envelopes holds what it received."""
-    from aiosmtpd.controller import Controller
-
-    handler = Received()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    controller.handler = handler
-    yield controller
-    controller.stop()
 
 
 @pytest.fixture
@@ -302,9 +271,9 @@ def test_per_team_without_a_teams_table_is_exit_2_before_anything(service, smtp_
     assert smtp_server.handler.envelopes == []
 
 
-def test_a_server_down_is_exit_4_for_team_summaries_too(service, tmp_path):
+def test_a_server_down_is_exit_4_for_team_summaries_too(service, tmp_path, unused_port):
     config = write_config(tmp_path, TEAMS)
-    result = run(service, config, "--per-team", "--as-of", "2025-03-25", port=_free_port())
+    result = run(service, config, "--per-team", "--as-of", "2025-03-25", port=unused_port)
     assert result.exit_code == 4
     assert result.stderr.splitlines()[:2] == WARNINGS
     [line] = result.stderr.splitlines()[2:]
