@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -164,6 +165,11 @@ def test_a_store_that_can_only_be_read_is_reported_on(caseload, tmp_path, made_b
     else:  # a WAL-mode file, which SQLite reads read-only only beside a -shm it may create
         shutil.copy(caseload.db, snapshot)
         assert snapshot.read_bytes()[18:20] == b"\x02\x02"
+        with sqlite3.connect(snapshot) as conn:  # its stored obligations gone: the report derives them live
+            conn.execute("DELETE FROM obligation_kept")
+        conn.close()
+        for beside in share.glob("snapshot.db-*"):
+            beside.unlink()
     expected = caseload("overdue", "--as-of", "2025-06-01", "--format", "csv").stdout
     assert expected.count("\n") > 3
     command = [sys.executable, "-m", "irocli", "--db", str(snapshot), "overdue", "--as-of", "2025-06-01",
@@ -185,6 +191,11 @@ def test_a_store_that_can_only_be_read_is_reported_on(caseload, tmp_path, made_b
         pytest.skip(f"cannot make a read-only mount here: {result.stderr.strip()}")
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected
+    # a reader cannot store them: it is told who can, not to run a command it may not
+    assert result.stderr == ("" if made_by == "db backup" else
+                             "3 children's stored obligations are missing or were derived with another profile, "
+                             "calendar or irocli: derived live; whoever can write the store stores them with "
+                             "`irocli db refresh`\n")
     assert sorted(p.name for p in share.iterdir()) == ["snapshot.db"]
     write = [*command[:command.index("overdue")], "event", "add", "C001", "iro-visit", "2025-06-01"]
     if os.geteuid() != 0:

@@ -272,13 +272,26 @@ class Notices:
                 note(f"obligations derived live with profile {given}: the store keeps profile {kept.name}'s "
                      f"(`irocli init --profile {given} --force` would change that)")
                 return
-        note(stale_message(count))
+        message = stale_message(count)
+        if self.store is not None and _cannot_write(self.store):
+            message = message.replace("`irocli db refresh` stores them",
+                                      "whoever can write the store stores them with `irocli db refresh`")
+        note(message)
 
     @contextmanager
     def deriving(self, total: int):
         """A bar on stderr while ``total`` children are derived live (a terminal and BAR_FROM or more only)."""
         with children_bar("Deriving obligations live", total if total >= self.BAR_FROM else 0) as (advance, _):
             yield advance
+
+
+def _cannot_write(store) -> bool:
+    """Whether this user can only read ``store`` (an SQLite file or folder not writable here)."""
+    import sqlalchemy as sa
+
+    from irocli.store.connection import read_only_file
+
+    return read_only_file(sa.engine.make_url(store.url))
 
 
 @contextmanager
