@@ -273,6 +273,29 @@ def check_event_date(kind: str, day: dt.date, *, as_of: dt.date, dob: dt.date | 
                        f"only child-protection work may start before birth")
 
 
+def fourth_birthday(dob: dt.date) -> dt.date:
+    """The day a child born on ``dob`` turns 4 (29 February's child on 1 March in a common year, as the law
+    counts a birthday: Family Law Reform Act 1969 s9)."""
+    try:
+        return dob.replace(year=dob.year + 4)
+    except ValueError:
+        return dt.date(dob.year + 4, 3, 1)
+
+
+def check_participation(details: dict | None, day: dt.date, *, dob: dt.date | None, child_id: str) -> None:
+    """BadInput when a held review's participation code cannot be right for the child's age on ``day``: PN0 is a
+    child under 4, PN1-PN7 a child of 4 or over (DfE SSDA903 guide; validator rule 167). Names the child by id
+    only, never its age or birth date; nothing to check without a code or a date of birth."""
+    code = (details or {}).get("participation")
+    if code is None or dob is None:
+        return
+    under_4 = day < fourth_birthday(dob)
+    if code == "PN0" and not under_4:
+        raise BadInput(f"participation PN0 is for a child under 4: {child_id} was 4 or over on {day}")
+    if code != "PN0" and under_4:
+        raise BadInput(f"participation {code} is for a child of 4 or over: {child_id} was under 4 on {day} (PN0)")
+
+
 def earlier_adjournment(events: list[Event], event_id: int) -> Event | None:
     """For the review-adjourned event ``event_id`` among a child's non-voided ``events``, the
     adjournment of the same review before it (no review held in between), if any."""

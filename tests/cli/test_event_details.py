@@ -3,6 +3,8 @@ in one line naming the detail, and shown by `event list`, `child show` and `even
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 
@@ -115,3 +117,30 @@ def test_a_bad_participation_is_one_line_exit_2_and_nothing_written(child, args,
     [line] = result.stderr.strip().splitlines()
     assert line == f"Error: {message}", line
     assert child.digest() == before
+
+
+def test_participation_must_fit_the_childs_age_on_the_review_day(cli):
+    """PN0 is a child under 4 at the review, PN1-PN7 one of 4 or over (SSDA903 guide): born 2021-02-28, the child
+    turns 4 on 2025-02-28. Refused in one line naming the child by id, nothing written."""
+    cli("init", "--profile", "england")
+    cli("child", "add", "Y1", "--name", "Ada Young", "--dob", "2021-02-28")
+    cli("event", "add", "Y1", "entered-care", "2024-12-02")
+    for day, code, message in (
+            ("2025-02-28", "PN0", "participation PN0 is for a child under 4: Y1 was 4 or over on 2025-02-28"),
+            ("2025-02-27", "PN1", "participation PN1 is for a child of 4 or over: Y1 was under 4 on 2025-02-27 "
+                                  "(PN0)")):
+        result = cli("event", "add", "Y1", "review-held", day, "--participation", code, ok=False)
+        assert (result.exit_code, result.stderr) == (2, f"Error: {message}\n")
+    assert cli.rows("SELECT kind FROM event WHERE child_id = 'Y1' ORDER BY id") == [("entered-care",)]
+    cli("event", "add", "Y1", "review-held", "2025-02-27", "--participation", "PN0")
+    cli("event", "add", "Y1", "review-held", "2025-02-28", "--participation", "pn1")
+    assert cli.rows("SELECT details FROM event WHERE kind = 'review-held' ORDER BY id") == [
+        ('{"participation": "PN0"}',), ('{"participation": "PN1"}',)]
+
+
+def test_the_fourth_birthday_of_a_leap_day_child_is_1_march():
+    from irocli.domain import fourth_birthday
+
+    assert fourth_birthday(dt.date(2020, 2, 29)) == dt.date(2024, 2, 29)  # a leap year four years on
+    assert fourth_birthday(dt.date(2096, 2, 29)) == dt.date(2100, 3, 1)  # 2100 is no leap year
+    assert fourth_birthday(dt.date(2021, 12, 31)) == dt.date(2025, 12, 31)

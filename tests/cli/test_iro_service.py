@@ -298,3 +298,67 @@ def test_a_transfer_of_a_child_whose_history_named_no_iro_keeps_who_had_it_befor
     assert cli.rows("SELECT details FROM event WHERE kind = 'iro-allocated'") == [
         ('{"from": "Amir Khan", "iro": "B. Okafor"}',)]
     assert [r["iro"] for r in cli.json("iro", "list", "--as-of", "2025-03-01")] == ["Amir Khan"]
+    # the transfer was a mistake: voided, the child is the IRO's it was taken from again, on every day
+    [transfer] = cli.rows("SELECT id FROM event WHERE kind = 'iro-allocated'")
+    cli("event", "void", str(transfer[0]), "--reason", "wrong child")
+    assert cli.rows("SELECT iro FROM child") == [("Amir Khan",)]
+    assert [r["iro"] for r in cli.json("iro", "list", "--as-of", "2025-07-01")] == ["Amir Khan"]
+
+
+def test_a_name_typed_another_way_is_stored_as_the_service_spells_it(service, tmp_path):
+    """One IRO or team never becomes two because someone typed it in another case or spacing: every write that
+    names one (child add/update, an allocation, transfer, cover, an import) stores the spelling already there."""
+    service("child", "add", "C09", "--name", "Child C09", "--dob", "2012-05-01", "--iro", "a. KHAN",
+            "--team", " north ")
+    service("child", "update", "C08", "--team", "EAST")
+    service("event", "add", "C04", "iro-allocated", "2025-09-01", "--detail", "iro=c.  jones")
+    service("caseload", "transfer", "--from", "D. Patel", "--to", "b. okafor", "--child", "C07", "--date", "2025-10-01")
+    service("caseload", "cover", "A. Khan", "--cover", "d. patel", "--child", "C01", "--from", "2099-01-04",
+            "--to", "2099-01-15")
+    (tmp_path / "children.csv").write_text("id,name,dob,iro,social_worker,team\n"
+                                           "C10,Child C10,2012-05-01,B. OKAFOR,,south\n")
+    (tmp_path / "events.csv").write_text('child_id,kind,date,meeting,note,details\n'
+                                         'C10,entered-care,2025-03-03,,,\n'
+                                         'C10,iro-allocated,2025-03-04,,,"{""iro"": ""b. okafor""}"\n')
+    service("import", "native", str(tmp_path))
+    assert service.rows("SELECT id, iro, team FROM child WHERE id IN ('C04', 'C07', 'C08', 'C09', 'C10') "
+                        "ORDER BY id") == [("C04", "C. Jones", "South"), ("C07", "B. Okafor", "North"),
+                                           ("C08", "D. Patel", "East"), ("C09", "A. Khan", "North"),
+                                           ("C10", "B. Okafor", "South")]
+    from irocli.cli._context import today
+
+    assert allocations(service)[-4:] == [("C09", today().isoformat(), detail("A. Khan")),
+                                         ("C04", "2025-09-01", detail("C. Jones")),
+                                         ("C07", "2025-10-01", '{"from": "D. Patel", "iro": "B. Okafor"}'),
+                                         ("C10", "2025-03-04", detail("B. Okafor"))]
+    assert covers(service)[-1] == ("C01", "D. Patel", "A. Khan", "2099-01-04", "2099-01-15")
+    assert sorted(service.rows("SELECT DISTINCT iro FROM child")) == [("A. Khan",), ("B. Okafor",), ("C. Jones",),
+                                                                      ("D. Patel",)]
+    assert [r[0] for r in listed(service)] == ["A. Khan", "B. Okafor", "C. Jones", "D. Patel"]
+
+
+def test_covers_entered_twice_overlapping_or_renamed_into_self_cover(service):
+    first = service("caseload", "cover", "C. Jones", "--cover", "B. Okafor", "--from", "2099-01-04",
+                    "--to", "2099-01-15")
+    assert first.stderr == "B. Okafor covers 1 child(ren) from 2099-01-04 to 2099-01-15.\n"
+    again = service("caseload", "cover", "c. jones", "--cover", "b. okafor", "--from", "2099-01-04",
+                    "--to", "2099-01-15")
+    assert again.stderr == "B. Okafor covers 0 child(ren) from 2099-01-04 to 2099-01-15.\n"  # the same cover: once
+    later = service("caseload", "cover", "C. Jones", "--cover", "Ann Other", "--from", "2099-01-10",
+                    "--to", "2099-01-20")
+    assert later.stderr.splitlines() == [
+        "Ann Other covers 1 child(ren) from 2099-01-10 to 2099-01-20.",
+        "Note: Ann Other is a new IRO name (no child or cover had it): check the spelling.",
+        "Note: C06 is already covered by B. Okafor from 2099-01-04 to 2099-01-15: on the days both cover, this "
+        "cover counts."]
+    assert covers(service) == [("C06", "B. Okafor", "C. Jones", "2099-01-04", "2099-01-15"),
+                               ("C06", "Ann Other", "C. Jones", "2099-01-10", "2099-01-20")]
+    # Ann Other turns out to be C. Jones misspelt: merged, that cover was C. Jones covering C. Jones, and goes
+    renamed = service("iro", "rename", "Ann Other", "C. Jones")
+    assert renamed.stderr.splitlines() == [
+        "Renamed to C. Jones: 0 child(ren), 0 allocation(s), 1 cover(s).",
+        "Dropped 1 cover(s) of C. Jones by C. Jones: one person cannot cover themself."]
+    assert covers(service) == [("C06", "B. Okafor", "C. Jones", "2099-01-04", "2099-01-15")]
+    same = service("iro", "rename", "c. JONES", "C. Jones", ok=False)
+    assert (same.exit_code, same.stderr) == (2, "Error: IRO C. Jones is already spelled so everywhere: nothing to "
+                                                "rename\n")

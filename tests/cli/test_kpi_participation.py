@@ -52,7 +52,8 @@ def service(cli):
         dob = "2023-06-01" if child == "N4" else "2012-05-01"
         cli("child", "add", child, "--name", f"Child {child}", "--dob", dob, "--iro", iro, "--team", team)
         cli("event", "add", child, "entered-care", entered)
-        cli("event", "add", child, "review-held", first, "--participation", "PN1")  # before the period: not counted
+        first_code = "PN0" if child == "N4" else "PN1"  # N4 is under 4; before the period: not counted
+        cli("event", "add", child, "review-held", first, "--participation", first_code)
         if held:
             cli("event", "add", child, "review-held", held, *(("--participation", code) if code else ()))
     return cli

@@ -73,8 +73,12 @@ def caseload_transfer(
     to = name(to, "--to")
     day = date_arg(date, "--date")
     ids = None if child is None else [valid_child_id(c, "--child") for c in child]
-    moved = open_store(ctx).transfer(from_, to, day, as_of=today(), child_ids=ids)
-    note(f"Transferred {len(moved)} child(ren) to {to} from {day}.")
+    store = open_store(ctx)
+    stored = store.spelled("iro", to)
+    moved = store.transfer(from_, to, day, as_of=today(), child_ids=ids)
+    note(f"Transferred {len(moved)} child(ren) to {stored or to} from {day}.")
+    if stored is None:
+        note(f"Note: {to} is a new IRO name (no child or cover had it): check the spelling.")
 
 
 @app.command("cover")
@@ -102,5 +106,12 @@ def caseload_cover(
     cover = name(cover, "--cover")
     start, end = date_arg(from_, "--from"), date_arg(to, "--to")
     ids = None if child is None else [valid_child_id(c, "--child") for c in child]
-    covered = open_store(ctx).cover(absent, cover, start, end, child_ids=ids)
-    note(f"{cover} covers {len(covered)} child(ren) from {start} to {end}.")
+    store = open_store(ctx)
+    stored = store.spelled("iro", cover)
+    covered, overlapping = store.cover(absent, cover, start, end, child_ids=ids)
+    note(f"{stored or cover} covers {len(covered)} child(ren) from {start} to {end}.")
+    if stored is None:
+        note(f"Note: {cover} is a new IRO name (no child or cover had it): check the spelling.")
+    for earlier in overlapping:
+        note(f"Note: {earlier.child_id} is already covered by {earlier.iro} from {earlier.start} to {earlier.end}: "
+             f"on the days both cover, this cover counts.")

@@ -50,3 +50,5 @@ def iro_rename(
     counts = open_store(ctx).rename_iro(old, new)
     note(f"Renamed to {new}: {counts['children']} child(ren), {counts['allocations']} allocation(s), "
          f"{counts['covers']} cover(s).")
+    if counts["covers_dropped"]:
+        note(f"Dropped {counts['covers_dropped']} cover(s) of {new} by {new}: one person cannot cover themself.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
@@ -56,7 +57,10 @@ def plan_load(conn: sa.Connection, children: Sequence[Child], events: Sequence[t
     plan = BulkPlan(update)
     counts = plan.counts
     stored = queries.children_by_id(conn, {c.id for c in children})
+    spell = queries.Spellings(conn)  # "a. khan" in a file is the stored "A. Khan": one IRO, never two
     for child in map(clean_child, children):
+        child = replace(child, iro=spell("iro", child.iro), team=spell("team", child.team),
+                        social_worker=spell("social_worker", child.social_worker))
         old = stored.get(child.id)
         if old is None:
             plan.new_children.append((child.id, child.name, child.dob, child.iro, child.social_worker, child.team))
@@ -84,6 +88,9 @@ def plan_load(conn: sa.Connection, children: Sequence[Child], events: Sequence[t
         seen.add(key)
         if event.details is None:
             details = None
+        elif event.kind == "iro-allocated" and isinstance(event.details.get("iro"), str):  # spelled as stored
+            details = dump_details({**event.details, **{k: spell("iro", event.details[k]) for k in ("iro", "from")
+                                                        if isinstance(event.details.get(k), str)}})
         else:  # importers share one dict per distinct value, so its id is a fair key here
             details = dumped.get(id(event.details))
             if details is None:

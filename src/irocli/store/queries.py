@@ -96,6 +96,34 @@ def known_names(conn: Connection, column: str) -> list[str]:
     return sorted(conn.execute(text(sql)).scalars())
 
 
+class Spellings:
+    """How the store already spells the names of IROs, teams and social workers: a name typed another way (case,
+    spacing: domain.name_key) is written in the spelling already stored, so one IRO or team never becomes two.
+    Each column's names are read once (a DISTINCT over child; for IROs the covers' names too); a name not yet
+    stored becomes the spelling for the rest of the write (an import's later rows). Call with (column, name)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._by: dict[str, dict[str, str]] = {}
+
+    def known(self, column: str) -> dict[str, str]:
+        """The stored spelling of each name of ``column`` ("iro", "team", "social_worker") by name_key."""
+        found = self._by.get(column)
+        if found is None:
+            names = known_names(self._conn, column)
+            if column == "iro":
+                names += [name for cover in covers(self._conn) for name in (cover.iro, cover.absent)]
+            found = self._by[column] = {}
+            for name in sorted(names):  # of two stored spellings, the first in sort order ("A. Khan", not "a. khan")
+                found.setdefault(name_key(name), name)
+        return found
+
+    def __call__(self, column: str, name: str | None) -> str | None:
+        if not name:
+            return name
+        return self.known(column).setdefault(name_key(name), name)
+
+
 def match_name(conn: Connection, column: str, name: str) -> list[str]:
     """The stored values of ``column`` that are ``name`` as a person typed it: the one place names
     match. Trimmed, inner whitespace collapsed and case-folded on both sides, in Python over the

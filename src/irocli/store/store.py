@@ -10,6 +10,7 @@ either (PERFORMANCE.md, surprise 2).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -26,6 +27,7 @@ from irocli.domain import (
     allocated_iro,
     check_event_date,
     check_name,
+    check_participation,
     clean_name,
     date_fault,
     is_placeholder_dob,
@@ -291,8 +293,10 @@ class Store:
         child = clean_child(child)
 
         def work(session: Session) -> None:
+            nonlocal child
             if session.get(ChildRow, child.id) is not None:
                 raise BadInput(f"child {child.id} already exists")
+            child = _spelled(session.connection(), child)
             session.add(
                 ChildRow(
                     id=child.id,
@@ -339,6 +343,8 @@ class Store:
             if row is None:
                 raise BadInput(f"unknown child {child_id}")
             changes = {name: value for name, value in fields.items() if value is not None}
+            spell = queries.Spellings(session.connection())  # a name typed another way: the stored spelling
+            changes.update({name: spell(name, changes[name]) for name in SPELLED if name in changes})
             if clear_dob:
                 changes["dob"] = None
             if changes.get("dob") is not None and changes["dob"] != row.dob:
@@ -412,6 +418,14 @@ class Store:
                 raise BadInput(f"unknown child {child_id}")
             if as_of is not None:
                 check_event_date(kind, date, as_of=as_of, dob=child.dob, child_id=child_id)
+                if kind == "review-held":
+                    check_participation(details, date, dob=child.dob, child_id=child_id)
+            if kind == ALLOCATION_KIND and details:
+                spell = queries.Spellings(session.connection())
+                named = {k: spell("iro", details[k]) for k in ("iro", "from") if isinstance(details.get(k), str)}
+                stored_details = {**details, **named}
+            else:
+                stored_details = details
             row = EventRow(
                 child_id=child_id,
                 kind=kind,
@@ -421,11 +435,11 @@ class Store:
                 source_key=source_key,
                 recorded_at=utc_now(),
                 recorded_by=by,
-                details=dump_details(details),
+                details=dump_details(stored_details),
             )
             session.add(row)
             session.flush()
-            if allocated_iro(kind, details, note) is not None:
+            if allocated_iro(kind, stored_details, note) is not None:
                 _follow_allocations(session.connection(), [child_id], utc_now())
             self._keep(session, [child_id])
             return row.id
@@ -461,7 +475,16 @@ class Store:
             row.void_reason = reason.strip()
             if row.kind == ALLOCATION_KIND:
                 session.flush()
-                _follow_allocations(session.connection(), [row.child_id], row.voided_at)
+                conn = session.connection()
+                before = (json.loads(row.details) if row.details else {}).get("from")
+                if isinstance(before, str) and not queries.allocations(conn, [row.child_id]):
+                    # the allocations left name no IRO (an import's, or one recorded before names were kept): the
+                    # IRO the voided one took the child from is the child's again
+                    from irocli.store.tables import ChildRow
+
+                    child = session.get(ChildRow, row.child_id)
+                    child.iro, child.updated_at = before, row.voided_at
+                _follow_allocations(conn, [row.child_id], row.voided_at)
             self._keep(session, [row.child_id])
             return Event(row.kind, row.date, row.id, row.child_id, row.meeting, row.note)
 
@@ -526,6 +549,12 @@ class Store:
         with self._read() as conn:
             return queries.covers_in_force(conn, day)
 
+    def spelled(self, column: str, name: str) -> str | None:
+        """How the store spells ``name`` in ``column`` ("iro", "team", "social_worker"; as people type names, covers'
+        IROs included), or None when no child or cover has it yet (queries.Spellings)."""
+        with self._read() as conn:
+            return queries.Spellings(conn).known(column).get(name_key(name))
+
     def iro_service(self, day: dt.date, team: str | None = None
                     ) -> tuple[list[tuple[Child, list[Event], list[tuple[dt.date, int, str]]]], list[queries.Cover]]:
         """What `iro list` counts: each child (only ``team``'s; BadInput when the name matches no child) with its
@@ -588,6 +617,7 @@ class Store:
                 raise FieldError(f"{{from_}}: {FieldError.quote(error.message)}") from None
             if name_key(to_iro) == name_key(spellings[0]):
                 raise FieldError(f"{{to}} is the same IRO as {{from_}} ({FieldError.quote(to_iro)})")
+            to = queries.Spellings(conn)("iro", to_iro)  # typed another way: the spelling already stored
             if not children:
                 raise FieldError(f"{{from_}} {FieldError.quote(spellings[0])} has no children to transfer")
             history = queries.allocations(conn, children)
@@ -599,9 +629,9 @@ class Store:
                 check_event_date(ALLOCATION_KIND, day, as_of=as_of, dob=children[cid].dob, child_id=cid)
             now = utc_now()
             for cid in sorted(children):
-                session.add(_allocation(cid, to_iro, day, recorded_by, before=children[cid].iro))
+                session.add(_allocation(cid, to, day, recorded_by, before=children[cid].iro))
                 row = session.get(ChildRow, cid)
-                row.iro = to_iro
+                row.iro = to
                 row.updated_at = now
             self._keep(session, sorted(children))
             return sorted(children)
@@ -609,10 +639,13 @@ class Store:
         return self._transaction(work)
 
     def cover(self, absent: str, covering: str, start: dt.date, end: dt.date, *,
-              child_ids: Iterable[str] | None = None, recorded_by: str | None = None) -> list[str]:
+              child_ids: Iterable[str] | None = None, recorded_by: str | None = None
+              ) -> tuple[list[str], list[queries.Cover]]:
         """Record ``covering`` covering the children allocated to ``absent`` now (or those of ``child_ids``, each of
         which must be) from ``start`` to ``end``, both included (leave: either may be ahead), one iro_cover row per
-        child, in one transaction; the allocation stays. Returns the ids covered, sorted.
+        child, in one transaction; the allocation stays. Returns the ids covered, sorted (a child with this very
+        cover already recorded is left as it is and not among them), and the covers of those children already
+        recorded that overlap the new one's days (the new one counts on the days both cover).
 
         A cover counts while the IRO covered is still the child's (a transfer ends it); where two overlap the later
         recorded wins (queries.covers_in_force). BadInput (FieldError naming cover, to, from_), nothing
@@ -631,13 +664,19 @@ class Store:
             spellings, children = self._iro_children(conn, absent, child_list, None)
             if name_key(covering) == name_key(spellings[0]):
                 raise FieldError(f"{{cover}} is the IRO covered ({FieldError.quote(covering)})")
+            by_name = queries.Spellings(conn)("iro", covering)  # typed another way: the spelling already stored
             if not children:
                 raise BadInput(f"IRO {spellings[0]} has no children to cover")
             now = utc_now()
-            for cid in sorted(children):
-                session.add(CoverRow(child_id=cid, iro=covering, absent=children[cid].iro, start_date=start,
+            recorded = [c for c in queries.covers(conn) if c.child_id in children]
+            same = {c.child_id for c in recorded if (c.iro, c.absent, c.start, c.end) == (
+                by_name, children[c.child_id].iro, start, end)}
+            overlapping = [c for c in recorded if c.child_id not in same and c.start <= end and start <= c.end]
+            added = sorted(cid for cid in children if cid not in same)
+            for cid in added:
+                session.add(CoverRow(child_id=cid, iro=by_name, absent=children[cid].iro, start_date=start,
                                      end_date=end, recorded_at=now, recorded_by=by))
-            return sorted(children)
+            return added, overlapping
 
         return self._transaction(work)
 
@@ -663,6 +702,8 @@ class Store:
                 shown = shown if len(shown) <= 60 else shown[:60] + "…"
                 raise BadInput(f"no IRO {shown!r} is recorded (known: {', '.join(known) or 'none'})")
             names = spellings[key]
+            if names == [new]:
+                raise BadInput(f"IRO {new} is already spelled so everywhere: nothing to rename")
             now = utc_now()
             counts = {"children": 0, "allocations": 0, "covers": 0}
             table = ChildRow.__table__
@@ -688,6 +729,8 @@ class Store:
                 sa.or_(covers.c.iro.in_(names), covers.c.absent.in_(names)))).all())
             for column in ("iro", "absent"):
                 conn.execute(sa.update(covers).where(covers.c[column].in_(names)).values({column: new}))
+            # two spellings of one person: a cover of that person by themself is no cover
+            counts["covers_dropped"] = conn.execute(sa.delete(covers).where(covers.c.iro == covers.c.absent)).rowcount
             return counts
 
         return self._transaction(work)
@@ -803,6 +846,17 @@ def _allocation(child_id: str, iro: str, day: dt.date, recorded_by: str | None =
     details = {"iro": iro} if before is None else {"iro": iro, "from": before}
     return EventRow(child_id=child_id, kind=ALLOCATION_KIND, date=day, meeting=True, recorded_at=utc_now(),
                     recorded_by=recorded_by if recorded_by is not None else os_user(), details=dump_details(details))
+
+
+SPELLED = ("iro", "team", "social_worker")  # the child's name columns a new value is spelled as stored for
+
+
+def _spelled(conn: sa.Connection, child: Child, spell: queries.Spellings | None = None) -> Child:
+    """``child`` with its IRO, team and social worker in the spelling the store already has (queries.Spellings)."""
+    from dataclasses import replace
+
+    spell = spell or queries.Spellings(conn)
+    return replace(child, **{name: spell(name, getattr(child, name)) for name in SPELLED})
 
 
 def _follow_allocations(conn: sa.Connection, child_ids: Iterable[str], now: dt.datetime) -> None:
