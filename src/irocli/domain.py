@@ -572,6 +572,22 @@ def allocation_history(events) -> list[tuple[dt.date, int, str]]:
     return history_of([(e.date, e.id, e.details, e.note) for e in events if e.kind == ALLOCATION_KIND])
 
 
+def allocation_periods(history: list[tuple[dt.date, int, str]]) -> list[tuple[str, dt.date | None, dt.date | None]]:
+    """Who reviewed the child from which day to which: (IRO, first day, last day) from an allocation ``history``
+    (history_of), one period per change of IRO (the same IRO allocated again continues a period); the first day
+    None when the history begins with the IRO before any allocation named one, the last day None for the
+    current one (the day before the next allocation otherwise)."""
+    periods: list[list] = []
+    for day, _id, iro in history:
+        if periods and name_key(periods[-1][0]) == name_key(iro):
+            continue
+        start = None if day == dt.date.min else day
+        if periods:
+            periods[-1][2] = day - dt.timedelta(days=1) if start is not None else None
+        periods.append([iro, start, None])
+    return [tuple(p) for p in periods]
+
+
 def iro_on(named: str | None, history: list[tuple[dt.date, int, str]], day: dt.date) -> str | None:
     """The IRO allocated to a child on ``day``: the latest of its allocation ``history`` ((date, event id, IRO),
     oldest first, history_of) dated on or before the day; before the first, the first's (an allocation recorded

@@ -362,3 +362,33 @@ def test_covers_entered_twice_overlapping_or_renamed_into_self_cover(service):
     same = service("iro", "rename", "c. JONES", "C. Jones", ok=False)
     assert (same.exit_code, same.stderr) == (2, "Error: IRO C. Jones is already spelled so everywhere: nothing to "
                                                 "rename\n")
+
+
+def test_child_show_says_who_reviewed_the_child_from_which_day_to_which(service):
+    service("caseload", "transfer", "--from", "A. Khan", "--to", "B. Okafor", "--child", "C01", "--date", "2025-06-02")
+    service("event", "add", "C01", "iro-allocated", "2025-07-01", "--detail", "iro=b. okafor")  # again: one period
+    service("caseload", "transfer", "--from", "B. Okafor", "--to", "C. Jones", "--child", "C01",
+            "--date", "2025-09-15")
+    page = service.json("child", "show", "C01")
+    assert page["child"]["allocations"] == [{"iro": "A. Khan", "from": "2025-01-08", "to": "2025-06-01"},
+                                            {"iro": "B. Okafor", "from": "2025-06-02", "to": "2025-09-14"},
+                                            {"iro": "C. Jones", "from": "2025-09-15", "to": None}]
+    shown = service("child", "show", "C01").stdout
+    assert ("IRO history    A. Khan 2025-01-08 to 2025-06-01; B. Okafor 2025-06-02 to 2025-09-14; C. Jones from "
+            "2025-09-15") in " ".join(shown.split("\n"))
+    assert service.json("child", "show", "C04")["child"]["allocations"] == [
+        {"iro": "B. Okafor", "from": "2025-02-05", "to": None}]
+    assert "IRO history" not in service("child", "show", "C04").stdout  # one IRO all along: the IRO line says it
+
+
+def test_allocation_periods_from_a_history_led_by_the_iro_before():
+    import datetime as dt
+
+    from irocli.domain import allocation_periods
+
+    history = [(dt.date.min, 0, "A. Khan"), (dt.date(2025, 6, 2), 7, "B. Okafor"),
+               (dt.date(2025, 7, 1), 9, "b. okafor"), (dt.date(2026, 1, 1), 12, "A. Khan")]
+    assert allocation_periods(history) == [("A. Khan", None, dt.date(2025, 6, 1)),
+                                           ("B. Okafor", dt.date(2025, 6, 2), dt.date(2025, 12, 31)),
+                                           ("A. Khan", dt.date(2026, 1, 1), None)]
+    assert allocation_periods([]) == []

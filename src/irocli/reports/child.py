@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from irocli.domain import Child, Flag, details_text
+from irocli.domain import Child, Flag, allocation_history, allocation_periods, details_text
 from irocli.engine import derive
 from irocli.reports.rows import explain_row, obligation_row
 
@@ -31,14 +31,17 @@ class ChildPage:
     obligations: list[dict]
     flags: list[Flag]
     cover: dict | None = None  # the IRO covering the child on as_of: {"iro", "from", "to"} (`caseload cover`)
+    allocations: list[dict] = field(default_factory=list)  # who reviewed the child when: [{"iro", "from", "to"}]
 
     def as_json(self) -> dict:
-        """The page as JSON: child (with ``cover``: the covering IRO and the cover's dates, or null), as_of,
+        """The page as JSON: child (with ``cover``: the covering IRO and the cover's dates, or null; and
+        ``allocations``: who reviewed the child from which day to which, null where not known or current), as_of,
         profile, events, obligations, flags."""
         c = self.child
         return {
             "child": {"id": c.id, "name": c.name, "dob": c.dob.isoformat() if c.dob else None,
-                      "iro": c.iro, "social_worker": c.social_worker, "team": c.team, "cover": self.cover},
+                      "iro": c.iro, "social_worker": c.social_worker, "team": c.team, "cover": self.cover,
+                      "allocations": self.allocations},
             "as_of": self.as_of.isoformat(),
             "profile": self.profile_name,
             "events": self.events,
@@ -94,7 +97,9 @@ def child_page(store, profile, child_id: str, as_of: dt.date) -> ChildPage:
         rows.append(row)
     cover = store.covers_in_force(as_of).get(child_id)
     shown = None if cover is None else {"iro": cover.iro, "from": cover.start.isoformat(), "to": cover.end.isoformat()}
-    return ChildPage(child, as_of, profile.name, [event_dict(s) for s in stored], rows, outcome.flags, shown)
+    periods = [{"iro": iro, "from": start and start.isoformat(), "to": end and end.isoformat()}
+               for iro, start, end in allocation_periods(allocation_history(events))]
+    return ChildPage(child, as_of, profile.name, [event_dict(s) for s in stored], rows, outcome.flags, shown, periods)
 
 
 def explain(store, profile, child_id: str, as_of: dt.date) -> tuple[Child, list[dict], list[Flag]]:

@@ -314,6 +314,14 @@ def explain_report(child_id: str, profile, as_of: dt.date, rows: list[dict], fla
 
 # ------------------------------------------------------------------ children and events
 
+def _period(allocation: dict) -> str:
+    """ "A. Khan 2025-01-08 to 2025-06-01", "B. Okafor from 2025-06-02", "C. Jones to 2025-03-31"."""
+    start, end = allocation["from"], allocation["to"]
+    if start and end:
+        return f"{allocation['iro']} {start} to {end}"
+    return f"{allocation['iro']} " + (f"from {start}" if start else f"to {end}" if end else "")
+
+
 def child_page(page):
     """`child show`: details, flags, timeline, open obligations, then history (reports.child.ChildPage)."""
     c = page.child
@@ -325,6 +333,7 @@ def child_page(page):
             ("Date of birth", c.dob.isoformat() if c.dob else None),
             ("IRO", c.iro if not page.cover else f"{c.iro}, covered by {page.cover['iro']} from "
                     f"{page.cover['from']} to {page.cover['to']}"),
+            *([("IRO history", "; ".join(_period(a) for a in page.allocations))] if len(page.allocations) > 1 else []),
             ("Social worker", c.social_worker), ("Team", c.team),
             ("Profile", page.profile_name), ("As of", page.as_of.isoformat()),
         ]),
