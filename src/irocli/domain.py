@@ -381,7 +381,7 @@ def meeting_time(text: str) -> str | None:
 
 MEETING_TIME = Detail((), "the meeting's time of day (UK local time), and its end if known: `irocli calendar` shows "
                           "the booked review as a timed event (an hour long when no end is given), all-day without",
-                      parse=meeting_time, form="HH:MM or HH:MM-HH:MM (24-hour clock)")
+                      parse=meeting_time, form="HH:MM or HH:MM-HH:MM (24-hour clock, the end after the start)")
 
 
 # SSDA903 REVIEW_CODE: how the child took part in a review (DfE validator rule 167 lists the codes; the

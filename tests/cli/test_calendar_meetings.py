@@ -81,9 +81,9 @@ def test_the_meeting_is_on_the_day_the_engine_reads_as_booked(caseload):
 
 
 def test_time_is_refused_when_malformed_or_for_another_kind(caseload):
-    for value, message in (("25:00", "--time 25:00: not HH:MM or HH:MM-HH:MM (24-hour clock)"),
-                           ("10.30", "--time 10.30: not HH:MM or HH:MM-HH:MM (24-hour clock)"),
-                           ("11:00-10:00", "--time 11:00-10:00: not HH:MM or HH:MM-HH:MM (24-hour clock)")):
+    form = "not HH:MM or HH:MM-HH:MM (24-hour clock, the end after the start)"
+    for value, message in (("25:00", f"--time 25:00: {form}"), ("10.30", f"--time 10.30: {form}"),
+                           ("11:00-10:00", f"--time 11:00-10:00: {form}")):
         result = caseload("event", "add", "C001", "review-booked", "2025-04-10", "--time", value, ok=False)
         assert (result.exit_code, result.stderr) == (2, f"Error: {message}\n")
     result = caseload("event", "add", "C001", "review-held", "2025-04-10", "--time", "10:00", ok=False)
