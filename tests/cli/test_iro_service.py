@@ -392,3 +392,12 @@ def test_allocation_periods_from_a_history_led_by_the_iro_before():
                                            ("B. Okafor", dt.date(2025, 6, 2), dt.date(2025, 12, 31)),
                                            ("A. Khan", dt.date(2026, 1, 1), None)]
     assert allocation_periods([]) == []
+
+
+def test_a_child_not_yet_born_on_the_day_is_on_no_caseload(service):
+    # every child of the service was born 2012-05-01; C09, born 2025-08-01, allocated to A. Khan on the day added
+    service("child", "add", "C09", "--name", "Child C09", "--dob", "2025-08-01", "--iro", "A. Khan")
+    allocated = {r["iro"]: r["allocated"] for r in service.json("iro", "list", "--as-of", "2025-07-31")}
+    assert allocated["A. Khan"] == 3  # C01-C03 only
+    allocated = {r["iro"]: r["allocated"] for r in service.json("iro", "list", "--as-of", "2025-08-01")}
+    assert allocated["A. Khan"] == 4  # and C09 from its birth (its IRO before its first allocation is the first's)

@@ -25,7 +25,8 @@ def caseloads(service, covers, profile, day: dt.date) -> list[dict]:
     ``looked_after``: the children allocated to the IRO on the day
     who were in an episode of care (reports.kpi.episodes, the KPI's caseload rule: entered-care to left-care or
     adoption order, the day of leaving not in care); ``allocated``: every child allocated to them that day, in
-    care or not; ``band``: below, within or above the profile's [kpi] caseload_band (``band_low`` to
+    care or not (a child not yet born that day is nobody's); ``band``: below, within or above the profile's [kpi]
+    caseload_band (``band_low`` to
     ``band_high`` looked-after children, both included; ``source``: the profile's own, e.g. IRO Handbook 2010
     para 7.15); ``covering``: children they cover that day for an IRO on leave (a cover counts while the IRO
     covered is the child's IRO that day; the later recorded where two overlap); ``covered``: their own
@@ -41,6 +42,8 @@ def caseloads(service, covers, profile, day: dt.date) -> list[dict]:
 
     allocated: dict[str, str | None] = {}
     for child, events, history in service:
+        if child.dob is not None and child.dob > day:
+            continue  # not born yet on the day: nobody's caseload
         iro = iro_on(child.iro, history, day)
         allocated[child.id] = iro
         looked_after = in_care_on(episodes(events, day), day)
