@@ -140,6 +140,9 @@ REVIEWED = {
     # grants.grant_reader's GRANTs: identifiers (a GRANT binds no parameters) quoted by SQLAlchemy's preparer
     # (always in double quotes, quotes inside doubled), the role's name checked against pg_roles first
     "quote(schema)", "quote(VIEW)", "quote(role)",
+    "kinds",  # queries.service_events: quoted kind names from domain.EPISODE_END_KINDS, a constant set
+    "', '.join((':' + n for n in names))",  # queries.covers_in_force: ":id0, :id1, …", placeholders only
+    "where[0]",  # Store._iro_children: queries.filter_sql's "iro IN (:iro0, …)", placeholders only
 }
 SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|PRAGMA|WHERE|FROM|CREATE|DROP|ALTER|GRANT|REVOKE)\b")
 
