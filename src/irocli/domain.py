@@ -579,9 +579,12 @@ def allocation_periods(history: list[tuple[dt.date, int, str]]) -> list[tuple[st
     current one (the day before the next allocation otherwise)."""
     periods: list[list] = []
     for day, _id, iro in history:
-        if periods and name_key(periods[-1][0]) == name_key(iro):
-            continue
         start = None if day == dt.date.min else day
+        if periods and start is not None and periods[-1][1] == start:
+            periods.pop()  # two allocations on one day: the later one is the day's (a period of no days is none)
+        if periods and name_key(periods[-1][0]) == name_key(iro):
+            periods[-1][2] = None
+            continue
         if periods:
             periods[-1][2] = day - dt.timedelta(days=1) if start is not None else None
         periods.append([iro, start, None])

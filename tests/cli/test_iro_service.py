@@ -343,14 +343,15 @@ def test_covers_entered_twice_overlapping_or_renamed_into_self_cover(service):
     assert first.stderr == "B. Okafor covers 1 child(ren) from 2099-01-04 to 2099-01-15.\n"
     again = service("caseload", "cover", "c. jones", "--cover", "b. okafor", "--from", "2099-01-04",
                     "--to", "2099-01-15")
-    assert again.stderr == "B. Okafor covers 0 child(ren) from 2099-01-04 to 2099-01-15.\n"  # the same cover: once
+    assert again.stderr == ("This cover by B. Okafor from 2099-01-04 to 2099-01-15 is already recorded: nothing "
+                            "added.\n")  # the same cover: once
     later = service("caseload", "cover", "C. Jones", "--cover", "Ann Other", "--from", "2099-01-10",
                     "--to", "2099-01-20")
     assert later.stderr.splitlines() == [
         "Ann Other covers 1 child(ren) from 2099-01-10 to 2099-01-20.",
         "Note: Ann Other is a new IRO name (no child or cover had it): check the spelling.",
-        "Note: C06 is already covered by B. Okafor from 2099-01-04 to 2099-01-15: on the days both cover, this "
-        "cover counts."]
+        "Note: 1 of them already covered on some of these days (C06 by B. Okafor 2099-01-04 to 2099-01-15): on the "
+        "days both cover, this cover counts."]
     assert covers(service) == [("C06", "B. Okafor", "C. Jones", "2099-01-04", "2099-01-15"),
                                ("C06", "Ann Other", "C. Jones", "2099-01-10", "2099-01-20")]
     # Ann Other turns out to be C. Jones misspelt: merged, that cover was C. Jones covering C. Jones, and goes
@@ -401,3 +402,51 @@ def test_a_child_not_yet_born_on_the_day_is_on_no_caseload(service):
     assert allocated["A. Khan"] == 3  # C01-C03 only
     allocated = {r["iro"]: r["allocated"] for r in service.json("iro", "list", "--as-of", "2025-08-01")}
     assert allocated["A. Khan"] == 4  # and C09 from its birth (its IRO before its first allocation is the first's)
+
+
+def test_a_new_iro_over_a_history_naming_no_one_keeps_who_had_the_child(cli):
+    """An imported child's allocations named no IRO: `child update --iro` or an allocation event now records who had
+    the child before ("from"), as a transfer does, so the days before still count with them."""
+    cli("init", "--profile", "england")
+    cli.add_child_as_imported("C01", "Child C01", "2012-05-01", iro="C. Walsh")
+    cli.add_child_as_imported("C02", "Child C02", "2012-05-01", iro="C. Walsh")
+    for child in ("C01", "C02"):
+        cli("event", "add", child, "entered-care", "2025-01-06")
+    cli("child", "update", "C01", "--iro", "A. Khan")  # dated today
+    cli("event", "add", "C02", "iro-allocated", "2025-09-01", "--detail", "iro=a. khan")
+    assert cli.rows("SELECT child_id, details FROM event WHERE kind = 'iro-allocated' ORDER BY child_id") == [
+        ("C01", '{"from": "C. Walsh", "iro": "A. Khan"}'), ("C02", '{"from": "C. Walsh", "iro": "A. Khan"}')]
+    assert {r["iro"]: r["allocated"] for r in cli.json("iro", "list", "--as-of", "2025-08-31")} == {"C. Walsh": 2}
+    assert cli.json("child", "show", "C02")["child"]["allocations"] == [
+        {"iro": "C. Walsh", "from": None, "to": "2025-08-31"}, {"iro": "A. Khan", "from": "2025-09-01", "to": None}]
+
+
+def test_a_transfer_counts_from_the_start_of_the_current_iros_period(cli):
+    # A. Khan allocated on 2025-01-10 and again today (child add --iro): the period began on 2025-01-10
+    cli("init", "--profile", "england")
+    cli("child", "add", "C01", "--name", "Child C01", "--dob", "2012-05-01", "--iro", "A. Khan")
+    cli("event", "add", "C01", "iro-allocated", "2025-01-10", "--detail", "iro=A. KHAN")
+    cli("caseload", "transfer", "--from", "a. khan", "--to", "B. Okafor", "--child", "C01", "--date", "2025-06-01")
+    assert cli.rows("SELECT iro FROM child") == [("B. Okafor",)]
+
+
+def test_two_allocations_on_one_day_leave_the_later_with_no_empty_period():
+    import datetime as dt
+
+    from irocli.domain import allocation_periods
+
+    day = dt.date(2025, 6, 1)
+    history = [(dt.date(2025, 1, 8), 1, "A. Khan"), (day, 5, "D. Newman"), (day, 6, "A. Khan")]
+    assert allocation_periods(history) == [("A. Khan", dt.date(2025, 1, 8), None)]
+    history = [(dt.date(2025, 1, 8), 1, "A. Khan"), (day, 5, "D. Newman"), (day, 6, "B. Okafor")]
+    assert allocation_periods(history) == [("A. Khan", dt.date(2025, 1, 8), dt.date(2025, 5, 31)),
+                                           ("B. Okafor", day, None)]
+
+
+def test_rename_into_another_iro_typed_another_way_takes_its_spelling(service):
+    service("caseload", "cover", "C. Jones", "--cover", "X. Newbie", "--from", "2099-01-04", "--to", "2099-01-15")
+    result = service("iro", "rename", "X. Newbie", "c. JONES")
+    assert result.stderr.splitlines() == [
+        "Renamed to C. Jones: 0 child(ren), 0 allocation(s), 1 cover(s).",
+        "Dropped 1 cover(s) of C. Jones by C. Jones: one person cannot cover themself."]
+    assert covers(service) == []

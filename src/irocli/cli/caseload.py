@@ -109,9 +109,15 @@ def caseload_cover(
     store = open_store(ctx)
     stored = store.spelled("iro", cover)
     covered, overlapping = store.cover(absent, cover, start, end, child_ids=ids)
+    if not covered:
+        note(f"This cover by {stored or cover} from {start} to {end} is already recorded: nothing added.")
+        return
     note(f"{stored or cover} covers {len(covered)} child(ren) from {start} to {end}.")
     if stored is None:
         note(f"Note: {cover} is a new IRO name (no child or cover had it): check the spelling.")
-    for earlier in overlapping:
-        note(f"Note: {earlier.child_id} is already covered by {earlier.iro} from {earlier.start} to {earlier.end}: "
-             f"on the days both cover, this cover counts.")
+    if overlapping:
+        children = sorted({c.child_id for c in overlapping})
+        shown = "; ".join(f"{c.child_id} by {c.iro} {c.start} to {c.end}" for c in overlapping[:3])
+        more = f"; and {len(overlapping) - 3} more" if len(overlapping) > 3 else ""
+        note(f"Note: {len(children)} of them already covered on some of these days ({shown}{more}): on the days "
+             "both cover, this cover counts.")

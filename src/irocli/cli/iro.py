@@ -48,6 +48,7 @@ def iro_rename(
     """
     new = name(new, "NEW")
     counts = open_store(ctx).rename_iro(old, new)
+    new = counts["name"]
     note(f"Renamed to {new}: {counts['children']} child(ren), {counts['allocations']} allocation(s), "
          f"{counts['covers']} cover(s).")
     if counts["covers_dropped"]:

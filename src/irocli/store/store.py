@@ -25,6 +25,7 @@ from irocli.domain import (
     Event,
     Obligation,
     allocated_iro,
+    allocation_periods,
     check_event_date,
     check_name,
     check_participation,
@@ -351,7 +352,9 @@ class Store:
                 _refuse_events_before_birth(session, child_id, changes["dob"])
             new_iro = changes.get("iro")
             if allocated_on is not None and new_iro and new_iro.casefold() != (row.iro or "").casefold():
-                session.add(_allocation(child_id, changes["iro"], allocated_on))
+                unnamed = not queries.allocations(session.connection(), [child_id])  # a history naming no one
+                session.add(_allocation(child_id, changes["iro"], allocated_on,
+                                        before=row.iro if unnamed and row.iro else None))
             if changes:
                 for name, value in changes.items():
                     setattr(row, name, value)
@@ -421,8 +424,12 @@ class Store:
                 if kind == "review-held":
                     check_participation(details, date, dob=child.dob, child_id=child_id)
             if kind == ALLOCATION_KIND and details:
-                spell = queries.Spellings(session.connection())
+                conn = session.connection()
+                spell = queries.Spellings(conn)
                 named = {k: spell("iro", details[k]) for k in ("iro", "from") if isinstance(details.get(k), str)}
+                other = isinstance(details.get("iro"), str) and name_key(child.iro or "") != name_key(details["iro"])
+                if "from" not in details and child.iro and other and not queries.allocations(conn, [child_id]):
+                    named["from"] = child.iro  # the history named no one: who had the child before, as a transfer says
                 stored_details = {**details, **named}
             else:
                 stored_details = details
@@ -622,7 +629,8 @@ class Store:
                 raise FieldError(f"{{from_}} {FieldError.quote(spellings[0])} has no children to transfer")
             history = queries.allocations(conn, children)
             for cid in sorted(children):
-                began = history[cid][-1][0] if cid in history else None
+                periods = allocation_periods(history[cid]) if cid in history else []
+                began = periods[-1][1] if periods else None  # the current IRO's period, however often re-allocated
                 if began is not None and day < began:
                     raise FieldError(f"{{date}} {day} is before {cid}'s allocation to "
                                      f"{FieldError.quote(history[cid][-1][2])} began ({began})")
@@ -684,13 +692,15 @@ class Store:
         """Merge two spellings of one IRO: every stored spelling ``old`` matches (name_key: trimmed, any case), in
         child.iro, the `iro` and `from` details of `iro-allocated` events (voided ones too; one named in an old
         note only gets the detail) and the iro and absent of cover rows, becomes ``new`` (stored clean), in one
-        transaction. Returns the counts changed: children, allocations, covers. BadInput
+        transaction; a ``new`` that is another stored IRO typed another way takes that spelling. Returns the counts
+        changed (children, allocations, covers, covers_dropped: an IRO's covers of themself) and the name kept. BadInput
         (nothing written) when ``old`` matches no one anywhere, or ``new`` is no name (domain.check_name)."""
         import json
 
         new = check_name(new, field_name="NEW")
 
         def work(session: Session) -> dict[str, int]:
+            nonlocal new
             from irocli.store.tables import ChildRow, CoverRow, EventRow
 
             conn = session.connection()
@@ -702,6 +712,8 @@ class Store:
                 shown = shown if len(shown) <= 60 else shown[:60] + "…"
                 raise BadInput(f"no IRO {shown!r} is recorded (known: {', '.join(known) or 'none'})")
             names = spellings[key]
+            if name_key(new) != key and name_key(new) in spellings:  # merged into another IRO: as it is spelled
+                new = spellings[name_key(new)][0]
             if names == [new]:
                 raise BadInput(f"IRO {new} is already spelled so everywhere: nothing to rename")
             now = utc_now()
@@ -731,6 +743,7 @@ class Store:
                 conn.execute(sa.update(covers).where(covers.c[column].in_(names)).values({column: new}))
             # two spellings of one person: a cover of that person by themself is no cover
             counts["covers_dropped"] = conn.execute(sa.delete(covers).where(covers.c.iro == covers.c.absent)).rowcount
+            counts["name"] = new
             return counts
 
         return self._transaction(work)
