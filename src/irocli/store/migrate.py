@@ -67,6 +67,9 @@ def script_revisions() -> list[str]:
 
 # pg_advisory_xact_lock's key for migrating a PostgreSQL store ("irocli" in ASCII).
 MIGRATION_LOCK = 0x69726F636C69
+# How long an SQLite command waits for another's migration (the whole schema, the obligations kept) before it
+# says the store is locked; an ordinary write waits connection.BUSY_TIMEOUT_MS.
+MIGRATION_WAIT_MS = 60_000
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
@@ -75,12 +78,22 @@ def upgrade(engine: Engine, target: str = "head") -> None:
     On PostgreSQL the transaction first takes an advisory lock: when several commands open an
     empty team store at once, one migrates it and the others wait, then find it at ``target``
     (Alembic reads the version after the lock; ``engine`` must be READ COMMITTED for that).
-    SQLite's BEGIN IMMEDIATE already serialises them.
+    SQLite's BEGIN IMMEDIATE already serialises them; there the wait for the lock is MIGRATION_WAIT_MS.
     """
     import sqlalchemy as sa
     from alembic import command
 
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-        command.upgrade(alembic_config(connection=connection), target)
+    from irocli.store.connection import BUSY_TIMEOUT_MS
+
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:  # another command's migration may take a while: wait for it longer than for a write's lock
+            connection.connection.driver_connection.execute(f"PRAGMA busy_timeout={MIGRATION_WAIT_MS}")
+        try:
+            with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+                command.upgrade(alembic_config(connection=connection), target)
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
