@@ -133,6 +133,7 @@ REVIEWED = {
     "','.join('?' * len(chunk))",
     "table.name", "', '.join(names)", "', '.join('?' * len(names))",  # bulk._insert: names, placeholders
     "BUSY_TIMEOUT_MS",  # an int constant
+    "MIGRATION_WAIT_MS",  # migrate: an int constant (the lock wait for another's migration)
     "marks",  # kept / queries (obligation table): ", ".join(":k0", ":k1", …), placeholders only
     "cols",  # queries (obligation table): the column names of KEPT_COLUMNS, a constant
     "join", "plus", "order",  # queries.kept_obligations: " CROSS JOIN " or ", ", "+" or "", a column: constants
