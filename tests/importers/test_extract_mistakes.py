@@ -39,8 +39,10 @@ def test_a_corrected_review_date_replaces_the_wrong_review(cli, tmp_path):
     corrected = load(cli, flat(tmp_path, row.format("21/03/2024")))
     # the review and the tracking day (its last date) change; nothing is added beside them
     assert corrected["events"] == {"added": 0, "updated": 2, "unchanged": 1}
-    assert cli.rows("SELECT date, voided_at IS NULL FROM event WHERE kind = 'review-held'") == [("2024-03-21", True)]
-    assert cli.rows("SELECT COUNT(*) FROM event WHERE date = '2024-03-12'") == [(0,)]  # the wrong date is gone
+    # the wrong date no longer counts: voided, and the corrected review amends it (issue 18: the chain is kept)
+    assert cli.rows("SELECT id, date, voided_at IS NULL, source_key IS NULL, amends FROM event "
+                    "WHERE kind = 'review-held' ORDER BY id") == [(1, "2024-03-12", False, True, None),
+                                                                   (4, "2024-03-21", True, False, 1)]
     obligations = explain(cli, "101", "2024-06-01")
     assert obligations["review.first"]["met_on"] == "2024-03-21"
     assert obligations["review.second"]["due"] == "2024-06-21"  # 21 March + 3 months
@@ -54,7 +56,8 @@ def test_a_corrected_participation_code_updates_the_review(cli, tmp_path):
     row = "101,R1,Amir Shah,04/09/2012,01/02/2024,12/03/2024,,{},A. Khan,North"
     load(cli, flat(tmp_path, row.format("PN1")))
     assert load(cli, flat(tmp_path, row.format("PN4")))["events"]["updated"] == 1
-    assert cli.rows("SELECT details FROM event WHERE kind = 'review-held'") == [('{"participation": "PN4"}',)]
+    assert cli.rows("SELECT details FROM event WHERE kind = 'review-held' AND voided_at IS NULL") == [
+        ('{"participation": "PN4"}',)]
 
 
 def test_an_identity_given_twice_with_different_dates_is_refused(cli, tmp_path):
@@ -85,9 +88,10 @@ def test_a_report_without_a_review_id_numbers_each_childs_reviews_so_a_correctio
     assert not [n for n in first["notes"] if "keyed by child, kind and date" in n]
     corrected = load(cli, flat(tmp_path, rows[0].format("21/03/2024"), rows[1], head=head))
     assert corrected["events"]["added"] == 0
-    assert cli.rows("SELECT date FROM event WHERE kind = 'review-held' ORDER BY date") == [
+    assert cli.rows("SELECT date FROM event WHERE kind = 'review-held' AND voided_at IS NULL ORDER BY date") == [
         ("2024-03-21",), ("2024-05-20",)]
-    keys = [k for (k,) in cli.rows("SELECT source_key FROM event WHERE kind = 'review-held' ORDER BY date")]
+    keys = [k for (k,) in cli.rows("SELECT source_key FROM event WHERE kind = 'review-held' AND voided_at IS NULL "
+                                   "ORDER BY date")]
     assert keys == ["reviews:reviews:101:2024-02-01:#1:review-held", "reviews:reviews:101:2024-02-01:#2:review-held"]
 
 

@@ -207,7 +207,7 @@ def test_a_dry_run_reads_an_initialised_store_and_writes_nothing(cli, files903):
 
 def test_a_changed_row_updates_its_event_and_never_duplicates(cli, files903):
     cli("import", "ssda903", files903)
-    count = cli.rows("SELECT COUNT(*) FROM event")
+    count = cli.rows("SELECT COUNT(*) FROM event WHERE voided_at IS NULL")
     episodes = files903 / "episodes.csv"
     episodes.write_text(episodes.read_text().replace("900005,02/06/2025,S,V2,N4,U4,PR1,29/09/2025,E4A",
                                                      "900005,02/06/2025,S,V2,N4,U4,PR1,30/09/2025,E4B"))
@@ -217,11 +217,14 @@ def test_a_changed_row_updates_its_event_and_never_duplicates(cli, files903):
     result = cli.json("import", "ssda903", files903)
     # left-care and the review's participation
     assert result["events"] == {"added": 0, "updated": 2, "unchanged": 66}
-    assert cli.rows("SELECT COUNT(*) FROM event") == count
+    assert cli.rows("SELECT COUNT(*) FROM event WHERE voided_at IS NULL") == count
+    # each replaced event stays, voided, and its replacement amends it (issue 18: the import can be undone)
+    assert cli.rows("SELECT COUNT(*) FROM event WHERE voided_at IS NOT NULL AND void_reason LIKE 'replaced by import "
+                    "batch 2%'") == [(2,)]
     assert ("left-care", "2025-09-30") in cli.events("900005")
     assert ("tracking-started", "2026-03-31") in cli.events("900005")
-    assert cli.rows("SELECT details FROM event WHERE child_id = '900005' AND kind = 'review-held'") == [
-        ('{"participation": "PN7"}',)]
+    assert cli.rows("SELECT details FROM event WHERE child_id = '900005' AND kind = 'review-held' "
+                    "AND voided_at IS NULL") == [('{"participation": "PN7"}',)]
 
 
 def test_a_later_return_continues_the_period_of_care_already_stored(cli, tmp_path):
@@ -552,7 +555,8 @@ def test_a_missing_child_not_yet_returned_has_no_return_and_a_corrected_return_u
     _missing_file(files903, "900001,14/03/2012,M,03/03/2025,06/03/2025\n900002,02/09/2009,M,20/03/2025,\n")
     again = cli.json("import", "ssda903", files903)
     assert again["events"] == {"added": 0, "updated": 1, "unchanged": 68}
-    assert cli.rows("SELECT child_id, date FROM event WHERE kind = 'missing-episode'") == [("900001", "2025-03-06")]
+    assert cli.rows("SELECT child_id, date FROM event WHERE kind = 'missing-episode' AND voided_at IS NULL") == [
+        ("900001", "2025-03-06")]
 
 
 @pytest.mark.parametrize("rows, message", [

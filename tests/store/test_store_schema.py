@@ -44,7 +44,8 @@ def test_empty_store_is_migrated_to_head_with_the_schema(store_path):
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         views = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='view'")}
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
-    assert tables == {"alembic_version", "child", "event", "meta", "obligation", "obligation_kept", "iro_cover"}
+    assert tables == {"alembic_version", "child", "event", "meta", "obligation", "obligation_kept", "iro_cover",
+                      "import_batch", "child_change"}
     assert views == {"v_obligation_open"}  # for BI tools (0005); the metadata of tables.py knows no views
     assert columns(store_path, "child") == {
         "id": ("TEXT", True, True),
@@ -69,7 +70,36 @@ def test_empty_store_is_migrated_to_head_with_the_schema(store_path):
         "voided_at": ("DATETIME", False, False),
         "void_reason": ("TEXT", False, False),
         "details": ("TEXT", False, False),
+        "voided_by": ("TEXT", False, False),  # 0007: who voided it, its import batch, what it amends
+        "batch_id": ("INTEGER", False, False),
+        "amends": ("INTEGER", False, False),
+        "former_key": ("TEXT", False, False),
     }
+    assert columns(store_path, "import_batch") == {  # 0007
+        "id": ("INTEGER", True, True),
+        "kind": ("TEXT", True, False),
+        "files": ("TEXT", True, False),
+        "map": ("TEXT", False, False),
+        "counts": ("TEXT", True, False),
+        "recorded_at": ("DATETIME", True, False),
+        "recorded_by": ("TEXT", False, False),
+        "undone_at": ("DATETIME", False, False),
+        "undone_by": ("TEXT", False, False),
+        "undo_reason": ("TEXT", False, False),
+    }
+    assert columns(store_path, "child_change") == {  # 0007
+        "id": ("INTEGER", True, True),
+        "child_id": ("TEXT", True, False),
+        "field": ("TEXT", True, False),
+        "old": ("TEXT", False, False),
+        "new": ("TEXT", False, False),
+        "changed_at": ("DATETIME", True, False),
+        "changed_by": ("TEXT", False, False),
+        "via": ("TEXT", True, False),
+        "batch_id": ("INTEGER", False, False),
+    }
+    assert indexes(store_path, "child_change") == {"ix_child_change_child_id": (["child_id"], False),
+                                                   "ix_child_change_batch_id": (["batch_id"], False)}
     assert columns(store_path, "iro_cover") == {  # 0006: an IRO covering another's child, both days included
         "id": ("INTEGER", True, True),
         "child_id": ("TEXT", True, False),
@@ -93,6 +123,8 @@ def test_empty_store_is_migrated_to_head_with_the_schema(store_path):
     }
     assert indexes(store_path, "event") == {
         "ix_event_child_date": (["child_id", "date"], False),
+        "ix_event_batch_id": (["batch_id"], False),
+        "ix_event_amends": (["amends"], False),
         "sqlite_autoindex_event_1": (["source_key"], True),
     }
     with sqlite3.connect(store_path) as conn:

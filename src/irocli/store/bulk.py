@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from irocli.domain import Child, Event
-from irocli.store import queries
+from irocli.store import queries, stewardship
 from irocli.store.records import CHILD_FIELDS, clean_child, dump_details
 
 # The columns of a new child's and a new event's row tuple, in order.
@@ -42,6 +42,8 @@ class BulkPlan:
         self.new_events: list[tuple] = []
         self.changed_events: list[dict] = []
         self.changed_event_children: set[str] = set()
+        # (child id, [(field, old text, new text)]) of each stored child the load changes: its history
+        self.child_changes: list[tuple[str, list[tuple]]] = []
 
 
 def plan_load(conn: sa.Connection, children: Sequence[Child], events: Sequence[tuple[Event, str]],
@@ -72,6 +74,8 @@ def plan_load(conn: sa.Connection, children: Sequence[Child], events: Sequence[t
             counts["children_unchanged"] += 1
             continue
         plan.changed_children.append({"b_id": child.id, **merged})
+        plan.child_changes.append((child.id, [(f, stewardship.as_text(getattr(old, f)), stewardship.as_text(v))
+                                              for f, v in merged.items() if v != getattr(old, f)]))
     counts["children_added"] = len(plan.new_children)
     counts["children_updated"] = len(plan.changed_children)
 
@@ -107,7 +111,7 @@ def plan_load(conn: sa.Connection, children: Sequence[Child], events: Sequence[t
             continue
         plan.changed_event_children.add(event.child_id)
         plan.changed_events.append(
-            {"b_id": old.id, "kind": event.kind, "date": event.date, "meeting": event.meeting,
+            {"b_id": old.id, "key": key, "kind": event.kind, "date": event.date, "meeting": event.meeting,
              "note": event.note, "details": details}
         )
     counts["events_added"] = len(plan.new_events)
@@ -132,8 +136,11 @@ def allocated(plan: BulkPlan) -> set[str]:
             | {row["b_id"] for row in plan.changed_children})
 
 
-def write_plan(conn: sa.Connection, plan: BulkPlan, *, recorded_by: str | None, now: dt.datetime) -> None:
-    """Write ``plan`` in the transaction open on ``conn``: new rows inserted, changed rows updated.
+def write_plan(conn: sa.Connection, plan: BulkPlan, *, recorded_by: str | None, now: dt.datetime,
+               batch_id: int) -> None:
+    """Write ``plan`` in the transaction open on ``conn`` as import batch ``batch_id``: new rows inserted, changed
+    children updated (each change kept in child_change), changed events replaced (stewardship.replace_event: the
+    stored one voided, the new values a new event amending it, which takes the key).
 
     ``now`` (naive UTC, records.utc_now) is each new child's created/updated time, each changed
     child's updated time and each new event's recorded time; ``recorded_by`` goes on new events.
@@ -143,21 +150,28 @@ def write_plan(conn: sa.Connection, plan: BulkPlan, *, recorded_by: str | None, 
 
     child_table = ChildRow.__table__
     event_table = EventRow.__table__
+    from irocli.store.tables import ChildChangeRow
+
+    history = {"changed_at": now, "changed_by": recorded_by, "via": stewardship.VIA_IMPORT, "batch_id": batch_id}
     if plan.new_children:
         insert(conn, child_table, NEW_CHILD, plan.new_children, {"created_at": now, "updated_at": now})
+        insert(conn, ChildChangeRow.__table__, ("child_id", "field"),
+               [(row[0], stewardship.ADDED) for row in plan.new_children], history)
     if plan.changed_children:
         conn.execute(
             sa.update(child_table).where(child_table.c.id == sa.bindparam("b_id")),
             [{**row, "updated_at": now} for row in plan.changed_children],
         )
+        stewardship.record_changes(conn, plan.child_changes, at=now, by=recorded_by, via=stewardship.VIA_IMPORT,
+                                   batch_id=batch_id)
     if plan.new_events:
         plan.new_events.sort(key=_by_key)  # the unique source_key index fills in order: faster
-        insert(conn, event_table, NEW_EVENT, plan.new_events, {"recorded_at": now, "recorded_by": recorded_by})
-    if plan.changed_events:
-        conn.execute(
-            sa.update(event_table).where(event_table.c.id == sa.bindparam("b_id")),
-            plan.changed_events,
-        )
+        insert(conn, event_table, NEW_EVENT, plan.new_events,
+               {"recorded_at": now, "recorded_by": recorded_by, "batch_id": batch_id})
+    for row in plan.changed_events:
+        changes = {name: row[name] for name in ("kind", "date", "meeting", "note", "details")}
+        stewardship.replace_event(conn, row["b_id"], at=now, by=recorded_by, changes=changes, batch_id=batch_id,
+                                  key=row["key"], reason=f"replaced by import batch {batch_id} (new values)")
 
 
 def _by_key(row: tuple) -> str:

@@ -39,7 +39,7 @@ YIELD_PER = 1000
 _CHILD = "SELECT id, name, dob, iro, social_worker, team FROM child"
 _EVENT = (
     "SELECT id, child_id, kind, date, meeting, note, recorded_at, recorded_by, voided_at,"
-    " void_reason, details FROM event"
+    " void_reason, details, voided_by, batch_id, amends FROM event"
 )
 
 
@@ -383,22 +383,15 @@ def list_children(conn: Connection, iro: str | None, team: str | None, covers_on
 
 
 def stored_events(conn: Connection, child_id: str, include_voided: bool) -> list[StoredEvent]:
-    """One child's events as recorded, by date then id; voided ones only with ``include_voided``."""
+    """One child's events as recorded, by date then id; voided ones only with ``include_voided``. Each knows the
+    event that amends it, if any (``amended_by``)."""
     sql = _EVENT + " WHERE child_id = :child_id"
     if not include_voided:
         sql += " AND voided_at IS NULL"
     parse = date_parser(conn)
-    return [
-        StoredEvent(
-            Event(row[2], parse(row[3]), row[0], row[1], bool(row[4]), row[5], _known_on(row[2], row[6]),
-                  _details(row[10])),
-            recorded_at=_timestamp(row[6]),
-            recorded_by=row[7],
-            voided_at=_timestamp(row[8]),
-            void_reason=row[9],
-        )
-        for row in conn.execute(text(sql + " ORDER BY date, id"), {"child_id": child_id})
-    ]
+    rows = conn.execute(text(sql + " ORDER BY date, id"), {"child_id": child_id}).all()
+    later = amended_by(conn, [row[0] for row in rows if row[8] is not None]) if include_voided else {}
+    return [_stored(row, parse, later.get(row[0])) for row in rows]
 
 
 def stored_event(conn: Connection, event_id: int) -> StoredEvent | None:
@@ -406,14 +399,35 @@ def stored_event(conn: Connection, event_id: int) -> StoredEvent | None:
     row = conn.execute(text(_EVENT + " WHERE id = :id"), {"id": event_id}).first()
     if row is None:
         return None
+    return _stored(row, date_parser(conn), amended_by(conn, [event_id]).get(event_id))
+
+
+def _stored(row: Sequence, parse: Callable[[object], dt.date], amended: int | None) -> StoredEvent:
     return StoredEvent(
-        Event(row[2], date_parser(conn)(row[3]), row[0], row[1], bool(row[4]), row[5], _known_on(row[2], row[6]),
+        Event(row[2], parse(row[3]), row[0], row[1], bool(row[4]), row[5], _known_on(row[2], row[6]),
               _details(row[10])),
         recorded_at=_timestamp(row[6]),
         recorded_by=row[7],
         voided_at=_timestamp(row[8]),
         void_reason=row[9],
+        voided_by=row[11],
+        batch=row[12],
+        amends=row[13],
+        amended_by=amended,
     )
+
+
+def amended_by(conn: Connection, event_ids: Iterable[int]) -> dict[int, int]:
+    """For each of ``event_ids`` that a later event amends (event.amends), that event's id (the latest, should
+    there be two)."""
+    found: dict[int, int] = {}
+    wanted = sorted(set(event_ids))
+    for start in range(0, len(wanted), 500):
+        statement = text("SELECT amends, id FROM event WHERE amends IN :ids ORDER BY id").bindparams(
+            bindparam("ids", expanding=True))
+        for old, new in conn.execute(statement, {"ids": wanted[start:start + 500]}):
+            found[old] = new
+    return found
 
 
 def events_for(conn: Connection, child_ids: Iterable[str]) -> dict[str, list[Event]]:

@@ -17,7 +17,8 @@ NAME_FIELDS = ("iro", "social_worker", "team")
 
 @dataclass(frozen=True, slots=True)
 class StoredEvent:
-    """An event as recorded: the Event itself plus who recorded it, when, and whether it was voided.
+    """An event as recorded: the Event itself plus who recorded it, when, whether (and by whom) it was voided, the
+    import batch that wrote it and its amendment chain (migration 0007).
 
     Timestamps are timezone-aware UTC.
     """
@@ -27,6 +28,10 @@ class StoredEvent:
     recorded_by: str | None = None
     voided_at: dt.datetime | None = None
     void_reason: str | None = None
+    voided_by: str | None = None
+    batch: int | None = None  # the import batch that wrote it (None: entered by hand)
+    amends: int | None = None  # the event it replaced (an amendment)
+    amended_by: int | None = None  # the event that replaced it
 
     @property
     def voided(self) -> bool:

@@ -35,7 +35,7 @@ from irocli.domain import (
     name_key,
 )
 from irocli.errors import BadInput, FieldError, StoreUnavailable
-from irocli.store import bulk, connection, kept, queries
+from irocli.store import bulk, connection, kept, queries, stewardship
 from irocli.store.migrate import HEAD, REVISIONS
 from irocli.store.records import CHILD_FIELDS, NAME_FIELDS, StoredEvent, clean_child, dump_details, os_user, utc_now
 
@@ -310,8 +310,10 @@ class Store:
                     updated_at=now,
                 )
             )
+            session.flush()
+            stewardship.record_changes(session.connection(), [(child.id, stewardship.differences(None, child))],
+                                       at=now, by=os_user(), via=stewardship.VIA_ADD)
             if child.iro and allocated_on is not None:
-                session.flush()
                 session.add(_allocation(child.id, child.iro, allocated_on))
             self._keep(session, [child.id])
 
@@ -355,12 +357,17 @@ class Store:
                 unnamed = not queries.allocations(session.connection(), [child_id])  # a history naming no one
                 session.add(_allocation(child_id, changes["iro"], allocated_on,
                                         before=row.iro if unnamed and row.iro else None))
+            before = Child(row.id, row.name, row.dob, row.iro, row.social_worker, row.team)
             if changes:
                 for name, value in changes.items():
                     setattr(row, name, value)
                 row.updated_at = utc_now()
+            after = Child(row.id, row.name, row.dob, row.iro, row.social_worker, row.team)
+            session.flush()
+            stewardship.record_changes(session.connection(), [(child_id, stewardship.differences(before, after))],
+                                       at=row.updated_at, by=os_user(), via=stewardship.VIA_UPDATE)
             self._keep(session, [child_id])
-            return Child(row.id, row.name, row.dob, row.iro, row.social_worker, row.team)
+            return after
 
         return self._transaction(work)
 
@@ -447,7 +454,7 @@ class Store:
             session.add(row)
             session.flush()
             if allocated_iro(kind, stored_details, note) is not None:
-                _follow_allocations(session.connection(), [child_id], utc_now())
+                _follow_allocations(session.connection(), [child_id], utc_now(), by=by, via=stewardship.VIA_EVENT)
             self._keep(session, [child_id])
             return row.id
 
@@ -461,6 +468,70 @@ class Store:
             raise
         assert event_id is not None
         return event_id
+
+    def amend_event(self, event_id: int, reason: str, *, date: dt.date | None = None, note: str | None = None,
+                    as_of: dt.date, recorded_by: str | None = None) -> int:
+        """Correct event ``event_id``: void it (``reason``, who, when) and record in its place, in the same
+        transaction, a copy on ``date`` and/or with ``note`` ("" clears it; None keeps it) that amends it
+        (event.amends: `event list` shows the chain). Returns the new event's id. The date is checked as a
+        person's entry is (domain.check_event_date against ``as_of``; a held review's participation code against
+        the child's age). The old event keeps its source key, so an import run again leaves the correction alone.
+
+        BadInput, nothing written: a blank reason, an unknown event, one voided (naming the event that amends it,
+        if any), nothing changed, a date the entry rules refuse."""
+        if not reason or not reason.strip():
+            raise BadInput("a reason is needed to amend an event")
+        by = recorded_by if recorded_by is not None else os_user()
+
+        def work(session: Session) -> int:
+            from irocli.store.tables import ChildRow, EventRow
+
+            row = session.get(EventRow, event_id)
+            if row is None:
+                raise BadInput(f"unknown event {event_id}")
+            if row.voided_at is not None:
+                later = queries.amended_by(session.connection(), [event_id]).get(event_id)
+                hint = f": amend event {later}, which replaced it" if later else ""
+                raise BadInput(f"event {event_id} is voided{hint}")
+            new_note = row.note if note is None else (note.strip() or None)
+            new_date = row.date if date is None else date
+            if (new_date, new_note) == (row.date, row.note):
+                raise BadInput(f"nothing to amend: event {event_id} is already on {row.date}"
+                               + (" with that note" if note is not None else ""))
+            child = session.get(ChildRow, row.child_id)
+            check_event_date(row.kind, new_date, as_of=as_of, dob=child.dob, child_id=row.child_id)
+            details = json.loads(row.details) if row.details else None
+            if row.kind == "review-held":
+                check_participation(details, new_date, dob=child.dob, child_id=row.child_id)
+            conn = session.connection()
+            now = utc_now()
+            new_id = stewardship.replace_event(conn, event_id, at=now, by=by, reason=reason.strip(),
+                                               changes={"date": new_date, "note": new_note})
+            if row.kind == ALLOCATION_KIND:
+                _follow_allocations(conn, [row.child_id], now, by=by, via=stewardship.VIA_EVENT)
+            self._keep(session, [row.child_id])
+            return new_id
+
+        return self._transaction(work)
+
+    def undo_import(self, batch_id: int, *, reason: str | None = None, force: bool = False,
+                    recorded_by: str | None = None) -> stewardship.Undone:
+        """Undo import batch ``batch_id`` in one transaction (stewardship.undo_batch: its events voided, their keys
+        released so the same import run again re-adds them; the events it replaced brought back; the child fields it
+        changed set back), the children concerned re-derived and their IRO following their allocation history.
+        BadInput, nothing written: an unknown batch, one undone already, or (without ``force``) a later batch or
+        hand entry that depends on it."""
+        by = recorded_by if recorded_by is not None else os_user()
+
+        def work(session: Session) -> stewardship.Undone:
+            conn = session.connection()
+            now = utc_now()
+            done = stewardship.undo_batch(conn, batch_id, at=now, by=by, reason=reason, force=force)
+            _follow_allocations(conn, done.children, now, by=by, via=stewardship.VIA_UNDO, batch_id=batch_id)
+            self._keep(session, sorted(done.children))
+            return done
+
+        return self._transaction(work)
 
     def void_event(self, event_id: int, reason: str) -> Event:
         """Mark an event voided (it stays listed, but no longer counts); returns the event.
@@ -480,18 +551,10 @@ class Store:
                 raise BadInput(f"event {event_id} is already voided")
             row.voided_at = utc_now()
             row.void_reason = reason.strip()
+            row.voided_by = os_user()
             if row.kind == ALLOCATION_KIND:
                 session.flush()
-                conn = session.connection()
-                before = (json.loads(row.details) if row.details else {}).get("from")
-                if isinstance(before, str) and not queries.allocations(conn, [row.child_id]):
-                    # the allocations left name no IRO (an import's, or one recorded before names were kept): the
-                    # IRO the voided one took the child from is the child's again
-                    from irocli.store.tables import ChildRow
-
-                    child = session.get(ChildRow, row.child_id)
-                    child.iro, child.updated_at = before, row.voided_at
-                _follow_allocations(conn, [row.child_id], row.voided_at)
+                _after_allocation_voided(session, row)
             self._keep(session, [row.child_id])
             return Event(row.kind, row.date, row.id, row.child_id, row.meeting, row.note)
 
@@ -641,6 +704,11 @@ class Store:
                 row = session.get(ChildRow, cid)
                 row.iro = to
                 row.updated_at = now
+            session.flush()
+            stewardship.record_changes(conn, [(cid, [("iro", children[cid].iro, to)]) for cid in sorted(children)
+                                              if children[cid].iro != to],
+                                       at=now, by=recorded_by if recorded_by is not None else os_user(),
+                                       via=stewardship.VIA_TRANSFER)
             self._keep(session, sorted(children))
             return sorted(children)
 
@@ -719,8 +787,11 @@ class Store:
             now = utc_now()
             counts = {"children": 0, "allocations": 0, "covers": 0}
             table = ChildRow.__table__
+            renamed = conn.execute(sa.select(table.c.id, table.c.iro).where(table.c.iro.in_(names))).all()
             result = conn.execute(sa.update(table).where(table.c.iro.in_(names)).values(iro=new, updated_at=now))
             counts["children"] = result.rowcount
+            stewardship.record_changes(conn, [(cid, [("iro", iro, new)]) for cid, iro in renamed if iro != new],
+                                       at=now, by=os_user(), via=stewardship.VIA_RENAME)
             events = EventRow.__table__
             updates = []  # every allocation naming them (voided ones too: the record reads the same)
             for event_id, note, details in conn.execute(sa.select(events.c.id, events.c.note, events.c.details)
@@ -758,8 +829,9 @@ class Store:
         recorded_by: str | None = None,
         update: bool = False,
         dry_run: bool = False,
+        source: stewardship.BatchSource | None = None,
     ) -> dict[str, int]:
-        """Load children and keyed events in ONE transaction, idempotently.
+        """Load children and keyed events in ONE transaction, idempotently, as one import batch.
 
         New children are added; for a stored child, each non-None field replaces the stored
         value. Each event comes with its source key; every event's ``child_id`` must be among
@@ -770,29 +842,37 @@ class Store:
         call counts once (the first wins). With ``dry_run`` nothing is written, not even a
         transaction begun: the counts say what a real load would do.
 
+        Every real load is an import batch (stewardship.start_batch: ``source``'s kind, files with their SHA-256
+        and map; default stewardship.SCRIPT): its new events carry the batch's id, each child it adds or changes
+        adds child_change rows (via "import"), and an event it updates is replaced, not overwritten (the stored
+        one voided, the new values a new event that amends it and takes the key), so `irocli import undo` can
+        take the whole batch back.
+
         Returns counts: children_added, children_updated, children_unchanged, events_added,
-        events_unchanged, and with ``update`` also events_updated.
+        events_unchanged, and with ``update`` also events_updated, as stewardship.LoadCounts (a dict) whose
+        ``batch`` is the batch's id (None in a dry run).
         """
         children = list(children)
         events = list(events)
         if dry_run:
             with self._read() as conn:
-                return bulk.plan_load(conn, children, events, update).counts
+                return stewardship.LoadCounts(bulk.plan_load(conn, children, events, update).counts)
         by = recorded_by if recorded_by is not None else os_user()
         now = utc_now()
 
-        def work(session: Session) -> bulk.BulkPlan:
+        def work(session: Session) -> stewardship.LoadCounts:
             conn = session.connection()
             plan = bulk.plan_load(conn, children, events, update)
-            bulk.write_plan(conn, plan, recorded_by=by, now=now)
-            _follow_allocations(conn, bulk.allocated(plan), now)
+            batch_id = stewardship.start_batch(conn, source or stewardship.SCRIPT, at=now, by=by)
+            bulk.write_plan(conn, plan, recorded_by=by, now=now, batch_id=batch_id)
+            _follow_allocations(conn, bulk.allocated(plan), now, by=by, via=stewardship.VIA_IMPORT, batch_id=batch_id)
             kept.keep(conn, self.keeper, bulk.touched(plan))
-            return plan
+            stewardship.finish_batch(conn, batch_id, plan.counts)
+            return stewardship.LoadCounts(plan.counts, batch=batch_id)
 
         # Another import committing the same keys first is a race lost too: run again, they are
         # found stored and counted unchanged.
-        plan = self._transaction(work, retry_duplicates=True)
-        return plan.counts
+        return self._transaction(work, retry_duplicates=True)
 
     # -- looking after the store ------------------------------------------------------------------
 
@@ -872,10 +952,11 @@ def _spelled(conn: sa.Connection, child: Child, spell: queries.Spellings | None 
     return replace(child, **{name: spell(name, getattr(child, name)) for name in SPELLED})
 
 
-def _follow_allocations(conn: sa.Connection, child_ids: Iterable[str], now: dt.datetime) -> None:
+def _follow_allocations(conn: sa.Connection, child_ids: Iterable[str], now: dt.datetime, *, by: str | None,
+                        via: str, batch_id: int | None = None) -> None:
     """Set each child's IRO to its latest allocation's (by date, then id; voided ones left out), in the write's
     transaction: child.iro always says who the allocation history says. A child whose history names no IRO
-    keeps the IRO it has."""
+    keeps the IRO it has. Each change is kept in the child's history (``by``, ``via``, ``batch_id``)."""
     from irocli.store.tables import ChildRow
 
     ids = sorted(set(child_ids))
@@ -890,6 +971,26 @@ def _follow_allocations(conn: sa.Connection, child_ids: Iterable[str], now: dt.d
                if cid in stored and stored[cid].iro != iro]
     if changes:
         conn.execute(sa.update(table).where(table.c.id == sa.bindparam("b_id")), changes)
+        stewardship.record_changes(conn, [(c["b_id"], [("iro", stored[c["b_id"]].iro, c["iro"])]) for c in changes],
+                                   at=now, by=by, via=via, batch_id=batch_id)
+
+
+def _after_allocation_voided(session: Session, row: EventRow) -> None:
+    """The child's IRO after its `iro-allocated` event ``row`` was voided (flushed): where the allocations left
+    name no IRO (an import's, or one recorded before names were kept), the IRO the voided one took the child
+    from is the child's again; otherwise the latest allocation's (_follow_allocations). Both kept in the history."""
+    from irocli.store.tables import ChildRow
+
+    conn = session.connection()
+    before = (json.loads(row.details) if row.details else {}).get("from")
+    if isinstance(before, str) and not queries.allocations(conn, [row.child_id]):
+        child = session.get(ChildRow, row.child_id)
+        if child.iro != before:
+            stewardship.record_changes(conn, [(row.child_id, [("iro", child.iro, before)])], at=row.voided_at,
+                                       by=row.voided_by, via=stewardship.VIA_EVENT)
+            child.iro, child.updated_at = before, row.voided_at
+            session.flush()
+    _follow_allocations(conn, [row.child_id], row.voided_at, by=row.voided_by, via=stewardship.VIA_EVENT)
 
 
 def _refuse_events_before_birth(session: Session, child_id: str, dob: dt.date) -> None:

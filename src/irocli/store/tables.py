@@ -63,6 +63,13 @@ class EventRow(SQLModel, table=True):
     voided_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime, nullable=True)  # UTC
     void_reason: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
     details: str | None = Field(default=None, sa_type=sa.Text, nullable=True)  # JSON object
+    # 0007: who voided it; the import batch that wrote it (None: entered by hand); the event it replaced (an
+    # amendment, by hand or by an import bringing new values for a key); the source key an import undo or a
+    # replacement took from it (so the same key can be written again)
+    voided_by: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    batch_id: int | None = Field(default=None, sa_type=sa.Integer, nullable=True, index=True)
+    amends: int | None = Field(default=None, sa_type=sa.Integer, nullable=True, index=True)
+    former_key: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
 
 
 class MetaRow(SQLModel, table=True):
@@ -136,3 +143,43 @@ class CoverRow(SQLModel, table=True):
     end_date: dt.date = Field(sa_type=sa.Date, nullable=False)  # inclusive
     recorded_at: dt.datetime = Field(sa_type=sa.DateTime, nullable=False)  # UTC
     recorded_by: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+
+
+class ImportBatchRow(SQLModel, table=True):
+    """One run of an import that wrote (a dry run is none): the importer (``kind``: native, ssda903, extract), the
+    files read (JSON list of {"name", "sha256", "bytes"}), the extract map (JSON {"name", "sha256"}, or None), the
+    counts it reported (JSON object), who ran it and when (naive UTC), and its undoing (Store.undo_import). Events
+    and child changes it wrote carry its id (migration 0007)."""
+
+    __tablename__ = "import_batch"
+
+    id: int | None = Field(default=None, primary_key=True, sa_column_kwargs={"autoincrement": True})
+    kind: str = Field(sa_type=sa.Text, nullable=False)
+    files: str = Field(sa_type=sa.Text, nullable=False)  # JSON list
+    map: str | None = Field(default=None, sa_type=sa.Text, nullable=True)  # JSON object
+    counts: str = Field(sa_type=sa.Text, nullable=False)  # JSON object
+    recorded_at: dt.datetime = Field(sa_type=sa.DateTime, nullable=False)  # UTC
+    recorded_by: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    undone_at: dt.datetime | None = Field(default=None, sa_type=sa.DateTime, nullable=True)  # UTC
+    undone_by: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    undo_reason: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+
+
+class ChildChangeRow(SQLModel, table=True):
+    """A change of a child's details: ``field`` (name, dob, iro, social_worker, team; "added" for the child's
+    creation, old and new then None), the values before and after as text (a date ISO; None: not known), who and
+    when (naive UTC), ``via`` what (records.CHANGE_VIA: child add, child update, import, transfer, ...) and the
+    import batch it belongs to (an import's change, or an undo's restoring of one). Migration 0007."""
+
+    __tablename__ = "child_change"
+
+    id: int | None = Field(default=None, primary_key=True, sa_column_kwargs={"autoincrement": True})
+    child_id: str = Field(sa_type=sa.Text, foreign_key="child.id", nullable=False, index=True)
+    field: str = Field(sa_type=sa.Text, nullable=False)
+    old: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    new: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    changed_at: dt.datetime = Field(sa_type=sa.DateTime, nullable=False)  # UTC
+    changed_by: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    via: str = Field(sa_type=sa.Text, nullable=False)
+    batch_id: int | None = Field(default=None, sa_type=sa.Integer, foreign_key="import_batch.id", nullable=True,
+                                 index=True)

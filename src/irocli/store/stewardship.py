@@ -1,0 +1,314 @@
+"""Keeping the record accountable (migration 0007): the child history every write adds to, the import batches every
+import is, amending an event and undoing an import. Each function works in the caller's transaction (the Store's
+``_transaction``) on a Core connection; irocli.store.tables is imported inside, so a reader never pays for it.
+
+Sources: UK GDPR art. 5(1)(d) (accuracy: records can be corrected) and art. 30 (records of processing: who changed
+what, when); issue 18 ("Data stewardship").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from irocli.domain import Child
+from irocli.errors import BadInput
+from irocli.store.records import CHILD_FIELDS
+
+# What made a change of a child's details (child_change.via).
+VIA_ADD = "child add"
+VIA_UPDATE = "child update"
+VIA_IMPORT = "import"
+VIA_TRANSFER = "transfer"
+VIA_RENAME = "iro rename"
+VIA_EVENT = "allocation event"  # an `iro-allocated` event added, voided or amended: the IRO follows the history
+VIA_UNDO = "import undo"
+ADDED = "added"  # child_change.field of a child's creation (old and new None)
+
+
+def as_text(value: object) -> str | None:
+    """A child's field value as child_change stores it: a date ISO, a name as it is, None as None."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def from_text(name: str, value: str | None) -> object:
+    """The inverse of as_text for the child field ``name`` (a date of birth back to a date)."""
+    if value is None or name != "dob":
+        return value
+    return dt.date.fromisoformat(value)
+
+
+def differences(old: Child | None, new: Child) -> list[tuple[str, str | None, str | None]]:
+    """(field, old text, new text) for each of CHILD_FIELDS that differs between ``old`` and ``new``; a new child
+    (``old`` None) is one (ADDED, None, None)."""
+    if old is None:
+        return [(ADDED, None, None)]
+    return [(name, as_text(getattr(old, name)), as_text(getattr(new, name))) for name in CHILD_FIELDS
+            if getattr(old, name) != getattr(new, name)]
+
+
+def record_changes(conn: sa.Connection, child_id_changes: Iterable[tuple[str, Sequence[tuple]]], *,
+                   at: dt.datetime, by: str | None, via: str, batch_id: int | None = None) -> int:
+    """Add a child_change row per (field, old, new) of each (child id, changes) in the open transaction; returns
+    the number added. ``at`` naive UTC; ``by`` who (the OS user); ``via`` one of the VIA_ names."""
+    from irocli.store.tables import ChildChangeRow
+
+    rows = [{"child_id": cid, "field": name, "old": old, "new": new, "changed_at": at, "changed_by": by,
+             "via": via, "batch_id": batch_id}
+            for cid, changes in child_id_changes for name, old, new in changes]
+    if rows:
+        conn.execute(sa.insert(ChildChangeRow.__table__), rows)
+    return len(rows)
+
+
+# -- import batches ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchSource:
+    """What an import read: its importer (``kind``: native, ssda903, extract), the files and the extract map file
+    (name as given, e.g. "ssd", and its path), for import_batch. ``files`` may be empty (a script's load)."""
+
+    kind: str
+    files: Sequence[Path] = ()
+    map_name: str | None = None
+    map_path: Path | None = None
+
+    def described(self) -> tuple[list[dict], dict | None]:
+        """The files as import_batch stores them ([{"name", "sha256", "bytes"}], in the order given) and the map
+        ({"name", "sha256"} or None). A file that can no longer be read has sha256 None."""
+        files = [_file_entry(path) for path in self.files]
+        if self.map_name is None:
+            return files, None
+        entry = _file_entry(self.map_path) if self.map_path is not None else {"sha256": None}
+        return files, {"name": self.map_name, "sha256": entry["sha256"]}
+
+
+class LoadCounts(dict):
+    """The counts of a load (children_added, ..., as Store.bulk_load says) and ``batch``: the id of the import
+    batch it wrote (None: a dry run, which writes none)."""
+
+    def __init__(self, counts: dict[str, int], batch: int | None = None) -> None:
+        super().__init__(counts)
+        self.batch = batch
+
+
+SCRIPT = BatchSource("script")  # a load through Store.bulk_load that named no source
+
+
+def _file_entry(path: Path) -> dict:
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+                size += len(block)
+    except OSError:
+        return {"name": path.name, "sha256": None, "bytes": None}
+    return {"name": path.name, "sha256": digest.hexdigest(), "bytes": size}
+
+
+def start_batch(conn: sa.Connection, source: BatchSource, *, at: dt.datetime, by: str | None) -> int:
+    """Insert the import_batch row of a load about to be written (counts filled by finish_batch); returns its id."""
+    from irocli.store.tables import ImportBatchRow
+
+    files, map_ = source.described()
+    table = ImportBatchRow.__table__
+    result = conn.execute(sa.insert(table).values(
+        kind=source.kind, files=json.dumps(files), map=None if map_ is None else json.dumps(map_),
+        counts="{}", recorded_at=at, recorded_by=by).returning(table.c.id))
+    return int(result.scalar_one())
+
+
+def finish_batch(conn: sa.Connection, batch_id: int, counts: dict[str, int]) -> None:
+    """Record the counts a load reported on its batch."""
+    from irocli.store.tables import ImportBatchRow
+
+    table = ImportBatchRow.__table__
+    conn.execute(sa.update(table).where(table.c.id == batch_id).values(counts=json.dumps(counts)))
+
+
+# -- amending an event ------------------------------------------------------------------------------------------
+
+
+def replace_event(conn: sa.Connection, old_id: int, *, at: dt.datetime, by: str | None, reason: str,
+                  changes: dict, batch_id: int | None = None, key: str | None = None) -> int:
+    """Void event ``old_id`` (who, when, ``reason``) and record in its place a copy with ``changes`` (column values:
+    date, note, kind, meeting, details) that ``amends`` it; returns the new event's id. ``key``: the old event's
+    source key moves to the new one (an import bringing new values for a key; the old keeps it as former_key);
+    otherwise the new one has none and the old keeps its key (an import run again leaves the person's correction
+    alone). ``batch_id``: the import that replaced it (None: a person)."""
+    from irocli.store.tables import EventRow
+
+    table = EventRow.__table__
+    old = conn.execute(sa.select(table).where(table.c.id == old_id)).mappings().one()
+    voided = {"voided_at": at, "voided_by": by, "void_reason": reason}
+    if key is not None:
+        voided.update(source_key=None, former_key=old["source_key"])
+    conn.execute(sa.update(table).where(table.c.id == old_id).values(**voided))
+    values = {name: old[name] for name in ("child_id", "kind", "date", "meeting", "note", "details")}
+    values.update(changes)
+    values.update(source_key=key, recorded_at=at, recorded_by=by, batch_id=batch_id, amends=old_id)
+    return int(conn.execute(sa.insert(table).values(**values).returning(table.c.id)).scalar_one())
+
+
+# -- undoing an import ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Undone:
+    """What Store.undo_import did: the batch, events voided (its own), events restored (those it had replaced),
+    child fields restored [(child id, field)], and what depended on the batch (left as it is: only with force)."""
+
+    batch_id: int
+    events_voided: int = 0
+    events_restored: int = 0
+    fields_restored: list[tuple[str, str]] = field(default_factory=list)
+    dependents: list[str] = field(default_factory=list)
+    children: set[str] = field(default_factory=set)  # whose events or details changed (to re-derive)
+
+    def as_dict(self) -> dict:
+        """The JSON the CLI prints."""
+        return {"batch": self.batch_id, "events_voided": self.events_voided, "events_restored": self.events_restored,
+                "fields_restored": [{"child": c, "field": f} for c, f in self.fields_restored],
+                "dependents_left": self.dependents}
+
+
+def undo_batch(conn: sa.Connection, batch_id: int, *, at: dt.datetime, by: str | None, reason: str | None,
+               force: bool) -> Undone:
+    """Undo import batch ``batch_id`` in the open transaction: void its events that still count (their source keys
+    released, so the same file imported again adds them again), bring back the events it replaced, and set each
+    child field it changed back to what it was. Children it added stay (with their events voided).
+
+    What depends on it: a later change (by hand or by a batch not undone) of a field it changed, an event of it
+    amended or replaced since, an event recorded since on a child it added. BadInput (exit 2, nothing written)
+    naming the first and how many more, unless ``force``: then those stay as they are (a field changed since keeps
+    its later value) and Undone.dependents lists them. BadInput too for an unknown batch or one already undone."""
+    from irocli.store.tables import ChildChangeRow, ChildRow, EventRow, ImportBatchRow
+
+    batches = ImportBatchRow.__table__
+    events = EventRow.__table__
+    changes = ChildChangeRow.__table__
+    batch = conn.execute(sa.select(batches).where(batches.c.id == batch_id)).mappings().first()
+    if batch is None:
+        raise BadInput(f"no import batch {batch_id} (see `irocli import history`)")
+    if batch["undone_at"] is not None:
+        raise BadInput(f"import batch {batch_id} was already undone on {batch['undone_at']:%Y-%m-%d %H:%M} UTC"
+                       f"{' by ' + batch['undone_by'] if batch['undone_by'] else ''}")
+    undone_ids = {row[0] for row in conn.execute(sa.select(batches.c.id).where(batches.c.undone_at.is_not(None)))}
+
+    own = conn.execute(sa.select(events.c.id, events.c.child_id, events.c.voided_at, events.c.amends)
+                       .where(events.c.batch_id == batch_id)).all()
+    own_ids = {row.id for row in own}
+    mine = conn.execute(sa.select(changes).where(changes.c.batch_id == batch_id, changes.c.via == VIA_IMPORT)
+                        .order_by(changes.c.id)).mappings().all()
+    added = {row["child_id"] for row in mine if row["field"] == ADDED}
+    first_old: dict[tuple[str, str], tuple[int, str | None]] = {}
+    last_id: dict[tuple[str, str], int] = {}
+    for row in mine:
+        if row["field"] != ADDED:
+            first_old.setdefault((row["child_id"], row["field"]), (row["id"], row["old"]))
+            last_id[(row["child_id"], row["field"])] = row["id"]
+
+    def by_whom(at_: dt.datetime, who: str | None, batch: int | None) -> str:
+        return (f"import batch {batch}" if batch is not None else (who or "someone")) + f" on {at_:%Y-%m-%d}"
+
+    dependents: list[str] = []
+    superseded: set[tuple[str, str]] = set()
+    if last_id:
+        later = conn.execute(sa.select(changes).where(
+            changes.c.child_id.in_(sorted({cid for cid, _ in last_id})), changes.c.id > min(last_id.values()),
+            sa.or_(changes.c.batch_id.is_(None), changes.c.batch_id != batch_id)).order_by(changes.c.id)).mappings()
+        for row in later:
+            key = (row["child_id"], row["field"])
+            if key in last_id and row["id"] > last_id[key] and row["batch_id"] not in undone_ids:
+                if key not in superseded:
+                    dependents.append(f"{row['child_id']}'s {row['field'].replace('_', ' ')} was changed since, by "
+                                      f"{by_whom(row['changed_at'], row['changed_by'], row['batch_id'])}")
+                superseded.add(key)
+    if own_ids:
+        amended = conn.execute(sa.select(events.c.id, events.c.amends, events.c.batch_id, events.c.recorded_at,
+                                         events.c.recorded_by)
+                               .where(events.c.amends.in_(sorted(own_ids)), events.c.voided_at.is_(None),
+                                      sa.or_(events.c.batch_id.is_(None), events.c.batch_id != batch_id))
+                               .order_by(events.c.id))
+        for row in amended:
+            dependents.append(f"its event {row.amends} was amended since by event {row.id} "
+                              f"({by_whom(row.recorded_at, row.recorded_by, row.batch_id)})")
+    if added:
+        since = conn.execute(sa.select(events.c.id, events.c.child_id, events.c.batch_id, events.c.recorded_at,
+                                       events.c.recorded_by)
+                             .where(events.c.child_id.in_(sorted(added)), events.c.voided_at.is_(None),
+                                    events.c.amends.is_(None),
+                                    sa.or_(events.c.batch_id.is_(None), events.c.batch_id != batch_id))
+                             .order_by(events.c.id))
+        for row in since:
+            if row.batch_id in undone_ids:
+                continue
+            dependents.append(f"{row.child_id}, which it added, has event {row.id} recorded since "
+                              f"({by_whom(row.recorded_at, row.recorded_by, row.batch_id)})")
+    if dependents and not force:
+        more = f" (and {len(dependents) - 1} more)" if len(dependents) > 1 else ""
+        raise BadInput(f"import batch {batch_id} cannot be undone: {dependents[0]}{more}; undo or void that first, "
+                       "or run again with --force to undo the rest and leave it")
+
+    result = Undone(batch_id, dependents=dependents)
+    # child fields back to what they were before the batch (a field changed since keeps its later value)
+    children = ChildRow.__table__
+    restores = [(cid, name, old) for (cid, name), (_, old) in sorted(first_old.items())
+                if (cid, name) not in superseded]
+    if restores:
+        current = {row.id: row for row in conn.execute(sa.select(children).where(
+            children.c.id.in_(sorted({cid for cid, _, _ in restores}))))}
+        history = []
+        for cid, name, old in restores:
+            now_value = getattr(current[cid], name)
+            if as_text(now_value) == old:
+                continue
+            conn.execute(sa.update(children).where(children.c.id == cid)
+                         .values({name: from_text(name, old), "updated_at": at}))
+            history.append((cid, [(name, as_text(now_value), old)]))
+            result.fields_restored.append((cid, name))
+            result.children.add(cid)
+        record_changes(conn, history, at=at, by=by, via=VIA_UNDO, batch_id=batch_id)
+    # its events that still count: voided, keys released
+    why = f"import batch {batch_id} undone" + (f": {reason}" if reason else "")
+    live = [row for row in own if row.voided_at is None]
+    if live:
+        ids = [row.id for row in live]
+        for start in range(0, len(ids), 500):
+            conn.execute(sa.update(events).where(events.c.id.in_(ids[start:start + 500]))
+                         .values(voided_at=at, voided_by=by, void_reason=why, former_key=events.c.source_key,
+                                 source_key=None))
+        result.events_voided = len(ids)
+        result.children.update(row.child_id for row in live)
+    # the events it replaced (an import bringing new values for their keys): back as they were
+    replaced = sorted({row.amends for row in own if row.amends is not None})
+    if replaced:
+        amending_others = {row[0] for row in conn.execute(sa.select(events.c.amends).where(
+            events.c.amends.in_(replaced), events.c.voided_at.is_(None)))}
+        back = conn.execute(sa.select(events.c.id, events.c.child_id, events.c.former_key).where(
+            events.c.id.in_(replaced), events.c.voided_at.is_not(None), events.c.former_key.is_not(None))).all()
+        in_use = {row[0] for row in conn.execute(sa.select(events.c.source_key).where(
+            events.c.source_key.in_(sorted({row.former_key for row in back}))))}
+        for row in back:
+            if row.id in amending_others or row.former_key in in_use:
+                continue
+            conn.execute(sa.update(events).where(events.c.id == row.id).values(
+                voided_at=None, voided_by=None, void_reason=None, source_key=row.former_key, former_key=None))
+            result.events_restored += 1
+            result.children.add(row.child_id)
+    conn.execute(sa.update(batches).where(batches.c.id == batch_id).values(
+        undone_at=at, undone_by=by, undo_reason=reason))
+    return result
