@@ -20,6 +20,7 @@ import typer
 
 from clirunner import Cli
 from irocli.cli import app
+from irocli.store import Store
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -48,7 +49,7 @@ def commands() -> list[tuple[tuple[str, ...], object]]:
 COMMANDS = commands()
 DATE_PARAMS = {"--as-of", "--date", "--due", "--dob", "--from", "--covers-from", "--shift-to", "--review-on",
                "date"}
-NUMBER_PARAMS = {"--within", "esc_id", "event_id", "--year", "--to-stage"}
+NUMBER_PARAMS = {"--within", "esc_id", "event_id", "--year", "--to-stage", "batch"}
 PATH_PARAMS = {"--output", "--html", "target", "files", "directory", "paths"}
 
 
@@ -90,7 +91,7 @@ def baseline(path: tuple[str, ...], ids: dict[str, str], tmp_path: Path) -> dict
         "kind": "overdue" if path == ("email",) else "review-held",
         **({"child_id": "C002"} if path == ("child", "add") else {}), "target": str(tmp_path / "backup.db"),
         "files": str(ROOT / "sample_data" / "ssd"), "directory": str(ROOT / "sample_data"), "paths": str(SSDA903),
-        "role": "bi_reader", "absent": "A. Khan", "old": "A. Khan", "new": "Amir Khan",
+        "role": "bi_reader", "absent": "A. Khan", "old": "A. Khan", "new": "Amir Khan", "batch": ids["batch"],
     }
     options = {"--reason": "drift" if path == ("escalation", "open") else "entered in error",
                "--outcome": "plan agreed", "--month": "2025-02", "--note": "good life-story work",
@@ -115,6 +116,8 @@ def invocation(path, command, ids, tmp_path, bad_param=None, bad_value=None) -> 
             args += [name, values["options"][name]]
     if path == ("child", "update") and (bad_param is None or name_of(bad_param) != "--team"):
         args += ["--team", "South"]  # an update with nothing to change is itself refused
+    if path == ("event", "amend") and (bad_param is None or name_of(bad_param) != "--date"):
+        args += ["--date", "2024-12-21"]  # an amendment that corrects nothing is itself refused
     if path == ("plan",) and (bad_param is None or name_of(bad_param) != "--review-on"):
         args.append("--latest")  # the first review, due 2025-01-22, is open on 2025-01-02
         if bad_param is None or name_of(bad_param) != "--as-of":
@@ -144,7 +147,9 @@ def store(cli, tmp_path) -> tuple[Cli, dict[str, str]]:
     cli("child", "add", "C001", "--name", "Łukasz Nowak", "--dob", "2012-05-01", "--iro", "A. Khan", "--team", "North")
     event = cli("event", "add", "C001", "entered-care", "2024-12-20").stdout.strip()
     escalation = cli("escalation", "open", "C001", "--reason", "drift", "--date", "2025-01-10").stdout.strip()
-    return cli, {"child": "C001", "event": event, "escalation": escalation}
+    with Store.open(cli.url) as opened:  # an import batch (of nothing) for `import undo`
+        batch = opened.bulk_load([], []).batch
+    return cli, {"child": "C001", "event": event, "escalation": escalation, "batch": str(batch)}
 
 
 def test_the_tree_is_walked():
@@ -227,10 +232,15 @@ def test_every_command_with_stdout_closed_early_ends_quietly(each_on_a_copy):
 
 
 def test_every_command_on_a_cp1252_console_writes_utf8_data_and_readable_tables(each_on_a_copy, tmp_path):
+    import shutil
+
     for path, command, args, env in each_on_a_copy:
         env = {**env, "PYTHONIOENCODING": "cp1252"}
         formats = ("table", "json", "csv") if "--format" in {name_of(p) for p in command.params} else ("-",)
+        pristine = tmp_path / "pristine.db"
+        shutil.copy(env["IROCLI_DB"], pristine)
         for fmt in formats:
+            shutil.copy(pristine, env["IROCLI_DB"])  # each format on the store as it was (`import undo` writes)
             extra = [] if fmt == "-" else ["--format", fmt]
             code, err, out = run([*args, *extra], env)
             if code == 2 and "--format must be one of" in err:

@@ -130,7 +130,7 @@ def test_a_store_from_before_the_table_is_stored_by_db_upgrade(local):
     finally:
         engine.dispose()
     assert "run `irocli db upgrade`" in local("due", ok=False).stderr  # a report only reads: it cannot migrate
-    assert local("db", "upgrade").stderr == "Store is at schema revision 0006; stored the obligations of 1 child.\n"
+    assert local("db", "upgrade").stderr == "Store is at schema revision 0007; stored the obligations of 1 child.\n"
     assert _first_review(local) == ("2025-02-03", "")
 
 

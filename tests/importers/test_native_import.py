@@ -367,9 +367,10 @@ def test_a_birth_after_the_as_of_date_is_refused_without_quoting_it(store, tmp_p
 # -- --dry-run and --skip-bad-rows, as import extract and import ssda903 have them -------------------------
 
 
-def _as_written(lines: list[str]) -> list[str]:
-    """A dry run's summary lines as the real run says them."""
-    return [line.replace("would be ", "") for line in lines if line != "Dry run: nothing was written."]
+def _as_written(lines: list[str], batch: int = 1) -> list[str]:
+    """A dry run's summary lines as the real run says them (which names its import batch, the store's first)."""
+    return [line.replace("would be ", "") for line in lines if line != "Dry run: nothing was written."] + [
+        f"Import batch {batch} (`irocli import history`; take it back with `irocli import undo {batch}`)."]
 
 
 def test_a_dry_run_writes_nothing_and_reports_the_counts_of_a_real_run(cli, tmp_path):
@@ -397,7 +398,7 @@ def test_a_dry_run_writes_nothing_and_reports_the_counts_of_a_real_run(cli, tmp_
     assert cli.digest() == before
     assert "Children: 0 would be added, 1 would be updated, 1 would be unchanged" in dry.stderr.splitlines()
     real = cli("import", "native", more)
-    assert real.stderr.splitlines() == _as_written(dry.stderr.splitlines())
+    assert real.stderr.splitlines() == _as_written(dry.stderr.splitlines(), batch=2)
     assert "Events: 1 added, 5 unchanged" in real.stderr.splitlines()
 
 

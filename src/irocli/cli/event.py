@@ -1,4 +1,4 @@
-"""`irocli event …`: add, list and void events. Parses, calls the store, renders."""
+"""`irocli event …`: add, list, amend and void events. Parses, calls the store, renders."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from irocli.cli._boundary import boundary
 from irocli.cli._context import date_arg, name, note, open_store, text, today, whole_number
 from irocli.cli._options import ChildId, Format
 
-app = typer.Typer(help="Record what happened: add, list and void events.", no_args_is_help=True)
+app = typer.Typer(help="Record what happened: add, list, amend and void events.", no_args_is_help=True)
 
 
 @app.command("add")
@@ -93,6 +93,36 @@ def event_void(
     """
     ev = open_store(ctx).void_event(whole_number(event_id, "EVENT_ID"), text(reason, "--reason"))
     note(f"Voided event {event_id} ({ev.kind} on {ev.date}).")
+
+
+@app.command("amend")
+@boundary
+def event_amend(
+    ctx: typer.Context,
+    event_id: Annotated[str, typer.Argument(help="The event's id (from 'event add' or 'event list').")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is corrected (kept on record).")],
+    date: Annotated[str | None, typer.Option("--date", help="The right day (YYYY-MM-DD or 'today').")] = None,
+    note_: Annotated[str | None, typer.Option("--note", help="The right note (replaces the note it had).")] = None,
+) -> None:
+    """Correct an event's date or note: the event is voided and recorded again corrected, in one step, the
+    two linked ('event list' shows the chain). Prints the new event's id.
+
+    The new date is checked as an entry is (not after today unless a booking, not before birth).
+
+    Example: irocli event amend 42 --date 2026-11-03 --reason "typed 13th for 3rd"
+    """
+    from irocli.errors import BadInput
+
+    if date is None and note_ is None:
+        raise BadInput("say what to correct: --date and/or --note")
+    day = date_arg(date, "--date") if date is not None else None
+    new_note = text(note_, "--note")
+    old_id = whole_number(event_id, "EVENT_ID")
+    store = open_store(ctx)
+    new_id = store.amend_event(old_id, text(reason, "--reason"), date=day, note=new_note, as_of=today())
+    print(new_id)
+    amended = store.get_event(new_id).event
+    note(f"Amended event {old_id}: now event {new_id} ({amended.kind} on {amended.date}); event {old_id} is voided.")
 
 
 @app.command("kinds")

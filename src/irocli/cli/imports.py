@@ -9,8 +9,18 @@ from typing import Annotated
 import typer
 
 from irocli.cli._boundary import boundary
-from irocli.cli._context import as_of, date_arg, input_path, note, open_store, output_format, year_arg
-from irocli.cli._options import FormatTableJson
+from irocli.cli._context import (
+    as_of,
+    date_arg,
+    input_path,
+    note,
+    open_store,
+    output_format,
+    text,
+    whole_number,
+    year_arg,
+)
+from irocli.cli._options import Format, FormatTableJson
 
 app = typer.Typer(help="Load children and events in bulk (all-or-nothing, safe to re-run).",
                   no_args_is_help=True)
@@ -142,6 +152,58 @@ def import_maps(fmt: FormatTableJson = "table") -> None:
         return
     for item in maps:
         print(f"{item['name']:<22} {item['title']}\n{'':<22} {item['path']}")
+
+
+@app.command("history")
+@boundary
+def import_history(ctx: typer.Context, fmt: Format = "table") -> None:
+    """List every import into this store: its batch id, when and by whom, the files (with their SHA-256),
+    the map, what it wrote, and whether it was undone.
+
+    Example: irocli import history --format json
+    """
+    from irocli.reports.batches import BATCH_FIELDS, batch_rows
+    from irocli.reports.output import emit, render
+
+    fmt = output_format(fmt)
+    rows = batch_rows(open_store(ctx, read_only=True).import_batches())
+    emit(rows, fmt, fields=BATCH_FIELDS, table=lambda: render.batches_table(rows))
+
+
+@app.command("undo")
+@boundary
+def import_undo(
+    ctx: typer.Context,
+    batch: Annotated[str, typer.Argument(metavar="BATCH", help="The import batch's id (see 'irocli import history').")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why it is taken back (kept on record).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Undo even when a later import or a hand entry depends on the batch: those stay as they "
+                        "are (a detail changed since keeps its later value).")] = False,
+    fmt: ImportFormat = "table",
+) -> None:
+    """Take back one import, in one transaction: its events are voided (the same file imported again adds them
+    again), the events it replaced come back, and the child details it changed are set back. Children it added
+    stay, their events voided.
+
+    Refused (nothing written) when a later import or a hand entry depends on it (a detail changed since, an
+    event of it amended, an event recorded since for a child it added), unless --force.
+
+    Example: irocli import undo 7 --reason "last week's extract again, with the wrong dates"
+    """
+    fmt = output_format(fmt, ("table", "json"))
+    done = open_store(ctx).undo_import(whole_number(batch, "BATCH"), reason=text(reason, "--reason"), force=force)
+    if fmt == "json":
+        from irocli.reports.formats import write_json
+
+        write_json(done.as_dict(), sys.stdout)
+        return
+    restored = len(done.fields_restored)
+    note(f"Undid import batch {done.batch_id}: {done.events_voided:,} event(s) voided, {done.events_restored:,} "
+         f"brought back, {restored:,} child detail(s) set back"
+         + (" (" + ", ".join(f"{cid} {name.replace('_', ' ')}" for cid, name in done.fields_restored[:10])
+            + (", …" if restored > 10 else "") + ")" if restored else "") + ".")
+    for line in done.dependents:
+        note(f"Left as it is (--force): {line}.")
 
 
 # -- helpers ----------------------------------------------------------------------------------

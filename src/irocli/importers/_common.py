@@ -117,7 +117,7 @@ class ImportResult:
 
     def as_dict(self) -> dict:
         """The JSON summary: dry_run, files, children and events counts by what happened
-        ({"added": n, …}), skipped rows (RowError.as_dict) and notes."""
+        ({"added": n, …}), skipped rows (RowError.as_dict), notes and the import batch's id (null in a dry run)."""
         return {
             "dry_run": self.dry_run,
             "files": self.files,
@@ -125,6 +125,7 @@ class ImportResult:
             "events": {k.split("_", 1)[1]: v for k, v in self.counts.items() if k.startswith("events_")},
             "skipped": [e.as_dict() for e in self.skipped],
             "notes": self.notes,
+            "batch": getattr(self.counts, "batch", None),
         }
 
     def summary(self) -> list[str]:
@@ -141,6 +142,10 @@ class ImportResult:
         if self.skipped:
             lines.append(f"Skipped rows: {len(self.skipped):,} (listed above)")
         lines += [f"Note: {line}" for line in self.notes]
+        batch = getattr(self.counts, "batch", None)
+        if batch is not None:
+            lines.append(f"Import batch {batch} (`irocli import history`; take it back with `irocli import undo "
+                         f"{batch}`).")
         if self.dry_run:
             lines.append("Dry run: nothing was written.")
         return lines

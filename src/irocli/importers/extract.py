@@ -208,7 +208,9 @@ def _load(store: Store, paths: list[Path], mapping: Map, as_of: dt.date, dry_run
     noted: dict[str, int] = {}  # what the notes mention, counted while reading
     files: list[_File] = []
     seen: dict[str, str] = {}
+    read: list[Path] = []  # the files read, for the import batch
     for path in expand_paths(paths, (".csv",)):
+        read.append(path)
         csv_file = read_csv(path)
         spec = _match(csv_file, mapping)
         if spec.name in seen:
@@ -247,7 +249,10 @@ def _load(store: Store, paths: list[Path], mapping: Map, as_of: dt.date, dry_run
                          f"extract ({mapping.name}) covers history from this day"),
                    f"{mapping.key_prefix}:window:{child_id}:{day.isoformat()}")
                   for child_id in sorted({e.child_id for e, _key in events})]
-    counts = store.bulk_load(children, events + marks, update=True, dry_run=dry_run)
+    from irocli.store.stewardship import BatchSource
+
+    source = BatchSource("extract", read, map_name=mapping.name, map_path=mapping.path)
+    counts = store.bulk_load(children, events + marks, update=True, dry_run=dry_run, source=source)
     notes = []
     if noted.get("placeholder_dobs"):
         notes.append(placeholder_note(noted["placeholder_dobs"]))

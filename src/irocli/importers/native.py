@@ -95,7 +95,10 @@ def load_native(store: Store, directory: Path, shift_to: dt.date | None = None, 
             dobs[child_id] = dob
     events = _keyed(rows, shift, as_of, dobs, by_id, skip)
 
-    counts = store.bulk_load(children, events, update=by_id, dry_run=dry_run)
+    from irocli.store.stewardship import BatchSource
+
+    source = BatchSource("native", [directory / CHILDREN, directory / EVENTS])
+    counts = store.bulk_load(children, events, update=by_id, dry_run=dry_run, source=source)
     notes = []
     if skip.counts.get("placeholder_dobs"):
         notes.append(placeholder_note(skip.counts["placeholder_dobs"]))

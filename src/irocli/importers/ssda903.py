@@ -474,7 +474,10 @@ def _load(store: Store, paths: list[Path], as_of: dt.date, dry_run: bool, skip: 
         marks.append((Event("tracking-started", closes, None, child_id, True,
                             "tasks tracked from here (imported history)", details=carried),
                       f"903:tracking:{child_id}:{year}"))
-    counts = store.bulk_load(people, history + marks, update=True, dry_run=dry_run)
+    from irocli.store.stewardship import BatchSource
+
+    source = BatchSource("ssda903", expand_paths(paths, (".csv", ".xml")))
+    counts = store.bulk_load(people, history + marks, update=True, dry_run=dry_run, source=source)
     files = [{"file": t.file, "table": t.name, "rows": len(t.rows), "used": t.name in USED} for t in tables]
     return ImportResult(dry_run, files, counts, skip.skipped, notes)
 

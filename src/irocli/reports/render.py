@@ -849,3 +849,32 @@ def _escalation_cp_cell(row: dict) -> Text:
     if row["cp_status"] != "none":
         lines.append(row["cp_status"])
     return Text("\n".join(lines) or "-")
+
+
+# ------------------------------------------------------------------ import history
+
+def batches_table(rows: list[dict]):
+    """`import history`: one row per import batch (reports.batches.batch_rows), undone ones struck through; or one
+    sentence when there is none."""
+    if not rows:
+        return nothing("No import has been recorded in this store.")
+    table = Table(title="Import batches", title_justify="left", header_style="heading")
+    for col in ("Batch", "Imported", "Kind", "Files", "Children", "Events", "Undone"):
+        table.add_column(col)
+    for row in rows:
+        style = "muted strike" if row["undone_at"] else ""
+        kind = row["kind"] + (f" ({row['map']})" if row["map"] else "")
+        undone = ""
+        if row["undone_at"]:
+            undone = _recorded({"recorded_at": row["undone_at"], "recorded_by": row["undone_by"]})
+            undone += f": {row['undo_reason']}" if row["undo_reason"] else ""
+        table.add_row(
+            Text(str(row["batch"]), style=style),
+            Text(_recorded({"recorded_at": row["recorded_at"], "recorded_by": row["recorded_by"]}), style="muted"),
+            Text(kind, style=style),
+            Text(row["files"].replace("; ", "\n"), style=style),
+            Text(f"{row['children_added']:,} added, {row['children_updated']:,} updated", style=style),
+            Text(f"{row['events_added']:,} added, {row['events_updated']:,} updated", style=style),
+            Text(undone, style="muted"),
+        )
+    return table

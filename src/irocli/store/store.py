@@ -874,6 +874,11 @@ class Store:
         # found stored and counted unchanged.
         return self._transaction(work, retry_duplicates=True)
 
+    def import_batches(self) -> list[dict]:
+        """Every import batch, oldest first (queries.import_batches)."""
+        with self._read() as conn:
+            return queries.import_batches(conn)
+
     # -- looking after the store ------------------------------------------------------------------
 
     def check(self) -> list[Finding]:

@@ -168,7 +168,7 @@ class ImportBatchRow(SQLModel, table=True):
 class ChildChangeRow(SQLModel, table=True):
     """A change of a child's details: ``field`` (name, dob, iro, social_worker, team; "added" for the child's
     creation, old and new then None), the values before and after as text (a date ISO; None: not known), who and
-    when (naive UTC), ``via`` what (records.CHANGE_VIA: child add, child update, import, transfer, ...) and the
+    when (naive UTC), ``via`` what (stewardship.VIA_*: child add, child update, import, transfer, ...) and the
     import batch it belongs to (an import's change, or an undo's restoring of one). Migration 0007."""
 
     __tablename__ = "child_change"
