@@ -175,7 +175,7 @@ def _match(csv_file: CsvFile, mapping: Map, *, by_sheet: bool = True) -> TableSp
     if not fits:
         best = max(tables, key=lambda t: len({c.lower() for c in t.columns} & have))
         missing = [c for c in best.columns if c.lower() not in have]
-        what = (f"the header lacks table {best.name}'s columns (map {mapping.name} names this sheet for it): "
+        what = (f"the header lacks columns of table {best.name} (map {mapping.name} names this sheet for it): "
                 f"missing {', '.join(missing)}" if named else
                 f"the header matches no table of map {mapping.name} (nearest is {best.name}: "
                 f"missing {', '.join(missing)})")
