@@ -310,3 +310,13 @@ def test_a_value_beyond_the_header_is_named_by_its_cell(cli, tmp_path):
     result = cli("import", "extract", book, "--map", "one-row-per-review", ok=False)
     assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
         "Error: reviews.xlsx Reviews!K3: a value in a column with no name in the header row"]
+
+
+def test_a_workbook_named_csv_is_one_line(cli, tmp_path):
+    book = _book(tmp_path / "reviews.csv", {"Reviews": _flat_rows()})
+    message = ("reviews.csv: not CSV text but a zip file, such as an Excel workbook: in Excel save it as 'CSV UTF-8' "
+               "(`import extract` reads a workbook named .xlsx)")
+    result = cli("import", "extract", book, "--map", "one-row-per-review", ok=False)
+    assert result.exit_code == 2 and result.stderr.strip().splitlines() == [f"Error: {message}"]
+    result = cli("import", "ssda903", book, ok=False)  # the 903 return is read from CSV (or XML) alone
+    assert result.exit_code == 2 and result.stderr.strip().splitlines() == [f"Error: {message}"]

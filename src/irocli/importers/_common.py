@@ -242,6 +242,9 @@ def read_csv(path: Path, encoding: str | None = None) -> CsvFile:
         raise BadInput("is a folder, not a file", where=str(path)) from None
     except OSError as error:
         raise BadInput(f"cannot read the file: {error.strerror}", where=str(path)) from None
+    if data.startswith(b"PK\x03\x04"):
+        raise BadInput("not CSV text but a zip file, such as an Excel workbook: in Excel save it as 'CSV UTF-8' "
+                       "(`import extract` reads a workbook named .xlsx)", where=name)
     if encoding is not None:
         try:
             text = data.decode(encoding)
