@@ -274,8 +274,17 @@ def test_a_sheet_the_map_names_must_have_its_tables_columns(cli, tmp_path):
 def test_a_maps_sheet_must_be_a_name_excel_allows(cli, tmp_path):
     result = cli("import", "extract", FLAT, "--map", _map_with_sheet(tmp_path, "Reviews: 2025"), ok=False)
     assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
-        "Error: mine.toml: tables.reviews.sheet: expected a sheet's name as Excel allows it (up to 31 characters, "
+        "Error: mine.toml: tables.reviews.sheet: expected a sheet's name as Excel allows it (1 to 31 characters, "
         "none of : \\ / ? * [ ])"]
+
+
+@pytest.mark.parametrize("name", ["", " ", "Reviews: 2025", "x" * 32, "Tab\there"])
+def test_sheet_must_be_a_name_excel_allows(cli, name):
+    before = cli.digest()
+    result = cli("import", "extract", FLAT, "--map", "one-row-per-review", "--sheet", name, ok=False)
+    assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
+        "Error: --sheet: expected a sheet's name as Excel allows it (1 to 31 characters, none of : \\ / ? * [ ])"]
+    assert cli.digest() == before
 
 
 # -- files that are no workbook -------------------------------------------------------------------------

@@ -119,17 +119,19 @@ def import_extract(
         help="Read only this sheet of each workbook (else the sheets the map names, else every sheet).")] = None,
     encoding: Encoding = None,
 ) -> None:
-    """Load a case-system extract (CSV or .xlsx), its columns mapped by a map file.
+    """Load a case-system extract (CSV or .xlsx) through a map.
 
-    A workbook's sheets are read as CSV files would be; an error names the sheet and cell.
+    The map file names the columns and codes. A workbook's sheets are read as CSV files would be;
+    an error names the sheet and cell.
 
     Example: irocli import extract ssd_person.csv ssd_cla_episodes.csv ssd_cla_reviews.csv --map ssd
     """
-    from irocli.importers._common import check_encoding
+    from irocli.importers._common import check_encoding, check_sheet
     from irocli.importers.extract import load_extract
     from irocli.importers.extract_map import load_map
 
     encoding = check_encoding(encoding) if encoding is not None else None
+    sheet = check_sheet(sheet) if sheet is not None else None
     fmt = output_format(fmt, ("table", "json"))
     day = as_of(as_of_)
     covers = date_arg(covers_from, "--covers-from") if covers_from is not None else None

@@ -196,7 +196,7 @@ def check_encoding(name: str) -> str:
 
     try:
         info = codecs.lookup(name)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
         info = None
     if info is None or not getattr(info, "_is_text_encoding", True):
         shown_name = name if len(name) <= 30 else name[:30] + "…"
@@ -296,6 +296,25 @@ def _parse_csv(name: str, text: str) -> CsvFile:
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 _OLD_EXCEL = (".xls",)
+
+
+_NOT_IN_SHEET_NAMES = re.compile(r"[:\\/?*\[\]\x00-\x1f\x7f]")  # Excel refuses these in a sheet's name
+SHEET_NAME_RULE = "a sheet's name as Excel allows it (1 to 31 characters, none of : \\ / ? * [ ])"
+
+
+def sheet_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a workbook sheet's name (never quoting it), or None."""
+    if not name.strip() or len(name) > 31 or _NOT_IN_SHEET_NAMES.search(name):
+        return f"expected {SHEET_NAME_RULE}"
+    return None
+
+
+def check_sheet(name: str) -> str:
+    """``--sheet``'s value, checked by sheet_problem; BadInput (where ``--sheet``) if it can name no sheet."""
+    problem = sheet_problem(name)
+    if problem is not None:
+        raise BadInput(problem, where="--sheet")
+    return name
 
 
 def is_workbook(path: Path) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from irocli.domain import EVENT_KINDS
 from irocli.errors import BadInput
-from irocli.importers._common import DATE_FORMATS, shown
+from irocli.importers._common import DATE_FORMATS, sheet_problem, shown
 
 MAPS = Path(__file__).with_name("maps")  # the shipped maps: <name>.toml
 CHILD_FIELDS = ("name", "dob", "iro", "social_worker", "team")  # what child_fields may fill
@@ -58,9 +58,6 @@ def normalise_code(text: str) -> str:
 
 
 _PUNCTUATION = re.compile(r"[^\w/]+")
-
-
-_NOT_IN_SHEET_NAMES = re.compile(r"[:\\/?*\[\]]")  # Excel refuses these in a sheet's name
 
 
 def normalise_null(text: str) -> str:
@@ -374,9 +371,8 @@ class _MapReader:
         unique = self.take(table, "unique_child", where, bool, False)
         only_referenced = self.take(table, "only_referenced", where, bool, False)
         sheet = self.take(table, "sheet", where, str)
-        if sheet is not None and (len(sheet) > 31 or _NOT_IN_SHEET_NAMES.search(sheet)):
-            raise self.fail(f"{where}.sheet", "expected a sheet's name as Excel allows it (up to 31 characters, "
-                                              "none of : \\ / ? * [ ])")
+        if sheet is not None and sheet_problem(sheet) is not None:
+            raise self.fail(f"{where}.sheet", sheet_problem(sheet))
         optional = {c.lower() for c in self.columns(self.take(table, "optional", where, list, ["-"]), where)} - {"-"}
         fields = {}
         for fname, cols in dict(self.take(table, "child_fields", where, dict, {})).items():
