@@ -329,3 +329,30 @@ def test_a_workbook_named_csv_is_one_line(cli, tmp_path):
     assert result.exit_code == 2 and result.stderr.strip().splitlines() == [f"Error: {message}"]
     result = cli("import", "ssda903", book, ok=False)  # the 903 return is read from CSV (or XML) alone
     assert result.exit_code == 2 and result.stderr.strip().splitlines() == [f"Error: {message}"]
+
+
+def test_a_zip_file_that_holds_no_workbook_is_one_line(cli, tmp_path):
+    import zipfile
+
+    path = tmp_path / "reviews.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("reviews.csv", FLAT.read_text(encoding="utf-8"))
+    result = cli("import", "extract", path, "--map", "one-row-per-review", ok=False)
+    assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
+        "Error: reviews.xlsx: cannot read the workbook: damaged, or a zip file of another kind (KeyError)"]
+
+
+def test_hidden_sheets_and_excels_lock_files_are_left_alone(cli, tmp_path):
+    folder = tmp_path / "extract"
+    folder.mkdir()
+    book = _book(folder / "reviews.xlsx", {"Reviews": _flat_rows(), "Codes": [["Code", "Meaning"], ["PN1", "x"]]})
+    edit = openpyxl.load_workbook(book)
+    edit["Codes"].sheet_state = "hidden"
+    edit.save(book)
+    (folder / "~$reviews.xlsx").write_bytes(b"\x0bowner")  # what Excel leaves while the workbook is open
+    result = cli.json("import", "extract", folder, "--map", "one-row-per-review")
+    assert result["files"] == [{"file": "reviews.xlsx Reviews", "table": "reviews", "rows": 5, "used": True}]
+    result = cli("import", "extract", book, "--map", "one-row-per-review", "--sheet", "Codes", ok=False)
+    assert result.stderr.strip().splitlines() == [  # chosen, a hidden sheet is read
+        "Error: reviews.xlsx Codes row 1: the header matches no table of map one-row-per-review (nearest is "
+        "reviews: missing Person ID, CLA Start Date, Review Date)"]

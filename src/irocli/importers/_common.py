@@ -329,7 +329,8 @@ def read_workbook(path: Path, sheet: str | None = None, prefer: Collection[str] 
 
     ``sheet``: that sheet alone (matched ignoring case; BadInput naming the file and listing its
     sheets if it has none of that name). Else the sheets named in ``prefer`` that the workbook has
-    (a map's per-table sheet names), else every sheet that is not blank. Rows keep the sheet's row
+    (a map's per-table sheet names), else every visible sheet that is not blank (a hidden sheet,
+    often a list of codes, is read only when chosen). Rows keep the sheet's row
     numbers; blank rows, and blank columns after the header's last, are skipped as a CSV file's
     blank rows are. Cells become the text a CSV export shows: 101 (not 101.0), a date cell
     YYYY-MM-DD (at midnight) or "YYYY-MM-DD hh:mm:ss", text as it is; formulas give their last
@@ -353,8 +354,11 @@ def read_workbook(path: Path, sheet: str | None = None, prefer: Collection[str] 
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except OSError as error:
         raise BadInput(f"cannot read the file: {error.strerror or error}", where=str(path)) from None
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError):
+    except (zipfile.BadZipFile, InvalidFileException):  # not a zip file at all: a CSV file renamed, say
         raise BadInput("not an Excel workbook (.xlsx) although its name says so (a CSV file should end .csv)",
+                       where=name) from None
+    except Exception as error:  # a zip file that holds no workbook, or a damaged one (KeyError, ParseError, …)
+        raise BadInput(f"cannot read the workbook: damaged, or a zip file of another kind ({type(error).__name__})",
                        where=name) from None
     try:
         names = list(book.sheetnames)
@@ -365,12 +369,14 @@ def read_workbook(path: Path, sheet: str | None = None, prefer: Collection[str] 
                 raise BadInput(f"no sheet {shown_name!r} (its sheets: {', '.join(names)})", where=name)
         else:
             wanted = {p.casefold() for p in prefer}
-            chosen = [n for n in names if n.casefold() in wanted] or names
+            chosen = ([n for n in names if n.casefold() in wanted]
+                      or [n for n in names if book[n].sheet_state == "visible"] or names)
         read = [_read_sheet(book[n], f"{name} {n}", n) for n in chosen]
     except BadInput:
         raise
-    except Exception as error:  # a damaged part of the zip, a malformed sheet
-        raise BadInput(f"cannot read the workbook ({type(error).__name__})", where=name) from None
+    except Exception as error:  # a damaged sheet
+        raise BadInput(f"cannot read the workbook: damaged, or a zip file of another kind ({type(error).__name__})",
+                       where=name) from None
     finally:
         book.close()
     found = [f for f in read if f is not None]
@@ -630,7 +636,8 @@ def expand_paths(paths: list[Path], suffixes: tuple[str, ...]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            inside = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
+            inside = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes
+                            and not p.name.startswith("~$"))  # Excel's lock file beside an open workbook
             if not inside:
                 raise BadInput(f"no {' or '.join(suffixes)} files in this folder", where=str(path))
             found.extend(inside)
