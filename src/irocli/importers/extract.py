@@ -27,6 +27,7 @@ from irocli.domain import (
 from irocli.errors import BadInput
 from irocli.importers._common import (
     PROGRESS_STEP,
+    WORKBOOK_SUFFIXES,
     CsvFile,
     ImportResult,
     NoProgress,
@@ -224,7 +225,7 @@ def _load(store: Store, paths: list[Path], mapping: Map, as_of: dt.date, dry_run
     noted: dict[str, int] = {}  # what the notes mention, counted while reading
     files: list[_File] = []
     seen: dict[str, str] = {}
-    for path in expand_paths(paths, (".csv", ".xlsx", ".xlsm")):
+    for path in expand_paths(paths, (".csv", *WORKBOOK_SUFFIXES)):
         for csv_file in read_table(path, encoding=encoding, sheet=sheet, prefer=mapping.sheets()):
             spec = _match(csv_file, mapping, by_sheet=sheet is None)
             if spec.name in seen:
