@@ -116,7 +116,8 @@ def import_extract(
              "it is judged.")] = None,
     sheet: Annotated[str | None, typer.Option(
         "--sheet", metavar="NAME",
-        help="Read only this sheet of each workbook (else the sheets the map names, else every sheet).")] = None,
+        help="Read only this sheet of each workbook (else the sheets the map names, else every visible "
+             "sheet).")] = None,
     encoding: Encoding = None,
 ) -> None:
     """Load a case-system extract (CSV or .xlsx) through a map.
