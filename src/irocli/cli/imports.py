@@ -29,6 +29,9 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="Check everything and sa
 SkipBadRows = Annotated[bool, typer.Option(
     "--skip-bad-rows", help="Leave out bad rows (each one listed on stderr) and load the rest.")]
 ImportFormat = Annotated[str, typer.Option("--format", "-f", help="Summary: table (on stderr) or json (on stdout).")]
+Encoding = Annotated[str | None, typer.Option(
+    "--encoding", metavar="NAME",
+    help="Read CSV files in this text encoding (e.g. cp1252, what Excel's plain 'CSV' saves); default UTF-8.")]
 ImportAsOf = Annotated[str | None, typer.Option(
     "--as-of", help="Reject dates after this day (YYYY-MM-DD); default today in London.")]
 
@@ -46,17 +49,20 @@ def import_native(
                            "(YYYY-MM-DD or 'today').")] = None,
     dry_run: DryRun = False,
     skip_bad_rows: SkipBadRows = False,
+    encoding: Encoding = None,
 ) -> None:
     """Load irocli's own CSV format (children.csv, events.csv), e.g. the sample data.
 
     Example: irocli import native sample_data --shift-to today
     """
+    from irocli.importers._common import check_encoding
     from irocli.importers.native import load_native
 
+    encoding = check_encoding(encoding) if encoding is not None else None
     shift = date_arg(shift_to, "--shift-to") if shift_to is not None else None
     directory = input_path(directory, "DIRECTORY", folder=True)
     result = load_native(_store(ctx, dry_run), directory, shift_to=shift, dry_run=dry_run,
-                         skip_bad_rows=skip_bad_rows)
+                         skip_bad_rows=skip_bad_rows, encoding=encoding)
     _summary(result, "table")
 
 
@@ -74,6 +80,7 @@ def import_ssda903(
         "--year", metavar="YEAR",
         help="Collection year, by the year it ends (2024 = 1 Apr 2023 to 31 Mar 2024). "
              "Default: the year the latest date in the files falls in.")] = None,
+    encoding: Encoding = None,
 ) -> None:
     """Load the DfE SSDA903 return (children looked after).
 
@@ -84,8 +91,10 @@ def import_ssda903(
 
     Example: irocli import ssda903 header.csv episodes.csv reviews.csv --dry-run
     """
+    from irocli.importers._common import check_encoding
     from irocli.importers.ssda903 import load_ssda903
 
+    encoding = check_encoding(encoding) if encoding is not None else None
     collection = year_arg(year, "--year", 2000, 2100) if year is not None else None
 
     fmt = output_format(fmt, ("table", "json"))
@@ -94,7 +103,7 @@ def import_ssda903(
     store = _store(ctx, dry_run)
     with _progress() as progress:
         result = load_ssda903(store, paths, as_of=day, dry_run=dry_run, skip_bad_rows=skip_bad_rows,
-                              progress=progress, year=collection)
+                              progress=progress, year=collection, encoding=encoding)
     _summary(result, fmt)
 
 
@@ -102,9 +111,10 @@ def import_ssda903(
 @boundary
 def import_extract(
     ctx: typer.Context,
-    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="The extract's CSV file(s) (or a folder of "
-                                                                     "them); each is matched to a table of the map "
-                                                                     "by its columns.")],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE", help="The extract's CSV file(s) or .xlsx "
+                                                                     "workbook(s) (or a folder of them); each file or "
+                                                                     "sheet is matched to a table of the map by its "
+                                                                     "columns.")],
     map_: Annotated[str, typer.Option("--map", "-m", help="A shipped map (see 'irocli import maps') or a .toml path.")],
     dry_run: DryRun = False,
     skip_bad_rows: SkipBadRows = False,
@@ -114,14 +124,25 @@ def import_extract(
         "--covers-from", metavar="DATE",
         help="The first day the extract's history covers (else the map's covers_from): nothing due before "
              "it is judged.")] = None,
+    sheet: Annotated[str | None, typer.Option(
+        "--sheet", metavar="NAME",
+        help="Read only this sheet of each workbook (else the sheets the map names, else every visible "
+             "sheet).")] = None,
+    encoding: Encoding = None,
 ) -> None:
-    """Load a case-system CSV extract, its columns mapped by a map file.
+    """Load a case-system extract (CSV or .xlsx) through a map.
+
+    The map file names the columns and codes. A workbook's sheets are read as CSV files would be;
+    an error names the sheet and cell.
 
     Example: irocli import extract ssd_person.csv ssd_cla_episodes.csv ssd_cla_reviews.csv --map ssd
     """
+    from irocli.importers._common import check_encoding, check_sheet
     from irocli.importers.extract import load_extract
     from irocli.importers.extract_map import load_map
 
+    encoding = check_encoding(encoding) if encoding is not None else None
+    sheet = check_sheet(sheet) if sheet is not None else None
     fmt = output_format(fmt, ("table", "json"))
     day = as_of(as_of_)
     covers = date_arg(covers_from, "--covers-from") if covers_from is not None else None
@@ -130,7 +151,7 @@ def import_extract(
     store = _store(ctx, dry_run)
     with _progress() as progress:
         result = load_extract(store, files, mapping, as_of=day, dry_run=dry_run, skip_bad_rows=skip_bad_rows,
-                              progress=progress, covers_from=covers)
+                              progress=progress, covers_from=covers, encoding=encoding, sheet=sheet)
     _summary(result, fmt)
 
 

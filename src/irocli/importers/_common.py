@@ -11,7 +11,7 @@ import datetime as dt
 import gc
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,12 +24,18 @@ PROGRESS_STEP = 1000
 
 
 class RowError(BadInput):
-    """A bad cell or row: names the file, the row (or XML line) and the column, never the value."""
+    """A bad cell or row: names the file, the row (or XML line) and the column, never the value.
+
+    A workbook's sheet is named by its cell: ``file`` "reviews.xlsx Reviews" with ``cell`` "C14"
+    reads "reviews.xlsx Reviews!C14, field Review Date" (CsvFile.cell_ref gives the reference).
+    """
 
     def __init__(self, message: str, *, file: str, row: int | None = None, column: str | None = None,
-                 unit: str = "row") -> None:
+                 unit: str = "row", cell: str | None = None) -> None:
         where = file
-        if row is not None:
+        if cell:
+            where += f"!{cell}"
+        elif row is not None:
             where += f" {unit} {row}"
         if column:
             where += f", field {column}"
@@ -155,15 +161,19 @@ class ImportResult:
 
 _UTF16 = (b"\xff\xfe", b"\xfe\xff")
 _UTF32 = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+_SAVE_AS = "in Excel save as 'CSV UTF-8'"
 
 
 @dataclass
 class CsvFile:
-    """A whole CSV file as read_csv gives it: its name, header and numbered rows."""
+    """A whole CSV file (or one sheet of a workbook) as read_csv/read_workbook give it: its name,
+    header and numbered rows."""
 
-    name: str  # as shown in messages: the file's name
+    name: str  # as shown in messages: the file's name ("book.xlsx Reviews" for a sheet)
     header: list[str]  # trimmed, BOM removed, as written
     rows: list[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells as written)
+    sheet: str | None = None  # the workbook's sheet it came from; None for a CSV file
+    first_column: int = 1  # a sheet's column number (A = 1) of the header's first column
 
     def column(self, wanted: str) -> int | None:
         """The index of a column, matched case-insensitively."""
@@ -173,9 +183,56 @@ class CsvFile:
         except ValueError:
             return None
 
+    def cell_ref(self, row: int, column: str | None) -> str | None:
+        """A sheet's cell reference for ``column`` (a header name) on ``row``, e.g. "C14"; None for
+        a CSV file or a column the header lacks."""
+        index = self.column(column) if self.sheet is not None and column else None
+        if index is None:
+            return None
+        from openpyxl.utils import get_column_letter
 
-def read_csv(path: Path) -> CsvFile:
-    """Read a whole CSV file as UTF-8 text (a BOM is fine); one clear BadInput for anything else.
+        return f"{get_column_letter(self.first_column + index)}{row}"
+
+
+def check_encoding(name: str) -> str:
+    """A text encoding's name as Python knows it ("cp1252" for "windows-1252"); BadInput (where
+    ``--encoding``) for a name that is no text encoding."""
+    import codecs
+
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):  # ValueError: a NUL in the name
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        shown_name = name if len(name) <= 30 else name[:30] + "…"
+        raise BadInput(f"unknown text encoding {shown_name!r} (e.g. utf-8, cp1252, latin-1, utf-16)",
+                       where="--encoding")
+    return info.name
+
+
+def _not_utf8(data: bytes, start: int, name: str) -> BadInput:
+    """The refusal of a file that is not UTF-8 at byte ``start``, guessing Windows-1252 when it fits.
+
+    Windows-1252 (cp1252) is what Excel's plain "CSV" saves in the UK (0xA3 £, 0x92 ’, 0xE9 é). Any
+    bytes decode as Latin-1, so the guess is only "looks like": the bytes decode as cp1252 (five
+    bytes it leaves undefined do not) and the file has bytes 0x80–0xFF.
+    """
+    row = data[:start].count(b"\n") + 1
+    try:
+        data.decode("cp1252")
+        looks = True
+    except UnicodeDecodeError:
+        looks = False
+    if looks:
+        return BadInput("not UTF-8 text; it looks like Windows-1252 (cp1252): run again with --encoding cp1252, "
+                        f"or {_SAVE_AS}", where=f"{name} row {row}")
+    return BadInput(f"not UTF-8 text: give its encoding with --encoding, or {_SAVE_AS}", where=f"{name} row {row}")
+
+
+def read_csv(path: Path, encoding: str | None = None) -> CsvFile:
+    """Read a whole CSV file as UTF-8 text (a BOM is fine), or as ``encoding`` (a name check_encoding
+    accepts: "cp1252"); one clear BadInput for anything else (a file not UTF-8 names the row and,
+    when it looks like one, the Windows-1252 encoding to give).
 
     Rows are numbered as a spreadsheet shows them: the header is row 1. Blank rows (Excel leaves
     ",,,," lines) are skipped; a short row is padded with blanks; a long row is an error. Cells
@@ -190,13 +247,28 @@ def read_csv(path: Path) -> CsvFile:
         raise BadInput("is a folder, not a file", where=str(path)) from None
     except OSError as error:
         raise BadInput(f"cannot read the file: {error.strerror}", where=str(path)) from None
+    if data.startswith(b"PK\x03\x04"):
+        raise BadInput("not CSV text but a zip file, such as an Excel workbook: in Excel save it as 'CSV UTF-8' "
+                       "(`import extract` reads a workbook named .xlsx)", where=name)
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as error:
+            row = data[: error.start].count(b"\n") + 1
+            raise BadInput(f"not {encoding} text (check --encoding)", where=f"{name} row {row}") from None
+        return _parse_csv(name, text)
     if data.startswith(_UTF32) or data.startswith(_UTF16) or b"\x00" in data[:4096]:
-        raise BadInput("not UTF-8 text: it looks like UTF-16 (in Excel, save as 'CSV UTF-8')", where=name)
+        raise BadInput(f"not UTF-8 text: it looks like UTF-16 (run again with --encoding utf-16, or {_SAVE_AS})",
+                       where=name)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        row = data[: error.start].count(b"\n") + 1
-        raise BadInput("not UTF-8 text (in Excel, save as 'CSV UTF-8')", where=f"{name} row {row}") from None
+        raise _not_utf8(data, error.start, name) from None
+    return _parse_csv(name, text)
+
+
+def _parse_csv(name: str, text: str) -> CsvFile:
+    """The CsvFile of a CSV file's decoded text (see read_csv)."""
     if not text.strip():
         raise BadInput("the file is empty: no header row", where=name)
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -223,6 +295,165 @@ def read_csv(path: Path) -> CsvFile:
         raise BadInput(f"not valid CSV ({error})", where=f"{name} row {number + 1}") from None
     assert header is not None
     return CsvFile(name, header, rows)
+
+
+# -- reading workbooks (.xlsx) ----------------------------------------------------------------
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+_OLD_EXCEL = (".xls",)
+
+
+_NOT_IN_SHEET_NAMES = re.compile(r"[:\\/?*\[\]\x00-\x1f\x7f]")  # Excel refuses these in a sheet's name
+SHEET_NAME_RULE = "a sheet's name as Excel allows it (1 to 31 characters, none of : \\ / ? * [ ])"
+
+
+def sheet_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a workbook sheet's name (never quoting it), or None."""
+    if not name.strip() or len(name) > 31 or _NOT_IN_SHEET_NAMES.search(name):
+        return f"expected {SHEET_NAME_RULE}"
+    return None
+
+
+def check_sheet(name: str) -> str:
+    """``--sheet``'s value, checked by sheet_problem; BadInput (where ``--sheet``) if it can name no sheet."""
+    problem = sheet_problem(name)
+    if problem is not None:
+        raise BadInput(problem, where="--sheet")
+    return name
+
+
+def is_workbook(path: Path) -> bool:
+    """Whether ``path`` is read as an Excel workbook (by its extension: .xlsx, .xlsm, or an old .xls
+    that read_workbook refuses with advice)."""
+    return path.suffix.lower() in WORKBOOK_SUFFIXES + _OLD_EXCEL
+
+
+def read_workbook(path: Path, sheet: str | None = None, prefer: Collection[str] = ()) -> list[CsvFile]:
+    """The sheets of an Excel workbook (.xlsx), each read as a CSV file would be: [CsvFile], each
+    named "<file> <sheet>" with its ``sheet`` set.
+
+    ``sheet``: that sheet alone (matched ignoring case; BadInput naming the file and listing its
+    sheets if it has none of that name). Else the sheets named in ``prefer`` that the workbook has
+    (a map's per-table sheet names), else every visible sheet that is not blank (a hidden sheet,
+    often a list of codes, is read only when chosen). Rows keep the sheet's row
+    numbers; blank rows, and blank columns after the header's last, are skipped as a CSV file's
+    blank rows are. Cells become the text a CSV export shows: 101 (not 101.0), a date cell
+    YYYY-MM-DD (at midnight) or "YYYY-MM-DD hh:mm:ss", text as it is; formulas give their last
+    saved value. Raises BadInput for a file that is not a workbook (a CSV file renamed, an old .xls)
+    or cannot be read, and for a chosen sheet that is empty.
+    """
+    name = path.name
+    if path.suffix.lower() in _OLD_EXCEL:
+        raise BadInput("an old Excel 97-2003 workbook (.xls), which irocli cannot read: in Excel save it as "
+                       "'Excel Workbook (.xlsx)' or 'CSV UTF-8'", where=name)
+    if not path.exists():
+        raise BadInput("no such file", where=str(path))
+    if path.is_dir():
+        raise BadInput("is a folder, not a file", where=str(path))
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except OSError as error:
+        raise BadInput(f"cannot read the file: {error.strerror or error}", where=str(path)) from None
+    except (zipfile.BadZipFile, InvalidFileException):  # not a zip file at all: a CSV file renamed, say
+        raise BadInput("not an Excel workbook (.xlsx) although its name says so (a CSV file should end .csv)",
+                       where=name) from None
+    except Exception as error:  # a zip file that holds no workbook, or a damaged one (KeyError, ParseError, …)
+        raise BadInput(f"cannot read the workbook: damaged, or a zip file of another kind ({type(error).__name__})",
+                       where=name) from None
+    try:
+        names = list(book.sheetnames)
+        if sheet is not None:
+            chosen = [n for n in names if n.casefold() == sheet.strip().casefold()]
+            if not chosen:
+                shown_name = sheet if len(sheet) <= 31 else sheet[:31] + "…"
+                raise BadInput(f"no sheet {shown_name!r} (its sheets: {', '.join(names)})", where=name)
+        else:
+            wanted = {p.casefold() for p in prefer}
+            chosen = ([n for n in names if n.casefold() in wanted]
+                      or [n for n in names if book[n].sheet_state == "visible"] or names)
+        read = [_read_sheet(book[n], f"{name} {n}", n) for n in chosen]
+    except BadInput:
+        raise
+    except Exception as error:  # a damaged sheet
+        raise BadInput(f"cannot read the workbook: damaged, or a zip file of another kind ({type(error).__name__})",
+                       where=name) from None
+    finally:
+        book.close()
+    found = [f for f in read if f is not None]
+    if not found:
+        what = f"sheet {chosen[0]} is empty" if len(chosen) == 1 else "every sheet is empty"
+        raise BadInput(f"{what}: no header row", where=name)
+    return found
+
+
+def _read_sheet(sheet, label: str, sheet_name: str) -> CsvFile | None:
+    """One sheet as a CsvFile named ``label``; None for a blank sheet."""
+    from openpyxl.utils import get_column_letter
+
+    sheet.reset_dimensions()  # some writers record the used range wrongly: read every cell there is
+    rows: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    first = 0  # the index of the header's first column
+    for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
+        cells = [_cell_text(v) for v in values]
+        if not "".join(cells).strip():
+            continue
+        if header is None:
+            while not cells[first].strip():
+                first += 1
+            header = [c.strip().lstrip("\ufeff") for c in cells[first:]]
+            while header and not header[-1]:
+                header.pop()
+            if any(not h for h in header):
+                at = header.index("")
+                raise BadInput("the header row has a blank column name",
+                               where=f"{label}!{get_column_letter(first + at + 1)}{number}")
+            continue
+        outside = [i for i, c in enumerate(cells) if c.strip() and not first <= i < first + len(header)]
+        if outside:
+            raise BadInput("a value in a column with no name in the header row",
+                           where=f"{label}!{get_column_letter(outside[0] + 1)}{number}")
+        cells = cells[first:first + len(header)]
+        if len(cells) < len(header):
+            cells += [""] * (len(header) - len(cells))
+        rows.append((number, cells))
+    if header is None:
+        return None
+    return CsvFile(label, header, rows, sheet=sheet_name, first_column=first + 1)
+
+
+def _cell_text(value: object) -> str:
+    """A cell's value as a CSV export shows it: 101 (not 101.0), a date YYYY-MM-DD (a date and time
+    "YYYY-MM-DD hh:mm:ss", its date when at midnight), TRUE/FALSE, text as it is; blank is ""."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = None,
+               prefer: Collection[str] = ()) -> list[CsvFile]:
+    """A CSV file ([read_csv(path, encoding)]) or a workbook's sheets (read_workbook(path, sheet,
+    prefer)), told apart by the file's extension."""
+    if is_workbook(path):
+        return read_workbook(path, sheet, prefer)
+    return [read_csv(path, encoding)]
 
 
 # -- ids --------------------------------------------------------------------------------------
@@ -326,18 +557,40 @@ class OutOfRange(ValueError):
         self.day = day
 
 
-def date_parser(formats: list[str] | tuple[str, ...]) -> Callable[[str], dt.date]:
+# An Excel day number ("serial"): five digits, 10000 (1927-05-18) to 99999 (2173-10-13), maybe with a time
+# as a fraction. Four digits are more likely a year and eight a yyyymmdd date, so neither is read as one.
+_SERIAL = re.compile(r"(\d{5})(?:\.\d+)?")
+
+
+def excel_serial(text: str) -> dt.date | None:
+    """The date of an Excel day number written as text ("45292" is 2024-01-01, "45292.5" noon that
+    day), by openpyxl's from_excel (Excel's 1900 date system); None for any other text."""
+    match = _SERIAL.fullmatch(text)
+    if match is None:
+        return None
+    from openpyxl.utils.datetime import from_excel
+
+    return from_excel(int(match.group(1))).date()
+
+
+def date_parser(formats: list[str] | tuple[str, ...], *, workbook: bool = False) -> Callable[[str], dt.date]:
     """A function text -> date trying ``formats`` in order; ValueError names what was expected.
 
-    The message never repeats the text (a date of birth is personal).
+    ``workbook``: the text comes from a sheet (read_workbook), so a date cell's text (YYYY-MM-DD,
+    "YYYY-MM-DD hh:mm:ss") is a date whatever ``formats`` say, and so is an Excel day number in a
+    text or number cell (excel_serial: 45292 is 2024-01-01). The message never repeats the text
+    (a date of birth is personal).
     """
     from irocli.domain import DATE_RANGE_TEXT, in_date_range
 
     unknown = [f for f in formats if f not in DATE_FORMATS]
     if unknown:
         raise ValueError(f"unknown date format {unknown[0]!r} (known: {', '.join(DATE_FORMATS)})")
-    compiled = [(DATE_FORMATS[f], f in _YEAR_FIRST) for f in formats]
     expected = " or ".join(formats)
+    if workbook:
+        formats = [*formats, *(f for f in ("YYYY-MM-DD", "YYYY-MM-DD hh:mm:ss") if f not in formats)]
+        expected += ", a date cell or an Excel day number"
+    compiled = [(DATE_FORMATS[f], f in _YEAR_FIRST) for f in formats]
 
     memo: dict[str, dt.date] = {}  # an extract repeats dates: each text is parsed once
 
@@ -363,6 +616,10 @@ def date_parser(formats: list[str] | tuple[str, ...]) -> Callable[[str], dt.date
                 return dt.date(a, b, c) if year_first else dt.date(c, b, a)
             except ValueError:
                 raise ValueError(f"not a real date (expected {expected})") from None
+        if workbook:
+            day = excel_serial(text)
+            if day is not None:
+                return day
         if _TWO_DIGIT_YEAR.fullmatch(text):
             raise ValueError(f"a 2-digit year (expected {expected})")
         raise ValueError(f"not a date (expected {expected})")
@@ -384,7 +641,8 @@ def expand_paths(paths: list[Path], suffixes: tuple[str, ...]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            inside = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
+            inside = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes
+                            and not p.name.startswith("~$"))  # Excel's lock file beside an open workbook
             if not inside:
                 raise BadInput(f"no {' or '.join(suffixes)} files in this folder", where=str(path))
             found.extend(inside)

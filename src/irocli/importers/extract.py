@@ -1,4 +1,5 @@
-"""Case-system CSV extracts, read through a map (extract_map.py): rows → children and keyed events.
+"""Case-system extracts (CSV files or .xlsx workbooks), read through a map (extract_map.py): rows →
+children and keyed events.
 
 Every row is checked before anything is written; then one transaction writes it all, keyed so a
 re-run adds nothing and a changed row updates its event.
@@ -26,6 +27,7 @@ from irocli.domain import (
 from irocli.errors import BadInput
 from irocli.importers._common import (
     PROGRESS_STEP,
+    WORKBOOK_SUFFIXES,
     CsvFile,
     ImportResult,
     NoProgress,
@@ -39,7 +41,7 @@ from irocli.importers._common import (
     expand_paths,
     normalise_id,
     placeholder_note,
-    read_csv,
+    read_table,
     shown,
     tracking_events,
 )
@@ -50,7 +52,7 @@ if TYPE_CHECKING:
 
 
 class _File:
-    """One CSV file matched to a table of the map, with cell access by column name."""
+    """One CSV file (or workbook sheet) matched to a table of the map, with cell access by column name."""
 
     def __init__(self, csv_file: CsvFile, spec: TableSpec, mapping: Map, as_of: dt.date,
                  counts: dict[str, int]) -> None:
@@ -61,7 +63,7 @@ class _File:
         self.header = {h.lower(): h for h in csv_file.header}
         self.nulls = mapping.nulls
         self.null_dates = mapping.null_dates
-        self.parse = date_parser(mapping.date_formats)
+        self.parse = date_parser(mapping.date_formats, workbook=csv_file.sheet is not None)
         self.codes = mapping.codes
         self.as_of = as_of
         self.counts = counts  # what the notes mention, shared by all files
@@ -100,7 +102,8 @@ class _File:
             return value
 
     def error(self, row: int, column: str | None, message: str) -> RowError:
-        return RowError(message, file=self.name, row=row, column=self.label(column) if column else None)
+        label = self.label(column) if column else None
+        return RowError(message, file=self.name, row=row, column=label, cell=self.csv.cell_ref(row, label))
 
     def cell(self, cells: list[str], column: str) -> str | None:
         i = self.index.get(column.lower())
@@ -161,15 +164,23 @@ class _File:
             raise self.error(row, column, str(error)) from None
 
 
-def _match(csv_file: CsvFile, mapping: Map) -> TableSpec:
-    """The map's table whose columns the file's header has (the most specific if several do)."""
+def _match(csv_file: CsvFile, mapping: Map, *, by_sheet: bool = True) -> TableSpec:
+    """The map's table whose columns the file's header has (the most specific if several do); a
+    workbook's sheet that a table names (its `sheet`; not with ``by_sheet`` False: --sheet) is
+    that table, its header checked."""
     have = {h.lower() for h in csv_file.header}
-    fits = [t for t in mapping.tables.values() if {c.lower() for c in t.columns} <= have]
+    named = [t for t in mapping.tables.values() if by_sheet and csv_file.sheet is not None and t.sheet is not None
+             and t.sheet.casefold() == csv_file.sheet.casefold()]
+    tables = named or list(mapping.tables.values())
+    fits = [t for t in tables if {c.lower() for c in t.columns} <= have]
     if not fits:
-        best = max(mapping.tables.values(), key=lambda t: len({c.lower() for c in t.columns} & have))
+        best = max(tables, key=lambda t: len({c.lower() for c in t.columns} & have))
         missing = [c for c in best.columns if c.lower() not in have]
-        raise BadInput(f"the header matches no table of map {mapping.name} (nearest is {best.name}: "
-                       f"missing {', '.join(missing)})", where=f"{csv_file.name} row 1")
+        what = (f"the header lacks columns of table {best.name} (map {mapping.name} names this sheet for it): "
+                f"missing {', '.join(missing)}" if named else
+                f"the header matches no table of map {mapping.name} (nearest is {best.name}: "
+                f"missing {', '.join(missing)})")
+        raise BadInput(what, where=f"{csv_file.name} row 1")
     fits.sort(key=lambda t: -len(t.columns))
     if len(fits) > 1 and len(fits[0].columns) == len(fits[1].columns):
         raise BadInput(f"the header fits tables {fits[0].name} and {fits[1].name} of map {mapping.name}: "
@@ -184,10 +195,15 @@ def _match(csv_file: CsvFile, mapping: Map) -> TableSpec:
 
 def load_extract(store: Store, paths: list[Path], mapping: Map, *, as_of: dt.date, dry_run: bool = False,
                  skip_bad_rows: bool = False, progress: Progress | None = None,
-                 covers_from: dt.date | None = None) -> ImportResult:
+                 covers_from: dt.date | None = None, encoding: str | None = None,
+                 sheet: str | None = None) -> ImportResult:
     """Check every row of the extract files against the map, then load them in one transaction.
 
-    ``paths``: CSV files or folders of them, each matched to a table of ``mapping`` by its header.
+    ``paths``: CSV files, .xlsx workbooks, or folders of them, each file (each sheet of a workbook)
+    matched to a table of ``mapping`` by its header, as a CSV file is. A workbook gives the sheet
+    named ``sheet`` alone if given (else the sheets the map's tables name, if it has them; else
+    every sheet that is not blank): see _common.read_workbook. CSV files are read as UTF-8, or
+    as ``encoding``. Errors in a sheet name its cell ("reviews.xlsx Reviews!C14").
     Dates after ``as_of`` are refused unless the kind is dated ahead. ``covers_from`` (else the
     map's ``covers_from``): the first day the extract's history covers; each child with events
     gets a `history-known-from` event then (RULES §6), so nothing due before it is judged. Each
@@ -200,23 +216,25 @@ def load_extract(store: Store, paths: list[Path], mapping: Map, *, as_of: dt.dat
     if covers_from is not None:
         mapping = replace(mapping, covers_from=covers_from)
     with bulk_work():
-        return _load(store, paths, mapping, as_of, dry_run, Skipper(skip_bad_rows), progress or NoProgress())
+        return _load(store, paths, mapping, as_of, dry_run, Skipper(skip_bad_rows), progress or NoProgress(),
+                     encoding, sheet)
 
 
 def _load(store: Store, paths: list[Path], mapping: Map, as_of: dt.date, dry_run: bool, skip: Skipper,
-          progress: Progress) -> ImportResult:
+          progress: Progress, encoding: str | None = None, sheet: str | None = None) -> ImportResult:
     noted: dict[str, int] = {}  # what the notes mention, counted while reading
     files: list[_File] = []
     seen: dict[str, str] = {}
     read: list[Path] = []  # the files read, for the import batch
-    for path in expand_paths(paths, (".csv",)):
+    for path in expand_paths(paths, (".csv", *WORKBOOK_SUFFIXES)):
         read.append(path)
-        csv_file = read_csv(path)
-        spec = _match(csv_file, mapping)
-        if spec.name in seen:
-            raise BadInput(f"a second file for table {spec.name} (the first is {seen[spec.name]})", where=csv_file.name)
-        seen[spec.name] = csv_file.name
-        files.append(_File(csv_file, spec, mapping, as_of, noted))
+        for csv_file in read_table(path, encoding=encoding, sheet=sheet, prefer=mapping.sheets()):
+            spec = _match(csv_file, mapping, by_sheet=sheet is None)
+            if spec.name in seen:
+                raise BadInput(f"a second file for table {spec.name} (the first is {seen[spec.name]})",
+                               where=csv_file.name)
+            seen[spec.name] = csv_file.name
+            files.append(_File(csv_file, spec, mapping, as_of, noted))
     if not any(f.csv.rows for f in files):
         only = files[0].name if len(files) == 1 else "the files given"
         raise BadInput("has a header row but no data rows: nothing to import", where=only)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from irocli.domain import EVENT_KINDS
 from irocli.errors import BadInput
-from irocli.importers._common import DATE_FORMATS, shown
+from irocli.importers._common import DATE_FORMATS, sheet_problem, shown
 
 MAPS = Path(__file__).with_name("maps")  # the shipped maps: <name>.toml
 CHILD_FIELDS = ("name", "dob", "iro", "social_worker", "team")  # what child_fields may fill
@@ -135,6 +135,7 @@ class TableSpec:
     names: tuple[str, str] | None  # (id column, name column): a lookup of worker names
     optional: set[str]
     only_referenced: bool = False  # its rows add a child only if another table's events need it
+    sheet: str | None = None  # the sheet of a workbook (.xlsx) that holds this table, if the map names it
 
     def id_columns(self) -> set[str]:
         """Lower-case names of the columns holding ids (read as ids: "101.0" is "101")."""
@@ -191,6 +192,10 @@ class Map:
     # the first day the extract's history covers (RULES §6: nothing due before it is judged); None:
     # the extract holds each child's whole history
     covers_from: dt.date | None = None
+
+    def sheets(self) -> list[str]:
+        """The sheet names the tables give (a workbook's other sheets are then not read)."""
+        return [t.sheet for t in self.tables.values() if t.sheet is not None]
 
 
 def shipped_maps() -> list[dict]:
@@ -320,6 +325,13 @@ class _MapReader:
         self.done(data, "")
         if not tables:
             raise self.fail("tables", "the map names no tables")
+        sheets: dict[str, str] = {}
+        for spec in tables.values():
+            if spec.sheet is not None:
+                other = sheets.setdefault(spec.sheet.casefold(), spec.name)
+                if other != spec.name:
+                    raise self.fail(f"tables.{spec.name}.sheet", f"table {other} names the same sheet (expected "
+                                                                  "one sheet per table)")
         for spec in tables.values():
             if spec.child_via and spec.child_via["table"] not in tables:
                 raise self.fail(f"tables.{spec.name}.child_via.table", f"no table {spec.child_via['table']!r} "
@@ -358,6 +370,9 @@ class _MapReader:
                 raise self.fail(f"{where}.identity", "at most one \"#Column\" (the row's number in order of a date)")
         unique = self.take(table, "unique_child", where, bool, False)
         only_referenced = self.take(table, "only_referenced", where, bool, False)
+        sheet = self.take(table, "sheet", where, str)
+        if sheet is not None and sheet_problem(sheet) is not None:
+            raise self.fail(f"{where}.sheet", sheet_problem(sheet))
         optional = {c.lower() for c in self.columns(self.take(table, "optional", where, list, ["-"]), where)} - {"-"}
         fields = {}
         for fname, cols in dict(self.take(table, "child_fields", where, dict, {})).items():
@@ -378,7 +393,7 @@ class _MapReader:
             names = pair
         self.done(table, where)
         return TableSpec(tname, columns, child, via, identities, unique, fields, events, alloc, names, optional,
-                         only_referenced)
+                         only_referenced, sheet)
 
     def event(self, where: str, ev: dict, has_identity: bool) -> EventSpec:
         """One events entry; its kinds must be irocli event kinds; key "id" needs the table's identity."""

@@ -53,8 +53,10 @@ _Row = tuple[int, Event, str | None]
 
 
 def load_native(store: Store, directory: Path, shift_to: dt.date | None = None, *, as_of: dt.date | None = None,
-                dry_run: bool = False, skip_bad_rows: bool = False) -> ImportResult:
+                dry_run: bool = False, skip_bad_rows: bool = False, encoding: str | None = None) -> ImportResult:
     """Check every row of ``directory``'s children.csv and events.csv, then load them in one transaction.
+
+    The files are read as UTF-8, or as ``encoding`` (e.g. "cp1252"; see _common.read_csv).
 
     With ``shift_to``, every date moves by (shift_to - reference date) rounded down to whole
     weeks (calendar days, a multiple of 7), so weekdays stay weekdays. Source keys use the dates
@@ -80,9 +82,9 @@ def load_native(store: Store, directory: Path, shift_to: dt.date | None = None, 
         as_of = shift_to if shift_to is not None else _today()
     skip = Skipper(skip_bad_rows)
 
-    children_file = _read(directory / CHILDREN, ("id", "name"))
+    children_file = _read(directory / CHILDREN, ("id", "name"), encoding)
     children = _children(children_file, shift, as_of, skip)
-    events_file = _read(directory / EVENTS, ("child_id", "kind", "date"))
+    events_file = _read(directory / EVENTS, ("child_id", "kind", "date"), encoding)
     rows = _events(events_file, skip)
     by_id = "event_id" in events_file.header and bool(events_file.rows)
 
@@ -133,11 +135,11 @@ def _reference_date(directory: Path) -> dt.date:
     return parse_date(text, where=REFERENCE, field_name="reference date")
 
 
-def _read(path: Path, required: tuple[str, ...]) -> CsvFile:
+def _read(path: Path, required: tuple[str, ...], encoding: str | None = None) -> CsvFile:
     """The whole file by the shared reader; BadInput if it is missing or lacks a required column."""
     if not path.exists():
         raise BadInput(f"{path.name} is missing", where=str(path.parent))
-    csv_file = read_csv(path)
+    csv_file = read_csv(path, encoding)
     missing = [name for name in required if name not in csv_file.header]
     if missing:
         raise BadInput(f"missing column(s): {', '.join(missing)}", where=csv_file.name)

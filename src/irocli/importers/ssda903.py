@@ -206,8 +206,9 @@ def _one_of(codes: tuple[str, ...]) -> str:
 # -- reading ----------------------------------------------------------------------------------
 
 
-def read_tables(paths: list[Path]) -> list[Table]:
-    """The tables in the files given (CSV files, or one XML file); folders are searched.
+def read_tables(paths: list[Path], encoding: str | None = None) -> list[Table]:
+    """The tables in the files given (CSV files, read as UTF-8 or ``encoding``, or one XML file);
+    folders are searched.
 
     Raises BadInput for a file that cannot be read, a header that is no SSDA903 table, two files
     of one table, CSV and XML mixed, or files with no data rows.
@@ -222,7 +223,7 @@ def read_tables(paths: list[Path]) -> list[Table]:
     tables: list[Table] = []
     seen: dict[str, str] = {}
     for path in files:
-        table = _read_csv_table(path)
+        table = _read_csv_table(path, encoding)
         if table.name in seen:
             raise BadInput(f"a second {table.name} file (the first is {seen[table.name]}): give one file per table",
                            where=table.file)
@@ -257,8 +258,8 @@ def _ids(columns: dict[str, int], rows: list[tuple[int, list[str]]]) -> list[tup
     return rows
 
 
-def _read_csv_table(path: Path) -> Table:
-    csv_file = read_csv(path)
+def _read_csv_table(path: Path, encoding: str | None = None) -> Table:
+    csv_file = read_csv(path, encoding)
     columns = [h.upper() for h in csv_file.header]
     found = set(columns)
     name = next((t for t, cols in TABLES.items() if set(cols) == found), None)
@@ -376,9 +377,10 @@ def _xml_table(name: str, file: str, rows: list[tuple[int, dict[str, str]]]) -> 
 
 def load_ssda903(store: Store, paths: list[Path], *, as_of: dt.date, dry_run: bool = False,
                  skip_bad_rows: bool = False, progress: Progress | None = None,
-                 year: int | None = None) -> ImportResult:
+                 year: int | None = None, encoding: str | None = None) -> ImportResult:
     """Check every row of the 903 files, then load them in one transaction (or, dry run, count).
 
+    CSV files are read as UTF-8, or as ``encoding`` (e.g. "cp1252"; the XML file declares its own).
     ``year`` is the collection year by the year it ends (2024 = 1 April 2023 to 31 March 2024);
     None reads it from the files (the year the latest date in them falls in). RULES §6: the
     return is one window, so each child gets a `history-known-from` event at its start (at the
@@ -390,7 +392,7 @@ def load_ssda903(store: Store, paths: list[Path], *, as_of: dt.date, dry_run: bo
     """
     skip = Skipper(skip_bad_rows)
     with bulk_work():
-        result = _load(store, paths, as_of, dry_run, skip, progress or NoProgress(), year)
+        result = _load(store, paths, as_of, dry_run, skip, progress or NoProgress(), year, encoding)
     if skip.counts.get("placeholder_dobs"):
         result.notes.append(placeholder_note(skip.counts["placeholder_dobs"]))
     if any(f["table"] == "Reviews" and f["rows"] for f in result.files):
@@ -411,8 +413,8 @@ def window(year: int) -> tuple[dt.date, dt.date]:
 
 
 def _load(store: Store, paths: list[Path], as_of: dt.date, dry_run: bool, skip: Skipper,
-          progress: Progress, year: int | None = None) -> ImportResult:
-    tables = read_tables(paths)
+          progress: Progress, year: int | None = None, encoding: str | None = None) -> ImportResult:
+    tables = read_tables(paths, encoding)
     by_name = {t.name: t for t in tables}
     notes: list[str] = []
 
