@@ -781,9 +781,10 @@ def child_changes(conn: Connection, child_id: str) -> list[ChildChange]:
             for row in conn.execute(text(sql), {"child_id": child_id})]
 
 
-# The actions of `irocli db audit`, in the order they sort within one instant (a write's rows share its time).
-AUDIT_ACTIONS = ("import", "import undone", "child added", "child changed", "event added", "event amended",
-                 "event voided", "cover recorded")
+# The actions of `irocli db audit`, in the order they sort within one instant (a write's rows share its time: a
+# child's IRO following an allocation event is listed after the event).
+AUDIT_ACTIONS = ("import", "import undone", "child added", "event added", "event amended", "event voided",
+                 "child changed", "cover recorded")
 
 
 @dataclass(frozen=True, slots=True)
