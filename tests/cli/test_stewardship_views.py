@@ -180,7 +180,7 @@ def test_event_list_shows_the_amendment_chain_and_the_batch(changed):
     assert by_id[str(new)][-4:] == [str(held), "", "", ""]
 
     table = changed("event", "list", "C001").stdout
-    assert f"VOIDED by {USER}: typed the wrong day; amended by #{new}" in table
+    assert f"VOIDED: typed the wrong day; amended by #{new}" in table
     assert f"amends #{held}" in table
     assert "import batch 1" in table
 
@@ -292,3 +292,12 @@ def test_db_audit_to_before_from_is_one_line_exit_2(audited):
     assert result.exit_code == 2
     assert result.stderr.strip() == "Error: --to 2026-06-30 is before --from 2026-07-01"
     assert result.stdout == ""
+
+
+def test_db_audit_defaults_to_today_in_london(cli):
+    cli("init", "--profile", "england")
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01")
+    rows = cli.json("db", "audit")
+    assert [(r["action"], r["child"], r["who"], r["detail"]) for r in rows] == [
+        ("child added", "C001", USER, "via child add")]
+    assert cli.json("db", "audit", "--to", "2026-06-30") == []  # one day: --from defaults to --to

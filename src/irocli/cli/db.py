@@ -183,10 +183,10 @@ def db_grant_reader(
 @boundary
 def db_audit(
     ctx: typer.Context,
-    from_: Annotated[str, typer.Option("--from", metavar="DATE", show_default=False, help=(
-        "First day (YYYY-MM-DD or 'today'), a London calendar day."))],
-    to: Annotated[str, typer.Option("--to", metavar="DATE", show_default=False, help=(
-        "Last day, included (YYYY-MM-DD or 'today'), a London calendar day."))],
+    from_: Annotated[str | None, typer.Option("--from", metavar="DATE", show_default=False, help=(
+        "First day (YYYY-MM-DD or 'today'), a London calendar day; default --to."))] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="DATE", show_default=False, help=(
+        "Last day, included (YYYY-MM-DD or 'today'), a London calendar day; default today."))] = None,
     fmt: Format = "table",
 ) -> None:
     """List every write to the store between two days, for an information-governance request.
@@ -195,15 +195,16 @@ def db_audit(
     short SHA-256, its counts: its events and child changes are not listed one by one, see `irocli event
     list` and `irocli child history`) and its undoing; children added and changed (the field only: the
     values are in `irocli child history`); covers recorded. Columns: at (UTC, ISO 8601), who, action,
-    child, event, batch, detail. Days are London calendar days, both included. No name or date of birth
-    appears: children by id only.
+    child, event, batch, detail. Days are London calendar days, both included (default: today). No name or
+    date of birth appears: children by id only.
 
     Example: irocli db audit --from 2026-11-01 --to 2026-11-30 --format csv
     """
-    from irocli.cli._context import date_arg
+    from irocli.cli._context import date_arg, today
     from irocli.reports.output import emit, render
     from irocli.reports.stewardship import AUDIT_FIELDS, audit
 
-    start, end = date_arg(from_, "--from"), date_arg(to, "--to")
+    end = today() if to is None else date_arg(to, "--to")
+    start = end if from_ is None else date_arg(from_, "--from")
     rows = audit(open_store(ctx, read_only=True), start, end)
     emit(rows, fmt, fields=AUDIT_FIELDS, table=lambda: render.audit_table(rows, start, end))

@@ -218,8 +218,7 @@ def events_table(events: list[dict], title: str = "Events") -> Table:
         style = "muted strike" if voided else ""
         note = ev.get("note") or ""
         if voided:
-            by = f" by {ev['voided_by']}" if ev.get("voided_by") else ""
-            note = f"VOIDED{by}: {ev.get('void_reason') or ''}" + (f" ({note})" if note else "")
+            note = f"VOIDED: {ev.get('void_reason') or ''}" + (f" ({note})" if note else "")
             if ev.get("amended_by"):
                 note += f"; amended by #{ev['amended_by']}"
         if ev.get("amends"):
