@@ -158,7 +158,7 @@ EVENT_FIELDS = ["id", "date", "kind", "meeting", "note", "recorded_at", "recorde
 
 
 def test_event_list_shows_the_amendment_chain_and_the_batch(changed):
-    changed("event", "add", "C001", "review-held", "2025-02-03")  # event 3 (1: C001's allocation, 2: transfer's)
+    changed("event", "add", "C001", "review-held", "2025-02-03")  # 4 (1, 2: C001's allocations; 3: the import's)
     ids = [r["id"] for r in changed.json("event", "list", "C001")]
     held = max(ids)
     new = amend(changed.url, held, "typed the wrong day", "2025-02-04")

@@ -116,3 +116,13 @@ def test_the_audit_window_is_of_london_days(start, end, low, high):
 def test_an_audit_window_ending_before_it_starts_names_both_fields():
     with pytest.raises(BadInput, match=r"^to 2026-06-01 is before from 2026-06-02$"):
         audit_window(D("2026-06-02"), D("2026-06-01"))
+
+
+def test_an_amendment_of_the_note_alone_says_so(store):
+    store.add_child(Child("C001", "Sam Jones", D("2012-05-01"), None, None, None))
+    old = store.add_event("C001", "review-held", D("2025-02-03"), note="first", as_of=D("2025-12-01"))
+    new = store.amend_event(old, "wrong note", note="second", as_of=D("2025-12-01"))
+    entries = [e for e in store.audit(*WIDE) if e.action.startswith("event")]
+    assert [(e.action, e.event, audit_detail(e)) for e in entries] == [
+        ("event added", old, "review-held on 2025-02-03"),
+        ("event amended", new, f"amends event {old} (review-held on 2025-02-03, note changed); reason: wrong note")]

@@ -103,7 +103,8 @@ def audit_detail(entry) -> str:
         return f"{f['kind']} on {f['date']}"
     if action == "event amended":
         old, new = f.get("old_date"), f["date"]
-        moved = f"{f['kind']} {old} → {new}" if old is not None and old != new else f"{f['kind']} on {new}, note"
+        moved = (f"{f['kind']} {old} → {new}" if old is not None and old != new
+                 else f"{f['kind']} on {new}, note changed")
         return f"amends event {f['amends']} ({moved})" + _reason(f.get("reason"))
     if action == "event voided":
         return f"{f['kind']} on {f['date']}" + _reason(f.get("reason"))
