@@ -114,3 +114,22 @@ def child_show(ctx: typer.Context, child_id: ChildId, as_of_: AsOf = None, fmt: 
     page = child_page(store, load_profile(ctx, store), child_id, as_of(as_of_))
     # CSV: one row per obligation, met and open (the events: `irocli event list`)
     emit(page.as_json(), fmt, rows=page.obligations, fields=PAGE_CSV_FIELDS, table=lambda: render.child_page(page))
+
+
+@app.command("history")
+@boundary
+def child_history(ctx: typer.Context, child_id: ChildId, fmt: Format = "table") -> None:
+    """Show every change of a child's details, oldest first.
+
+    One row per field changed: when, who (the OS user), the field (name, dob, iro, social_worker, team;
+    "added" for the child's creation), old and new value, and what changed it (child add, child update,
+    import, transfer, iro rename, allocation event, import undo) with the import batch's id. The table shows
+    London time; JSON and CSV give UTC (ISO 8601, Z). The history starts at schema revision 0007.
+
+    Example: irocli child history C001 --format json
+    """
+    from irocli.reports.output import emit, render
+    from irocli.reports.stewardship import HISTORY_FIELDS, child_history
+
+    rows = child_history(open_store(ctx, read_only=True), child_id)
+    emit(rows, fmt, fields=HISTORY_FIELDS, table=lambda: render.child_history(rows, child_id))

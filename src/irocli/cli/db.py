@@ -177,3 +177,34 @@ def db_grant_reader(
     schema = store.grant_reader(role)
     note(f"Granted role {role!r} read access to {schema}.v_obligation_open (the view only, no table) in "
          f"{store.display_url}.")
+
+
+@app.command("audit")
+@boundary
+def db_audit(
+    ctx: typer.Context,
+    from_: Annotated[str | None, typer.Option("--from", metavar="DATE", show_default=False, help=(
+        "First day (YYYY-MM-DD or 'today'), a London calendar day; default --to."))] = None,
+    to: Annotated[str | None, typer.Option("--to", metavar="DATE", show_default=False, help=(
+        "Last day, included (YYYY-MM-DD or 'today'), a London calendar day; default today."))] = None,
+    fmt: Format = "table",
+) -> None:
+    """List every write to the store between two days, for an information-governance request.
+
+    In time order: events added by hand, amended and voided; each import as ONE row (its files with a
+    short SHA-256, its counts: its events and child changes are not listed one by one, see `irocli event
+    list` and `irocli child history`) and its undoing; children added and changed (the field only: the
+    values are in `irocli child history`); covers recorded. Columns: at (UTC, ISO 8601), who, action,
+    child, event, batch, detail. Days are London calendar days, both included (default: today). No name or
+    date of birth appears: children by id only.
+
+    Example: irocli db audit --from 2026-11-01 --to 2026-11-30 --format csv
+    """
+    from irocli.cli._context import date_arg, today
+    from irocli.reports.output import emit, render
+    from irocli.reports.stewardship import AUDIT_FIELDS, audit
+
+    end = today() if to is None else date_arg(to, "--to")
+    start = end if from_ is None else date_arg(from_, "--from")
+    rows = audit(open_store(ctx, read_only=True), start, end)
+    emit(rows, fmt, fields=AUDIT_FIELDS, table=lambda: render.audit_table(rows, start, end))

@@ -32,16 +32,18 @@ class ChildPage:
     flags: list[Flag]
     cover: dict | None = None  # the IRO covering the child on as_of: {"iro", "from", "to"} (`caseload cover`)
     allocations: list[dict] = field(default_factory=list)  # who reviewed the child when: [{"iro", "from", "to"}]
+    dob_changed: dict | None = None  # the date of birth's latest change (reports.stewardship.dob_changed), or None
 
     def as_json(self) -> dict:
         """The page as JSON: child (with ``cover``: the covering IRO and the cover's dates, or null; and
-        ``allocations``: who reviewed the child from which day to which, null where not known or current), as_of,
-        profile, events, obligations, flags."""
+        ``allocations``: who reviewed the child from which day to which, null where not known or current; and
+        ``dob_changed``: {"at", "on", "by", "was", "via"} when the date of birth was changed after the child was
+        added, else null: age milestones moved with it), as_of, profile, events, obligations, flags."""
         c = self.child
         return {
             "child": {"id": c.id, "name": c.name, "dob": c.dob.isoformat() if c.dob else None,
                       "iro": c.iro, "social_worker": c.social_worker, "team": c.team, "cover": self.cover,
-                      "allocations": self.allocations},
+                      "allocations": self.allocations, "dob_changed": self.dob_changed},
             "as_of": self.as_of.isoformat(),
             "profile": self.profile_name,
             "events": self.events,
@@ -51,7 +53,9 @@ class ChildPage:
 
 def event_dict(stored) -> dict:
     """A stored event as a row (EVENT_FIELDS): id, date, kind, meeting, note, who recorded it and when,
-    whether and why it was voided. Times ISO to the second."""
+    whether and why it was voided, its details; then (migration 0007) ``amends`` (the id of the event it
+    replaced, else None), ``amended_by`` (the id of the event that replaced it), ``batch`` (the import batch
+    that wrote it; None: entered by hand) and ``voided_by`` (who voided it). Times ISO to the second."""
     e = stored.event
     return {
         # meeting says whether a review was held as a meeting: of other kinds it says nothing
@@ -60,6 +64,7 @@ def event_dict(stored) -> dict:
         "recorded_at": _iso(stored.recorded_at), "recorded_by": stored.recorded_by,
         "voided_at": _iso(stored.voided_at), "void_reason": stored.void_reason,
         "details": details_text(e.kind, e.details) or None,
+        "amends": stored.amends, "amended_by": stored.amended_by, "batch": stored.batch, "voided_by": stored.voided_by,
     }
 
 
@@ -70,7 +75,7 @@ def _iso(value) -> str | None:
 
 
 EVENT_FIELDS = ("id", "date", "kind", "meeting", "note", "recorded_at", "recorded_by", "voided_at", "void_reason",
-                "details")
+                "details", "amends", "amended_by", "batch", "voided_by")  # the last four: migration 0007
 KIND_FIELDS = ("kind", "meaning", "details")
 
 
@@ -85,7 +90,10 @@ def kind_rows() -> list[dict]:
 
 
 def child_page(store, profile, child_id: str, as_of: dt.date) -> ChildPage:
-    """The page for one child as of a date (obligations derived with history). BadInput for an unknown child."""
+    """The page for one child as of a date (obligations derived with history; a changed date of birth marked:
+    stewardship.dob_changed). BadInput for an unknown child."""
+    from irocli.reports.stewardship import dob_changed
+
     child = store.get_child(child_id)
     stored = store.list_events(child_id, include_voided=True)
     events = [s.event for s in stored if s.voided_at is None]
@@ -99,7 +107,8 @@ def child_page(store, profile, child_id: str, as_of: dt.date) -> ChildPage:
     shown = None if cover is None else {"iro": cover.iro, "from": cover.start.isoformat(), "to": cover.end.isoformat()}
     periods = [{"iro": iro, "from": start and start.isoformat(), "to": end and end.isoformat()}
                for iro, start, end in allocation_periods(allocation_history(events))]
-    return ChildPage(child, as_of, profile.name, [event_dict(s) for s in stored], rows, outcome.flags, shown, periods)
+    return ChildPage(child, as_of, profile.name, [event_dict(s) for s in stored], rows, outcome.flags, shown, periods,
+                     dob_changed(store.child_history(child_id)))
 
 
 def explain(store, profile, child_id: str, as_of: dt.date) -> tuple[Child, list[dict], list[Flag]]:

@@ -208,7 +208,8 @@ def key_values(pairs: list[tuple[str, str | None]]) -> Table:
 
 
 def events_table(events: list[dict], title: str = "Events") -> Table:
-    """Id, date, kind, note, recorded: one row per reports.child.event_dict, voided ones struck through."""
+    """Id, date, kind, note, recorded: one row per reports.child.event_dict, voided ones struck through; an
+    amendment's chain in the note ("amends #12", "amended by #15") and an import's batch with who recorded it."""
     table = Table(title=title, title_justify="left", header_style="heading")
     for col in ("Id", "Date", "Kind", "Note", "Recorded"):
         table.add_column(col)
@@ -218,6 +219,10 @@ def events_table(events: list[dict], title: str = "Events") -> Table:
         note = ev.get("note") or ""
         if voided:
             note = f"VOIDED: {ev.get('void_reason') or ''}" + (f" ({note})" if note else "")
+            if ev.get("amended_by"):
+                note += f"; amended by #{ev['amended_by']}"
+        if ev.get("amends"):
+            note = f"amends #{ev['amends']}; {note}".rstrip("; ")
         if ev.get("meeting") is False:
             note = ("no meeting; " + note).rstrip("; ")
         if ev.get("details"):
@@ -227,7 +232,7 @@ def events_table(events: list[dict], title: str = "Events") -> Table:
             Text(ev["date"], style=style),
             Text(ev["kind"], style=style),
             Text(note, style=style),
-            Text(_recorded(ev), style="muted"),
+            Text(_recorded(ev) + (f", import batch {ev['batch']}" if ev.get("batch") else ""), style="muted"),
         )
     return table
 
@@ -322,6 +327,17 @@ def _period(allocation: dict) -> str:
     return f"{allocation['iro']} " + (f"from {start}" if start else f"to {end}" if end else "")
 
 
+def _dob_text(dob, changed: dict | None) -> str | None:
+    """ "2015-03-02 (changed 2026-11-30 by jdoe; was 2015-02-03: age milestones moved)" when the date of birth
+    was changed after the child was added (reports.stewardship.dob_changed), else the date alone."""
+    shown = dob.isoformat() if dob else None
+    if changed is None:
+        return shown
+    was = f"was {changed['was']}" if changed.get("was") else "was not known"
+    by = f" by {changed['by']}" if changed.get("by") else ""
+    return f"{shown or 'not known'} (changed {changed['on']}{by}; {was}: age milestones moved)"
+
+
 def child_page(page):
     """`child show`: details, flags, timeline, open obligations, then history (reports.child.ChildPage)."""
     c = page.child
@@ -330,7 +346,7 @@ def child_page(page):
     parts = [
         key_values([
             ("Child", f"{c.id}  {c.name}"),
-            ("Date of birth", c.dob.isoformat() if c.dob else None),
+            ("Date of birth", _dob_text(c.dob, page.dob_changed)),
             ("IRO", c.iro if not page.cover else f"{c.iro}, covered by {page.cover['iro']} from "
                     f"{page.cover['from']} to {page.cover['to']}"),
             *([("IRO history", "; ".join(_period(a) for a in page.allocations))] if len(page.allocations) > 1 else []),
@@ -878,3 +894,43 @@ def batches_table(rows: list[dict]):
             Text(undone, style="muted"),
         )
     return table
+
+
+# ------------------------------------------------------------------ stewardship: history and audit
+
+def _london_minute(iso: str) -> str:
+    """ "2026-11-30T06:18:21Z" as London time to the minute: "2026-11-30 06:18"."""
+    from zoneinfo import ZoneInfo
+
+    stamp = dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    return stamp.astimezone(ZoneInfo("Europe/London")).strftime("%Y-%m-%d %H:%M")
+
+
+def child_history(rows: list[dict], child_id: str):
+    """`child history`: when (London time), who, field, old → new, via (with the import batch), oldest first."""
+    if not rows:
+        return nothing(f"No changes recorded for {child_id} (history starts at schema revision 0007).")
+    t = Table(title=f"History of {child_id} (times are London time)", title_justify="left", header_style="heading")
+    for col in ("When", "Who", "Field", "Change", "Via"):
+        t.add_column(col)
+    for r in rows:
+        change = "added" if r["field"] == "added" else f"{r['old'] or '-'} → {r['new'] or '-'}"
+        via = r["via"] + (f" (batch {r['batch']})" if r.get("batch") is not None else "")
+        t.add_row(Text(_london_minute(r["at"])), Text(r["by"] or "-"), Text(r["field"].replace("_", " ")),
+                  Text(change), Text(via))
+    return stack(t, Text(plural(len(rows), "change")))
+
+
+def audit_table(rows: list[dict], start: dt.date, end: dt.date):
+    """`db audit`: at (UTC), who, action, child, event, batch, detail; the window's London days in the title."""
+    days = f"{start}" if start == end else f"{start} to {end}"
+    if not rows:
+        return nothing(f"No writes recorded on {days} (London days).")
+    t = Table(title=f"Writes on {days} (London days; times UTC)", title_justify="left", header_style="heading")
+    t.add_column("At (UTC)", no_wrap=True)
+    for col in ("Who", "Action", "Child", "Event", "Batch", "Detail"):
+        t.add_column(col)
+    for r in rows:
+        t.add_row(*(Text("-" if r[k] is None else str(r[k]))
+                    for k in ("at", "who", "action", "child", "event", "batch", "detail")))
+    return stack(t, Text(plural(len(rows), "write")))

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Date, bindparam, inspect, text
+from sqlalchemy import Connection, Date, DateTime, bindparam, inspect, text
 
 from irocli.domain import (
     FORWARD_KINDS,
@@ -767,3 +767,121 @@ def import_batches(conn: Connection) -> list[dict]:
              "recorded_at": _timestamp(row[5]), "recorded_by": row[6],
              "undone_at": _timestamp(row[7]), "undone_by": row[8], "undo_reason": row[9]}
             for row in conn.execute(text(sql))]
+
+
+# -- history and audit (migration 0007: child_change, import_batch, event.voided_by/batch_id/amends) --------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChildChange:
+    """One row of a child's history (table child_change): ``field`` (name, dob, iro, social_worker, team; "added"
+    for the child's creation), the values before and after as text (a date ISO; None: not known or not kept),
+    ``at`` timezone-aware UTC, ``by`` who (the OS user), ``via`` what (stewardship.VIA_*: "child add", "import",
+    ...), ``batch`` the import batch (an import's change or an undo's restoring of one; else None)."""
+
+    field: str
+    old: str | None
+    new: str | None
+    at: dt.datetime
+    by: str | None
+    via: str
+    batch: int | None
+
+
+def child_changes(conn: Connection, child_id: str) -> list[ChildChange]:
+    """Every change of one child's details, oldest first (by time, then as written); [] for none."""
+    sql = ("SELECT field, old, new, changed_at, changed_by, via, batch_id FROM child_change WHERE child_id = :child_id"
+           " ORDER BY changed_at, id")
+    return [ChildChange(row[0], row[1], row[2], _timestamp(row[3]), row[4], row[5], row[6])
+            for row in conn.execute(text(sql), {"child_id": child_id})]
+
+
+# The actions of `irocli db audit`, in the order they sort within one instant (a write's rows share its time: a
+# child's IRO following an allocation event is listed after the event).
+AUDIT_ACTIONS = ("import", "import undone", "child added", "event added", "event amended", "event voided",
+                 "child changed", "cover recorded")
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One write as `irocli db audit` lists it: ``at`` (timezone-aware UTC), ``who``, ``action`` (AUDIT_ACTIONS),
+    the child, event and import batch it concerns (None where none) and ``facts``, the plain values the report
+    words (by action: kind and date of an event; amends, old_date, reason of an amendment; kind, date, reason of a
+    void; field and via of a child change; kind, files, map, counts of an import; reason of an undo; start, end of
+    a cover; count, children, first, last of keyed events written with no import batch). No child's name or date
+    of birth is ever among them."""
+
+    at: dt.datetime
+    who: str | None
+    action: str
+    child: str | None
+    event: int | None
+    batch: int | None
+    facts: dict
+
+
+def audit_entries(conn: Connection, start: dt.datetime, end: dt.datetime) -> list[AuditEntry]:
+    """Every write from ``start`` (included) to ``end`` (excluded), both naive UTC, in time order (then
+    AUDIT_ACTIONS' order, then id). Each SELECT bounds a timestamp column (event.recorded_at, event.voided_at,
+    child_change.changed_at, import_batch.recorded_at and undone_at, iro_cover.recorded_at).
+
+    An import is one entry (its events and child changes, batch_id set, are not listed; nor are those an undo
+    restores or voids). A void made by an amendment or an import replacing the event is the "event amended" or
+    "import" entry, not its own; a void made by undoing an import is the "import undone" entry. Keyed events
+    with no batch (imported before migration 0007, or by a script through Store.add_event) are one "import"
+    entry per instant and person, batch None."""
+    window = {"start": start, "end": end}
+
+    def run(sql: str):
+        statement = text(sql).bindparams(bindparam("start", type_=DateTime()), bindparam("end", type_=DateTime()))
+        return conn.execute(statement, window)
+
+    parse = date_parser(conn)
+    rank = {action: i for i, action in enumerate(AUDIT_ACTIONS)}
+    found: list[tuple[tuple, AuditEntry]] = []
+
+    def add(entry: AuditEntry, order: int) -> None:
+        found.append(((entry.at, rank[entry.action], order), entry))
+
+    for row in run("SELECT e.id, e.child_id, e.kind, e.date, e.recorded_at, e.recorded_by, e.amends, o.date,"
+                   " o.void_reason FROM event e LEFT JOIN event o ON o.id = e.amends"
+                   " WHERE e.recorded_at >= :start AND e.recorded_at < :end AND e.batch_id IS NULL"
+                   " AND e.source_key IS NULL AND e.former_key IS NULL"):
+        facts = {"kind": row[2], "date": parse(row[3])}
+        if row[6] is None:
+            add(AuditEntry(_timestamp(row[4]), row[5], "event added", row[1], row[0], None, facts), row[0])
+        else:
+            facts.update(amends=row[6], old_date=None if row[7] is None else parse(row[7]), reason=row[8])
+            add(AuditEntry(_timestamp(row[4]), row[5], "event amended", row[1], row[0], None, facts), row[0])
+    for row in run("SELECT MIN(id), MAX(id), COUNT(*), COUNT(DISTINCT child_id), MIN(child_id), recorded_at,"
+                   " recorded_by FROM event WHERE recorded_at >= :start AND recorded_at < :end AND batch_id IS NULL"
+                   " AND (source_key IS NOT NULL OR former_key IS NOT NULL) GROUP BY recorded_at, recorded_by"):
+        facts = {"count": row[2], "children": row[3], "first": row[0], "last": row[1]}
+        add(AuditEntry(_timestamp(row[5]), row[6], "import", row[4] if row[3] == 1 else None,
+                       row[0] if row[2] == 1 else None, None, facts), row[0])
+    for row in run("SELECT e.id, e.child_id, e.kind, e.date, e.voided_at, e.voided_by, e.void_reason FROM event e"
+                   " LEFT JOIN import_batch b ON b.id = e.batch_id"
+                   " WHERE e.voided_at >= :start AND e.voided_at < :end"
+                   " AND NOT EXISTS (SELECT 1 FROM event a WHERE a.amends = e.id)"
+                   " AND (b.undone_at IS NULL OR b.undone_at <> e.voided_at)"):
+        add(AuditEntry(_timestamp(row[4]), row[5], "event voided", row[1], row[0], None,
+                       {"kind": row[2], "date": parse(row[3]), "reason": row[6]}), row[0])
+    for row in run("SELECT id, child_id, field, changed_at, changed_by, via FROM child_change"
+                   " WHERE changed_at >= :start AND changed_at < :end AND batch_id IS NULL"):
+        action = "child added" if row[2] == "added" else "child changed"
+        add(AuditEntry(_timestamp(row[3]), row[4], action, row[1], None, None, {"field": row[2], "via": row[5]}),
+            row[0])
+    for row in run("SELECT id, kind, files, map, counts, recorded_at, recorded_by FROM import_batch"
+                   " WHERE recorded_at >= :start AND recorded_at < :end"):
+        facts = {"kind": row[1], "files": _details(row[2]) or [], "map": _details(row[3]), "counts": _details(row[4])}
+        add(AuditEntry(_timestamp(row[5]), row[6], "import", None, None, row[0], facts), row[0])
+    for row in run("SELECT id, kind, undone_at, undone_by, undo_reason FROM import_batch"
+                   " WHERE undone_at >= :start AND undone_at < :end"):
+        add(AuditEntry(_timestamp(row[2]), row[3], "import undone", None, None, row[0],
+                       {"kind": row[1], "reason": row[4]}), row[0])
+    for row in run("SELECT id, child_id, start_date, end_date, recorded_at, recorded_by FROM iro_cover"
+                   " WHERE recorded_at >= :start AND recorded_at < :end"):
+        add(AuditEntry(_timestamp(row[4]), row[5], "cover recorded", row[1], None, None,
+                       {"start": parse(row[2]), "end": parse(row[3])}), row[0])
+    found.sort(key=lambda pair: pair[0])
+    return [entry for _, entry in found]

@@ -921,6 +921,22 @@ class Store:
 
         self._transaction(work)
 
+    # -- history and audit (migration 0007) ----------------------------------------------------
+
+    def child_history(self, child_id: str) -> list[queries.ChildChange]:
+        """Every change of the child's details, oldest first (queries.child_changes: the values as text, who, when
+        in timezone-aware UTC, via what, the import batch). BadInput for an unknown child."""
+        with self._read() as conn:
+            if queries.get_child(conn, child_id) is None:
+                raise BadInput(f"unknown child {child_id}")
+            return queries.child_changes(conn, child_id)
+
+    def audit(self, start: dt.datetime, end: dt.datetime) -> list[queries.AuditEntry]:
+        """Every write from ``start`` (included) to ``end`` (excluded), naive UTC, in time order
+        (queries.audit_entries: an import one entry, no personal data beyond child ids)."""
+        with self._read() as conn:
+            return queries.audit_entries(conn, start, end)
+
     # -- BI tools -------------------------------------------------------------------------------
 
     def grant_reader(self, role: str) -> str:
