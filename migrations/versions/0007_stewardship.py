@@ -6,6 +6,8 @@ Create Date: 2026-11-30
 
 import_batch: one row per import that wrote (files with their SHA-256, the map, counts, who, when, its undoing).
 child_change: every change of a child's details (field, old and new as text, who, when, via what, its batch).
+write_log: the other writes the audit lists (an IRO renamed everywhere, the store's rule profile set): what, who,
+when, and a JSON detail of names and counts.
 event gains voided_by (who voided it), batch_id (the import batch that wrote it), amends (the event it replaced)
 and former_key (a source key released by an import undo or a replacement). Plain nullable columns on event (no
 foreign keys: SQLite would copy the whole table to add one); the store keeps them true. Existing rows have no
@@ -54,6 +56,15 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["batch_id"], ["import_batch.id"], name="fk_child_change_batch_id_import_batch"),
         sa.PrimaryKeyConstraint("id", name="pk_child_change"),
     )
+    op.create_table(
+        "write_log",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("action", sa.Text(), nullable=False),
+        sa.Column("detail", sa.Text(), nullable=False),
+        sa.Column("at", sa.DateTime(), nullable=False),
+        sa.Column("by", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name="pk_write_log"),
+    )
     op.create_index("ix_child_change_child_id", "child_change", ["child_id"])
     op.create_index("ix_child_change_batch_id", "child_change", ["batch_id"])
     op.add_column("event", sa.Column("voided_by", sa.Text(), nullable=True))
@@ -73,4 +84,5 @@ def downgrade() -> None:
     op.drop_index("ix_child_change_batch_id", table_name="child_change")
     op.drop_index("ix_child_change_child_id", table_name="child_change")
     op.drop_table("child_change")
+    op.drop_table("write_log")
     op.drop_table("import_batch")

@@ -57,7 +57,10 @@ def test_event_amend_refusals_are_one_line_and_write_nothing(cli):
     cli("event", "add", "C001", "review-held", "2025-04-13")
     before = cli.digest()
     for args, message in [
-        (["1", "--reason", "x"], "Error: say what to correct: --date and/or --note\n"),
+        (["1", "--reason", "x"], "Error: say what to correct: --date, --note and/or --clear-note\n"),
+        (["1", "--note", "a", "--clear-note", "--reason", "x"], "Error: give --note or --clear-note, not both\n"),
+        (["1", "--clear-note", "--reason", "x"], "Error: nothing to amend: event 1 is already on 2025-04-13 with that "
+                                                 "note\n"),
         (["1", "--date", "2025-04-13", "--reason", "x"], "Error: nothing to amend: event 1 is already on 2025-04-13\n"),
         (["7", "--date", "2025-04-14", "--reason", "x"], "Error: unknown event 7\n"),
         (["1", "--date", "2011-01-01", "--reason", "x"], None),
@@ -125,7 +128,7 @@ def test_import_undo_is_refused_while_a_later_entry_depends_on_it_unless_forced(
     assert refused.exit_code == 2 and len(refused.stderr.splitlines()) == 1
     assert refused.stderr.startswith(f"Error: import batch 1 cannot be undone: C002, which it added, has event {visit} "
                                      f"recorded since ({getpass.getuser()} on ")
-    assert refused.stderr.endswith("; undo or void that first, or run again with --force to undo the rest and "
+    assert refused.stderr.endswith("; take that back first, or run again with --force to undo the rest and "
                                    "leave it\n")
     assert cli.digest() == before
     forced = json.loads(cli("import", "undo", "1", "--force", "--format", "json").stdout)
@@ -136,3 +139,32 @@ def test_import_undo_is_refused_while_a_later_entry_depends_on_it_unless_forced(
     assert counted(cli, "C001") == []
     unknown = cli("import", "undo", "9", ok=False)
     assert (unknown.exit_code, unknown.stderr) == (2, "Error: no import batch 9 (see `irocli import history`)\n")
+
+
+def test_event_amend_clear_note_leaves_the_corrected_event_with_no_note(cli):
+    cli("init")
+    cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01")
+    cli("event", "add", "C001", "iro-visit", "2025-04-13", "--note", "seen with the wrong carer's name")
+    new = cli("event", "amend", "1", "--clear-note", "--reason", "a name that should not be there").stdout.strip()
+    assert cli.rows(f"SELECT note, amends FROM event WHERE id = {new}") == [(None, 1)]
+
+
+def test_import_undo_dry_run_lists_every_dependent_and_writes_nothing(cli, tmp_path):
+    cli("init", "--profile", "england")
+    cli("import", "native", folder(tmp_path / "week1"))
+    cli("event", "add", "C002", "iro-visit", "2025-06-09")
+    cli("event", "add", "C002", "iro-visit", "2025-06-10")
+    refused = cli("import", "undo", "1", ok=False)
+    assert refused.stderr.startswith("Error: import batch 1 cannot be undone: C002, which it added, has event 4 ")
+    assert " (and 1 more: --dry-run lists them); " in refused.stderr
+    before = cli.digest()
+    dry = cli("import", "undo", "1", "--dry-run")
+    assert dry.stderr.splitlines()[0] == "Would undo import batch 1: 3 event(s) would be voided, 0 would be brought " \
+                                         "back, 0 child detail(s) would be set back."
+    assert [line.split(f" ({getpass.getuser()} on ")[0] for line in dry.stderr.splitlines()[1:]] == [
+        "Depends on it (refused without --force): C002, which it added, has event 4 recorded since",
+        "Depends on it (refused without --force): C002, which it added, has event 5 recorded since",
+        "Dry run: nothing was written."]
+    assert cli.digest() == before
+    assert cli.json("import", "undo", "1", "--dry-run")["dry_run"] is True
+    assert cli.digest() == before

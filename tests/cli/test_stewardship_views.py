@@ -299,5 +299,5 @@ def test_db_audit_defaults_to_today_in_london(cli):
     cli("child", "add", "C001", "--name", "Sam Jones", "--dob", "2012-05-01")
     rows = cli.json("db", "audit")
     assert [(r["action"], r["child"], r["who"], r["detail"]) for r in rows] == [
-        ("child added", "C001", USER, "via child add")]
+        ("profile set", None, USER, "rule profile none → england"), ("child added", "C001", USER, "via child add")]
     assert cli.json("db", "audit", "--to", "2026-06-30") == []  # one day: --from defaults to --to

@@ -446,7 +446,7 @@ def test_skip_bad_rows_loads_the_rest_and_lists_every_row_left_out(cli, files903
 def test_json_summary_goes_to_stdout_and_nothing_else(cli, files903):
     result = cli("import", "ssda903", files903, "--format", "json")
     data = json.loads(result.stdout)
-    assert set(data) == {"dry_run", "files", "children", "events", "skipped", "notes", "batch"}
+    assert set(data) == {"dry_run", "files", "children", "events", "skipped", "notes", "batch", "held"}
     assert data["batch"] == 1  # the store's first import batch (issue 18)
     assert {"file": "uasc.csv", "table": "UASC", "rows": 1, "used": False} in data["files"]
     assert result.stderr == ""

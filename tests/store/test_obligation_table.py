@@ -91,7 +91,8 @@ def test_stored_obligations_always_equal_a_fresh_derivation(kept_store, plan, as
     profile = PROFILES[name]
     store.keeper_factory, store._keeper = (lambda: Keeper(profile, TODAY)), None
     with store._engine.begin() as conn:  # each example starts from an empty store
-        for table in ("obligation", "obligation_kept", "event", "iro_cover", "child_change", "import_batch", "child"):
+        for table in ("obligation", "obligation_kept", "event", "iro_cover", "child_change", "import_batch",
+                      "write_log", "child"):
             conn.execute(text(f"DELETE FROM {table}"))
     children: list[str] = []
     events: list[int] = []

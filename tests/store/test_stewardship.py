@@ -212,7 +212,7 @@ def test_undo_is_refused_when_a_later_batch_changed_what_it_changed_and_with_for
         store.undo_import(1)
     assert str(refused.value) == (
         f"import batch 1 cannot be undone: C001's team was changed since, by import batch 2 on "
-        f"{dt.datetime.now(dt.UTC):%Y-%m-%d}; undo or void that first, or run again with --force to undo the rest "
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d}; take that back first, or run again with --force to undo the rest "
         "and leave it")
     assert rows(store.url, "SELECT * FROM event ORDER BY id") + rows(store.url, "SELECT * FROM child") == before
     assert store.import_batches()[0]["undone_at"] is None
@@ -233,7 +233,7 @@ def test_undo_is_refused_when_a_hand_entry_depends_on_it(store):
         store.undo_import(1)
     store.void_event(visit, "not a visit")
     amended = store.amend_event(2, "held on the 30th", date=D("2025-01-30"), as_of=AS_OF)
-    with pytest.raises(BadInput, match=f"^import batch 1 cannot be undone: its event 2 was amended since by event "
+    with pytest.raises(BadInput, match=f"^import batch 1 cannot be undone: its event 2 was amended since, now event "
                                        f"{amended} "):
         store.undo_import(1)
     store.void_event(amended, "no review")
@@ -262,3 +262,95 @@ def test_undo_of_an_allocation_gives_the_child_back_its_iro(store):
     assert changes(store, "C001")[1:] == [("iro", "A. Khan", "C. Jones", "import", 1, ME),
                                           ("iro", "C. Jones", "A. Khan", "import undo", 1, ME)]
     assert json.loads(rows(store.url, "SELECT counts FROM import_batch")[0][0])["events_added"] == 1
+
+
+# -- from the new-user check: the kinds of fault found, each held --------------------------------------------------
+
+
+def test_an_amendment_of_an_amendment_still_depends_on_the_batch(store):
+    store.bulk_load(CHILDREN, FIRST)
+    once = store.amend_event(2, "held on the 30th", date=D("2025-01-30"), as_of=AS_OF)
+    twice = store.amend_event(once, "held on the 29th", date=D("2025-01-29"), as_of=AS_OF)
+    with pytest.raises(BadInput, match=f"^import batch 1 cannot be undone: its event 2 was amended since, now event "
+                                       f"{twice} "):
+        store.undo_import(1)
+
+
+def test_a_hand_event_amended_on_a_child_the_batch_added_still_depends_on_it(store):
+    store.bulk_load(CHILDREN, FIRST)
+    visit = store.add_event("C002", "iro-visit", D("2025-04-01"))
+    moved = store.amend_event(visit, "the 2nd", date=D("2025-04-02"), as_of=AS_OF)
+    with pytest.raises(BadInput, match=f"^import batch 1 cannot be undone: C002, which it added, has event {moved} "):
+        store.undo_import(1)
+
+
+def test_undoing_a_later_batch_never_brings_back_an_undone_batchs_events(store):
+    store.bulk_load(CHILDREN, FIRST)
+    store.bulk_load([], [keyed("C001", "review-held", "2025-02-03", "k:C001:r1", {"participation": "PN1"})],
+                    update=True)
+    done = store.undo_import(1, force=True)  # its review was replaced by batch 2: left
+    assert (done.events_voided, len(done.dependents)) == (2, 1)
+    again = store.undo_import(2)
+    assert (again.events_voided, again.events_restored) == (1, 0)
+    assert live(store, "C001") == [] and live(store, "C002") == []
+    # every key of both batches is free again: the first file imported once more adds all three
+    assert store.bulk_load(CHILDREN, FIRST)["events_added"] == 3
+
+
+def test_an_import_naming_the_iro_a_transfer_replaced_changes_nothing(store):
+    store.add_child(Child("C001", "Sam Jones", D("2012-05-01"), "A. Khan"), allocated_on=D("2025-01-06"))
+    store.transfer("A. Khan", "B. Okafor", D("2026-02-02"), as_of=AS_OF)
+    history = changes(store, "C001")
+    counts = store.bulk_load([Child("C001", "Sam Jones", D("2012-05-01"), "A. Khan")], [])
+    assert (counts["children_unchanged"], counts["children_updated"]) == (1, 0)
+    assert changes(store, "C001") == history and store.get_child("C001").iro == "B. Okafor"
+
+
+def test_a_file_differing_from_a_persons_correction_is_held_and_said(store):
+    store.bulk_load(CHILDREN, FIRST, update=True)
+    store.amend_event(2, "held on the 30th", date=D("2025-01-30"), as_of=AS_OF)
+    moved = [keyed("C001", "review-held", "2025-02-04", "k:C001:r1", {"participation": "PN1"})]
+    counts = store.bulk_load([], moved, update=True)
+    assert (counts["events_unchanged"], counts["events_added"], counts.held) == (1, 0, [2])
+    assert [e[1] for e in live(store, "C001")] == ["2025-01-06", "2025-01-30"]  # the person's date stands
+    assert store.bulk_load([], FIRST[1:2], update=True).held == []  # the file as it was: nothing differs
+
+
+def test_an_iro_rename_and_the_profile_set_are_in_the_audit(store):
+    from irocli.store import queries
+
+    store.set_meta("profile", "england")
+    store.set_meta("profile", "england")  # the same again: no write
+    store.add_child(Child("C001", "Sam Jones", D("2012-05-01"), "A. Khan"), allocated_on=D("2025-01-06"))
+    store.rename_iro("A. Khan", "Aisha Khan")
+    logged = rows(store.url, "SELECT action, detail, by FROM write_log ORDER BY id")
+    assert [(a, json.loads(d), b) for a, d, b in logged] == [
+        ("profile set", {"old": None, "new": "england"}, ME),
+        ("iro renamed", {"old": ["A. Khan"], "new": "Aisha Khan", "children": 1, "allocations": 1, "covers": 0,
+                         "covers_dropped": 0}, ME)]
+    with store._read() as conn:
+        actions = [e.action for e in queries.audit_entries(conn, dt.datetime(2000, 1, 1), dt.datetime(2100, 1, 1))]
+    assert actions == ["profile set", "child added", "event added", "child changed", "iro renamed"]  # one instant
+
+
+def test_who_is_never_a_name_with_a_control_character(monkeypatch):
+    import pwd
+
+    from irocli.store.records import os_user
+
+    for hostile in ("x\ny", "evil\x1b[31mRED", "tab\there"):
+        monkeypatch.setenv("LOGNAME", hostile)
+        assert os_user() == pwd.getpwuid(__import__("os").getuid()).pw_name
+    monkeypatch.setenv("LOGNAME", "jdoe")
+    assert os_user() == "jdoe"
+
+
+def test_an_undo_dry_run_lists_what_depends_and_writes_nothing(store):
+    store.bulk_load(CHILDREN, FIRST)
+    first = store.add_event("C002", "iro-visit", D("2025-04-01"))
+    second = store.add_event("C001", "iro-visit", D("2025-04-02"))
+    before = rows(store.url, "SELECT * FROM event ORDER BY id") + rows(store.url, "SELECT * FROM import_batch")
+    done = store.undo_import(1, dry_run=True)
+    assert (done.events_voided, [d.split(",")[0] for d in done.dependents]) == (3, ["C002", "C001"])
+    assert str(first) in done.dependents[0] and str(second) in done.dependents[1]
+    assert rows(store.url, "SELECT * FROM event ORDER BY id") + rows(store.url, "SELECT * FROM import_batch") == before

@@ -45,7 +45,7 @@ def test_empty_store_is_migrated_to_head_with_the_schema(store_path):
         views = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='view'")}
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
     assert tables == {"alembic_version", "child", "event", "meta", "obligation", "obligation_kept", "iro_cover",
-                      "import_batch", "child_change"}
+                      "import_batch", "child_change", "write_log"}
     assert views == {"v_obligation_open"}  # for BI tools (0005); the metadata of tables.py knows no views
     assert columns(store_path, "child") == {
         "id": ("TEXT", True, True),
@@ -97,6 +97,13 @@ def test_empty_store_is_migrated_to_head_with_the_schema(store_path):
         "changed_by": ("TEXT", False, False),
         "via": ("TEXT", True, False),
         "batch_id": ("INTEGER", False, False),
+    }
+    assert columns(store_path, "write_log") == {  # 0007: an IRO renamed, the profile set
+        "id": ("INTEGER", True, True),
+        "action": ("TEXT", True, False),
+        "detail": ("TEXT", True, False),
+        "at": ("DATETIME", True, False),
+        "by": ("TEXT", False, False),
     }
     assert indexes(store_path, "child_change") == {"ix_child_change_child_id": (["child_id"], False),
                                                    "ix_child_change_batch_id": (["batch_id"], False)}

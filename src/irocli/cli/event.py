@@ -103,9 +103,11 @@ def event_amend(
     reason: Annotated[str, typer.Option("--reason", help="Why it is corrected (kept on record).")],
     date: Annotated[str | None, typer.Option("--date", help="The right day (YYYY-MM-DD or 'today').")] = None,
     note_: Annotated[str | None, typer.Option("--note", help="The right note (replaces the note it had).")] = None,
+    clear_note: Annotated[bool, typer.Option("--clear-note", help="Leave the corrected event with no note (one "
+                                                                 "that was wrong, or named someone).")] = False,
 ) -> None:
-    """Correct an event's date or note: the event is voided and recorded again corrected, in one step, the
-    two linked ('event list' shows the chain). Prints the new event's id.
+    """Correct an event's date or note (--clear-note: no note): the event is voided and recorded again
+    corrected, in one step, the two linked ('event list' shows the chain). Prints the new event's id.
 
     The new date is checked as an entry is (not after today unless a booking, not before birth).
 
@@ -113,10 +115,12 @@ def event_amend(
     """
     from irocli.errors import BadInput
 
-    if date is None and note_ is None:
-        raise BadInput("say what to correct: --date and/or --note")
+    if clear_note and note_ is not None:
+        raise BadInput("give --note or --clear-note, not both")
+    if date is None and note_ is None and not clear_note:
+        raise BadInput("say what to correct: --date, --note and/or --clear-note")
     day = date_arg(date, "--date") if date is not None else None
-    new_note = text(note_, "--note")
+    new_note = "" if clear_note else text(note_, "--note")
     old_id = whole_number(event_id, "EVENT_ID")
     store = open_store(ctx)
     new_id = store.amend_event(old_id, text(reason, "--reason"), date=day, note=new_note, as_of=today())

@@ -200,6 +200,8 @@ def import_undo(
     force: Annotated[bool, typer.Option(
         "--force", help="Undo even when a later import or a hand entry depends on the batch: those stay as they "
                         "are (a detail changed since keeps its later value).")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Say what it would do and everything that depends on the batch; write nothing.")] = False,
     fmt: ImportFormat = "table",
 ) -> None:
     """Take back one import, in one transaction: its events are voided (the same file imported again adds them
@@ -212,19 +214,25 @@ def import_undo(
     Example: irocli import undo 7 --reason "last week's extract again, with the wrong dates"
     """
     fmt = output_format(fmt, ("table", "json"))
-    done = open_store(ctx).undo_import(whole_number(batch, "BATCH"), reason=text(reason, "--reason"), force=force)
+    number = whole_number(batch, "BATCH")
+    store = open_store(ctx)  # a dry run too: it works in a transaction it rolls back
+    done = store.undo_import(number, reason=text(reason, "--reason"), force=force, dry_run=dry_run)
     if fmt == "json":
         from irocli.reports.formats import write_json
 
-        write_json(done.as_dict(), sys.stdout)
+        write_json({**done.as_dict(), "dry_run": dry_run}, sys.stdout)
         return
     restored = len(done.fields_restored)
-    note(f"Undid import batch {done.batch_id}: {done.events_voided:,} event(s) voided, {done.events_restored:,} "
-         f"brought back, {restored:,} child detail(s) set back"
+    verb, would = ("Would undo", "would be ") if dry_run else ("Undid", "")
+    note(f"{verb} import batch {done.batch_id}: {done.events_voided:,} event(s) {would}voided, "
+         f"{done.events_restored:,} {would}brought back, {restored:,} child detail(s) {would}set back"
          + (" (" + ", ".join(f"{cid} {name.replace('_', ' ')}" for cid, name in done.fields_restored[:10])
             + (", …" if restored > 10 else "") + ")" if restored else "") + ".")
     for line in done.dependents:
-        note(f"Left as it is (--force): {line}.")
+        note(f"Depends on it (refused without --force): {line}." if dry_run and not force
+             else f"Left as it is (--force): {line}.")
+    if dry_run:
+        note("Dry run: nothing was written.")
 
 
 # -- helpers ----------------------------------------------------------------------------------

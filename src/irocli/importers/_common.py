@@ -123,7 +123,9 @@ class ImportResult:
 
     def as_dict(self) -> dict:
         """The JSON summary: dry_run, files, children and events counts by what happened
-        ({"added": n, …}), skipped rows (RowError.as_dict), notes and the import batch's id (null in a dry run)."""
+        ({"added": n, …}), skipped rows (RowError.as_dict), notes, the import batch's id (null in a dry run) and
+        ``held``: the ids of events a person voided or amended that the file brings with other values (left as the
+        person left them)."""
         return {
             "dry_run": self.dry_run,
             "files": self.files,
@@ -132,6 +134,7 @@ class ImportResult:
             "skipped": [e.as_dict() for e in self.skipped],
             "notes": self.notes,
             "batch": getattr(self.counts, "batch", None),
+            "held": getattr(self.counts, "held", []),
         }
 
     def summary(self) -> list[str]:
@@ -148,6 +151,12 @@ class ImportResult:
         if self.skipped:
             lines.append(f"Skipped rows: {len(self.skipped):,} (listed above)")
         lines += [f"Note: {line}" for line in self.notes]
+        held = getattr(self.counts, "held", [])
+        if held:
+            shown = ", ".join(str(i) for i in held[:10]) + (", …" if len(held) > 10 else "")
+            lines.append(f"Note: {len(held):,} row(s) differ from an event a person voided or amended (event "
+                         f"{shown}): the person's entry stands; if the file is right, amend the event "
+                         "(irocli event amend)")
         batch = getattr(self.counts, "batch", None)
         if batch is not None:
             lines.append(f"Import batch {batch} (`irocli import history`; take it back with `irocli import undo "

@@ -8,7 +8,9 @@ BATCH_FIELDS = ("batch", "recorded_at", "recorded_by", "kind", "files", "map", "
 
 
 def _iso(stamp) -> str | None:
-    return None if stamp is None else stamp.isoformat().replace("+00:00", "Z")
+    from irocli.reports.stewardship import utc_iso  # one form with child history and the audit: to the second, Z
+
+    return None if stamp is None else utc_iso(stamp)
 
 
 def batch_rows(batches: list[dict]) -> list[dict]:

@@ -121,6 +121,11 @@ def audit_detail(entry) -> str:
         return f"{f['kind']} import undone" + _reason(f.get("reason"))
     if action == "cover recorded":
         return f"cover {f['start']} to {f['end']}"
+    if action == "iro renamed":
+        return (f"{' / '.join(f['old'])} → {f['new']}: {f['children']} child(ren), {f['allocations']} allocation(s), "
+                f"{f['covers']} cover(s)")
+    if action == "profile set":
+        return f"rule profile {f['old'] or 'none'} → {f['new']}"
     return ""
 
 

@@ -44,6 +44,8 @@ class BulkPlan:
         self.changed_event_children: set[str] = set()
         # (child id, [(field, old text, new text)]) of each stored child the load changes: its history
         self.child_changes: list[tuple[str, list[tuple]]] = []
+        # stored events a person voided (or amended) whose key the load brings with other values: left as they are
+        self.held: list[int] = []
 
 
 def plan_load(conn: sa.Connection, children: Sequence[Child], events: Sequence[tuple[Event, str]],
@@ -52,13 +54,17 @@ def plan_load(conn: sa.Connection, children: Sequence[Child], events: Sequence[t
     reads on ``conn`` alone (shared by real and dry runs; see Store.bulk_load for the rules).
 
     Children are stored clean (records.clean_child); for a stored child each non-None field replaces
-    the stored value. A key not stored is a new event; a stored key is unchanged unless ``update``
+    the stored value, but the IRO of a child whose allocation history names one (that history decides it).
+    A key not stored is a new event; a stored key is unchanged unless ``update``
     and the stored event is not voided and differs (kind, date, meeting, note or details). A child
     id or key given twice counts once (the first wins).
     """
     plan = BulkPlan(update)
     counts = plan.counts
     stored = queries.children_by_id(conn, {c.id for c in children})
+    # a stored child whose allocation history names its IRO has the IRO that history says (Store._follow_allocations):
+    # a file's IRO column does not change it (an allocation event the load brings does, after it)
+    followed = set(queries.allocations(conn, [c.id for c in children if c.iro is not None and c.id in stored]))
     spell = queries.Spellings(conn)  # "a. khan" in a file is the stored "A. Khan": one IRO, never two
     for child in map(clean_child, children):
         child = replace(child, iro=spell("iro", child.iro), team=spell("team", child.team),
@@ -70,6 +76,8 @@ def plan_load(conn: sa.Connection, children: Sequence[Child], events: Sequence[t
             continue
         merged = {f: getattr(child, f) for f in CHILD_FIELDS}
         merged = {f: v if v is not None else getattr(old, f) for f, v in merged.items()}
+        if child.id in followed:
+            merged["iro"] = old.iro
         if all(merged[f] == getattr(old, f) for f in CHILD_FIELDS):
             counts["children_unchanged"] += 1
             continue
@@ -104,10 +112,12 @@ def plan_load(conn: sa.Connection, children: Sequence[Child], events: Sequence[t
             plan.new_events.append((event.child_id, event.kind, event.date, event.meeting, event.note, key,
                                     details))
             continue
-        if old is None or old.voided or (old.kind, old.date, old.meeting, old.note, old.details) == (
-            event.kind, event.date, event.meeting, event.note, details
-        ):
+        same = old is not None and (old.kind, old.date, old.meeting, old.note, old.details) == (
+            event.kind, event.date, event.meeting, event.note, details)
+        if old is None or old.voided or same:
             counts["events_unchanged"] += 1
+            if old is not None and old.voided and not same:
+                plan.held.append(old.id)  # a person voided or amended it: their entry stands, but the file differs
             continue
         plan.changed_event_children.add(event.child_id)
         plan.changed_events.append(

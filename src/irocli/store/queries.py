@@ -799,7 +799,7 @@ def child_changes(conn: Connection, child_id: str) -> list[ChildChange]:
 # The actions of `irocli db audit`, in the order they sort within one instant (a write's rows share its time: a
 # child's IRO following an allocation event is listed after the event).
 AUDIT_ACTIONS = ("import", "import undone", "child added", "event added", "event amended", "event voided",
-                 "child changed", "cover recorded")
+                 "child changed", "cover recorded", "iro renamed", "profile set")
 
 
 @dataclass(frozen=True, slots=True)
@@ -883,5 +883,10 @@ def audit_entries(conn: Connection, start: dt.datetime, end: dt.datetime) -> lis
                    " WHERE recorded_at >= :start AND recorded_at < :end"):
         add(AuditEntry(_timestamp(row[4]), row[5], "cover recorded", row[1], None, None,
                        {"start": parse(row[2]), "end": parse(row[3])}), row[0])
+    import json
+
+    for row in run("SELECT id, action, detail, at, by FROM write_log WHERE at >= :start AND at < :end"):
+        if row[1] in rank:
+            add(AuditEntry(_timestamp(row[3]), row[4], row[1], None, None, None, json.loads(row[2])), row[0])
     found.sort(key=lambda pair: pair[0])
     return [entry for _, entry in found]

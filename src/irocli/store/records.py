@@ -81,10 +81,26 @@ def utc_now() -> dt.datetime:
 
 
 def os_user() -> str | None:
-    """Who is recording, by default: the operating-system user, or None if it cannot be told."""
+    """Who is recording, by default: the operating-system user (getpass: $LOGNAME, $USER, …, else the account of
+    the process's user id), or None if it cannot be told. A name holding a control character (a line break, a
+    terminal escape) is not used: the account's name is, or None."""
     import getpass
 
     try:
-        return getpass.getuser() or None
+        found = getpass.getuser()
     except Exception:  # getpass raises OSError, KeyError or ImportError depending on platform
+        found = None
+    if found and not _controls(found):
+        return found
+    try:
+        import os
+        import pwd
+
+        found = pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):
         return None
+    return found if found and not _controls(found) else None
+
+
+def _controls(text: str) -> bool:
+    return any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text)

@@ -71,6 +71,14 @@ def record_changes(conn: sa.Connection, child_id_changes: Iterable[tuple[str, Se
     return len(rows)
 
 
+def log_write(conn: sa.Connection, action: str, detail: dict, *, at: dt.datetime, by: str | None) -> None:
+    """Add a write_log row (an IRO renamed, the profile set: writes with no row of their own in the record)."""
+    from irocli.store.tables import WriteLogRow
+
+    conn.execute(sa.insert(WriteLogRow.__table__).values(action=action, detail=json.dumps(detail, ensure_ascii=False),
+                                                         at=at, by=by))
+
+
 # -- import batches ---------------------------------------------------------------------------------------------
 
 
@@ -95,12 +103,14 @@ class BatchSource:
 
 
 class LoadCounts(dict):
-    """The counts of a load (children_added, ..., as Store.bulk_load says) and ``batch``: the id of the import
-    batch it wrote (None: a dry run, which writes none)."""
+    """The counts of a load (children_added, ..., as Store.bulk_load says), ``batch``: the id of the import batch
+    it wrote (None: a dry run, which writes none), and ``held``: the ids of stored events a person voided or
+    amended whose source key the load brought with other values (counted unchanged: the person's entry stands)."""
 
-    def __init__(self, counts: dict[str, int], batch: int | None = None) -> None:
+    def __init__(self, counts: dict[str, int], batch: int | None = None, held: list[int] | None = None) -> None:
         super().__init__(counts)
         self.batch = batch
+        self.held = held or []
 
 
 SCRIPT = BatchSource("script")  # a load through Store.bulk_load that named no source
@@ -237,30 +247,38 @@ def undo_batch(conn: sa.Connection, batch_id: int, *, at: dt.datetime, by: str |
                     dependents.append(f"{row['child_id']}'s {row['field'].replace('_', ' ')} was changed since, by "
                                       f"{by_whom(row['changed_at'], row['changed_by'], row['batch_id'])}")
                 superseded.add(key)
-    if own_ids:
-        amended = conn.execute(sa.select(events.c.id, events.c.amends, events.c.batch_id, events.c.recorded_at,
-                                         events.c.recorded_by)
-                               .where(events.c.amends.in_(sorted(own_ids)), events.c.voided_at.is_(None),
-                                      sa.or_(events.c.batch_id.is_(None), events.c.batch_id != batch_id))
-                               .order_by(events.c.id))
-        for row in amended:
-            dependents.append(f"its event {row.amends} was amended since by event {row.id} "
-                              f"({by_whom(row.recorded_at, row.recorded_by, row.batch_id)})")
+    # its events amended since, however many times over (an amendment of an amendment): the live end of each chain
+    root_of = {event_id: event_id for event_id in own_ids}
+    frontier = sorted(own_ids)
+    while frontier:
+        found = []
+        for start in range(0, len(frontier), 500):
+            found += conn.execute(sa.select(events.c.id, events.c.amends, events.c.batch_id, events.c.voided_at,
+                                            events.c.recorded_at, events.c.recorded_by)
+                                  .where(events.c.amends.in_(frontier[start:start + 500]))).all()
+        frontier = []
+        for row in sorted(found, key=lambda r: r.id):
+            if row.id in root_of:
+                continue
+            root_of[row.id] = root_of[row.amends]
+            frontier.append(row.id)
+            if row.voided_at is None and row.batch_id not in undone_ids:
+                dependents.append(f"its event {root_of[row.id]} was amended since, now event {row.id} "
+                                  f"({by_whom(row.recorded_at, row.recorded_by, row.batch_id)})")
     if added:
         since = conn.execute(sa.select(events.c.id, events.c.child_id, events.c.batch_id, events.c.recorded_at,
                                        events.c.recorded_by)
                              .where(events.c.child_id.in_(sorted(added)), events.c.voided_at.is_(None),
-                                    events.c.amends.is_(None),
                                     sa.or_(events.c.batch_id.is_(None), events.c.batch_id != batch_id))
                              .order_by(events.c.id))
         for row in since:
-            if row.batch_id in undone_ids:
+            if row.batch_id in undone_ids or row.id in root_of:  # an amendment of its own: counted above
                 continue
             dependents.append(f"{row.child_id}, which it added, has event {row.id} recorded since "
                               f"({by_whom(row.recorded_at, row.recorded_by, row.batch_id)})")
     if dependents and not force:
-        more = f" (and {len(dependents) - 1} more)" if len(dependents) > 1 else ""
-        raise BadInput(f"import batch {batch_id} cannot be undone: {dependents[0]}{more}; undo or void that first, "
+        more = f" (and {len(dependents) - 1} more: --dry-run lists them)" if len(dependents) > 1 else ""
+        raise BadInput(f"import batch {batch_id} cannot be undone: {dependents[0]}{more}; take that back first, "
                        "or run again with --force to undo the rest and leave it")
 
     result = Undone(batch_id, dependents=dependents)
@@ -298,8 +316,9 @@ def undo_batch(conn: sa.Connection, batch_id: int, *, at: dt.datetime, by: str |
     if replaced:
         amending_others = {row[0] for row in conn.execute(sa.select(events.c.amends).where(
             events.c.amends.in_(replaced), events.c.voided_at.is_(None)))}
-        back = conn.execute(sa.select(events.c.id, events.c.child_id, events.c.former_key).where(
+        back = conn.execute(sa.select(events.c.id, events.c.child_id, events.c.former_key, events.c.batch_id).where(
             events.c.id.in_(replaced), events.c.voided_at.is_not(None), events.c.former_key.is_not(None))).all()
+        back = [row for row in back if row.batch_id not in undone_ids]  # an undone batch's events stay voided
         in_use = {row[0] for row in conn.execute(sa.select(events.c.source_key).where(
             events.c.source_key.in_(sorted({row.former_key for row in back}))))}
         for row in back:

@@ -514,24 +514,30 @@ class Store:
 
         return self._transaction(work)
 
-    def undo_import(self, batch_id: int, *, reason: str | None = None, force: bool = False,
+    def undo_import(self, batch_id: int, *, reason: str | None = None, force: bool = False, dry_run: bool = False,
                     recorded_by: str | None = None) -> stewardship.Undone:
         """Undo import batch ``batch_id`` in one transaction (stewardship.undo_batch: its events voided, their keys
         released so the same import run again re-adds them; the events it replaced brought back; the child fields it
         changed set back), the children concerned re-derived and their IRO following their allocation history.
         BadInput, nothing written: an unknown batch, one undone already, or (without ``force``) a later batch or
-        hand entry that depends on it."""
+        hand entry that depends on it. ``dry_run``: what it would do, with everything that depends on the batch
+        (Undone.dependents), worked out in a transaction rolled back: nothing written."""
         by = recorded_by if recorded_by is not None else os_user()
 
         def work(session: Session) -> stewardship.Undone:
             conn = session.connection()
             now = utc_now()
-            done = stewardship.undo_batch(conn, batch_id, at=now, by=by, reason=reason, force=force)
+            done = stewardship.undo_batch(conn, batch_id, at=now, by=by, reason=reason, force=force or dry_run)
+            if dry_run:
+                raise _RolledBack(done)
             _follow_allocations(conn, done.children, now, by=by, via=stewardship.VIA_UNDO, batch_id=batch_id)
             self._keep(session, sorted(done.children))
             return done
 
-        return self._transaction(work)
+        try:
+            return self._transaction(work)
+        except _RolledBack as rolled_back:
+            return rolled_back.result
 
     def void_event(self, event_id: int, reason: str) -> Event:
         """Mark an event voided (it stays listed, but no longer counts); returns the event.
@@ -814,6 +820,7 @@ class Store:
                 conn.execute(sa.update(covers).where(covers.c[column].in_(names)).values({column: new}))
             # two spellings of one person: a cover of that person by themself is no cover
             counts["covers_dropped"] = conn.execute(sa.delete(covers).where(covers.c.iro == covers.c.absent)).rowcount
+            stewardship.log_write(conn, "iro renamed", {"old": names, "new": new, **counts}, at=now, by=os_user())
             counts["name"] = new
             return counts
 
@@ -856,7 +863,8 @@ class Store:
         events = list(events)
         if dry_run:
             with self._read() as conn:
-                return stewardship.LoadCounts(bulk.plan_load(conn, children, events, update).counts)
+                plan = bulk.plan_load(conn, children, events, update)
+                return stewardship.LoadCounts(plan.counts, held=plan.held)
         by = recorded_by if recorded_by is not None else os_user()
         now = utc_now()
 
@@ -868,7 +876,7 @@ class Store:
             _follow_allocations(conn, bulk.allocated(plan), now, by=by, via=stewardship.VIA_IMPORT, batch_id=batch_id)
             kept.keep(conn, self.keeper, bulk.touched(plan))
             stewardship.finish_batch(conn, batch_id, plan.counts)
-            return stewardship.LoadCounts(plan.counts, batch=batch_id)
+            return stewardship.LoadCounts(plan.counts, batch=batch_id, held=plan.held)
 
         # Another import committing the same keys first is a race lost too: run again, they are
         # found stored and counted unchanged.
@@ -914,10 +922,14 @@ class Store:
 
         def work(session: Session) -> None:
             row = session.get(MetaRow, key)
+            old = None if row is None else row.value
             if row is None:
                 session.add(MetaRow(key=key, value=value))
             else:
                 row.value = value
+            if old != value:
+                stewardship.log_write(session.connection(), f"{key} set", {"old": old, "new": value}, at=utc_now(),
+                                      by=os_user())
 
         self._transaction(work)
 
@@ -947,6 +959,14 @@ class Store:
 
         with self._guard():
             return grants.grant_reader(self._migrator, role)
+
+
+class _RolledBack(Exception):  # noqa: N818 (not an error: a dry run's way out of its transaction)
+    """Raised inside a write's work to roll its transaction back and hand ``result`` out (a dry run)."""
+
+    def __init__(self, result: object) -> None:
+        super().__init__("dry run")
+        self.result = result
 
 
 def _allocation(child_id: str, iro: str, day: dt.date, recorded_by: str | None = None, before: str | None = None

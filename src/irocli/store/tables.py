@@ -165,6 +165,20 @@ class ImportBatchRow(SQLModel, table=True):
     undo_reason: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
 
 
+class WriteLogRow(SQLModel, table=True):
+    """A write the audit lists that leaves no row of its own in the record: an IRO renamed everywhere
+    (``action`` "iro renamed"), the store's rule profile set ("profile set"); ``detail`` a JSON object of names and
+    counts (never a child's details), who and when (naive UTC). Migration 0007."""
+
+    __tablename__ = "write_log"
+
+    id: int | None = Field(default=None, primary_key=True, sa_column_kwargs={"autoincrement": True})
+    action: str = Field(sa_type=sa.Text, nullable=False)
+    detail: str = Field(sa_type=sa.Text, nullable=False)  # JSON object
+    at: dt.datetime = Field(sa_type=sa.DateTime, nullable=False)  # UTC
+    by: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+
+
 class ChildChangeRow(SQLModel, table=True):
     """A change of a child's details: ``field`` (name, dob, iro, social_worker, team; "added" for the child's
     creation, old and new then None), the values before and after as text (a date ISO; None: not known), who and
