@@ -509,3 +509,13 @@ def test_sheets_given_for_several_workbooks_are_each_found_in_one(cli, tmp_path)
                  ok=False)  # care.xlsx has none of the sheets given
     assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
         "Error: care.xlsx: no sheet 'Person' (its sheets: Episodes, Reviews, Cover)"]
+
+
+def test_a_workbook_is_read_twice_only_when_it_has_formulas(tmp_path):
+    from irocli.importers._common import _has_formulas
+
+    rows = _flat_rows()
+    rows[1][1] = "<f>Amir</f>"  # text, written escaped (&lt;f&gt;): no formula
+    assert not _has_formulas(_book(tmp_path / "plain.xlsx", {"Notes": NOTES, "Reviews": rows}))
+    rows[1][4] = "=DATE(2025,3,31)"
+    assert _has_formulas(_book(tmp_path / "formula.xlsx", {"Notes": NOTES, "Reviews": rows}))

@@ -399,8 +399,10 @@ def read_workbook(path: Path, sheets: Collection[str] = (), prefer: Collection[s
     if path.is_dir():
         raise BadInput("is a folder, not a file", where=str(path))
     book = _open_workbook(path, data_only=True)  # each cell's saved value
+    written = None  # each cell as written (a formula's text), read only when the workbook has formulas
     try:
-        written = _open_workbook(path, data_only=False)  # each cell as written: a formula's text
+        if _has_formulas(path):
+            written = _open_workbook(path, data_only=False)
     except BadInput:
         book.close()
         raise
@@ -419,7 +421,7 @@ def read_workbook(path: Path, sheets: Collection[str] = (), prefer: Collection[s
                       or [n for n in names if book[n].sheet_state == "visible"] or names)
         read = []
         for n in chosen:
-            found = _read_sheet(book[n], written[n], f"{name} {n}", n)
+            found = _read_sheet(book[n], written[n] if written is not None else None, f"{name} {n}", n)
             if found is None and sheets:
                 raise BadInput(f"sheet {n} is empty: no header row", where=name)
             read.append(found)
@@ -430,7 +432,8 @@ def read_workbook(path: Path, sheets: Collection[str] = (), prefer: Collection[s
                        where=name) from None
     finally:
         book.close()
-        written.close()
+        if written is not None:
+            written.close()
     found = [f for f in read if f is not None]
     if not found:
         what = f"sheet {chosen[0]} is empty" if len(chosen) == 1 else "every sheet is empty"
@@ -459,6 +462,31 @@ def _open_workbook(path: Path, *, data_only: bool):
                        where=name) from None
 
 
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s/>]")  # a cell's <f> (or <x:f>): never <formula1>, <filterMode …>
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook at ``path`` holds a formula (an <f> element in its XML),
+    read in chunks: a workbook without one (most extracts) is then read once, not twice. A zip file
+    that cannot be read says yes (openpyxl then says why)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for part in archive.namelist():
+                if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
+                    continue
+                with archive.open(part) as stream:
+                    tail = b""
+                    while chunk := stream.read(1 << 20):
+                        if _FORMULA_TAG.search(tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    except Exception:  # a damaged zip file: read both views, as openpyxl reports it
+        return True
+    return False
+
+
 def _is_formula(written: object) -> bool:
     """Whether a cell's written form (openpyxl, data_only=False) is a formula: "=DATE(2025,7,3)",
     or an array or data-table formula object."""
@@ -471,17 +499,21 @@ def _is_formula(written: object) -> bool:
 
 def _read_sheet(sheet, formulas, label: str, sheet_name: str) -> CsvFile | None:
     """One sheet as a CsvFile named ``label``; None for a blank sheet. ``formulas`` is the same
-    sheet as written (data_only=False), read in step to find formulas with no saved value."""
+    sheet as written (data_only=False), read in step to find formulas with no saved value; None
+    when the workbook has no formula."""
     from itertools import zip_longest
 
     from openpyxl.utils import get_column_letter
 
     sheet.reset_dimensions()  # some writers record the used range wrongly: read every cell there is
-    formulas.reset_dimensions()
     lines: list[tuple[int, list[str]]] = []
     unsaved: list[tuple[int, int]] = []  # (row, column from 1) of a formula whose value is blank
-    pairs = zip_longest(sheet.iter_rows(min_row=1, values_only=True),
-                        formulas.iter_rows(min_row=1, values_only=True), fillvalue=())
+    if formulas is not None:
+        formulas.reset_dimensions()
+        as_written = formulas.iter_rows(min_row=1, values_only=True)
+    else:
+        as_written = iter(())
+    pairs = zip_longest(sheet.iter_rows(min_row=1, values_only=True), as_written, fillvalue=())
     for number, (values, written) in enumerate(pairs, 1):
         if None in values:
             unsaved += [(number, i + 1) for i, v in enumerate(values)
