@@ -198,3 +198,13 @@ def test_a_utf16_file_said_to_be_cp1252_is_refused_with_the_utf16_advice(cli, tm
     assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
         "Error: children.csv: not cp1252 text: it looks like UTF-16 (run again with --encoding utf-16, or in Excel "
         "save as 'CSV UTF-8')"]
+
+
+def test_encoding_with_only_a_903_xml_file_is_refused(cli, tmp_path):
+    xml = tmp_path / "ssda903.xml"
+    xml.write_text('<?xml version="1.0" encoding="utf-8"?>\n<Message></Message>\n', encoding="utf-8")
+    before = cli.digest()
+    result = cli("import", "ssda903", xml, "--encoding", "cp1252", ok=False)
+    assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
+        "Error: --encoding is for CSV files; none of the files given is one (an XML file declares its own)"]
+    assert cli.digest() == before

@@ -91,7 +91,7 @@ def import_ssda903(
 
     Example: irocli import ssda903 header.csv episodes.csv reviews.csv --dry-run
     """
-    from irocli.importers._common import check_encoding
+    from irocli.importers._common import check_encoding, refuse_idle_encoding
     from irocli.importers.ssda903 import load_ssda903
 
     encoding = check_encoding(encoding) if encoding is not None else None
@@ -100,6 +100,7 @@ def import_ssda903(
     fmt = output_format(fmt, ("table", "json"))
     day = as_of(as_of_)
     paths = [input_path(path, "PATH", folder=None) for path in paths]
+    refuse_idle_encoding(paths, (".csv", ".xml"), encoding, "an XML file declares its own")
     store = _store(ctx, dry_run)
     with _progress() as progress:
         result = load_ssda903(store, paths, as_of=day, dry_run=dry_run, skip_bad_rows=skip_bad_rows,

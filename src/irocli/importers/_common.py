@@ -798,6 +798,14 @@ def expand_paths(paths: list[Path], suffixes: tuple[str, ...]) -> list[Path]:
     return found
 
 
+def refuse_idle_encoding(paths: list[Path], suffixes: tuple[str, ...], encoding: str | None, why: str) -> None:
+    """BadInput when ``--encoding`` is given but none of ``paths`` (folders searched for ``suffixes``,
+    as expand_paths does) is a CSV file: it would do nothing. ``why`` says why the others need
+    none ("a workbook needs none")."""
+    if encoding is not None and not any(p.suffix.lower() == ".csv" for p in expand_paths(paths, suffixes)):
+        raise BadInput(f"--encoding is for CSV files; none of the files given is one ({why})")
+
+
 def placeholder_note(n: int) -> str:
     """The summary's note on ``n`` dates of birth of 1900-01-01 read as unknown."""
     return (f"{n:,} date(s) of birth of 1900-01-01 (a placeholder for 'not known') stored as unknown: "

@@ -44,6 +44,7 @@ from irocli.importers._common import (
     normalise_id,
     placeholder_note,
     read_table,
+    refuse_idle_encoding,
     shown,
     tracking_events,
 )
@@ -241,8 +242,7 @@ def _load(store: Store, paths: list[Path], mapping: Map, as_of: dt.date, dry_run
     books = [p for p in given if is_workbook(p)]
     if sheets and not books:
         raise BadInput("--sheet is for .xlsx workbooks; none of the files given is one")
-    if encoding is not None and len(books) == len(given):
-        raise BadInput("--encoding is for CSV files; none of the files given is one (a workbook needs none)")
+    refuse_idle_encoding(given, (".csv", *WORKBOOK_SUFFIXES), encoding, "a workbook needs none")
     found_sheets: set[str] = set()
     for path in given:
         read.append(path)
