@@ -116,3 +116,95 @@ def test_an_unknown_encoding_is_one_line(cli, command, name):
     assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
         f"Error: --encoding: unknown text encoding '{name}' (e.g. utf-8, cp1252, latin-1, utf-16)"]
     assert cli.digest() == before
+
+
+# -- an --encoding that cannot be the file's: refused before it garbles a name ------------------------------
+
+
+def _flat_utf8(tmp_path: Path, bom: bytes = b"", name: str = NAME) -> Path:
+    path = tmp_path / "cla_reviews.csv"
+    path.write_bytes(bom + FLAT.read_text(encoding="utf-8").replace("Amir Shah", name).encode("utf-8"))
+    return path
+
+
+def _is_utf8(encoding: str) -> str:
+    return (f"this file is UTF-8 text, not {encoding}: leave out --encoding (or give --encoding utf-8); --encoding is "
+            f"every file's, so if other files are {encoding}, in Excel save them as 'CSV UTF-8' first")
+
+
+def test_the_names_utf8_bytes_read_as_cp1252_are_garbled():
+    # hand-checked: é is C3 A9 in UTF-8, which cp1252 reads as Ã and ©; £ is C2 A3, read as Â and £
+    assert "é £".encode() == b"\xc3\xa9 \xc2\xa3"
+    assert "é £".encode().decode("cp1252") == "Ã© Â£"
+
+
+@pytest.mark.parametrize("bom, name", [
+    (b"", NAME),  # no BOM, but é, ’ and £ in UTF-8's two and three bytes
+    (b"\xef\xbb\xbf", "Amir Shah"),  # plain ASCII after a UTF-8 BOM: the BOM alone says UTF-8
+    (b"\xef\xbb\xbf", NAME),
+])
+@pytest.mark.parametrize("encoding, shown_as", [("cp1252", "cp1252"), ("latin-1", "iso8859-1"), ("ascii", "ascii"),
+                                                ("utf-16", "utf-16"), ("utf-32-le", "utf-32-le")])
+def test_a_utf8_file_given_another_encoding_is_refused_naming_it(cli, tmp_path, bom, name, encoding, shown_as):
+    path = _flat_utf8(tmp_path, bom, name)
+    before = cli.digest()
+    result = cli("import", "extract", path, "--map", "one-row-per-review", "--encoding", encoding, ok=False)
+    assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
+        f"Error: cla_reviews.csv: {_is_utf8(shown_as)}"]
+    assert cli.digest() == before
+    cli("import", "extract", path, "--map", "one-row-per-review")  # as advised: no --encoding
+    assert cli.rows("SELECT name FROM child WHERE id = '2001'") == [(name,)]
+
+
+def test_a_plain_ascii_file_reads_alike_in_any_byte_encoding(cli):
+    cli("import", "extract", FLAT, "--map", "one-row-per-review", "--encoding", "cp1252")
+    assert cli.rows("SELECT name FROM child WHERE id = '2001'") == [("Amir Shah",)]
+
+
+def test_a_folder_mixing_encodings_names_the_utf8_file(cli, tmp_path):
+    folder = _native(tmp_path, "cp1252")  # children.csv has the name in cp1252; events.csv, in UTF-8:
+    (folder / "events.csv").write_bytes(
+        "child_id,kind,date,meeting,note,details\nC2,entered-care,2025-04-03,,Renée’s first day,\n".encode())
+    before = cli.digest()
+    result = cli("import", "native", folder, "--encoding", "cp1252", ok=False)
+    assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
+        f"Error: events.csv: {_is_utf8('cp1252')}"]
+    assert cli.digest() == before
+
+
+def test_a_903_csv_file_in_utf8_given_cp1252_is_refused(cli, files903):
+    header = files903 / "header.csv"
+    header.write_bytes(b"\xef\xbb\xbf" + header.read_bytes())  # the others stay ASCII, read alike in cp1252
+    result = cli("import", "ssda903", files903, "--encoding", "cp1252", ok=False)
+    assert result.exit_code == 2 and result.stderr.strip().splitlines() == [f"Error: header.csv: {_is_utf8('cp1252')}"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "UTF-16BE", "utf-32", "utf_32_be"])
+def test_an_ascii_file_said_to_be_utf16_or_32_is_refused_naming_it(cli, encoding):
+    import codecs
+
+    shown_as = codecs.lookup(encoding).name  # "utf-16-be" for UTF-16BE, as the --encoding wording has it
+    before = cli.digest()
+    result = cli("import", "extract", FLAT, "--map", "one-row-per-review", "--encoding", encoding, ok=False)
+    # ASCII has no NUL byte; UTF-16 writes "P" of "Person ID" as 50 00 (or 00 50), UTF-32 with three NULs
+    assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
+        f"Error: cla_reviews.csv: not {shown_as} text (check --encoding)"]
+    assert cli.digest() == before
+
+
+def test_a_utf16_file_said_to_be_cp1252_is_refused_with_the_utf16_advice(cli, tmp_path):
+    folder = _native(tmp_path, "utf-16")
+    result = cli("import", "native", folder, "--encoding", "cp1252", ok=False)
+    assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
+        "Error: children.csv: not cp1252 text: it looks like UTF-16 (run again with --encoding utf-16, or in Excel "
+        "save as 'CSV UTF-8')"]
+
+
+def test_encoding_with_only_a_903_xml_file_is_refused(cli, tmp_path):
+    xml = tmp_path / "ssda903.xml"
+    xml.write_text('<?xml version="1.0" encoding="utf-8"?>\n<Message></Message>\n', encoding="utf-8")
+    before = cli.digest()
+    result = cli("import", "ssda903", xml, "--encoding", "cp1252", ok=False)
+    assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
+        "Error: --encoding is for CSV files; none of the files given is one (an XML file declares its own)"]
+    assert cli.digest() == before

@@ -213,6 +213,8 @@ def _book(path: Path, sheets: dict[str, list[list]]) -> Path:
 
 
 NOTES = [["Extract notes"], ["Run on 2026-01-20"]]
+COVER_ADVICE = ("if this sheet is not data (a cover, notes), give the data sheets with --sheet (once for each: --sheet "
+                "Persons --sheet Reviews) or name them in your map (sheet = \"…\"), or hide the sheet in Excel")
 
 
 def test_a_workbook_of_one_sheet_is_read_whatever_its_name(cli, tmp_path):
@@ -230,7 +232,7 @@ def test_every_sheet_is_matched_like_a_csv_file_and_sheet_chooses_one(cli, tmp_p
     result = cli("import", "extract", book, "--map", "one-row-per-review", ok=False)
     assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
         "Error: reviews.xlsx Notes row 1: the header matches no table of map one-row-per-review (nearest is "
-        "reviews: missing Person ID, CLA Start Date, Review Date)"]
+        f"reviews: missing Person ID, CLA Start Date, Review Date); {COVER_ADVICE}"]
     assert cli.digest() == before
     result = cli.json("import", "extract", book, "--map", "one-row-per-review", "--sheet", "reviews")  # any case
     assert result["files"] == [{"file": "reviews.xlsx Reviews", "table": "reviews", "rows": 5, "used": True}]
@@ -356,3 +358,164 @@ def test_hidden_sheets_and_excels_lock_files_are_left_alone(cli, tmp_path):
     assert result.stderr.strip().splitlines() == [  # chosen, a hidden sheet is read
         "Error: reviews.xlsx Codes row 1: the header matches no table of map one-row-per-review (nearest is "
         "reviews: missing Person ID, CLA Start Date, Review Date)"]
+
+
+# -- formulas ---------------------------------------------------------------------------------------------
+
+UNSAVED = "a formula with no saved value (open the workbook in Excel and save it, then import again)"
+
+
+@pytest.mark.parametrize("flags", [(), ("--skip-bad-rows",), ("--dry-run",)])
+def test_a_formula_with_no_saved_value_is_refused_naming_its_cell(cli, tmp_path, flags):
+    book = _ssd_book(tmp_path / "ssd.xlsx")
+    edit = openpyxl.load_workbook(book)
+    # Reviews row 3 is V7002, 1001's review of 2025-07-03 (as above): written as a formula, never calculated
+    assert edit["Reviews"]["E1"].value == "clar_cla_review_date" and edit["Reviews"]["A3"].value == "V7002"
+    edit["Reviews"]["E3"] = "=DATE(2025,7,3)"
+    edit.save(book)
+    check = openpyxl.load_workbook(book, read_only=True, data_only=True)  # what the value view alone saw: a blank
+    assert list(check["Reviews"].iter_rows(min_row=3, max_row=3, min_col=5, max_col=5, values_only=True)) == [(None,)]
+    check.close()
+    before = cli.digest()
+    result = cli("import", "extract", book, "--map", "ssd", *flags, ok=False)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"Error: ssd.xlsx Reviews!E3: {UNSAVED}"]
+    assert cli.digest() == before
+
+
+def test_a_formula_in_the_header_with_no_saved_value_is_named_before_the_blank_name(cli, tmp_path):
+    rows = _flat_rows()
+    rows[0][1] = "=UPPER(\"Child Name\")"  # B1
+    book = _book(tmp_path / "reviews.xlsx", {"Reviews": rows})
+    result = cli("import", "extract", book, "--map", "one-row-per-review", ok=False)
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"Error: reviews.xlsx Reviews!B1: {UNSAVED}"]
+
+
+def _saved_by_excel(book: Path, cells: dict[str, tuple[str, str]]) -> None:
+    """Rewrite the first sheet's formula cells as Excel saves them: {"E2": (' t="str"' or "", saved value)}.
+    openpyxl writes <c r="E2"><f>…</f><v /></c> (no value); Excel writes the value it calculated."""
+    import zipfile
+
+    with zipfile.ZipFile(book) as archive:
+        parts = {n: archive.read(n) for n in archive.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"].decode("utf-8")
+    for ref, (kind, value) in cells.items():
+        xml, n = re.subn(rf'<c r="{ref}"><f>(.*?)</f><v ?/>', rf'<c r="{ref}"{kind}><f>\1</f><v>{value}</v>', xml)
+        assert n == 1, ref
+    parts["xl/worksheets/sheet1.xml"] = xml.encode("utf-8")
+    with zipfile.ZipFile(book, "w") as archive:
+        for n, data in parts.items():
+            archive.writestr(n, data)
+
+
+def test_formulas_with_saved_values_read_as_their_values(cli, tmp_path):
+    from irocli.importers._common import read_workbook
+
+    rows = _flat_rows()
+    assert rows[1][:5] == ["2001", "Amir Shah", "04/09/2012", "03/03/2025", "31/03/2025"]
+    rows[1][4] = "=DATE(2025,3,31)"  # E2: Excel saved 45747 (2025-03-31 is 31 + 28 + 30 = 89 days after 45658)
+    rows[1][6] = '=IF(TRUE,"","PN1")'  # G2, Participation: Excel saved empty text (t="str", an empty value)
+    book = _book(tmp_path / "reviews.xlsx", {"Reviews": rows})
+    _saved_by_excel(book, {"E2": ("", "45747"), "G2": (' t="str"', "")})
+
+    sheet = read_workbook(book)[0]
+    assert sheet.rows[0] == (2, ["2001", "Amir Shah", "04/09/2012", "03/03/2025", "45747", "30/06/2025", "",
+                                 "A. Khan", "North"])
+    cli.json("import", "extract", book, "--map", "one-row-per-review")
+    # as the CSV file: 2001's reviews of 31/03/2025, 2025-06-27 and 22/12/2025
+    assert [d for k, d in cli.events("2001") if k == "review-held"] == ["2025-03-31", "2025-06-27", "2025-12-22"]
+
+
+# -- --sheet: only for workbooks, repeatable ----------------------------------------------------------------
+
+
+def test_sheet_with_no_workbook_among_the_files_is_refused(cli, tmp_path):
+    before = cli.digest()
+    result = cli("import", "extract", FLAT, "--map", "one-row-per-review", "--sheet", "Reviews", ok=False)
+    assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
+        "Error: --sheet is for .xlsx workbooks; none of the files given is one"]
+    assert cli.digest() == before
+
+
+def test_encoding_with_only_workbooks_is_refused(cli, tmp_path):
+    book = _book(tmp_path / "reviews.xlsx", {"Reviews": _flat_rows()})
+    result = cli("import", "extract", book, "--map", "one-row-per-review", "--encoding", "cp1252", ok=False)
+    assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
+        "Error: --encoding is for CSV files; none of the files given is one (a workbook needs none)"]
+
+
+COVER = [["Children looked after: extract for the IRO service"], ["Run on 2026-01-20 by the data team"],
+         ["Sheets: Person, Episodes, Reviews, Involvements, Professionals"]]
+
+
+def test_a_cover_sheet_is_left_out_by_giving_sheet_once_for_each_data_sheet(cli, tmp_path):
+    book = _ssd_book(tmp_path / "ssd.xlsx", extra={"Cover": COVER})
+    edit = openpyxl.load_workbook(book)
+    edit.move_sheet("Cover", offset=-len(SHEETS))  # the first sheet, as a cover is
+    edit.save(book)
+    assert openpyxl.load_workbook(book, read_only=True).sheetnames[0] == "Cover"
+    before = cli.digest()
+    result = cli("import", "extract", book, "--map", "ssd", ok=False)
+    assert result.exit_code == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Error: ssd.xlsx Cover row 1: the header matches no table of map ssd (nearest is ")
+    assert line.endswith(f"); {COVER_ADVICE}")
+    assert cli.digest() == before
+
+    chosen = [a for name in SHEETS for a in ("--sheet", name)]
+    result = cli.json("import", "extract", book, "--map", "ssd", *chosen)
+    assert sorted(f["file"] for f in result["files"]) == [
+        "ssd.xlsx Episodes", "ssd.xlsx Involvements", "ssd.xlsx Person", "ssd.xlsx Professionals", "ssd.xlsx Reviews"]
+    # as the SSD workbook without its cover (test_an_ssd_workbook_stores_what_its_csv_files_store)
+    assert result["children"] == {"added": 5, "updated": 0, "unchanged": 0}
+    assert result["events"]["added"] == 40
+
+
+def test_a_repeated_sheet_reads_every_sheet_given_not_the_last(cli, tmp_path):
+    book = _book(tmp_path / "reviews.xlsx", {"Notes": NOTES, "Reviews": _flat_rows()})
+    result = cli("import", "extract", book, "--map", "one-row-per-review", "--sheet", "Reviews", "--sheet", "Notes",
+                 ok=False)  # Notes is read too, so refused as no table's
+    assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
+        "Error: reviews.xlsx Notes row 1: the header matches no table of map one-row-per-review (nearest is "
+        "reviews: missing Person ID, CLA Start Date, Review Date)"]  # chosen by --sheet: no advice to choose
+    result = cli("import", "extract", book, "--map", "one-row-per-review", "--sheet", "Reviews", "--sheet", "Cover",
+                 ok=False)
+    assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
+        "Error: reviews.xlsx: no sheet 'Cover' (its sheets: Notes, Reviews)"]
+
+
+def test_sheets_given_for_several_workbooks_are_each_found_in_one(cli, tmp_path):
+    folder = tmp_path / "books"
+    folder.mkdir()
+    whole = _ssd_book(tmp_path / "ssd.xlsx", extra={"Cover": COVER})
+    for book_name, kept in (("people.xlsx", {"Person", "Professionals", "Involvements", "Cover"}),
+                            ("care.xlsx", {"Episodes", "Reviews", "Cover"})):
+        edit = openpyxl.load_workbook(whole)
+        for name in edit.sheetnames:
+            if name not in kept:
+                edit.remove(edit[name])
+        edit.save(folder / book_name)
+    chosen = [a for name in SHEETS for a in ("--sheet", name)]
+    result = cli.json("import", "extract", folder, "--map", "ssd", *chosen, "--dry-run")
+    assert sorted(f["file"] for f in result["files"]) == [
+        "care.xlsx Episodes", "care.xlsx Reviews", "people.xlsx Involvements", "people.xlsx Person",
+        "people.xlsx Professionals"]
+    assert result["events"]["added"] == 40
+    result = cli("import", "extract", folder, "--map", "ssd", *chosen, "--sheet", "Visits", ok=False)
+    assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
+        "Error: --sheet: no workbook given has a sheet 'Visits'"]
+    result = cli("import", "extract", folder / "care.xlsx", folder / "people.xlsx", "--map", "ssd", "--sheet", "Person",
+                 ok=False)  # care.xlsx has none of the sheets given
+    assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
+        "Error: care.xlsx: no sheet 'Person' (its sheets: Episodes, Reviews, Cover)"]
+
+
+def test_a_workbook_is_read_twice_only_when_it_has_formulas(tmp_path):
+    from irocli.importers._common import _has_formulas
+
+    rows = _flat_rows()
+    rows[1][1] = "<f>Amir</f>"  # text, written escaped (&lt;f&gt;): no formula
+    assert not _has_formulas(_book(tmp_path / "plain.xlsx", {"Notes": NOTES, "Reviews": rows}))
+    rows[1][4] = "=DATE(2025,3,31)"
+    assert _has_formulas(_book(tmp_path / "formula.xlsx", {"Notes": NOTES, "Reviews": rows}))

@@ -91,7 +91,7 @@ def import_ssda903(
 
     Example: irocli import ssda903 header.csv episodes.csv reviews.csv --dry-run
     """
-    from irocli.importers._common import check_encoding
+    from irocli.importers._common import check_encoding, refuse_idle_encoding
     from irocli.importers.ssda903 import load_ssda903
 
     encoding = check_encoding(encoding) if encoding is not None else None
@@ -100,6 +100,7 @@ def import_ssda903(
     fmt = output_format(fmt, ("table", "json"))
     day = as_of(as_of_)
     paths = [input_path(path, "PATH", folder=None) for path in paths]
+    refuse_idle_encoding(paths, (".csv", ".xml"), encoding, "an XML file declares its own")
     store = _store(ctx, dry_run)
     with _progress() as progress:
         result = load_ssda903(store, paths, as_of=day, dry_run=dry_run, skip_bad_rows=skip_bad_rows,
@@ -124,16 +125,17 @@ def import_extract(
         "--covers-from", metavar="DATE",
         help="The first day the extract's history covers (else the map's covers_from): nothing due before "
              "it is judged.")] = None,
-    sheet: Annotated[str | None, typer.Option(
+    sheets: Annotated[list[str] | None, typer.Option(
         "--sheet", metavar="NAME",
-        help="Read only this sheet of each workbook (else the sheets the map names, else every visible "
-             "sheet).")] = None,
+        help="Read only this sheet of the workbook(s); give it once for each sheet to read (--sheet Persons "
+             "--sheet Reviews). Else the sheets the map names, else every visible sheet.")] = None,
     encoding: Encoding = None,
 ) -> None:
     """Load a case-system extract (CSV or .xlsx) through a map.
 
     The map file names the columns and codes. A workbook's sheets are read as CSV files would be;
-    an error names the sheet and cell.
+    an error names the sheet and cell. A cover or notes sheet matches no table: choose the data
+    sheets with --sheet (once for each), name them in the map, or hide that sheet in Excel.
 
     Example: irocli import extract ssd_person.csv ssd_cla_episodes.csv ssd_cla_reviews.csv --map ssd
     """
@@ -142,7 +144,7 @@ def import_extract(
     from irocli.importers.extract_map import load_map
 
     encoding = check_encoding(encoding) if encoding is not None else None
-    sheet = check_sheet(sheet) if sheet is not None else None
+    sheets = [check_sheet(sheet) for sheet in sheets or ()]
     fmt = output_format(fmt, ("table", "json"))
     day = as_of(as_of_)
     covers = date_arg(covers_from, "--covers-from") if covers_from is not None else None
@@ -151,7 +153,7 @@ def import_extract(
     store = _store(ctx, dry_run)
     with _progress() as progress:
         result = load_extract(store, files, mapping, as_of=day, dry_run=dry_run, skip_bad_rows=skip_bad_rows,
-                              progress=progress, covers_from=covers, encoding=encoding, sheet=sheet)
+                              progress=progress, covers_from=covers, encoding=encoding, sheets=sheets)
     _summary(result, fmt)
 
 

@@ -238,6 +238,48 @@ def _not_utf8(data: bytes, start: int, name: str) -> BadInput:
     return BadInput(f"not UTF-8 text: give its encoding with --encoding, or {_SAVE_AS}", where=f"{name} row {row}")
 
 
+def _is_utf8(data: bytes) -> bool:
+    """Whether ``data`` is UTF-8 text that only UTF-8 explains: a UTF-8 BOM, or bytes 0x80–0xFF that
+    decode as UTF-8. Text in a single-byte encoding (cp1252's "é" is the lone byte 0xE9) almost
+    never forms UTF-8's sequences, so such a file is UTF-8 whatever --encoding says; plain ASCII
+    is every encoding's alike and is not counted."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return True
+    if data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _check_given_encoding(data: bytes, encoding: str, name: str) -> None:
+    """Refuse (BadInput naming the file) a file that ``--encoding`` cannot be right for, before
+    decoding it would garble its names or give a misleading "the header matches no table":
+
+    - UTF-8 text (_is_utf8) said to be anything else: "this file is UTF-8 text, not cp1252";
+    - said to be UTF-16 or UTF-32 (any byte order), but without a NUL byte: those write every
+      comma, digit and line end with NULs, so the file is not one;
+    - UTF-16 or UTF-32 text (its BOM, or NULs near the start) said to be a byte encoding.
+
+    --encoding is every file's, so the UTF-8 refusal says how to import a folder that mixes them.
+    ``encoding`` is a name as check_encoding gives it ("cp1252", "utf-16-le").
+    """
+    if encoding in ("utf-8", "utf-8-sig"):
+        return
+    wide = encoding.startswith(("utf-16", "utf-32"))
+    if _is_utf8(data):
+        raise BadInput(f"this file is UTF-8 text, not {encoding}: leave out --encoding (or give --encoding utf-8); "
+                       f"--encoding is every file's, so if other files are {encoding}, in Excel save them as "
+                       "'CSV UTF-8' first", where=name)
+    if wide and b"\x00" not in data:
+        raise BadInput(f"not {encoding} text (check --encoding)", where=name)
+    if not wide and (data.startswith(_UTF32) or data.startswith(_UTF16) or b"\x00" in data[:4096]):
+        raise BadInput(f"not {encoding} text: it looks like UTF-16 (run again with --encoding utf-16, or {_SAVE_AS})",
+                       where=name)
+
+
 def read_csv(path: Path, encoding: str | None = None) -> CsvFile:
     """Read a whole CSV file as UTF-8 text (a BOM is fine), or as ``encoding`` (a name check_encoding
     accepts: "cp1252"); one clear BadInput for anything else (a file not UTF-8 names the row and,
@@ -260,6 +302,7 @@ def read_csv(path: Path, encoding: str | None = None) -> CsvFile:
         raise BadInput("not CSV text but a zip file, such as an Excel workbook: in Excel save it as 'CSV UTF-8' "
                        "(`import extract` reads a workbook named .xlsx)", where=name)
     if encoding is not None:
+        _check_given_encoding(data, encoding, name)
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as error:
@@ -337,19 +380,24 @@ def is_workbook(path: Path) -> bool:
     return path.suffix.lower() in WORKBOOK_SUFFIXES + _OLD_EXCEL
 
 
-def read_workbook(path: Path, sheet: str | None = None, prefer: Collection[str] = ()) -> list[CsvFile]:
+def read_workbook(path: Path, sheets: Collection[str] = (), prefer: Collection[str] = (), *,
+                  every_sheet: bool = True) -> list[CsvFile]:
     """The sheets of an Excel workbook (.xlsx), each read as a CSV file would be: [CsvFile], each
     named "<file> <sheet>" with its ``sheet`` set.
 
-    ``sheet``: that sheet alone (matched ignoring case; BadInput naming the file and listing its
-    sheets if it has none of that name). Else the sheets named in ``prefer`` that the workbook has
-    (a map's per-table sheet names), else every visible sheet that is not blank (a hidden sheet,
-    often a list of codes, is read only when chosen). Rows keep the sheet's row
+    ``sheets`` (``--sheet``, given once for each sheet): those sheets alone, matched ignoring case;
+    with ``every_sheet`` the workbook must have every one, else it must have one of them at least
+    (several workbooks, each with some of the sheets): BadInput naming the file and listing its
+    sheets otherwise. A sheet chosen so must not be empty. Else the sheets named in ``prefer`` that
+    the workbook has (a map's per-table sheet names), else every visible sheet that is not blank
+    (a hidden sheet, often a list of codes, is read only when chosen). Rows keep the sheet's row
     numbers; blank rows, and blank columns after the header's last, are skipped as a CSV file's
     blank rows are. Cells become the text a CSV export shows: 101 (not 101.0), a date cell
     YYYY-MM-DD (at midnight) or "YYYY-MM-DD hh:mm:ss", text as it is; formulas give their last
-    saved value. Raises BadInput for a file that is not a workbook (a CSV file renamed, an old .xls)
-    or cannot be read, and for a chosen sheet that is empty.
+    saved value. A formula with no saved value (written by a program, never opened in Excel: it
+    would read as blank and the row would quietly lose its value) is refused naming its cell
+    ("wb.xlsx Reviews!E3"). Raises BadInput for a file that is not a workbook (a CSV file renamed,
+    an old .xls) or cannot be read, and for a chosen sheet that is empty.
     """
     name = path.name
     if path.suffix.lower() in _OLD_EXCEL:
@@ -359,13 +407,60 @@ def read_workbook(path: Path, sheet: str | None = None, prefer: Collection[str] 
         raise BadInput("no such file", where=str(path))
     if path.is_dir():
         raise BadInput("is a folder, not a file", where=str(path))
+    book = _open_workbook(path, data_only=True)  # each cell's saved value
+    written = None  # each cell as written (a formula's text), read only when the workbook has formulas
+    try:
+        if _has_formulas(path):
+            written = _open_workbook(path, data_only=False)
+    except BadInput:
+        book.close()
+        raise
+    try:
+        names = list(book.sheetnames)
+        if sheets:
+            wanted = {s.strip().casefold() for s in sheets}
+            chosen = [n for n in names if n.casefold() in wanted]
+            lacking = [s for s in sheets if s.strip().casefold() not in {n.casefold() for n in names}]
+            if lacking and (every_sheet or not chosen):
+                shown_name = lacking[0] if len(lacking[0]) <= 31 else lacking[0][:31] + "…"
+                raise BadInput(f"no sheet {shown_name!r} (its sheets: {', '.join(names)})", where=name)
+        else:
+            wanted = {p.casefold() for p in prefer}
+            chosen = ([n for n in names if n.casefold() in wanted]
+                      or [n for n in names if book[n].sheet_state == "visible"] or names)
+        read = []
+        for n in chosen:
+            found = _read_sheet(book[n], written[n] if written is not None else None, f"{name} {n}", n)
+            if found is None and sheets:
+                raise BadInput(f"sheet {n} is empty: no header row", where=name)
+            read.append(found)
+    except BadInput:
+        raise
+    except Exception as error:  # a damaged sheet
+        raise BadInput(f"cannot read the workbook: damaged, or a zip file of another kind ({type(error).__name__})",
+                       where=name) from None
+    finally:
+        book.close()
+        if written is not None:
+            written.close()
+    found = [f for f in read if f is not None]
+    if not found:
+        what = f"sheet {chosen[0]} is empty" if len(chosen) == 1 else "every sheet is empty"
+        raise BadInput(f"{what}: no header row", where=name)
+    return found
+
+
+def _open_workbook(path: Path, *, data_only: bool):
+    """openpyxl's read-only workbook at ``path`` (``data_only``: formulas give their saved values,
+    else their text); BadInput naming the file when it is no workbook or cannot be read."""
     import zipfile
 
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    name = path.name
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except OSError as error:
         raise BadInput(f"cannot read the file: {error.strerror or error}", where=str(path)) from None
     except (zipfile.BadZipFile, InvalidFileException):  # not a zip file at all: a CSV file renamed, say
@@ -374,44 +469,74 @@ def read_workbook(path: Path, sheet: str | None = None, prefer: Collection[str] 
     except Exception as error:  # a zip file that holds no workbook, or a damaged one (KeyError, ParseError, …)
         raise BadInput(f"cannot read the workbook: damaged, or a zip file of another kind ({type(error).__name__})",
                        where=name) from None
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s/>]")  # a cell's <f> (or <x:f>): never <formula1>, <filterMode …>
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the workbook at ``path`` holds a formula (an <f> element in its XML),
+    read in chunks: a workbook without one (most extracts) is then read once, not twice. A zip file
+    that cannot be read says yes (openpyxl then says why)."""
+    import zipfile
+
     try:
-        names = list(book.sheetnames)
-        if sheet is not None:
-            chosen = [n for n in names if n.casefold() == sheet.strip().casefold()]
-            if not chosen:
-                shown_name = sheet if len(sheet) <= 31 else sheet[:31] + "…"
-                raise BadInput(f"no sheet {shown_name!r} (its sheets: {', '.join(names)})", where=name)
-        else:
-            wanted = {p.casefold() for p in prefer}
-            chosen = ([n for n in names if n.casefold() in wanted]
-                      or [n for n in names if book[n].sheet_state == "visible"] or names)
-        read = [_read_sheet(book[n], f"{name} {n}", n) for n in chosen]
-    except BadInput:
-        raise
-    except Exception as error:  # a damaged sheet
-        raise BadInput(f"cannot read the workbook: damaged, or a zip file of another kind ({type(error).__name__})",
-                       where=name) from None
-    finally:
-        book.close()
-    found = [f for f in read if f is not None]
-    if not found:
-        what = f"sheet {chosen[0]} is empty" if len(chosen) == 1 else "every sheet is empty"
-        raise BadInput(f"{what}: no header row", where=name)
-    return found
+        with zipfile.ZipFile(path) as archive:
+            for part in archive.namelist():
+                if not (part.startswith("xl/worksheets/") and part.endswith(".xml")):
+                    continue
+                with archive.open(part) as stream:
+                    tail = b""
+                    while chunk := stream.read(1 << 20):
+                        if _FORMULA_TAG.search(tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    except Exception:  # a damaged zip file: read both views, as openpyxl reports it
+        return True
+    return False
 
 
-def _read_sheet(sheet, label: str, sheet_name: str) -> CsvFile | None:
-    """One sheet as a CsvFile named ``label``; None for a blank sheet."""
+def _is_formula(written: object) -> bool:
+    """Whether a cell's written form (openpyxl, data_only=False) is a formula: "=DATE(2025,7,3)",
+    or an array or data-table formula object."""
+    if isinstance(written, str):
+        return written.startswith("=")
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
+
+    return isinstance(written, ArrayFormula | DataTableFormula)
+
+
+def _read_sheet(sheet, formulas, label: str, sheet_name: str) -> CsvFile | None:
+    """One sheet as a CsvFile named ``label``; None for a blank sheet. ``formulas`` is the same
+    sheet as written (data_only=False), read in step to find formulas with no saved value; None
+    when the workbook has no formula."""
+    from itertools import zip_longest
+
     from openpyxl.utils import get_column_letter
 
     sheet.reset_dimensions()  # some writers record the used range wrongly: read every cell there is
+    lines: list[tuple[int, list[str]]] = []
+    unsaved: list[tuple[int, int]] = []  # (row, column from 1) of a formula whose value is blank
+    if formulas is not None:
+        formulas.reset_dimensions()
+        as_written = formulas.iter_rows(min_row=1, values_only=True)
+    else:
+        as_written = iter(())
+    pairs = zip_longest(sheet.iter_rows(min_row=1, values_only=True), as_written, fillvalue=())
+    for number, (values, written) in enumerate(pairs, 1):
+        if None in values:
+            unsaved += [(number, i + 1) for i, v in enumerate(values)
+                        if v is None and i < len(written) and _is_formula(written[i])]
+        cells = [_cell_text(v) for v in values]
+        if "".join(cells).strip():
+            lines.append((number, cells))
+    if unsaved:
+        _refuse_unsaved(sheet, unsaved, label)
+
     rows: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
     first = 0  # the index of the header's first column
-    for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
-        cells = [_cell_text(v) for v in values]
-        if not "".join(cells).strip():
-            continue
+    for number, cells in lines:
         if header is None:
             while not cells[first].strip():
                 first += 1
@@ -436,6 +561,22 @@ def _read_sheet(sheet, label: str, sheet_name: str) -> CsvFile | None:
     return CsvFile(label, header, rows, sheet=sheet_name, first_column=first + 1)
 
 
+def _refuse_unsaved(sheet, unsaved: list[tuple[int, int]], label: str) -> None:
+    """BadInput naming the first of ``unsaved`` (formula cells whose value view is blank) that has
+    no saved value at all. A formula whose saved value is empty text (Excel writes t="str" and an
+    empty value for =IF(A2="","",A2)) is blank, rightly: openpyxl's value view cannot tell the two
+    apart, its cell's data type can ("str" for saved text, "n" for a formula with no value)."""
+    from openpyxl.utils import get_column_letter
+
+    wanted = set(unsaved)
+    for row in sheet.iter_rows(min_row=unsaved[0][0], max_row=max(r for r, _ in unsaved)):
+        for cell in row:
+            key = (getattr(cell, "row", None), getattr(cell, "column", None))  # EmptyCell has neither
+            if key in wanted and cell.data_type != "str":
+                raise BadInput("a formula with no saved value (open the workbook in Excel and save it, then import "
+                               "again)", where=f"{label}!{get_column_letter(key[1])}{key[0]}")
+
+
 def _cell_text(value: object) -> str:
     """A cell's value as a CSV export shows it: 101 (not 101.0), a date YYYY-MM-DD (a date and time
     "YYYY-MM-DD hh:mm:ss", its date when at midnight), TRUE/FALSE, text as it is; blank is ""."""
@@ -456,12 +597,12 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = None,
-               prefer: Collection[str] = ()) -> list[CsvFile]:
-    """A CSV file ([read_csv(path, encoding)]) or a workbook's sheets (read_workbook(path, sheet,
-    prefer)), told apart by the file's extension."""
+def read_table(path: Path, *, encoding: str | None = None, sheets: Collection[str] = (),
+               prefer: Collection[str] = (), every_sheet: bool = True) -> list[CsvFile]:
+    """A CSV file ([read_csv(path, encoding)]) or a workbook's sheets (read_workbook(path, sheets,
+    prefer, every_sheet=every_sheet)), told apart by the file's extension."""
     if is_workbook(path):
-        return read_workbook(path, sheet, prefer)
+        return read_workbook(path, sheets, prefer, every_sheet=every_sheet)
     return [read_csv(path, encoding)]
 
 
@@ -664,6 +805,14 @@ def expand_paths(paths: list[Path], suffixes: tuple[str, ...]) -> list[Path]:
         if names.count(name) > 1:
             raise BadInput("two files with the same name were given", where=name)
     return found
+
+
+def refuse_idle_encoding(paths: list[Path], suffixes: tuple[str, ...], encoding: str | None, why: str) -> None:
+    """BadInput when ``--encoding`` is given but none of ``paths`` (folders searched for ``suffixes``,
+    as expand_paths does) is a CSV file: it would do nothing. ``why`` says why the others need
+    none ("a workbook needs none")."""
+    if encoding is not None and not any(p.suffix.lower() == ".csv" for p in expand_paths(paths, suffixes)):
+        raise BadInput(f"--encoding is for CSV files; none of the files given is one ({why})")
 
 
 def placeholder_note(n: int) -> str:

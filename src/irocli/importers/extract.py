@@ -10,6 +10,7 @@ Imports the stdlib, domain, _common and extract_map only; the store is passed in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,9 +40,11 @@ from irocli.importers._common import (
     date_parser,
     date_problem,
     expand_paths,
+    is_workbook,
     normalise_id,
     placeholder_note,
     read_table,
+    refuse_idle_encoding,
     shown,
     tracking_events,
 )
@@ -167,7 +170,9 @@ class _File:
 def _match(csv_file: CsvFile, mapping: Map, *, by_sheet: bool = True) -> TableSpec:
     """The map's table whose columns the file's header has (the most specific if several do); a
     workbook's sheet that a table names (its `sheet`; not with ``by_sheet`` False: --sheet) is
-    that table, its header checked."""
+    that table, its header checked. A sheet read because it was there (not chosen by --sheet or
+    the map) that matches no table may be a cover or notes sheet: the refusal says how to leave
+    it out."""
     have = {h.lower() for h in csv_file.header}
     named = [t for t in mapping.tables.values() if by_sheet and csv_file.sheet is not None and t.sheet is not None
              and t.sheet.casefold() == csv_file.sheet.casefold()]
@@ -180,6 +185,10 @@ def _match(csv_file: CsvFile, mapping: Map, *, by_sheet: bool = True) -> TableSp
                 f"missing {', '.join(missing)}" if named else
                 f"the header matches no table of map {mapping.name} (nearest is {best.name}: "
                 f"missing {', '.join(missing)})")
+        if csv_file.sheet is not None and by_sheet and not named:
+            what += ("; if this sheet is not data (a cover, notes), give the data sheets with --sheet (once for each: "
+                     "--sheet Persons --sheet Reviews) or name them in your map (sheet = \"…\"), or hide the sheet "
+                     "in Excel")
         raise BadInput(what, where=f"{csv_file.name} row 1")
     fits.sort(key=lambda t: -len(t.columns))
     if len(fits) > 1 and len(fits[0].columns) == len(fits[1].columns):
@@ -196,14 +205,17 @@ def _match(csv_file: CsvFile, mapping: Map, *, by_sheet: bool = True) -> TableSp
 def load_extract(store: Store, paths: list[Path], mapping: Map, *, as_of: dt.date, dry_run: bool = False,
                  skip_bad_rows: bool = False, progress: Progress | None = None,
                  covers_from: dt.date | None = None, encoding: str | None = None,
-                 sheet: str | None = None) -> ImportResult:
+                 sheets: Sequence[str] = ()) -> ImportResult:
     """Check every row of the extract files against the map, then load them in one transaction.
 
     ``paths``: CSV files, .xlsx workbooks, or folders of them, each file (each sheet of a workbook)
-    matched to a table of ``mapping`` by its header, as a CSV file is. A workbook gives the sheet
-    named ``sheet`` alone if given (else the sheets the map's tables name, if it has them; else
-    every sheet that is not blank): see _common.read_workbook. CSV files are read as UTF-8, or
-    as ``encoding``. Errors in a sheet name its cell ("reviews.xlsx Reviews!C14").
+    matched to a table of ``mapping`` by its header, as a CSV file is. A workbook gives the sheets
+    named in ``sheets`` alone if given (--sheet: one workbook must have them all, several each some
+    of them and every one found in one; else the sheets the map's tables name, if it has them;
+    else every visible sheet that is not blank): see _common.read_workbook. CSV files are read
+    as UTF-8, or as ``encoding``. Errors in a sheet name its cell ("reviews.xlsx Reviews!C14").
+    ``sheets`` with no workbook among the files, or ``encoding`` with no CSV file, is refused
+    (BadInput): the option would do nothing.
     Dates after ``as_of`` are refused unless the kind is dated ahead. ``covers_from`` (else the
     map's ``covers_from``): the first day the extract's history covers; each child with events
     gets a `history-known-from` event then (RULES §6), so nothing due before it is judged. Each
@@ -217,24 +229,37 @@ def load_extract(store: Store, paths: list[Path], mapping: Map, *, as_of: dt.dat
         mapping = replace(mapping, covers_from=covers_from)
     with bulk_work():
         return _load(store, paths, mapping, as_of, dry_run, Skipper(skip_bad_rows), progress or NoProgress(),
-                     encoding, sheet)
+                     encoding, tuple(sheets))
 
 
 def _load(store: Store, paths: list[Path], mapping: Map, as_of: dt.date, dry_run: bool, skip: Skipper,
-          progress: Progress, encoding: str | None = None, sheet: str | None = None) -> ImportResult:
+          progress: Progress, encoding: str | None = None, sheets: tuple[str, ...] = ()) -> ImportResult:
     noted: dict[str, int] = {}  # what the notes mention, counted while reading
     files: list[_File] = []
     seen: dict[str, str] = {}
     read: list[Path] = []  # the files read, for the import batch
-    for path in expand_paths(paths, (".csv", *WORKBOOK_SUFFIXES)):
+    given = expand_paths(paths, (".csv", *WORKBOOK_SUFFIXES))
+    books = [p for p in given if is_workbook(p)]
+    if sheets and not books:
+        raise BadInput("--sheet is for .xlsx workbooks; none of the files given is one")
+    refuse_idle_encoding(given, (".csv", *WORKBOOK_SUFFIXES), encoding, "a workbook needs none")
+    found_sheets: set[str] = set()
+    for path in given:
         read.append(path)
-        for csv_file in read_table(path, encoding=encoding, sheet=sheet, prefer=mapping.sheets()):
-            spec = _match(csv_file, mapping, by_sheet=sheet is None)
+        for csv_file in read_table(path, encoding=encoding, sheets=sheets, prefer=mapping.sheets(),
+                                   every_sheet=len(books) == 1):
+            if csv_file.sheet is not None:
+                found_sheets.add(csv_file.sheet.casefold())
+            spec = _match(csv_file, mapping, by_sheet=not sheets)
             if spec.name in seen:
                 raise BadInput(f"a second file for table {spec.name} (the first is {seen[spec.name]})",
                                where=csv_file.name)
             seen[spec.name] = csv_file.name
             files.append(_File(csv_file, spec, mapping, as_of, noted))
+    lacking = [s for s in sheets if s.strip().casefold() not in found_sheets]
+    if lacking:  # several workbooks, each with some of the sheets given, none with this one
+        shown_name = lacking[0] if len(lacking[0]) <= 31 else lacking[0][:31] + "…"
+        raise BadInput(f"no workbook given has a sheet {shown_name!r}", where="--sheet")
     if not any(f.csv.rows for f in files):
         only = files[0].name if len(files) == 1 else "the files given"
         raise BadInput("has a header row but no data rows: nothing to import", where=only)
