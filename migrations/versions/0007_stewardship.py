@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.Text(), nullable=False),
         sa.Column("files", sa.Text(), nullable=False),
         sa.Column("map", sa.Text(), nullable=True),
+        sa.Column("options", sa.Text(), nullable=True),
         sa.Column("counts", sa.Text(), nullable=False),
         sa.Column("recorded_at", sa.DateTime(), nullable=False),
         sa.Column("recorded_by", sa.Text(), nullable=True),

@@ -8,6 +8,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from irocli.cli._context import today
+
 CHILDREN = """\
 id,name,dob,iro,social_worker,team
 C001,Sam Jones,2012-05-01,A. Khan,K. Doyle,North
@@ -89,8 +91,11 @@ def test_import_history_names_each_batch_its_files_with_their_hashes_and_counts(
     table = cli("import", "history").stdout
     assert "Import batches" in table and "native" in table and "2 added" in table
     csv = cli("import", "history", "--format", "csv").stdout.splitlines()
-    assert csv[0] == ("batch,recorded_at,recorded_by,kind,files,map,children_added,children_updated,events_added,"
-                      "events_updated,undone_at,undone_by,undo_reason")
+    assert csv[0] == ("batch,recorded_at,recorded_by,kind,files,map,options,children_added,children_updated,"
+                      "events_added,events_updated,undone_at,undone_by,undo_reason")
+    # what shaped it: the as-of day (today in London, the default) and the rows left out
+    assert batches[0]["options_detail"] == {"as_of": today().isoformat(), "rows_skipped": 0}
+    assert batches[0]["options"] == f"as_of={today().isoformat()}; rows_skipped=0"
 
 
 def test_import_undo_takes_a_batch_back_and_the_same_import_re_adds_it(cli, tmp_path):

@@ -452,6 +452,15 @@ def test_json_summary_goes_to_stdout_and_nothing_else(cli, files903):
     assert result.stderr == ""
 
 
+def test_the_import_batch_records_the_files_and_the_options_that_shaped_it(cli, files903):
+    cli("import", "ssda903", files903, "--year", "2026", "--as-of", "2026-06-30")
+    [batch] = cli.json("import", "history")
+    assert batch["options_detail"] == {"as_of": "2026-06-30", "year": 2026, "rows_skipped": 0}
+    names = sorted(f["name"] for f in batch["files_detail"])
+    assert names == sorted(p.name for p in files903.iterdir() if p.suffix == ".csv")
+    assert all(len(f["sha256"]) == 64 for f in batch["files_detail"])
+
+
 # -- one return is one window (RULES §6) -----------------------------------------------------------
 
 

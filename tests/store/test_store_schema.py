@@ -80,6 +80,7 @@ def test_empty_store_is_migrated_to_head_with_the_schema(store_path):
         "kind": ("TEXT", True, False),
         "files": ("TEXT", True, False),
         "map": ("TEXT", False, False),
+        "options": ("TEXT", False, False),
         "counts": ("TEXT", True, False),
         "recorded_at": ("DATETIME", True, False),
         "recorded_by": ("TEXT", False, False),

@@ -294,7 +294,9 @@ def _load(store: Store, paths: list[Path], mapping: Map, as_of: dt.date, dry_run
                   for child_id in sorted({e.child_id for e, _key in events})]
     from irocli.store.stewardship import BatchSource
 
-    source = BatchSource("extract", read, map_name=mapping.name, map_path=mapping.path)
+    source = BatchSource("extract", read, map_name=mapping.name, map_path=mapping.path, options={
+        "as_of": as_of, "covers_from": mapping.covers_from, "encoding": encoding, "sheets": list(sheets) or None,
+        "rows_skipped": len(skip.skipped)})
     counts = store.bulk_load(children, events + marks, update=True, dry_run=dry_run, source=source)
     notes = []
     if noted.get("placeholder_dobs"):

@@ -99,7 +99,8 @@ def load_native(store: Store, directory: Path, shift_to: dt.date | None = None, 
 
     from irocli.store.stewardship import BatchSource
 
-    source = BatchSource("native", [directory / CHILDREN, directory / EVENTS])
+    source = BatchSource("native", [directory / CHILDREN, directory / EVENTS], options={
+        "as_of": as_of, "shift_to": shift_to, "encoding": encoding, "rows_skipped": len(skip.skipped)})
     counts = store.bulk_load(children, events, update=by_id, dry_run=dry_run, source=source)
     notes = []
     if skip.counts.get("placeholder_dobs"):

@@ -478,7 +478,8 @@ def _load(store: Store, paths: list[Path], as_of: dt.date, dry_run: bool, skip: 
                       f"903:tracking:{child_id}:{year}"))
     from irocli.store.stewardship import BatchSource
 
-    source = BatchSource("ssda903", expand_paths(paths, (".csv", ".xml")))
+    source = BatchSource("ssda903", expand_paths(paths, (".csv", ".xml")), options={
+        "as_of": as_of, "year": year, "encoding": encoding, "rows_skipped": len(skip.skipped)})
     counts = store.bulk_load(people, history + marks, update=True, dry_run=dry_run, source=source)
     files = [{"file": t.file, "table": t.name, "rows": len(t.rows), "used": t.name in USED} for t in tables]
     return ImportResult(dry_run, files, counts, skip.skipped, notes)

@@ -757,15 +757,17 @@ def child_ids(conn: Connection, filters: Filters | None = None) -> list[str]:
 def import_batches(conn: Connection) -> list[dict]:
     """Every import batch, oldest first: {"batch", "kind", "files" (list of {"name", "sha256", "bytes"}), "map"
     ({"name", "sha256"} or None), "counts" (as the import reported them), "recorded_at", "recorded_by",
-    "undone_at", "undone_by", "undo_reason"}; timestamps timezone-aware UTC, None when not undone."""
+    "undone_at", "undone_by", "undo_reason", "options" (what shaped it: as_of, year, sheets…; {} when none)};
+    timestamps timezone-aware UTC, None when not undone."""
     import json
 
-    sql = ("SELECT id, kind, files, map, counts, recorded_at, recorded_by, undone_at, undone_by, undo_reason "
-           "FROM import_batch ORDER BY id")
+    sql = ("SELECT id, kind, files, map, counts, recorded_at, recorded_by, undone_at, undone_by, undo_reason, "
+           "options FROM import_batch ORDER BY id")
     return [{"batch": row[0], "kind": row[1], "files": json.loads(row[2]),
              "map": json.loads(row[3]) if row[3] else None, "counts": json.loads(row[4]),
              "recorded_at": _timestamp(row[5]), "recorded_by": row[6],
-             "undone_at": _timestamp(row[7]), "undone_by": row[8], "undo_reason": row[9]}
+             "undone_at": _timestamp(row[7]), "undone_by": row[8], "undo_reason": row[9],
+             "options": json.loads(row[10]) if row[10] else {}}
             for row in conn.execute(text(sql))]
 
 

@@ -85,12 +85,14 @@ def log_write(conn: sa.Connection, action: str, detail: dict, *, at: dt.datetime
 @dataclass(frozen=True)
 class BatchSource:
     """What an import read: its importer (``kind``: native, ssda903, extract), the files and the extract map file
-    (name as given, e.g. "ssd", and its path), for import_batch. ``files`` may be empty (a script's load)."""
+    (name as given, e.g. "ssd", and its path), and the options that shaped it, for import_batch. ``files`` may be
+    empty (a script's load)."""
 
     kind: str
     files: Sequence[Path] = ()
     map_name: str | None = None
     map_path: Path | None = None
+    options: dict | None = None  # what shaped the import (as_of, year, encoding, sheets, rows skipped…): None left out
 
     def described(self) -> tuple[list[dict], dict | None]:
         """The files as import_batch stores them ([{"name", "sha256", "bytes"}], in the order given) and the map
@@ -134,10 +136,13 @@ def start_batch(conn: sa.Connection, source: BatchSource, *, at: dt.datetime, by
     from irocli.store.tables import ImportBatchRow
 
     files, map_ = source.described()
+    options = {name: value.isoformat() if isinstance(value, dt.date) else value
+               for name, value in (source.options or {}).items() if value is not None}
     table = ImportBatchRow.__table__
     result = conn.execute(sa.insert(table).values(
         kind=source.kind, files=json.dumps(files), map=None if map_ is None else json.dumps(map_),
-        counts="{}", recorded_at=at, recorded_by=by).returning(table.c.id))
+        options=json.dumps(options, ensure_ascii=False), counts="{}", recorded_at=at, recorded_by=by)
+        .returning(table.c.id))
     return int(result.scalar_one())
 
 

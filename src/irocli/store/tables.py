@@ -148,7 +148,8 @@ class CoverRow(SQLModel, table=True):
 class ImportBatchRow(SQLModel, table=True):
     """One run of an import that wrote (a dry run is none): the importer (``kind``: native, ssda903, extract), the
     files read (JSON list of {"name", "sha256", "bytes"}), the extract map (JSON {"name", "sha256"}, or None), the
-    counts it reported (JSON object), who ran it and when (naive UTC), and its undoing (Store.undo_import). Events
+    options that shaped it (JSON: as_of, year, covers_from, encoding, sheets, rows_skipped…), the counts it
+    reported (JSON object), who ran it and when (naive UTC), and its undoing (Store.undo_import). Events
     and child changes it wrote carry its id (migration 0007)."""
 
     __tablename__ = "import_batch"
@@ -157,6 +158,7 @@ class ImportBatchRow(SQLModel, table=True):
     kind: str = Field(sa_type=sa.Text, nullable=False)
     files: str = Field(sa_type=sa.Text, nullable=False)  # JSON list
     map: str | None = Field(default=None, sa_type=sa.Text, nullable=True)  # JSON object
+    options: str | None = Field(default=None, sa_type=sa.Text, nullable=True)  # JSON object: as_of, year, sheets…
     counts: str = Field(sa_type=sa.Text, nullable=False)  # JSON object
     recorded_at: dt.datetime = Field(sa_type=sa.DateTime, nullable=False)  # UTC
     recorded_by: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
