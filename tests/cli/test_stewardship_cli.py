@@ -139,7 +139,9 @@ def test_import_undo_is_refused_while_a_later_entry_depends_on_it_unless_forced(
     forced = json.loads(cli("import", "undo", "1", "--force", "--format", "json").stdout)
     assert (forced["batch"], forced["events_voided"], forced["events_restored"], forced["fields_restored"]) == (
         1, 3, 0, [])
-    assert len(forced["dependents_left"]) == 1 and forced["dependents_left"][0].startswith("C002, which it added")
+    [left] = forced["dependents"]
+    assert (left["what"], left["child"], left["event"], left["batch"]) == ("recorded", "C002", int(visit), None)
+    assert left["text"].startswith(f"C002, which it added, has event {visit} recorded since")
     assert counted(cli, "C002") == [("iro-visit", "2025-06-09")]  # the hand entry stands
     assert counted(cli, "C001") == []
     unknown = cli("import", "undo", "9", ok=False)
@@ -173,3 +175,8 @@ def test_import_undo_dry_run_lists_every_dependent_and_writes_nothing(cli, tmp_p
     assert cli.digest() == before
     assert cli.json("import", "undo", "1", "--dry-run")["dry_run"] is True
     assert cli.digest() == before
+
+
+def test_db_audit_from_a_day_ahead_without_to_lists_that_day(cli):
+    cli("init")
+    assert cli.json("db", "audit", "--from", "2199-12-01") == []  # --to defaults to --from when that is later

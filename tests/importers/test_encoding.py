@@ -208,3 +208,25 @@ def test_encoding_with_only_a_903_xml_file_is_refused(cli, tmp_path):
     assert result.exit_code == 2 and result.stderr.strip().splitlines() == [
         "Error: --encoding is for CSV files; none of the files given is one (an XML file declares its own)"]
     assert cli.digest() == before
+
+
+@pytest.mark.parametrize("encoding, message", [
+    # latin-1 reads ’ (0x92) as an invisible control character: the file is cp1252
+    ("latin-1", "cla_reviews.csv: not latin-1 text: its bytes 0x80–0x9F are Windows-1252 characters (’ “ ” – €): "
+                "run again with --encoding cp1252"),
+    # said to be UTF-8 and is not: the same advice as without --encoding
+    ("utf-8", f"cla_reviews.csv row 2: {ADVICE}"),
+])
+def test_a_cp1252_file_given_a_near_miss_encoding_is_named_cp1252(cli, tmp_path, encoding, message):
+    path = _flat_cp1252(tmp_path)
+    before = cli.digest()
+    refused = cli("import", "extract", path, "--map", "one-row-per-review", "--encoding", encoding, ok=False)
+    assert (refused.exit_code, refused.stderr.strip().splitlines()) == (2, [f"Error: {message}"])
+    assert cli.digest() == before
+
+
+def test_a_latin_1_file_without_cp1252_bytes_loads_with_latin_1(cli, tmp_path):
+    path = tmp_path / "cla_reviews.csv"
+    path.write_bytes(FLAT.read_text(encoding="utf-8").replace("Amir Shah", "Renée Brien £").encode("latin-1"))
+    cli("import", "extract", path, "--map", "one-row-per-review", "--encoding", "latin-1")
+    assert cli.rows("SELECT name FROM child WHERE id = '2001'") == [("Renée Brien £",)]

@@ -44,10 +44,12 @@ def test_an_import_undo_sets_the_field_back_and_says_so(store):
     # the date of birth changed twice: child show marks the latest (back to 2012-05-01, was 2012-05-02)
     mark = dob_changed(store.child_history("C001"))
     assert (mark["was"], mark["via"], mark["by"]) == ("2012-05-02", "import undo", USER)
-    # the audit: the child added, the import and its undoing, each one row (the field changes are theirs)
+    # the audit: the child added, the import (one row: its field changes are its own) and its undoing, with each
+    # field the undo set back (a person's write: listed, as an iro rename's are)
     entries = store.audit(*WIDE)
     assert [(e.action, e.child, e.batch) for e in entries] == [
-        ("child added", "C001", None), ("import", None, 1), ("import undone", None, 1)]
+        ("child added", "C001", None), ("import", None, 1), ("import undone", None, 1), ("child changed", "C001", 1),
+        ("child changed", "C001", 1)]
     assert audit_detail(entries[1]) == ("native: no files; children added 0, children updated 1, "
                                         "children unchanged 0, events added 0, events unchanged 0")
     assert audit_detail(entries[2]) == "native import undone; reason: wrong file"

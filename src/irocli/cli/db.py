@@ -186,7 +186,8 @@ def db_audit(
     from_: Annotated[str | None, typer.Option("--from", metavar="DATE", show_default=False, help=(
         "First day (YYYY-MM-DD or 'today'), a London calendar day; default --to."))] = None,
     to: Annotated[str | None, typer.Option("--to", metavar="DATE", show_default=False, help=(
-        "Last day, included (YYYY-MM-DD or 'today'), a London calendar day; default today."))] = None,
+        "Last day, included (YYYY-MM-DD or 'today'), a London calendar day; default today (or --from, if "
+        "later)."))] = None,
     fmt: Format = "table",
 ) -> None:
     """List every write to the store between two days, for an information-governance request.
@@ -204,7 +205,8 @@ def db_audit(
     from irocli.reports.output import emit, render
     from irocli.reports.stewardship import AUDIT_FIELDS, audit
 
-    end = today() if to is None else date_arg(to, "--to")
-    start = end if from_ is None else date_arg(from_, "--from")
+    start = None if from_ is None else date_arg(from_, "--from")
+    end = date_arg(to, "--to") if to is not None else max(today(), start or today())
+    start = end if start is None else start
     rows = audit(open_store(ctx, read_only=True), start, end)
     emit(rows, fmt, fields=AUDIT_FIELDS, table=lambda: render.audit_table(rows, start, end))

@@ -230,9 +230,9 @@ def import_undo(
          f"{done.events_restored:,} {would}brought back, {restored:,} child detail(s) {would}set back"
          + (" (" + ", ".join(f"{cid} {name.replace('_', ' ')}" for cid, name in done.fields_restored[:10])
             + (", …" if restored > 10 else "") + ")" if restored else "") + ".")
-    for line in done.dependents:
-        note(f"Depends on it (refused without --force): {line}." if dry_run and not force
-             else f"Left as it is (--force): {line}.")
+    for found in done.dependents:
+        note(f"Depends on it (refused without --force): {found['text']}." if dry_run and not force
+             else f"Left as it is (--force): {found['text']}.")
     if dry_run:
         note("Dry run: nothing was written.")
 

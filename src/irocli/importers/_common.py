@@ -124,7 +124,7 @@ class ImportResult:
     def as_dict(self) -> dict:
         """The JSON summary: dry_run, files, children and events counts by what happened
         ({"added": n, …}), skipped rows (RowError.as_dict), notes, the import batch's id (null in a dry run) and
-        ``held``: the ids of events a person voided or amended that the file brings with other values (left as the
+        ``held``: the ids of events a person voided or amended that the file brings again (left as the
         person left them)."""
         return {
             "dry_run": self.dry_run,
@@ -154,9 +154,9 @@ class ImportResult:
         held = getattr(self.counts, "held", [])
         if held:
             shown = ", ".join(str(i) for i in held[:10]) + (", …" if len(held) > 10 else "")
-            lines.append(f"Note: {len(held):,} row(s) differ from an event a person voided or amended (event "
-                         f"{shown}): the person's entry stands; if the file is right, amend the event "
-                         "(irocli event amend)")
+            lines.append(f"Note: {len(held):,} row(s) bring again an event a person voided or amended (event "
+                         f"{shown}): the person's entry stands; correct the case system, or if the file is right, "
+                         "amend the event (irocli event amend)")
         batch = getattr(self.counts, "batch", None)
         if batch is not None:
             lines.append(f"Import batch {batch} (`irocli import history`; take it back with `irocli import undo "
@@ -238,6 +238,14 @@ def _not_utf8(data: bytes, start: int, name: str) -> BadInput:
     return BadInput(f"not UTF-8 text: give its encoding with --encoding, or {_SAVE_AS}", where=f"{name} row {row}")
 
 
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _is_utf8(data: bytes) -> bool:
     """Whether ``data`` is UTF-8 text that only UTF-8 explains: a UTF-8 BOM, or bytes 0x80–0xFF that
     decode as UTF-8. Text in a single-byte encoding (cp1252's "é" is the lone byte 0xE9) almost
@@ -278,6 +286,11 @@ def _check_given_encoding(data: bytes, encoding: str, name: str) -> None:
     if not wide and (data.startswith(_UTF32) or data.startswith(_UTF16) or b"\x00" in data[:4096]):
         raise BadInput(f"not {encoding} text: it looks like UTF-16 (run again with --encoding utf-16, or {_SAVE_AS})",
                        where=name)
+    if encoding == "iso8859-1" and any(0x80 <= b <= 0x9F for b in data) and _decodes(data, "cp1252"):
+        # Latin-1 reads cp1252's ’ “ ” – … € (0x80–0x9F) as invisible control characters: a name would be refused
+        # for "a control character" instead
+        raise BadInput("not latin-1 text: its bytes 0x80–0x9F are Windows-1252 characters (’ “ ” – €): run again "
+                       "with --encoding cp1252", where=name)
 
 
 def read_csv(path: Path, encoding: str | None = None) -> CsvFile:
@@ -306,6 +319,8 @@ def read_csv(path: Path, encoding: str | None = None) -> CsvFile:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as error:
+            if encoding in ("utf-8", "utf-8-sig"):  # said to be UTF-8, and is not: as without --encoding
+                raise _not_utf8(data, error.start, name) from None
             row = data[: error.start].count(b"\n") + 1
             raise BadInput(f"not {encoding} text (check --encoding)", where=f"{name} row {row}") from None
         return _parse_csv(name, text)

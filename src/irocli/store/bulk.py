@@ -116,8 +116,8 @@ def plan_load(conn: sa.Connection, children: Sequence[Child], events: Sequence[t
             event.kind, event.date, event.meeting, event.note, details)
         if old is None or old.voided or same:
             counts["events_unchanged"] += 1
-            if old is not None and old.voided and not same:
-                plan.held.append(old.id)  # a person voided or amended it: their entry stands, but the file differs
+            if old is not None and old.voided:
+                plan.held.append(old.id)  # a person voided or amended it: their entry stands, the file still has it
             continue
         plan.changed_event_children.add(event.child_id)
         plan.changed_events.append(

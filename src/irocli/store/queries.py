@@ -868,10 +868,11 @@ def audit_entries(conn: Connection, start: dt.datetime, end: dt.datetime) -> lis
                    " AND (b.undone_at IS NULL OR b.undone_at <> e.voided_at)"):
         add(AuditEntry(_timestamp(row[4]), row[5], "event voided", row[1], row[0], None,
                        {"kind": row[2], "date": parse(row[3]), "reason": row[6]}), row[0])
-    for row in run("SELECT id, child_id, field, changed_at, changed_by, via FROM child_change"
-                   " WHERE changed_at >= :start AND changed_at < :end AND batch_id IS NULL"):
+    for row in run("SELECT id, child_id, field, changed_at, changed_by, via, batch_id FROM child_change"
+                   " WHERE changed_at >= :start AND changed_at < :end"
+                   " AND (batch_id IS NULL OR via = 'import undo')"):  # an undo's setting back listed, an import's not
         action = "child added" if row[2] == "added" else "child changed"
-        add(AuditEntry(_timestamp(row[3]), row[4], action, row[1], None, None, {"field": row[2], "via": row[5]}),
+        add(AuditEntry(_timestamp(row[3]), row[4], action, row[1], None, row[6], {"field": row[2], "via": row[5]}),
             row[0])
     for row in run("SELECT id, kind, files, map, counts, recorded_at, recorded_by FROM import_batch"
                    " WHERE recorded_at >= :start AND recorded_at < :end"):

@@ -107,7 +107,7 @@ class BatchSource:
 class LoadCounts(dict):
     """The counts of a load (children_added, ..., as Store.bulk_load says), ``batch``: the id of the import batch
     it wrote (None: a dry run, which writes none), and ``held``: the ids of stored events a person voided or
-    amended whose source key the load brought with other values (counted unchanged: the person's entry stands)."""
+    amended whose source key the load brought again (counted unchanged: the person's entry stands)."""
 
     def __init__(self, counts: dict[str, int], batch: int | None = None, held: list[int] | None = None) -> None:
         super().__init__(counts)
@@ -183,33 +183,40 @@ def replace_event(conn: sa.Connection, old_id: int, *, at: dt.datetime, by: str 
 
 @dataclass
 class Undone:
-    """What Store.undo_import did: the batch, events voided (its own), events restored (those it had replaced),
-    child fields restored [(child id, field)], and what depended on the batch (left as it is: only with force)."""
+    """What Store.undo_import did (or, dry run, would do): the batch, events voided (its own), events restored (those
+    it had replaced), child fields restored [(child id, field)], and what depends on the batch (each a dict: "what"
+    — changed, amended, recorded —, "child", "field", "event", "batch", "by", "on", "text"), left as it is (only
+    with force or in a dry run)."""
 
     batch_id: int
     events_voided: int = 0
     events_restored: int = 0
     fields_restored: list[tuple[str, str]] = field(default_factory=list)
-    dependents: list[str] = field(default_factory=list)
+    dependents: list[dict] = field(default_factory=list)
     children: set[str] = field(default_factory=set)  # whose events or details changed (to re-derive)
 
     def as_dict(self) -> dict:
         """The JSON the CLI prints."""
         return {"batch": self.batch_id, "events_voided": self.events_voided, "events_restored": self.events_restored,
                 "fields_restored": [{"child": c, "field": f} for c, f in self.fields_restored],
-                "dependents_left": self.dependents}
+                "dependents": self.dependents}
 
 
 def undo_batch(conn: sa.Connection, batch_id: int, *, at: dt.datetime, by: str | None, reason: str | None,
                force: bool) -> Undone:
     """Undo import batch ``batch_id`` in the open transaction: void its events that still count (their source keys
-    released, so the same file imported again adds them again), bring back the events it replaced, and set each
-    child field it changed back to what it was. Children it added stay (with their events voided).
+    released, so the same file imported again adds them again), bring back the events it replaced (never an undone
+    batch's), and set each child field it changed back to what it was before it (its value before any undone
+    batch's change too). Children it added stay (with their events voided). A child whose allocation history still
+    names its IRO once the batch's events are voided has the IRO that history says (the caller follows it): its IRO
+    is neither restored here nor a dependency.
 
     What depends on it: a later change (by hand or by a batch not undone) of a field it changed, an event of it
-    amended or replaced since, an event recorded since on a child it added. BadInput (exit 2, nothing written)
-    naming the first and how many more, unless ``force``: then those stay as they are (a field changed since keeps
-    its later value) and Undone.dependents lists them. BadInput too for an unknown batch or one already undone."""
+    amended or replaced since (however long the chain), an event recorded since on a child it added. BadInput (exit
+    2; the caller's transaction rolls back: nothing written) naming the first and how many more, unless ``force``:
+    then those stay as they are (a field changed since keeps its later value) and Undone.dependents lists them.
+    BadInput too for an unknown batch or one already undone."""
+    from irocli.store import queries
     from irocli.store.tables import ChildChangeRow, ChildRow, EventRow, ImportBatchRow
 
     batches = ImportBatchRow.__table__
@@ -222,44 +229,61 @@ def undo_batch(conn: sa.Connection, batch_id: int, *, at: dt.datetime, by: str |
         raise BadInput(f"import batch {batch_id} was already undone on {batch['undone_at']:%Y-%m-%d %H:%M} UTC"
                        f"{' by ' + batch['undone_by'] if batch['undone_by'] else ''}")
     undone_ids = {row[0] for row in conn.execute(sa.select(batches.c.id).where(batches.c.undone_at.is_not(None)))}
+    result = Undone(batch_id)
 
     own = conn.execute(sa.select(events.c.id, events.c.child_id, events.c.voided_at, events.c.amends)
                        .where(events.c.batch_id == batch_id)).all()
     own_ids = {row.id for row in own}
+    # its events that still count: voided, keys released (first: the allocation history is then as it will be)
+    why = f"import batch {batch_id} undone" + (f": {reason}" if reason else "")
+    live = [row.id for row in own if row.voided_at is None]
+    for start in range(0, len(live), 500):
+        conn.execute(sa.update(events).where(events.c.id.in_(live[start:start + 500]))
+                     .values(voided_at=at, voided_by=by, void_reason=why, former_key=events.c.source_key,
+                             source_key=None))
+    result.events_voided = len(live)
+    result.children.update(row.child_id for row in own if row.voided_at is None)
+
     mine = conn.execute(sa.select(changes).where(changes.c.batch_id == batch_id, changes.c.via == VIA_IMPORT)
                         .order_by(changes.c.id)).mappings().all()
     added = {row["child_id"] for row in mine if row["field"] == ADDED}
-    first_old: dict[tuple[str, str], tuple[int, str | None]] = {}
+    followed = set(queries.allocations(conn, sorted({row["child_id"] for row in mine if row["field"] == "iro"})))
+    first: dict[tuple[str, str], tuple[int, str | None]] = {}
     last_id: dict[tuple[str, str], int] = {}
     for row in mine:
-        if row["field"] != ADDED:
-            first_old.setdefault((row["child_id"], row["field"]), (row["id"], row["old"]))
-            last_id[(row["child_id"], row["field"])] = row["id"]
+        key = (row["child_id"], row["field"])
+        if row["field"] != ADDED and not (row["field"] == "iro" and row["child_id"] in followed):
+            first.setdefault(key, (row["id"], row["old"]))
+            last_id[key] = row["id"]
 
-    def by_whom(at_: dt.datetime, who: str | None, batch: int | None) -> str:
-        return (f"import batch {batch}" if batch is not None else (who or "someone")) + f" on {at_:%Y-%m-%d}"
+    def entry(what: str, text: str, at_: dt.datetime, who: str | None, batch: int | None, **ids: object) -> None:
+        whom = f"import batch {batch}" if batch is not None else (who or "someone")
+        result.dependents.append({"what": what, **ids, "batch": batch, "by": who, "on": f"{at_:%Y-%m-%d}",
+                                  "text": f"{text} ({whom} on {at_:%Y-%m-%d})"})
 
-    dependents: list[str] = []
     superseded: set[tuple[str, str]] = set()
+    history: dict[tuple[str, str], list] = {}
     if last_id:
-        later = conn.execute(sa.select(changes).where(
-            changes.c.child_id.in_(sorted({cid for cid, _ in last_id})), changes.c.id > min(last_id.values()),
-            sa.or_(changes.c.batch_id.is_(None), changes.c.batch_id != batch_id)).order_by(changes.c.id)).mappings()
-        for row in later:
-            key = (row["child_id"], row["field"])
-            if key in last_id and row["id"] > last_id[key] and row["batch_id"] not in undone_ids:
-                if key not in superseded:
-                    dependents.append(f"{row['child_id']}'s {row['field'].replace('_', ' ')} was changed since, by "
-                                      f"{by_whom(row['changed_at'], row['changed_by'], row['batch_id'])}")
+        ids = sorted({cid for cid, _ in last_id})
+        rows = conn.execute(sa.select(changes).where(changes.c.child_id.in_(ids)).order_by(changes.c.id)).mappings()
+        for row in rows:
+            history.setdefault((row["child_id"], row["field"]), []).append(row)
+        for key, last in last_id.items():
+            for row in history.get(key, []):
+                if row["id"] <= last or row["batch_id"] == batch_id or row["batch_id"] in undone_ids:
+                    continue
                 superseded.add(key)
+                entry("changed", f"{key[0]}'s {key[1].replace('_', ' ')} was changed since, by {row['via']}",
+                      row["changed_at"], row["changed_by"], row["batch_id"], child=key[0], field=key[1])
+                break
     # its events amended since, however many times over (an amendment of an amendment): the live end of each chain
     root_of = {event_id: event_id for event_id in own_ids}
     frontier = sorted(own_ids)
     while frontier:
         found = []
         for start in range(0, len(frontier), 500):
-            found += conn.execute(sa.select(events.c.id, events.c.amends, events.c.batch_id, events.c.voided_at,
-                                            events.c.recorded_at, events.c.recorded_by)
+            found += conn.execute(sa.select(events.c.id, events.c.child_id, events.c.amends, events.c.batch_id,
+                                            events.c.voided_at, events.c.recorded_at, events.c.recorded_by)
                                   .where(events.c.amends.in_(frontier[start:start + 500]))).all()
         frontier = []
         for row in sorted(found, key=lambda r: r.id):
@@ -268,8 +292,8 @@ def undo_batch(conn: sa.Connection, batch_id: int, *, at: dt.datetime, by: str |
             root_of[row.id] = root_of[row.amends]
             frontier.append(row.id)
             if row.voided_at is None and row.batch_id not in undone_ids:
-                dependents.append(f"its event {root_of[row.id]} was amended since, now event {row.id} "
-                                  f"({by_whom(row.recorded_at, row.recorded_by, row.batch_id)})")
+                entry("amended", f"its event {root_of[row.id]} was amended since, now event {row.id}",
+                      row.recorded_at, row.recorded_by, row.batch_id, child=row.child_id, event=row.id)
     if added:
         since = conn.execute(sa.select(events.c.id, events.c.child_id, events.c.batch_id, events.c.recorded_at,
                                        events.c.recorded_by)
@@ -279,43 +303,44 @@ def undo_batch(conn: sa.Connection, batch_id: int, *, at: dt.datetime, by: str |
         for row in since:
             if row.batch_id in undone_ids or row.id in root_of:  # an amendment of its own: counted above
                 continue
-            dependents.append(f"{row.child_id}, which it added, has event {row.id} recorded since "
-                              f"({by_whom(row.recorded_at, row.recorded_by, row.batch_id)})")
-    if dependents and not force:
-        more = f" (and {len(dependents) - 1} more: --dry-run lists them)" if len(dependents) > 1 else ""
-        raise BadInput(f"import batch {batch_id} cannot be undone: {dependents[0]}{more}; take that back first, "
-                       "or run again with --force to undo the rest and leave it")
+            entry("recorded", f"{row.child_id}, which it added, has event {row.id} recorded since", row.recorded_at,
+                  row.recorded_by, row.batch_id, child=row.child_id, event=row.id)
+    if result.dependents and not force:
+        more = f" (and {len(result.dependents) - 1} more: --dry-run lists them)" if len(result.dependents) > 1 else ""
+        raise BadInput(f"import batch {batch_id} cannot be undone: {result.dependents[0]['text']}{more}; take that "
+                       "back first, or run again with --force to undo the rest and leave it")
 
-    result = Undone(batch_id, dependents=dependents)
     # child fields back to what they were before the batch (a field changed since keeps its later value)
+    def before(key: tuple[str, str], first_id: int, old: str | None) -> str | None:
+        """The value before the batch's first change of ``key``, an undone batch's changes before it taken back."""
+        value = old
+        for row in reversed(history.get(key, [])):
+            if row["id"] >= first_id:
+                continue
+            if row["via"] == VIA_IMPORT and row["batch_id"] in undone_ids and row["new"] == value:
+                value = row["old"]
+                continue
+            break
+        return value
+
     children = ChildRow.__table__
-    restores = [(cid, name, old) for (cid, name), (_, old) in sorted(first_old.items())
-                if (cid, name) not in superseded]
+    restores = [(cid, name, before((cid, name), first_id, old))
+                for (cid, name), (first_id, old) in sorted(first.items()) if (cid, name) not in superseded]
     if restores:
         current = {row.id: row for row in conn.execute(sa.select(children).where(
             children.c.id.in_(sorted({cid for cid, _, _ in restores}))))}
-        history = []
+        changed = []
         for cid, name, old in restores:
             now_value = getattr(current[cid], name)
             if as_text(now_value) == old:
                 continue
             conn.execute(sa.update(children).where(children.c.id == cid)
                          .values({name: from_text(name, old), "updated_at": at}))
-            history.append((cid, [(name, as_text(now_value), old)]))
+            changed.append((cid, [(name, as_text(now_value), old)]))
             result.fields_restored.append((cid, name))
             result.children.add(cid)
-        record_changes(conn, history, at=at, by=by, via=VIA_UNDO, batch_id=batch_id)
-    # its events that still count: voided, keys released
-    why = f"import batch {batch_id} undone" + (f": {reason}" if reason else "")
-    live = [row for row in own if row.voided_at is None]
-    if live:
-        ids = [row.id for row in live]
-        for start in range(0, len(ids), 500):
-            conn.execute(sa.update(events).where(events.c.id.in_(ids[start:start + 500]))
-                         .values(voided_at=at, voided_by=by, void_reason=why, former_key=events.c.source_key,
-                                 source_key=None))
-        result.events_voided = len(ids)
-        result.children.update(row.child_id for row in live)
+        record_changes(conn, changed, at=at, by=by, via=VIA_UNDO, batch_id=batch_id)
+    result.children.update(followed)
     # the events it replaced (an import bringing new values for their keys): back as they were
     replaced = sorted({row.amends for row in own if row.amends is not None})
     if replaced:

@@ -477,8 +477,9 @@ class Store:
         person's entry is (domain.check_event_date against ``as_of``; a held review's participation code against
         the child's age). The old event keeps its source key, so an import run again leaves the correction alone.
 
-        BadInput, nothing written: a blank reason, an unknown event, one voided (naming the event that amends it,
-        if any), nothing changed, a date the entry rules refuse."""
+        BadInput, nothing written: a blank reason, an unknown event, one voided (naming the live end of its chain of
+        amendments, if any), an escalation's opening (its later steps name it), nothing changed, a date the entry
+        rules refuse."""
         if not reason or not reason.strip():
             raise BadInput("a reason is needed to amend an event")
         by = recorded_by if recorded_by is not None else os_user()
@@ -490,9 +491,10 @@ class Store:
             if row is None:
                 raise BadInput(f"unknown event {event_id}")
             if row.voided_at is not None:
-                later = queries.amended_by(session.connection(), [event_id]).get(event_id)
-                hint = f": amend event {later}, which replaced it" if later else ""
-                raise BadInput(f"event {event_id} is voided{hint}")
+                raise BadInput(f"event {event_id} is voided{_chain_head(session, event_id)}")
+            if row.kind == "escalation-opened":
+                raise BadInput(f"event {event_id} opens escalation {event_id}, which its later steps name: it cannot "
+                               "be amended (void it if it was opened in error, and open the escalation again)")
             new_note = row.note if note is None else (note.strip() or None)
             new_date = row.date if date is None else date
             if (new_date, new_note) == (row.date, row.note):
@@ -1014,6 +1016,23 @@ def _follow_allocations(conn: sa.Connection, child_ids: Iterable[str], now: dt.d
         conn.execute(sa.update(table).where(table.c.id == sa.bindparam("b_id")), changes)
         stewardship.record_changes(conn, [(c["b_id"], [("iro", stored[c["b_id"]].iro, c["iro"])]) for c in changes],
                                    at=now, by=by, via=via, batch_id=batch_id)
+
+
+def _chain_head(session: Session, event_id: int) -> str:
+    """Where a voided event's amendments lead, for a message: ": amend event N, which replaced it" (the live end of
+    the chain), ": it was amended by event N, voided too" (the chain ends voided), or "" (voided, never amended)."""
+    from irocli.store.tables import EventRow
+
+    conn = session.connection()
+    head, seen = event_id, {event_id}
+    while (later := queries.amended_by(conn, [head]).get(head)) is not None and later not in seen:
+        head = later
+        seen.add(head)
+    if head == event_id:
+        return ""
+    if session.get(EventRow, head).voided_at is None:
+        return f": amend event {head}, which replaced it"
+    return f": it was amended by event {head}, voided too"
 
 
 def _after_allocation_voided(session: Session, row: EventRow) -> None:
